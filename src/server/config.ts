@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+/**
+ * One strict configuration model. Every key has a description and bounds; unknown keys fail
+ * at load (a typo in `XIAOAN_DEMO` must not silently become "demo on").
+ * Sources, later wins: defaults → JSON file named by XIAOAN_CONFIG → environment.
+ */
+export const ConfigSchema = Type.Object(
+  {
+    PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port' }),
+    HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'HTTP listen address' }),
+    XIAOAN_DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Directory for the SQLite file and other local data' }),
+    DATABASE_URL: Type.Optional(
+      Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string; when unset the embedded SQLite store is used' }),
+    ),
+    XIAOAN_ADMIN_PASSWORD: Type.Optional(
+      Type.String({ minLength: 8, description: 'Password of the first admin account; generated and printed once when unset' }),
+    ),
+    XIAOAN_DEMO: Type.Boolean({ default: true, description: 'Seed the demo university on an empty database' }),
+    XIAOAN_LOG_LEVEL: Type.Union(
+      [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
+      { default: 'info', description: 'Log level' },
+    ),
+    XIAOAN_SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 12, description: 'Idle lifetime of a login session' }),
+    XIAOAN_COOKIE_SECURE: Type.Boolean({ default: false, description: 'Mark the session cookie Secure (set when served over HTTPS)' }),
+    XIAOAN_LOGIN_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Login attempts per user and address per minute' }),
+    XIAOAN_CONFIG: Type.Optional(Type.String({ description: 'Path of a JSON file with any of these keys' })),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { key: string; reason: string }[]) {
+    super('Invalid configuration:\n' + problems.map((p) => `  ${p.key}: ${p.reason}`).join('\n'));
+  }
+}
+
+const KEYS = Object.keys(ConfigSchema.properties) as (keyof Config)[];
+/** Environment variables we own; any other XIAOAN_* variable is a typo and an error. */
+const OWN_PREFIX = 'XIAOAN_';
+/** Environment variables read only from the environment (process-wide names we do not own exclusively). */
+const SHARED_ENV = new Set(['PORT', 'HOST', 'DATABASE_URL']);
+
+function fromEnvString(key: keyof Config, raw: string): unknown {
+  const prop = ConfigSchema.properties[key] as { type?: string; anyOf?: unknown };
+  if (prop.type === 'integer') return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  if (prop.type === 'boolean') {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    return raw;
+  }
+  return raw;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const input: Record<string, unknown> = {};
+  const problems: { key: string; reason: string }[] = [];
+
+  const file = overrides.XIAOAN_CONFIG ?? env.XIAOAN_CONFIG;
+  if (file) {
+    try {
+      const parsed = JSON.parse(readFileSync(path.resolve(file), 'utf8')) as unknown;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+      Object.assign(input, parsed);
+    } catch (e) {
+      problems.push({ key: 'XIAOAN_CONFIG', reason: `cannot read ${file}: ${(e as Error).message}` });
+    }
+  }
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw === undefined) continue;
+    if (KEYS.includes(name as keyof Config)) input[name] = fromEnvString(name as keyof Config, raw);
+    else if (name.startsWith(OWN_PREFIX) && !name.startsWith('XIAOAN_TEST_')) {
+      problems.push({ key: name, reason: 'unknown configuration key' });
+    }
+  }
+  for (const name of SHARED_ENV) if (env[name] === '') delete input[name];
+  Object.assign(input, overrides);
+
+  for (const key of Object.keys(input)) {
+    if (!KEYS.includes(key as keyof Config)) problems.push({ key, reason: 'unknown configuration key' });
+  }
+  const withDefaults = Value.Default(ConfigSchema, structuredClone(input)) as Record<string, unknown>;
+  for (const err of Value.Errors(ConfigSchema, withDefaults)) {
+    const key = err.instancePath.replace(/^\//, '') || 'config';
+    if (err.keyword === 'additionalProperties') continue; // already reported by name above
+    problems.push({ key, reason: err.message });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return withDefaults as Config;
+}
+
+/** JSON Schema of the configuration, for docs and the admin UI. */
+export function configJsonSchema() {
+  return ConfigSchema;
+}

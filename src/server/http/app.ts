@@ -1,0 +1,105 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Type } from 'typebox';
+import type { Config } from '../config.ts';
+import type { Clock } from '../clock.ts';
+import { systemClock } from '../clock.ts';
+import type { Store } from '../store/database.ts';
+import { AccountsRepository } from '../modules/accounts/accounts.repository.ts';
+import { AccountsService } from '../modules/accounts/accounts.service.ts';
+import { accountsRoutes } from '../modules/accounts/accounts.routes.ts';
+import { AuditService } from '../modules/audit/audit.service.ts';
+import { auditRoutes } from '../modules/audit/audit.routes.ts';
+import { OrgRepository } from '../modules/org/org.repository.ts';
+import { OrgService } from '../modules/org/org.service.ts';
+import { orgRoutes } from '../modules/org/org.routes.ts';
+import { DevicesRepository } from '../modules/devices/devices.repository.ts';
+import { DevicesService } from '../modules/devices/devices.service.ts';
+import { devicesRoutes } from '../modules/devices/devices.routes.ts';
+import { registerAuth } from './auth-hook.ts';
+import { registerErrorHandling } from './errors.ts';
+import { ErrorResponse } from './schemas.ts';
+
+export interface Services {
+  audit: AuditService;
+  accounts: AccountsService;
+  org: OrgService;
+  devices: DevicesService;
+}
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  clock?: Clock;
+  logger?: boolean | object;
+}
+
+/** Composition of services; no I/O happens here. */
+export function createServices(config: Config, store: Store, clock: Clock = systemClock): Services {
+  const { db, dialect } = store;
+  const audit = new AuditService(db, clock);
+  const org = new OrgService(db, audit, clock, new OrgRepository(dialect));
+  const accounts = new AccountsService({
+    db,
+    repo: new AccountsRepository(dialect),
+    audit,
+    clock,
+    sessionTtlHours: config.XIAOAN_SESSION_TTL_HOURS,
+    isUniversity: (id) => org.isUniversity(id),
+  });
+  const devices = new DevicesService(db, audit, org, clock, new DevicesRepository(dialect));
+  return { audit, accounts, org, devices };
+}
+
+export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance; services: Services }> {
+  const services = createServices(opts.config, opts.store, opts.clock);
+  const app = Fastify({
+    logger: opts.logger ?? { level: opts.config.XIAOAN_LOG_LEVEL },
+    trustProxy: true,
+    bodyLimit: 10 * 1024 * 1024,
+    ajv: {
+      // Unknown keys are errors, not silently dropped; report every bad field at once.
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
+    },
+  });
+
+  registerErrorHandling(app);
+  app.addSchema(ErrorResponse);
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'xiaoan 校安 API',
+        version: '0.1.0',
+        description: 'Campus security operations platform. Log in with POST /api/auth/login; the session cookie authorises the other calls.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'xiaoan_session' } } },
+      security: [{ session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerAuth(app, (token) => services.accounts.authenticate(token));
+
+  app.get(
+    '/api/health',
+    {
+      config: { auth: { access: 'public' } },
+      schema: { tags: ['system'], summary: 'Liveness: ok once the store is migrated and the API is serving', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  accountsRoutes(app, { accounts: services.accounts, cookieSecure: opts.config.XIAOAN_COOKIE_SECURE, loginMaxAttempts: opts.config.XIAOAN_LOGIN_MAX_ATTEMPTS });
+  orgRoutes(app, services.org);
+  devicesRoutes(app, services.devices);
+  auditRoutes(app, services.audit);
+
+  await app.ready();
+  return { app, services };
+}

@@ -1,0 +1,52 @@
+import { Type, type TSchema } from 'typebox';
+
+/** Schema pieces every module's routes share. */
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+
+export const PagingQuery = {
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Page number, from 1' })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Items per page (≤ 500)' })),
+};
+
+export const SortOrder = Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' });
+
+export function Page<T extends TSchema>(item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer({ description: 'Items matching the filter, over all pages' }),
+    page: Type.Integer(),
+    pageSize: Type.Integer(),
+  });
+}
+
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Type.String({ description: 'Stable error code XIAOAN_<AREA>_<REASON>' }),
+    error: Type.String(),
+    message: Type.String(),
+    details: Type.Array(
+      Type.Object({ field: Type.String(), reason: Type.String(), rule: Type.Optional(Type.String()) }),
+      { description: 'One entry per offending field' },
+    ),
+  },
+  { $id: 'ErrorResponse', description: 'Error' },
+);
+
+/** Standard error responses to attach to a route's schema (documentation). */
+export const errorResponses = {
+  400: Type.Ref('ErrorResponse'),
+  401: Type.Ref('ErrorResponse'),
+  403: Type.Ref('ErrorResponse'),
+  404: Type.Ref('ErrorResponse'),
+};
+
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+/** Literal union from a readonly list of strings (closed lists from `shared/domain.ts`). */
+export function StringEnum<T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+export const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });

@@ -1,0 +1,204 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import argon2 from 'argon2';
+import type { Kysely } from 'kysely';
+import type { Role } from '../../../shared/domain.ts';
+import { CITY_WIDE_ROLES } from '../../../shared/domain.ts';
+import { DIRECTOR_GRANTABLE_ROLES } from '../../../shared/permissions.ts';
+import type { Clock } from '../../clock.ts';
+import { AppError, conflict, forbidden, invalidField, notFound } from '../../http/errors.ts';
+import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
+import type { DB } from '../../store/schema.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { AccountsRepository, withoutHash, type User, type UserQuery, type UserWithHash } from './accounts.repository.ts';
+
+const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  password: string;
+  role: Role;
+  universityId?: string | null;
+  phone?: string | null;
+}
+
+export interface UserPatch {
+  displayName?: string;
+  password?: string;
+  role?: Role;
+  universityId?: string | null;
+  disabled?: boolean;
+  phone?: string | null;
+}
+
+export interface AccountsDeps {
+  db: Kysely<DB>;
+  repo: AccountsRepository;
+  audit: AuditService;
+  clock: Clock;
+  sessionTtlHours: number;
+  /** True when the id names a university (the org module answers). */
+  isUniversity(id: string): Promise<boolean>;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export class AccountsService {
+  /** Verifying against this when the user does not exist keeps the timing the same. */
+  private dummyHash: Promise<string>;
+
+  constructor(private readonly d: AccountsDeps) {
+    this.dummyHash = argon2.hash(randomBytes(16).toString('hex'), HASH_OPTIONS);
+  }
+
+  async login(username: string, password: string, ip: string | null): Promise<{ token: string; user: User; expiresAt: string }> {
+    const user = await this.d.repo.findByUsername(this.d.db, username);
+    const ok = await argon2.verify(user?.passwordHash ?? (await this.dummyHash), password).catch(() => false);
+    const actorFor = (u: UserWithHash): Actor => ({ id: u.id, username: u.username, displayName: u.displayName, role: u.role, universityId: u.universityId, ip: ip ?? undefined });
+    if (!user || !ok || user.disabled) {
+      if (user) {
+        await this.d.audit.record(this.d.db, actorFor(user), { action: 'login_failed', entityType: 'user', entityId: user.id, universityId: user.universityId, after: { reason: user.disabled ? 'disabled' : 'password' } });
+      }
+      throw new AppError('XIAOAN_AUTH_INVALID_CREDENTIALS', 'wrong username or password, or the account is disabled');
+    }
+    const token = randomBytes(32).toString('base64url');
+    const now = this.d.clock.now();
+    const createdAt = new Date(now).toISOString();
+    const expiresAt = new Date(now + this.d.sessionTtlHours * 3600_000).toISOString();
+    await this.d.db.transaction().execute(async (trx) => {
+      await this.d.repo.insertSession(trx, { tokenHash: hashToken(token), userId: user.id, createdAt, expiresAt, ip });
+      await this.d.repo.setLastLogin(trx, user.id, createdAt);
+      await this.d.audit.record(trx, actorFor(user), { action: 'login', entityType: 'user', entityId: user.id, universityId: user.universityId });
+    });
+    return { token, user: withoutHash({ ...user, lastLoginAt: createdAt }), expiresAt };
+  }
+
+  /** Resolves a session cookie to the acting user; extends the session when half its life is used. */
+  async authenticate(token: string): Promise<Actor | null> {
+    const hash = hashToken(token);
+    const session = await this.d.repo.findSession(this.d.db, hash);
+    const now = this.d.clock.now();
+    if (!session || Date.parse(session.expires_at) <= now) return null;
+    const user = await this.d.repo.findById(this.d.db, session.user_id);
+    if (!user || user.disabled) return null;
+    const ttl = this.d.sessionTtlHours * 3600_000;
+    if (Date.parse(session.expires_at) - now < ttl / 2) {
+      await this.d.repo.extendSession(this.d.db, hash, new Date(now + ttl).toISOString());
+    }
+    return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, universityId: user.universityId };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.d.repo.deleteSession(this.d.db, hashToken(token));
+  }
+
+  async purgeExpiredSessions(): Promise<void> {
+    await this.d.repo.deleteExpiredSessions(this.d.db, this.d.clock.nowIso());
+  }
+
+  async list(actor: Actor, q: Omit<UserQuery, 'universityId'> & { universityId?: string }) {
+    const scope = scopeOf(actor);
+    const universityId = scope ?? q.universityId ?? null;
+    return this.d.repo.list(this.d.db, { ...q, universityId });
+  }
+
+  async get(actor: Actor, id: string): Promise<User> {
+    const u = assertInScope(actor, await this.d.repo.findById(this.d.db, id), (x) => x.universityId, 'user');
+    return withoutHash(u);
+  }
+
+  /** Roles are granted within limits: a director manages their own university's staff only. */
+  private async checkGrant(actor: Actor, role: Role, universityId: string | null) {
+    const cityWide = CITY_WIDE_ROLES.includes(role);
+    if (cityWide && universityId) throw invalidField('universityId', `must be empty for role ${role}`);
+    if (!cityWide && !universityId) throw invalidField('universityId', `is required for role ${role}`);
+    if (universityId && !(await this.d.isUniversity(universityId))) throw invalidField('universityId', 'no such university');
+    if (actor.role === 'admin') return;
+    if (!DIRECTOR_GRANTABLE_ROLES.includes(role)) throw forbidden(`your role may not grant ${role}`);
+    if (universityId !== actor.universityId) throw invalidField('universityId', 'no such university');
+  }
+
+  async create(actor: Actor, input: NewUser): Promise<User> {
+    const universityId = input.universityId ?? (CITY_WIDE_ROLES.includes(input.role) ? null : scopeOf(actor));
+    await this.checkGrant(actor, input.role, universityId);
+    if (await this.d.repo.findByUsername(this.d.db, input.username)) {
+      throw conflict('username already taken', [{ field: 'username', reason: 'is already taken', rule: 'unique' }]);
+    }
+    const now = this.d.clock.nowIso();
+    const user: UserWithHash = {
+      id: randomUUID(),
+      username: input.username,
+      displayName: input.displayName,
+      role: input.role,
+      universityId,
+      disabled: false,
+      phone: input.phone ?? null,
+      createdAt: now,
+      updatedAt: now,
+      lastLoginAt: null,
+      passwordHash: await argon2.hash(input.password, HASH_OPTIONS),
+    };
+    await this.d.db.transaction().execute(async (trx) => {
+      await this.d.repo.insert(trx, user);
+      await this.d.audit.record(trx, actor, { action: 'create', entityType: 'user', entityId: user.id, universityId, after: withoutHash(user) });
+    });
+    return withoutHash(user);
+  }
+
+  async update(actor: Actor, id: string, patch: UserPatch): Promise<User> {
+    const before = assertInScope(actor, await this.d.repo.findById(this.d.db, id), (x) => x.universityId, 'user');
+    if (actor.role !== 'admin' && !DIRECTOR_GRANTABLE_ROLES.includes(before.role)) throw forbidden('you may not change this account');
+    const role = patch.role ?? before.role;
+    const universityId = patch.universityId !== undefined ? patch.universityId : before.universityId;
+    if (patch.role !== undefined || patch.universityId !== undefined) await this.checkGrant(actor, role, universityId);
+    if (before.id === actor.id && (patch.disabled || (patch.role && patch.role !== before.role))) {
+      throw invalidField(patch.disabled ? 'disabled' : 'role', 'you cannot disable or demote your own account');
+    }
+    const after: UserWithHash = {
+      ...before,
+      displayName: patch.displayName ?? before.displayName,
+      role,
+      universityId,
+      disabled: patch.disabled ?? before.disabled,
+      phone: patch.phone !== undefined ? patch.phone : before.phone,
+      updatedAt: this.d.clock.nowIso(),
+      passwordHash: patch.password ? await argon2.hash(patch.password, HASH_OPTIONS) : before.passwordHash,
+    };
+    await this.d.db.transaction().execute(async (trx) => {
+      await this.d.repo.update(trx, after);
+      // A password change, a new role or disabling ends the user's sessions.
+      if (patch.password || patch.disabled || after.role !== before.role) await this.d.repo.deleteSessionsOf(trx, id);
+      await this.d.audit.record(trx, actor, {
+        action: 'update',
+        entityType: 'user',
+        entityId: id,
+        universityId: after.universityId,
+        before: withoutHash(before),
+        after: { ...withoutHash(after), ...(patch.password ? { password: '(changed)' } : {}) },
+      });
+    });
+    return withoutHash(after);
+  }
+
+  async changeOwnPassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.d.repo.findById(this.d.db, actor.id);
+    if (!user) throw notFound('user');
+    if (!(await argon2.verify(user.passwordHash, currentPassword))) throw invalidField('currentPassword', 'is wrong');
+    await this.d.db.transaction().execute(async (trx) => {
+      await this.d.repo.update(trx, { ...user, passwordHash: await argon2.hash(newPassword, HASH_OPTIONS), updatedAt: this.d.clock.nowIso() });
+      await this.d.repo.deleteSessionsOf(trx, user.id);
+      await this.d.audit.record(trx, actor, { action: 'password_changed', entityType: 'user', entityId: user.id, universityId: user.universityId });
+    });
+  }
+
+  /**
+   * First start: create `admin` with XIAOAN_ADMIN_PASSWORD, or a generated password that the
+   * caller prints once. Returns the generated password, or null when nothing was generated.
+   */
+  async ensureInitialAdmin(configuredPassword: string | undefined, system: Actor): Promise<{ created: boolean; generatedPassword: string | null }> {
+    if ((await this.d.repo.count(this.d.db)) > 0) return { created: false, generatedPassword: null };
+    const generated = configuredPassword ? null : randomBytes(12).toString('base64url');
+    await this.create(system, { username: 'admin', displayName: '系统管理员', password: configuredPassword ?? generated!, role: 'admin', universityId: null });
+    return { created: true, generatedPassword: generated };
+  }
+}

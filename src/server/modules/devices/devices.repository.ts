@@ -1,0 +1,248 @@
+import type { Selectable } from 'kysely';
+import type { CAMERA_RESOLUTIONS, CAMERA_TYPES, DeviceKind, DeviceStatus, PLACEMENTS } from '../../../shared/domain.ts';
+import { containsInsensitive, type Dialect } from '../../store/database.ts';
+import type { DeviceTable, MaintenanceRecordTable } from '../../store/schema.ts';
+import type { Db } from '../audit/audit.repository.ts';
+
+export interface CameraFields {
+  resolution: (typeof CAMERA_RESOLUTIONS)[number];
+  type: (typeof CAMERA_TYPES)[number];
+  mountHeightM: number | null;
+  bearingDeg: number | null;
+  fovDeg: number | null;
+  rangeM: number | null;
+  placement: (typeof PLACEMENTS)[number] | null;
+}
+
+export interface Device {
+  id: string;
+  universityId: string;
+  campusId: string;
+  buildingId: string | null;
+  floorId: string | null;
+  areaId: string | null;
+  name: string;
+  kind: DeviceKind;
+  status: DeviceStatus;
+  lon: number | null;
+  lat: number | null;
+  vendor: string | null;
+  model: string | null;
+  serial: string | null;
+  ip: string | null;
+  gbId: string | null;
+  installDate: string | null;
+  warrantyEnd: string | null;
+  retentionDays: number | null;
+  notes: string | null;
+  camera: CameraFields | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MaintenanceRecord {
+  id: string;
+  deviceId: string;
+  universityId: string;
+  date: string;
+  kind: string;
+  performedBy: string;
+  notes: string | null;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export const DEVICE_SORTS = ['name', 'kind', 'status', 'createdAt', 'installDate', 'warrantyEnd'] as const;
+export type DeviceSort = (typeof DEVICE_SORTS)[number];
+const SORT_COLUMN: Record<DeviceSort, keyof DeviceTable> = {
+  name: 'name',
+  kind: 'kind',
+  status: 'status',
+  createdAt: 'created_at',
+  installDate: 'install_date',
+  warrantyEnd: 'warranty_end',
+};
+
+export interface DeviceQuery {
+  universityId: string | null;
+  kind?: DeviceKind[];
+  status?: DeviceStatus[];
+  campusId?: string;
+  buildingId?: string;
+  floorId?: string;
+  areaId?: string;
+  cameraResolution?: string;
+  warrantyEndBefore?: string;
+  q?: string;
+  sort: DeviceSort;
+  order: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+}
+
+export function toDevice(r: Selectable<DeviceTable>): Device {
+  return {
+    id: r.id,
+    universityId: r.university_id,
+    campusId: r.campus_id,
+    buildingId: r.building_id,
+    floorId: r.floor_id,
+    areaId: r.area_id,
+    name: r.name,
+    kind: r.kind as DeviceKind,
+    status: r.status as DeviceStatus,
+    lon: r.lon,
+    lat: r.lat,
+    vendor: r.vendor,
+    model: r.model,
+    serial: r.serial,
+    ip: r.ip,
+    gbId: r.gb_id,
+    installDate: r.install_date,
+    warrantyEnd: r.warranty_end,
+    retentionDays: r.retention_days,
+    notes: r.notes,
+    camera: r.camera_resolution
+      ? {
+          resolution: r.camera_resolution as CameraFields['resolution'],
+          type: (r.camera_type ?? 'fixed') as CameraFields['type'],
+          mountHeightM: r.mount_height_m,
+          bearingDeg: r.bearing_deg,
+          fovDeg: r.fov_deg,
+          rangeM: r.range_m,
+          placement: r.placement as CameraFields['placement'],
+        }
+      : null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function fromDevice(d: Device): Selectable<DeviceTable> {
+  return {
+    id: d.id,
+    university_id: d.universityId,
+    campus_id: d.campusId,
+    building_id: d.buildingId,
+    floor_id: d.floorId,
+    area_id: d.areaId,
+    name: d.name,
+    kind: d.kind,
+    status: d.status,
+    lon: d.lon,
+    lat: d.lat,
+    vendor: d.vendor,
+    model: d.model,
+    serial: d.serial,
+    ip: d.ip,
+    gb_id: d.gbId,
+    install_date: d.installDate,
+    warranty_end: d.warrantyEnd,
+    retention_days: d.retentionDays,
+    notes: d.notes,
+    camera_resolution: d.camera?.resolution ?? null,
+    camera_type: d.camera?.type ?? null,
+    mount_height_m: d.camera?.mountHeightM ?? null,
+    bearing_deg: d.camera?.bearingDeg ?? null,
+    fov_deg: d.camera?.fovDeg ?? null,
+    range_m: d.camera?.rangeM ?? null,
+    placement: d.camera?.placement ?? null,
+    created_at: d.createdAt,
+    updated_at: d.updatedAt,
+  };
+}
+
+const toRecord = (r: Selectable<MaintenanceRecordTable>): MaintenanceRecord => ({
+  id: r.id,
+  deviceId: r.device_id,
+  universityId: r.university_id,
+  date: r.date,
+  kind: r.kind,
+  performedBy: r.performed_by,
+  notes: r.notes,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
+export class DevicesRepository {
+  constructor(private readonly dialect: Dialect) {}
+
+  async find(db: Db, id: string): Promise<Device | undefined> {
+    const r = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toDevice(r);
+  }
+
+  async findByGbId(db: Db, universityId: string, gbId: string): Promise<Device | undefined> {
+    const r = await db.selectFrom('devices').selectAll().where('university_id', '=', universityId).where('gb_id', '=', gbId).executeTakeFirst();
+    return r && toDevice(r);
+  }
+
+  async list(db: Db, q: DeviceQuery): Promise<{ items: Device[]; total: number }> {
+    let query = db.selectFrom('devices');
+    if (q.universityId !== null) query = query.where('university_id', '=', q.universityId);
+    if (q.kind?.length) query = query.where('kind', 'in', q.kind);
+    if (q.status?.length) query = query.where('status', 'in', q.status);
+    if (q.campusId) query = query.where('campus_id', '=', q.campusId);
+    if (q.buildingId) query = query.where('building_id', '=', q.buildingId);
+    if (q.floorId) query = query.where('floor_id', '=', q.floorId);
+    if (q.areaId) query = query.where('area_id', '=', q.areaId);
+    if (q.cameraResolution) query = query.where('camera_resolution', '=', q.cameraResolution);
+    if (q.warrantyEndBefore) query = query.where('warranty_end', '<', q.warrantyEndBefore);
+    if (q.q) {
+      const needle = q.q;
+      query = query.where((eb) =>
+        eb.or((['name', 'serial', 'ip', 'gb_id', 'model', 'vendor'] as const).map((c) => containsInsensitive(this.dialect, eb.ref(c), needle))),
+      );
+    }
+    const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await query
+      .selectAll()
+      .orderBy(SORT_COLUMN[q.sort], q.order)
+      .orderBy('id', q.order) // a stable order across pages
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute();
+    return { total: Number(total), items: rows.map(toDevice) };
+  }
+
+  async insert(db: Db, d: Device) {
+    await db.insertInto('devices').values(fromDevice(d)).execute();
+  }
+
+  async insertMany(db: Db, list: Device[]) {
+    // Chunked so one statement stays under SQLite's bound-parameter limit.
+    for (let i = 0; i < list.length; i += 500) await db.insertInto('devices').values(list.slice(i, i + 500).map(fromDevice)).execute();
+  }
+
+  async update(db: Db, d: Device) {
+    const { id: _id, ...rest } = fromDevice(d);
+    await db.updateTable('devices').set(rest).where('id', '=', d.id).execute();
+  }
+
+  async delete(db: Db, id: string) {
+    await db.deleteFrom('maintenance_records').where('device_id', '=', id).execute();
+    await db.deleteFrom('devices').where('id', '=', id).execute();
+  }
+
+  async listMaintenance(db: Db, deviceId: string): Promise<MaintenanceRecord[]> {
+    const rows = await db.selectFrom('maintenance_records').selectAll().where('device_id', '=', deviceId).orderBy('date', 'desc').orderBy('created_at', 'desc').execute();
+    return rows.map(toRecord);
+  }
+
+  async insertMaintenance(db: Db, m: MaintenanceRecord) {
+    await db
+      .insertInto('maintenance_records')
+      .values({
+        id: m.id,
+        device_id: m.deviceId,
+        university_id: m.universityId,
+        date: m.date,
+        kind: m.kind,
+        performed_by: m.performedBy,
+        notes: m.notes,
+        created_by: m.createdBy,
+        created_at: m.createdAt,
+      })
+      .execute();
+  }
+}

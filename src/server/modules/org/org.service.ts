@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { ORG_PARENT_KIND, type KeySiteCategory, type OrgKind, type PrivacyKind } from '../../../shared/domain.ts';
+import type { FieldProblem } from '../../../shared/error-codes.ts';
+import type { AreaGeometry } from '../../../shared/geojson.ts';
+import { validatePoint, validatePolygonGeometry } from '../../../shared/geojson.ts';
+import type { Clock } from '../../clock.ts';
+import { definedOnly } from '../../util/patch.ts';
+import { conflict, forbidden, invalid, invalidField } from '../../http/errors.ts';
+import { assertInScope, can, inScope, scopeOf, type Actor } from '../../http/policy.ts';
+import type { DB } from '../../store/schema.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { OrgRepository, type KeySite, type KeySiteQuery, type OrgUnit, type UnitQuery } from './org.repository.ts';
+
+export interface NewOrgUnit {
+  kind: Exclude<OrgKind, 'commission'>;
+  parentId: string;
+  name: string;
+  code?: string | null;
+  floorLevel?: number | null;
+  privacy?: PrivacyKind | null;
+  population?: number | null;
+  address?: string | null;
+  lon?: number | null;
+  lat?: number | null;
+  geometry?: AreaGeometry | null;
+}
+export type OrgUnitPatch = Partial<Omit<NewOrgUnit, 'kind' | 'parentId'>>;
+
+export interface NewKeySite {
+  campusId: string;
+  buildingId?: string | null;
+  name: string;
+  category: KeySiteCategory;
+  geometry: AreaGeometry;
+  notes?: string | null;
+}
+export type KeySitePatch = Partial<NewKeySite>;
+
+/** The resolved place of a device: every level checked to belong to the one above. */
+export interface Location {
+  universityId: string;
+  campusId: string;
+  buildingId: string | null;
+  floorId: string | null;
+  areaId: string | null;
+}
+
+export interface TreeNode {
+  id: string;
+  kind: OrgKind;
+  name: string;
+  floorLevel: number | null;
+  privacy: string | null;
+  children: TreeNode[];
+}
+
+export class OrgService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly repo: OrgRepository,
+  ) {}
+
+  /** The commission (市教委) is the single root; created once at start. */
+  async ensureCommission(actor: Actor, name = '市教育委员会'): Promise<OrgUnit> {
+    const existing = await this.repo.findCommission(this.db);
+    if (existing) return existing;
+    const now = this.clock.nowIso();
+    const unit: OrgUnit = {
+      id: randomUUID(), kind: 'commission', parentId: null, universityId: null, name, code: null, floorLevel: null, privacy: null,
+      population: null, address: null, lon: null, lat: null, geometry: null, createdAt: now, updatedAt: now,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await this.repo.insertUnit(trx, unit);
+      await this.audit.record(trx, actor, { action: 'create', entityType: 'org_unit', entityId: unit.id, universityId: null, after: unit });
+    });
+    return unit;
+  }
+
+  async isUniversity(id: string): Promise<boolean> {
+    const u = await this.repo.findUnit(this.db, id);
+    return u?.kind === 'university';
+  }
+
+  private visible(actor: Actor, u: OrgUnit | undefined): OrgUnit {
+    // Everyone may see the commission root; everything else only within scope.
+    if (u?.kind === 'commission') return u;
+    return assertInScope(actor, u, (x) => x.universityId, 'org unit');
+  }
+
+  async getUnit(actor: Actor, id: string): Promise<OrgUnit> {
+    return this.visible(actor, await this.repo.findUnit(this.db, id));
+  }
+
+  listUnits(actor: Actor, q: Omit<UnitQuery, 'universityId'> & { universityId?: string }) {
+    const scope = scopeOf(actor);
+    return this.repo.listUnits(this.db, { ...q, universityId: scope ?? q.universityId ?? null });
+  }
+
+  async tree(actor: Actor, universityId?: string): Promise<TreeNode[]> {
+    const scope = scopeOf(actor) ?? universityId ?? null;
+    const rows = await this.repo.listTreeRows(this.db, scope);
+    const nodes = new Map<string, TreeNode & { parentId: string | null }>();
+    for (const r of rows) nodes.set(r.id, { id: r.id, kind: r.kind as OrgKind, name: r.name, floorLevel: r.floor_level, privacy: r.privacy, children: [], parentId: r.parent_id });
+    const roots: TreeNode[] = [];
+    for (const n of nodes.values()) {
+      const parent = n.parentId ? nodes.get(n.parentId) : undefined;
+      if (parent) parent.children.push(n);
+      else roots.push(n);
+    }
+    const strip = (n: TreeNode & { parentId?: string | null }): TreeNode => ({ id: n.id, kind: n.kind, name: n.name, floorLevel: n.floorLevel, privacy: n.privacy, children: n.children.map(strip) });
+    return roots.map(strip);
+  }
+
+  private checkUnitFields(kind: OrgKind, u: OrgUnitPatch): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    if (u.floorLevel != null && kind !== 'floor') problems.push({ field: 'floorLevel', reason: 'only floors have a level', rule: 'kind' });
+    if (u.privacy != null && kind !== 'area') problems.push({ field: 'privacy', reason: 'only areas carry a privacy kind', rule: 'kind' });
+    if (u.population != null && kind !== 'campus' && kind !== 'university') problems.push({ field: 'population', reason: 'only campuses and universities have a population', rule: 'kind' });
+    if (u.geometry != null) {
+      if (kind === 'floor' || kind === 'university') problems.push({ field: 'geometry', reason: `a ${kind} has no footprint of its own`, rule: 'kind' });
+      else problems.push(...validatePolygonGeometry(u.geometry, { path: 'geometry' }));
+    }
+    if ((u.lon != null) !== (u.lat != null)) problems.push({ field: u.lon == null ? 'lon' : 'lat', reason: 'lon and lat are given together', rule: 'pair' });
+    else if (u.lon != null && u.lat != null) problems.push(...validatePoint(u.lon, u.lat));
+    return problems;
+  }
+
+  async createUnit(actor: Actor, input: NewOrgUnit): Promise<OrgUnit> {
+    const parent = await this.repo.findUnit(this.db, input.parentId);
+    if (!parent || (parent.kind !== 'commission' && !inScope(actor, parent.universityId))) throw invalidField('parentId', 'no such org unit');
+    const expectedParent = ORG_PARENT_KIND[input.kind];
+    if (parent.kind !== expectedParent) throw invalidField('parentId', `a ${input.kind} belongs under a ${expectedParent}, not a ${parent.kind}`, 'hierarchy');
+    if (input.kind === 'university' && !can(actor, 'university.manage')) throw forbidden('only an administrator registers universities');
+    const problems = this.checkUnitFields(input.kind, input);
+    if (input.kind === 'floor' && input.floorLevel == null) problems.push({ field: 'floorLevel', reason: 'is required for a floor', rule: 'required' });
+    if (problems.length) throw invalid(problems);
+    const now = this.clock.nowIso();
+    const id = randomUUID();
+    const unit: OrgUnit = {
+      id,
+      kind: input.kind,
+      parentId: parent.id,
+      universityId: input.kind === 'university' ? id : parent.universityId,
+      name: input.name,
+      code: input.code ?? null,
+      floorLevel: input.floorLevel ?? null,
+      privacy: input.privacy ?? null,
+      population: input.population ?? null,
+      address: input.address ?? null,
+      lon: input.lon ?? null,
+      lat: input.lat ?? null,
+      geometry: input.geometry ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await this.repo.insertUnit(trx, unit);
+      await this.audit.record(trx, actor, { action: 'create', entityType: 'org_unit', entityId: id, universityId: unit.universityId, after: unit });
+    });
+    return unit;
+  }
+
+  async updateUnit(actor: Actor, id: string, patch: OrgUnitPatch): Promise<OrgUnit> {
+    const before = this.visible(actor, await this.repo.findUnit(this.db, id));
+    if (before.kind === 'commission' || before.kind === 'university') {
+      if (!can(actor, 'university.manage')) throw forbidden('only an administrator changes a university or the commission');
+    }
+    const problems = this.checkUnitFields(before.kind, { ...patch, lon: patch.lon !== undefined ? patch.lon : before.lon, lat: patch.lat !== undefined ? patch.lat : before.lat });
+    if (before.kind === 'floor' && patch.floorLevel === null) problems.push({ field: 'floorLevel', reason: 'is required for a floor', rule: 'required' });
+    if (problems.length) throw invalid(problems);
+    const after: OrgUnit = { ...before, ...definedOnly(patch), updatedAt: this.clock.nowIso() };
+    await this.db.transaction().execute(async (trx) => {
+      await this.repo.updateUnit(trx, after);
+      await this.audit.record(trx, actor, { action: 'update', entityType: 'org_unit', entityId: id, universityId: after.universityId, before, after });
+    });
+    return after;
+  }
+
+  async deleteUnit(actor: Actor, id: string): Promise<void> {
+    const before = this.visible(actor, await this.repo.findUnit(this.db, id));
+    if (before.kind === 'commission') throw forbidden('the commission root cannot be deleted');
+    if (before.kind === 'university' && !can(actor, 'university.manage')) throw forbidden('only an administrator removes a university');
+    await this.db.transaction().execute(async (trx) => {
+      const deps = await this.repo.countDependents(trx, id);
+      const blocking = Object.entries(deps).filter(([, n]) => n > 0);
+      if (blocking.length) {
+        throw conflict(`org unit still has ${blocking.map(([k, n]) => `${n} ${k}`).join(', ')}; move or delete them first`);
+      }
+      await this.repo.deleteUnit(trx, id);
+      await this.audit.record(trx, actor, { action: 'delete', entityType: 'org_unit', entityId: id, universityId: before.universityId, before });
+    });
+  }
+
+  /**
+   * Resolves and checks a device's place. Missing upper levels are filled in from the lower
+   * ones; a level that does not belong to the one above is an error naming the field.
+   */
+  async resolveLocation(actor: Actor, given: { campusId?: string | null; buildingId?: string | null; floorId?: string | null; areaId?: string | null }): Promise<Location> {
+    const levels = [
+      ['areaId', 'area'],
+      ['floorId', 'floor'],
+      ['buildingId', 'building'],
+      ['campusId', 'campus'],
+    ] as const;
+    const ids = levels.map(([f]) => given[f]).filter((x): x is string => !!x);
+    const units = new Map((await this.repo.findUnitsByIds(this.db, ids)).map((u) => [u.id, u]));
+    const resolved: Record<string, OrgUnit | null> = {};
+    let childParent: string | null = null;
+    let childField: string | null = null;
+    for (const [field, kind] of levels) {
+      let id = given[field] ?? null;
+      if (!id && childParent) id = childParent; // derive from the level below
+      if (!id) {
+        resolved[field] = null;
+        continue;
+      }
+      const unit: OrgUnit | undefined = units.get(id) ?? (await this.repo.findUnit(this.db, id));
+      if (!unit || unit.kind !== kind || !inScope(actor, unit.universityId)) throw invalidField(field, `no such ${kind}`);
+      if (childParent && childParent !== unit.id) throw invalidField(childField!, `does not belong to the given ${kind}`, 'hierarchy');
+      resolved[field] = unit;
+      childParent = unit.parentId;
+      childField = field;
+    }
+    const campus = resolved.campusId;
+    if (!campus) throw invalidField('campusId', 'is required');
+    return {
+      universityId: campus.universityId!,
+      campusId: campus.id,
+      buildingId: resolved.buildingId?.id ?? null,
+      floorId: resolved.floorId?.id ?? null,
+      areaId: resolved.areaId?.id ?? null,
+    };
+  }
+
+  // ---- key sites (重点部位) ----
+
+  async getKeySite(actor: Actor, id: string): Promise<KeySite> {
+    return assertInScope(actor, await this.repo.findKeySite(this.db, id), (s) => s.universityId, 'key site');
+  }
+
+  listKeySites(actor: Actor, q: Omit<KeySiteQuery, 'universityId'> & { universityId?: string }) {
+    const scope = scopeOf(actor);
+    return this.repo.listKeySites(this.db, { ...q, universityId: scope ?? q.universityId ?? null });
+  }
+
+  private async checkKeySite(actor: Actor, s: NewKeySite): Promise<{ universityId: string }> {
+    const problems = validatePolygonGeometry(s.geometry, { path: 'geometry' });
+    if (problems.length) throw invalid(problems);
+    const loc = await this.resolveLocation(actor, { campusId: s.campusId, buildingId: s.buildingId ?? null });
+    return { universityId: loc.universityId };
+  }
+
+  async createKeySite(actor: Actor, input: NewKeySite): Promise<KeySite> {
+    const { universityId } = await this.checkKeySite(actor, input);
+    const now = this.clock.nowIso();
+    const site: KeySite = {
+      id: randomUUID(),
+      universityId,
+      campusId: input.campusId,
+      buildingId: input.buildingId ?? null,
+      name: input.name,
+      category: input.category,
+      geometry: input.geometry,
+      notes: input.notes ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await this.repo.insertKeySite(trx, site);
+      await this.audit.record(trx, actor, { action: 'create', entityType: 'key_site', entityId: site.id, universityId, after: site });
+    });
+    return site;
+  }
+
+  async updateKeySite(actor: Actor, id: string, patch: KeySitePatch): Promise<KeySite> {
+    const before = await this.getKeySite(actor, id);
+    const merged = { ...before, ...definedOnly(patch) };
+    const { universityId } = await this.checkKeySite(actor, merged);
+    const after: KeySite = { ...merged, universityId, updatedAt: this.clock.nowIso() };
+    await this.db.transaction().execute(async (trx) => {
+      await this.repo.updateKeySite(trx, after);
+      await this.audit.record(trx, actor, { action: 'update', entityType: 'key_site', entityId: id, universityId, before, after });
+    });
+    return after;
+  }
+
+  async deleteKeySite(actor: Actor, id: string): Promise<void> {
+    const before = await this.getKeySite(actor, id);
+    await this.db.transaction().execute(async (trx) => {
+      await this.repo.deleteKeySite(trx, id);
+      await this.audit.record(trx, actor, { action: 'delete', entityType: 'key_site', entityId: id, universityId: before.universityId, before });
+    });
+  }
+}
+

@@ -1,0 +1,39 @@
+import { Migrator, type Kysely, type MigrationProvider, type ColumnDataType } from 'kysely';
+import type { Dialect } from '../database.ts';
+import { foundation } from './0001-foundation.ts';
+
+/** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
+export interface ColumnTypes {
+  dialect: Dialect;
+  timestamp: ColumnDataType;
+  json: ColumnDataType;
+  real: ColumnDataType;
+  autoId: ColumnDataType;
+}
+
+export interface Migration {
+  name: string;
+  up(db: Kysely<any>, types: ColumnTypes): Promise<void>;
+}
+
+/** Ordered list; append only. */
+export const MIGRATIONS: Migration[] = [foundation];
+
+export function columnTypes(dialect: Dialect): ColumnTypes {
+  return dialect === 'postgres'
+    ? { dialect, timestamp: 'timestamptz', json: 'jsonb', real: 'double precision', autoId: 'bigserial' }
+    : { dialect, timestamp: 'text', json: 'text', real: 'real', autoId: 'integer' };
+}
+
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
+  const types = columnTypes(dialect);
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      return Object.fromEntries(MIGRATIONS.map((m) => [m.name, { up: (d: Kysely<any>) => m.up(d, types) }]));
+    },
+  };
+  const migrator = new Migrator({ db, provider, migrationTableName: 'xiaoan_migrations', migrationLockTableName: 'xiaoan_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,30 @@
+/** Stable error codes `XIAOAN_<AREA>_<REASON>` with their HTTP status. The web app translates by code. */
+export const ERROR_CODES = {
+  XIAOAN_VALIDATION_FAILED: 400,
+  XIAOAN_REQUEST_MALFORMED: 400,
+  XIAOAN_AUTH_REQUIRED: 401,
+  XIAOAN_AUTH_INVALID_CREDENTIALS: 401,
+  XIAOAN_AUTH_FORBIDDEN: 403,
+  XIAOAN_NOT_FOUND: 404,
+  XIAOAN_CONFLICT: 409,
+  XIAOAN_PAYLOAD_TOO_LARGE: 413,
+  XIAOAN_AUTH_RATE_LIMITED: 429,
+  XIAOAN_INTERNAL: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldProblem {
+  /** Dotted path of the offending field inside the body, query or params, e.g. `camera.fovDeg`. */
+  field: string;
+  /** Human-readable reason in English; `rule` lets a UI show its own wording. */
+  reason: string;
+  rule?: string;
+}
+
+export interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  error: string;
+  message: string;
+  details: FieldProblem[];
+}

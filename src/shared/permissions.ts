@@ -1,0 +1,30 @@
+import type { Role } from './domain.ts';
+
+/** Every permission a route can require. The server sends the user's list to the UI (`/api/auth/me`). */
+export const PERMISSIONS = [
+  'org.read',
+  'org.write',
+  'university.manage',
+  'device.read',
+  'device.write',
+  'maintenance.write',
+  'user.read',
+  'user.write',
+  'audit.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ_ONLY: Permission[] = ['org.read', 'device.read'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  commission_analyst: READ_ONLY,
+  security_director: [...READ_ONLY, 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
+  operator: READ_ONLY,
+  guard: READ_ONLY,
+  maintainer: [...READ_ONLY, 'device.write', 'maintenance.write'],
+  auditor: [...READ_ONLY, 'user.read', 'audit.read'],
+};
+
+/** Roles a security director may grant inside their own university. */
+export const DIRECTOR_GRANTABLE_ROLES: readonly Role[] = ['security_director', 'operator', 'guard', 'maintainer', 'auditor'];

@@ -19,6 +19,8 @@ import { orgRoutes } from '../modules/org/org.routes.ts';
 import { DevicesRepository } from '../modules/devices/devices.repository.ts';
 import { DevicesService } from '../modules/devices/devices.service.ts';
 import { devicesRoutes } from '../modules/devices/devices.routes.ts';
+import { MapService } from '../modules/map/map.service.ts';
+import { mapRoutes } from '../modules/map/map.routes.ts';
 import { registerAuth } from './auth-hook.ts';
 import { registerErrorHandling } from './errors.ts';
 import { ErrorResponse } from './schemas.ts';
@@ -28,6 +30,7 @@ export interface Services {
   accounts: AccountsService;
   org: OrgService;
   devices: DevicesService;
+  map: MapService;
 }
 
 export interface AppOptions {
@@ -51,7 +54,8 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     isUniversity: (id) => org.isUniversity(id),
   });
   const devices = new DevicesService(db, audit, org, clock, new DevicesRepository(dialect));
-  return { audit, accounts, org, devices };
+  const map = new MapService(db);
+  return { audit, accounts, org, devices, map };
 }
 
 export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance; services: Services }> {
@@ -99,6 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   orgRoutes(app, services.org);
   devicesRoutes(app, services.devices);
   auditRoutes(app, services.audit);
+  mapRoutes(app, services.map);
 
   await app.ready();
   return { app, services };

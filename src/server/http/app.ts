@@ -21,7 +21,7 @@ import { DevicesService } from '../modules/devices/devices.service.ts';
 import { devicesRoutes } from '../modules/devices/devices.routes.ts';
 import { MapService } from '../modules/map/map.service.ts';
 import { mapRoutes } from '../modules/map/map.routes.ts';
-import { registerAuth } from './auth-hook.ts';
+import { registerAuth, type RouteAccess } from './auth-hook.ts';
 import { registerErrorHandling } from './errors.ts';
 import { ErrorResponse } from './schemas.ts';
 
@@ -58,7 +58,13 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   return { audit, accounts, org, devices, map };
 }
 
-export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance; services: Services }> {
+export interface RouteEntry {
+  method: string;
+  url: string;
+  auth: RouteAccess | undefined;
+}
+
+export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance; services: Services; routes: RouteEntry[] }> {
   const services = createServices(opts.config, opts.store, opts.clock);
   const app = Fastify({
     logger: opts.logger ?? { level: opts.config.XIAOAN_LOG_LEVEL },
@@ -70,6 +76,11 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
     },
   });
 
+  // The route table, for the tests that loop over every route (tenant isolation, auth).
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, auth: r.config?.auth });
+  });
   registerErrorHandling(app);
   app.addSchema(ErrorResponse);
   await app.register(cookie);
@@ -106,5 +117,5 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   mapRoutes(app, services.map);
 
   await app.ready();
-  return { app, services };
+  return { app, services, routes };
 }

@@ -1,0 +1,153 @@
+/**
+ * A user of university B can neither read nor change anything of university A, on EVERY route.
+ * The test walks the app's own route table, so a new route is covered (or fails here, asking
+ * for a sample body) without anyone remembering to add it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ROLE_PERMISSIONS } from '../../src/shared/permissions.ts';
+import type { Role } from '../../src/shared/domain.ts';
+import { createTestApp, createUniversity, json, square, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+
+let t: TestApp;
+let A: UniversityFixture;
+let B: UniversityFixture;
+const cookies = new Map<string, string>();
+
+/** Valid bodies per route, so that validation passes and the scope check is what answers. */
+function sampleBody(method: string, url: string, target: UniversityFixture): unknown {
+  const bodies: Record<string, unknown> = {
+    'POST /api/org-units': { kind: 'building', parentId: target.campusId, name: '越权楼' },
+    'PATCH /api/org-units/:id': { name: '越权改名' },
+    'POST /api/key-sites': { campusId: target.campusId, name: '越权部位', category: 'archives', geometry: square(121.5, 31.3, 0.0001) },
+    'PATCH /api/key-sites/:id': { name: '越权改名' },
+    'POST /api/devices': { name: '越权设备', kind: 'door', campusId: target.campusId },
+    'PATCH /api/devices/:id': { name: '越权改名' },
+    'POST /api/devices/:id/maintenance': { date: '2025-02-03', kind: 'repair', performedBy: '越权' },
+    'POST /api/users': { username: 'intruder', displayName: '越权', password: 'long-enough-1', role: 'operator', universityId: target.universityId },
+    'PATCH /api/users/:id': { displayName: '越权改名' },
+  };
+  const key = `${method} ${url}`;
+  if (method === 'GET' || method === 'DELETE') return undefined;
+  if (!(key in bodies)) throw new Error(`add a sample body for ${key} to the tenant isolation test`);
+  return bodies[key];
+}
+
+/** The id of A's object that a route's `:id` names, by the route's resource. */
+function targetId(url: string, target: UniversityFixture): string {
+  if (url.startsWith('/api/org-units/')) return target.buildingId;
+  if (url.startsWith('/api/key-sites/')) return target.keySiteId;
+  if (url.startsWith('/api/devices/')) return target.deviceId;
+  if (url.startsWith('/api/users/')) return target.users.operator.id;
+  throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
+}
+
+/** A user of B whose role holds the route's permission (so the answer is about scope, not role). */
+function userFor(permission: string, fixture: UniversityFixture): string | null {
+  const roles = Object.keys(fixture.users) as (keyof UniversityFixture['users'])[];
+  const role = roles.find((r) => (ROLE_PERMISSIONS[r as Role] as readonly string[]).includes(permission));
+  return role ? fixture.users[role].username : null;
+}
+
+async function cookieOf(username: string) {
+  if (!cookies.has(username)) cookies.set(username, await t.login(username));
+  return cookies.get(username)!;
+}
+
+/** Everything of A that must never appear in an answer to B. */
+function secretsOf(f: UniversityFixture): string[] {
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, ...Object.values(f.users).map((u) => u.id)];
+}
+
+describe('tenant isolation over every route', () => {
+  before(async () => {
+    t = await createTestApp();
+    A = await createUniversity(t.services, 'A', 121.5, 31.3);
+    B = await createUniversity(t.services, 'B', 121.43, 31.03);
+  });
+  after(() => t.close());
+
+  it('every route declares its access', () => {
+    assert.ok(t.routes.length > 15, 'route table is collected');
+    for (const r of t.routes.filter((x) => x.url.startsWith('/api/'))) assert.ok(r.auth, `${r.method} ${r.url} declares no access`);
+  });
+
+  it('routes with an id answer 404 for another university’s objects, and change nothing', async () => {
+    const scoped = t.routes.filter((r) => r.auth && 'permission' in r.auth && r.url.includes(':id'));
+    assert.ok(scoped.length >= 12, `expected many id routes, got ${scoped.length}`);
+    const writes = () => t.store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '!=', 'login').executeTakeFirstOrThrow();
+    const before = await writes();
+    for (const r of scoped) {
+      const permission = (r.auth as { permission: string }).permission;
+      const username = userFor(permission, B);
+      if (!username) continue; // no university role holds it (e.g. university.manage): covered by role tests
+      const url = r.url.replace(':id', targetId(r.url, A));
+      const res = await t.call(await cookieOf(username), r.method, url, sampleBody(r.method, r.url, A));
+      assert.equal(res.statusCode, 404, `${r.method} ${url} as ${username}: ${res.statusCode} ${res.body}`);
+      assert.equal(json(res).code, 'XIAOAN_NOT_FOUND');
+      for (const secret of secretsOf(A)) assert.ok(!res.body.includes(secret), `${r.method} ${r.url} leaks ${secret}`);
+    }
+    const after = await writes();
+    assert.equal(Number(after.n), Number(before.n), 'a refused request wrote something');
+    const device = await t.services.devices.get({ id: 'x', username: 'x', displayName: 'x', role: 'admin', universityId: null }, A.deviceId);
+    assert.equal(device.name, '摄像机A');
+  });
+
+  it('list routes never return another university’s data, even when asked for it', async () => {
+    const lists = t.routes.filter((r) => r.method === 'GET' && !r.url.includes(':') && r.auth && 'permission' in r.auth);
+    assert.ok(lists.length >= 6, `expected list routes, got ${lists.length}`);
+    for (const r of lists) {
+      const username = userFor((r.auth as { permission: string }).permission, B)!;
+      for (const query of ['', `?universityId=${A.universityId}`]) {
+        const res = await t.call(await cookieOf(username), 'GET', r.url + query);
+        if (res.statusCode === 400 && query) continue; // route takes no universityId: fine
+        assert.equal(res.statusCode, 200, `${r.url}${query}: ${res.body}`);
+        for (const secret of secretsOf(A)) assert.ok(!res.body.includes(secret), `GET ${r.url}${query} as ${username} leaks ${secret}`);
+      }
+      // And B's own data is there (the filter is not simply "nothing").
+      const own = await t.call(await cookieOf(username), 'GET', r.url);
+      const expectsOwn = r.url !== '/api/audit' || username.startsWith('auditor');
+      if (expectsOwn && r.url !== '/api/health') assert.ok(secretsOf(B).some((s) => own.body.includes(s)), `GET ${r.url} shows B nothing of its own`);
+    }
+  });
+
+  it('creating under another university’s parent is refused with the field named, and writes nothing', async () => {
+    const creates = t.routes.filter((r) => r.method === 'POST' && !r.url.includes(':') && r.auth && 'permission' in r.auth);
+    assert.ok(creates.length >= 4);
+    for (const r of creates) {
+      const username = userFor((r.auth as { permission: string }).permission, B)!;
+      const res = await t.call(await cookieOf(username), 'POST', r.url, sampleBody('POST', r.url, A));
+      assert.equal(res.statusCode, 400, `${r.url}: ${res.statusCode} ${res.body}`);
+      const body = json(res);
+      assert.ok(body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId'].includes(d.field)), `${r.url}: ${res.body}`);
+    }
+    const intruders = await t.store.db
+      .selectFrom('devices')
+      .select('id')
+      .where('name', '=', '越权设备')
+      .union(t.store.db.selectFrom('org_units').select('id').where('name', '=', '越权楼'))
+      .union(t.store.db.selectFrom('users').select('id').where('username', '=', 'intruder'))
+      .execute();
+    assert.deepEqual(intruders, []);
+  });
+
+  it('a device cannot be moved into another university’s building', async () => {
+    const res = await t.call(await cookieOf(B.users.security_director.username), 'PATCH', `/api/devices/${B.deviceId}`, { buildingId: A.buildingId });
+    assert.equal(res.statusCode, 400);
+    assert.equal(json(res).details[0].field, 'buildingId');
+  });
+
+  it('the commission analyst reads every university but changes none', async () => {
+    await t.services.accounts.create({ id: 'system', username: 'system', displayName: 'system', role: 'admin', universityId: null }, {
+      username: 'analyst',
+      displayName: '分析员',
+      password: 'test-password-1',
+      role: 'commission_analyst',
+    });
+    const c = await cookieOf('analyst');
+    const list = json(await t.call(c, 'GET', '/api/devices'));
+    assert.equal(list.total, 2);
+    const res = await t.call(c, 'PATCH', `/api/devices/${A.deviceId}`, { name: 'x' });
+    assert.equal(res.statusCode, 403);
+  });
+});

@@ -24,6 +24,7 @@ import { mapRoutes } from '../modules/map/map.routes.ts';
 import { registerAuth, type RouteAccess } from './auth-hook.ts';
 import { registerErrorHandling } from './errors.ts';
 import { ErrorResponse } from './schemas.ts';
+import { registerValidators } from './validator.ts';
 
 export interface Services {
   audit: AuditService;
@@ -70,10 +71,6 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
     logger: opts.logger ?? { level: opts.config.XIAOAN_LOG_LEVEL },
     trustProxy: true,
     bodyLimit: 10 * 1024 * 1024,
-    ajv: {
-      // Unknown keys are errors, not silently dropped; report every bad field at once.
-      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
-    },
   });
 
   // The route table, for the tests that loop over every route (tenant isolation, auth).
@@ -82,6 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, auth: r.config?.auth });
   });
   registerErrorHandling(app);
+  registerValidators(app);
   app.addSchema(ErrorResponse);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });

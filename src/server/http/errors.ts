@@ -75,7 +75,8 @@ function collapse(problems: FieldProblem[], errors: AjvError[]): FieldProblem[] 
   // those echoes only add noise when a specific reason exists.
   const all = [...byField.values()];
   const isEcho = (p: FieldProblem) => p.rule === 'anyOf' || (p.rule === 'type' && p.reason === 'must be null');
-  return all.filter((p) => !isEcho(p) || !all.some((o) => o.field === p.field && !isEcho(o)));
+  const within = (o: FieldProblem, p: FieldProblem) => o.field === p.field || o.field.startsWith(p.field + '.') || o.field.startsWith(p.field + '[');
+  return all.filter((p) => !isEcho(p) || !all.some((o) => within(o, p) && !isEcho(o)));
 }
 
 export function registerErrorHandling(app: FastifyInstance) {

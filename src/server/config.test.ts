@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('has defaults', () => {
+    const c = loadConfig({});
+    assert.equal(c.PORT, 8080);
+    assert.equal(c.XIAOAN_DATA_DIR, './data');
+    assert.equal(c.XIAOAN_DEMO, true);
+    assert.equal(c.DATABASE_URL, undefined);
+  });
+
+  it('reads and converts the environment', () => {
+    const c = loadConfig({ PORT: '9000', XIAOAN_DEMO: '0', DATABASE_URL: 'postgres://u@h/db', PATH: '/bin' });
+    assert.equal(c.PORT, 9000);
+    assert.equal(c.XIAOAN_DEMO, false);
+    assert.equal(c.DATABASE_URL, 'postgres://u@h/db');
+  });
+
+  it('rejects unknown keys and bad values, naming each', () => {
+    const err = (() => {
+      try {
+        loadConfig({ XIAOAN_DEMOO: '1', PORT: 'eighty', XIAOAN_DEMO: 'maybe', DATABASE_URL: 'mysql://x' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('no error');
+    })();
+    assert.ok(err instanceof ConfigError);
+    const keys = err.problems.map((p) => p.key).sort();
+    assert.deepEqual(keys, ['DATABASE_URL', 'PORT', 'XIAOAN_DEMO', 'XIAOAN_DEMOO']);
+    assert.match(err.message, /XIAOAN_DEMOO: unknown configuration key/);
+  });
+
+  it('reads a JSON file, strictly, with the environment winning', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'xiaoan-config-'));
+    const file = path.join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ PORT: 7000, HOST: '127.0.0.1' }));
+    const c = loadConfig({ XIAOAN_CONFIG: file, HOST: '::1' });
+    assert.equal(c.PORT, 7000);
+    assert.equal(c.HOST, '::1');
+    writeFileSync(file, JSON.stringify({ PORTT: 7000 }));
+    assert.throws(() => loadConfig({ XIAOAN_CONFIG: file }), /PORTT: unknown configuration key/);
+    assert.throws(() => loadConfig({ XIAOAN_CONFIG: path.join(dir, 'missing.json') }), /XIAOAN_CONFIG: cannot read/);
+  });
+});

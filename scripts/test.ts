@@ -225,7 +225,9 @@ async function main(): Promise<void> {
   const baseEnv = { DATABASE_URL: undefined };
 
   if (unitFiles.length === 0) {
-    process.stdout.write(`no test files found${filters.length ? ` matching ${filters.join(' ')}` : ''}\n`);
+    const reason = `no test files${filters.length ? ` matching ${filters.join(' ')}` : ''}`;
+    process.stdout.write(`SQLite: skipped — ${reason}\n`);
+    results.push({ label: 'SQLite', passed: 0, failed: 0, skipped: 0, todo: 0, skippedReason: reason });
   }
 
   // Start PostgreSQL while SQLite runs.

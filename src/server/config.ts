@@ -27,6 +27,15 @@ export const ConfigSchema = Type.Object(
     XIAOAN_SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 12, description: 'Idle lifetime of a login session' }),
     XIAOAN_COOKIE_SECURE: Type.Boolean({ default: false, description: 'Mark the session cookie Secure (set when served over HTTPS)' }),
     XIAOAN_LOGIN_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Login attempts per user and address per minute' }),
+    XIAOAN_MQTT_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 1883, description: 'Port of the built-in MQTT broker (0 = pick a free port)' }),
+    MQTT_URL: Type.Optional(Type.String({ pattern: '^mqtts?://', description: 'External MQTT broker (mosquitto, EMQX); when set the built-in broker does not start' })),
+    XIAOAN_HEARTBEAT_INTERVAL_S: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'Seconds between device heartbeats' }),
+    XIAOAN_OFFLINE_AFTER_MISSED: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Missed heartbeats before a device is offline' }),
+    XIAOAN_EVENT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 180, description: 'Days events are kept (default for every kind)' }),
+    XIAOAN_EVENT_RETENTION: Type.Optional(
+      Type.String({ pattern: '^([a-z_.]+=\\d+)(,[a-z_.]+=\\d+)*$', description: 'Per-kind retention in days, e.g. "access.granted=30,plate.read=90"' }),
+    ),
+    XIAOAN_SIM_RATE: Type.Number({ minimum: 0, maximum: 100000, default: 20, description: 'Simulated events per second (demo); 0 disables the simulator' }),
     XIAOAN_CONFIG: Type.Optional(Type.String({ description: 'Path of a JSON file with any of these keys' })),
   },
   { additionalProperties: false },
@@ -44,7 +53,7 @@ const KEYS = Object.keys(ConfigSchema.properties) as (keyof Config)[];
 /** Environment variables we own; any other XIAOAN_* variable is a typo and an error. */
 const OWN_PREFIX = 'XIAOAN_';
 /** Environment variables read only from the environment (process-wide names we do not own exclusively). */
-const SHARED_ENV = new Set(['PORT', 'HOST', 'DATABASE_URL']);
+const SHARED_ENV = new Set(['PORT', 'HOST', 'DATABASE_URL', 'MQTT_URL']);
 
 function fromEnvString(key: keyof Config, raw: string): unknown {
   const prop = ConfigSchema.properties[key] as { type?: string; anyOf?: unknown };

@@ -1,12 +1,14 @@
-import { ConfigError, loadConfig } from './config.ts';
-import { buildApp } from './http/app.ts';
+import { connectExternalBroker, startBuiltInBroker, type MqttTransport } from './adapters/mqtt/broker.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { buildApp, type Services } from './http/app.ts';
 import { SYSTEM_ACTOR } from './http/policy.ts';
+import { enforceRetention, retentionDays } from './modules/events/events.service.ts';
 import { openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrations/index.ts';
 
-/** Composition root: config → store → migrations → services → HTTP. */
+/** Composition root: config → store → migrations → services → MQTT → HTTP → jobs. */
 async function main() {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (e) {
@@ -16,6 +18,7 @@ async function main() {
     }
     throw e;
   }
+  const retention = retentionDays(config.XIAOAN_EVENT_RETENTION_DAYS, config.XIAOAN_EVENT_RETENTION);
   const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.XIAOAN_DATA_DIR });
   const applied = await migrateToLatest(store.db, store.dialect);
   const { app, services } = await buildApp({ config, store });
@@ -33,12 +36,29 @@ async function main() {
     await seedDemoIfEmpty({ services, store, log: app.log });
   }
 
-  const sessionSweep = setInterval(() => services.accounts.purgeExpiredSessions().catch((err) => app.log.warn({ err }, 'session sweep failed')), 3600_000);
-  sessionSweep.unref();
+  await services.health.load();
+  services.health.start();
+  const mqtt = await startMqtt(config, services, app.log);
 
+  const jobs: NodeJS.Timeout[] = [];
+  const every = (ms: number, name: string, job: () => Promise<unknown>) => {
+    const t = setInterval(() => job().catch((err) => app.log.warn({ err }, `${name} failed`)), ms);
+    t.unref();
+    jobs.push(t);
+  };
+  every(3600_000, 'session sweep', () => services.accounts.purgeExpiredSessions());
+  every(3600_000, 'event retention', async () => {
+    const n = await enforceRetention(store.db, retention, Date.now());
+    if (n) app.log.info({ deleted: n }, 'old events removed (retention)');
+  });
+
+  const simulator: { stop(): Promise<void> } | null = null as { stop(): Promise<void> } | null;
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
-    clearInterval(sessionSweep);
+    for (const t of jobs) clearInterval(t);
+    await simulator?.stop();
+    await mqtt.close();
+    await services.health.stop();
     await app.close();
     await store.close();
     process.exit(0);
@@ -47,7 +67,21 @@ async function main() {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.PORT, host: config.HOST });
-  app.log.info(`xiaoan 校安 listening on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}  (API docs: /docs)`);
+  const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
+  app.log.info(`xiaoan 校安 listening on http://${host}:${config.PORT}  (API docs: /docs, MQTT: ${mqtt.url})`);
+
+  // SIMULATOR_HOOK
+}
+
+async function startMqtt(config: Config, services: Services, log: Parameters<typeof startBuiltInBroker>[0]['log']): Promise<MqttTransport> {
+  if (config.MQTT_URL) return connectExternalBroker({ url: config.MQTT_URL, sink: services.deviceMessages, log });
+  return startBuiltInBroker({
+    port: config.XIAOAN_MQTT_PORT,
+    host: config.HOST,
+    sink: services.deviceMessages,
+    auth: { authenticate: (id, secret) => services.credentials.authenticate(id, secret) },
+    log,
+  });
 }
 
 main().catch((err) => {

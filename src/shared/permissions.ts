@@ -7,6 +7,7 @@ export const PERMISSIONS = [
   'university.manage',
   'device.read',
   'device.write',
+  'event.read',
   'maintenance.write',
   'user.read',
   'user.write',
@@ -14,16 +15,17 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+// Events carry people's ids and plates: the commission and guards do not read them raw.
 const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   commission_analyst: READ_ONLY,
-  security_director: [...READ_ONLY, 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
-  operator: READ_ONLY,
+  security_director: [...READ_ONLY, 'event.read', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
+  operator: [...READ_ONLY, 'event.read'],
   guard: READ_ONLY,
-  maintainer: [...READ_ONLY, 'device.write', 'maintenance.write'],
-  auditor: [...READ_ONLY, 'user.read', 'audit.read'],
+  maintainer: [...READ_ONLY, 'event.read', 'device.write', 'maintenance.write'],
+  auditor: [...READ_ONLY, 'event.read', 'user.read', 'audit.read'],
 };
 
 /** Roles a security director may grant inside their own university. */

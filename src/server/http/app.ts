@@ -21,17 +21,39 @@ import { DevicesService } from '../modules/devices/devices.service.ts';
 import { devicesRoutes } from '../modules/devices/devices.routes.ts';
 import { MapService } from '../modules/map/map.service.ts';
 import { mapRoutes } from '../modules/map/map.routes.ts';
+import websocket from '@fastify/websocket';
+import { EventBus } from '../bus/event-bus.ts';
+import { EventWriter } from '../modules/events/event-writer.ts';
+import { EventsService } from '../modules/events/events.service.ts';
+import { eventsRoutes } from '../modules/events/events.routes.ts';
+import { DeviceHealthService } from '../modules/health/device-health.service.ts';
+import { deviceHealthRoutes } from '../modules/health/device-health.routes.ts';
+import { DeviceCredentialsService } from '../modules/ingest/device-credentials.service.ts';
+import { DeviceDirectory } from '../modules/ingest/device-directory.ts';
+import { DeviceMessageHandler } from '../modules/ingest/device-message-handler.ts';
+import { IngestService } from '../modules/ingest/ingest.service.ts';
+import { ingestRoutes } from '../modules/ingest/ingest.routes.ts';
+import { LiveHub } from '../modules/live/live-hub.ts';
+import { liveRoutes } from '../modules/live/live.routes.ts';
 import { registerAuth, type RouteAccess } from './auth-hook.ts';
 import { registerErrorHandling } from './errors.ts';
 import { ErrorResponse } from './schemas.ts';
 import { registerValidators } from './validator.ts';
 
 export interface Services {
+  bus: EventBus;
   audit: AuditService;
   accounts: AccountsService;
   org: OrgService;
   devices: DevicesService;
   map: MapService;
+  writer: EventWriter;
+  events: EventsService;
+  ingest: IngestService;
+  credentials: DeviceCredentialsService;
+  deviceMessages: DeviceMessageHandler;
+  health: DeviceHealthService;
+  live: LiveHub;
 }
 
 export interface AppOptions {
@@ -44,6 +66,7 @@ export interface AppOptions {
 /** Composition of services; no I/O happens here. */
 export function createServices(config: Config, store: Store, clock: Clock = systemClock): Services {
   const { db, dialect } = store;
+  const bus = new EventBus();
   const audit = new AuditService(db, clock);
   const org = new OrgService(db, audit, clock, new OrgRepository(dialect));
   const accounts = new AccountsService({
@@ -54,9 +77,20 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     sessionTtlHours: config.XIAOAN_SESSION_TTL_HOURS,
     isUniversity: (id) => org.isUniversity(id),
   });
-  const devices = new DevicesService(db, audit, org, clock, new DevicesRepository(dialect));
+  const devices = new DevicesService(db, audit, org, clock, new DevicesRepository(dialect), bus);
   const map = new MapService(db);
-  return { audit, accounts, org, devices, map };
+  const writer = new EventWriter(db, bus);
+  const directory = new DeviceDirectory(db, bus);
+  const ingest = new IngestService(db, writer, directory, clock);
+  const credentials = new DeviceCredentialsService(db, devices, directory, audit, bus, clock);
+  const health = new DeviceHealthService(db, writer, bus, clock, {
+    heartbeatIntervalS: config.XIAOAN_HEARTBEAT_INTERVAL_S,
+    offlineAfterMissed: config.XIAOAN_OFFLINE_AFTER_MISSED,
+  });
+  const deviceMessages = new DeviceMessageHandler(ingest, health);
+  const events = new EventsService(db);
+  const live = new LiveHub(bus);
+  return { bus, audit, accounts, org, devices, map, writer, events, ingest, credentials, deviceMessages, health, live };
 }
 
 export interface RouteEntry {
@@ -83,6 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   app.addSchema(ErrorResponse);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -91,7 +126,12 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
         version: '0.1.0',
         description: 'Campus security operations platform. Log in with POST /api/auth/login; the session cookie authorises the other calls.',
       },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'xiaoan_session' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'xiaoan_session' },
+          deviceBasic: { type: 'http', scheme: 'basic', description: 'Device id and secret (ingest only)' },
+        },
+      },
       security: [{ session: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -113,6 +153,14 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   devicesRoutes(app, services.devices);
   auditRoutes(app, services.audit);
   mapRoutes(app, services.map);
+  eventsRoutes(app, services.events);
+  ingestRoutes(app, { ingest: services.ingest, credentials: services.credentials });
+  deviceHealthRoutes(app, services.health);
+  liveRoutes(app, services.live);
+  app.addHook('onClose', async () => {
+    services.live.close();
+    await services.writer.close();
+  });
 
   await app.ready();
   return { app, services, routes };

@@ -21,7 +21,7 @@ export const invalid = (details: FieldProblem[], message?: string) =>
 export const invalidField = (field: string, reason: string, rule?: string) => invalid([{ field, reason, rule }]);
 export const conflict = (message: string, details: FieldProblem[] = []) => new AppError('XIAOAN_CONFLICT', message, details);
 
-interface AjvError {
+export interface AjvError {
   instancePath: string;
   keyword: string;
   message?: string;
@@ -79,13 +79,20 @@ function collapse(problems: FieldProblem[], errors: AjvError[]): FieldProblem[] 
   return all.filter((p) => !isEcho(p) || !all.some((o) => within(o, p) && !isEcho(o)));
 }
 
+/** Turns ajv errors into field problems; `prefix` names where the validated value sits (`payload`). */
+export function problemsFromAjv(errors: AjvError[], prefix = ''): FieldProblem[] {
+  const problems = collapse(errors.map(ajvToProblem), errors);
+  if (!prefix) return problems;
+  return problems.map((p) => ({ ...p, field: p.field === '(root)' ? prefix : `${prefix}.${p.field}` }));
+}
+
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError & { validation?: AjvError[]; validationContext?: string }, req, reply) => {
     let body: ErrorBody;
     if (err instanceof AppError) {
       body = { statusCode: err.statusCode, code: err.code, error: httpName(err.statusCode), message: err.message, details: err.details };
     } else if (err.validation) {
-      const problems = collapse(err.validation.map(ajvToProblem), err.validation);
+      const problems = problemsFromAjv(err.validation);
       const where = err.validationContext ?? 'request';
       body = {
         statusCode: 400,

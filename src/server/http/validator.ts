@@ -11,14 +11,16 @@ const addFormats = (formats as unknown as { default: (ajv: Ajv) => Ajv }).defaul
  * which silently turns `0` into `null` for a nullable number — a wrong value accepted instead
  * of an error. Unknown keys are errors everywhere; every bad field is reported at once.
  */
+/** An ajv with our rules: unknown keys kept (and rejected by schemas), all errors, formats. */
+export function createAjv(coerceTypes: boolean | 'array' = false): Ajv {
+  const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
+
 export function registerValidators(app: FastifyInstance) {
-  const make = (coerceTypes: boolean | 'array') => {
-    const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
-    addFormats(ajv);
-    return ajv;
-  };
-  const forText = make('array');
-  const forBody = make(false);
+  const forText = createAjv('array');
+  const forBody = createAjv(false);
 
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? forBody : forText;

@@ -118,7 +118,7 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
-export interface DB {
+export interface DB extends EventsDB {
   org_units: OrgUnitTable;
   key_sites: KeySiteTable;
   devices: DeviceTable;
@@ -126,4 +126,62 @@ export interface DB {
   users: UserTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;
+}
+
+export interface EventTable {
+  id: string;
+  university_id: string;
+  device_id: string;
+  source: string;
+  source_event_id: string | null;
+  kind: string;
+  severity: string;
+  occurred_at: string;
+  received_at: string;
+  subject: string | null;
+  payload: unknown;
+}
+
+export interface DeadLetterTable {
+  id: string;
+  received_at: string;
+  source: string;
+  university_id: string | null;
+  device_id: string | null;
+  topic: string | null;
+  reason: string;
+  field: string | null;
+  raw: Buffer;
+}
+
+export interface DeviceCredentialTable {
+  device_id: string;
+  secret_hash: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface DeviceHealthTable {
+  device_id: string;
+  university_id: string;
+  online: number;
+  last_seen_at: string | null;
+  changed_at: string;
+}
+
+export interface DeviceHealthSampleTable {
+  at: string;
+  university_id: string;
+  campus_id: string;
+  kind: string;
+  total: number;
+  online: number;
+}
+
+export interface EventsDB {
+  device_health_samples: DeviceHealthSampleTable;
+  events: EventTable;
+  dead_letters: DeadLetterTable;
+  device_credentials: DeviceCredentialTable;
+  device_health: DeviceHealthTable;
 }

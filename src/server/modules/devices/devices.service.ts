@@ -12,6 +12,7 @@ import type { DB } from '../../store/schema.ts';
 import { definedOnly } from '../../util/patch.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { OrgService } from '../org/org.service.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
 import { DevicesRepository, type CameraFields, type Device, type DeviceQuery, type MaintenanceRecord } from './devices.repository.ts';
 
 /** Kinds whose video is recorded, so retention applies (S-RET-30/90). */
@@ -80,6 +81,7 @@ export class DevicesService {
     private readonly org: OrgService,
     private readonly clock: Clock,
     private readonly repo: DevicesRepository,
+    private readonly bus?: EventBus,
   ) {}
 
   async get(actor: Actor, id: string): Promise<Device> {
@@ -152,6 +154,7 @@ export class DevicesService {
       await this.repo.insert(trx, device);
       await this.audit.record(trx, actor, { action: 'create', entityType: 'device', entityId: device.id, universityId: device.universityId, after: device });
     });
+    this.bus?.publish('ledger.device_changed', { deviceId: device.id });
     return device;
   }
 
@@ -172,6 +175,7 @@ export class DevicesService {
       await this.repo.update(trx, after);
       await this.audit.record(trx, actor, { action: 'update', entityType: 'device', entityId: id, universityId: after.universityId, before, after });
     });
+    this.bus?.publish('ledger.device_changed', { deviceId: id });
     return after;
   }
 
@@ -182,6 +186,7 @@ export class DevicesService {
       await this.repo.delete(trx, id);
       await this.audit.record(trx, actor, { action: 'delete', entityType: 'device', entityId: id, universityId: before.universityId, before: { ...before, maintenance } });
     });
+    this.bus?.publish('ledger.device_changed', { deviceId: id });
   }
 
   async listMaintenance(actor: Actor, deviceId: string): Promise<MaintenanceRecord[]> {

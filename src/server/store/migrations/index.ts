@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type MigrationProvider, type ColumnDataType } from 'kysely';
 import type { Dialect } from '../database.ts';
 import { foundation } from './0001-foundation.ts';
+import { events } from './0002-events.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -9,6 +10,7 @@ export interface ColumnTypes {
   json: ColumnDataType;
   real: ColumnDataType;
   autoId: ColumnDataType;
+  binary: ColumnDataType;
 }
 
 export interface Migration {
@@ -17,12 +19,12 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation];
+export const MIGRATIONS: Migration[] = [foundation, events];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'
-    ? { dialect, timestamp: 'timestamptz', json: 'jsonb', real: 'double precision', autoId: 'bigserial' }
-    : { dialect, timestamp: 'text', json: 'text', real: 'real', autoId: 'integer' };
+    ? { dialect, timestamp: 'timestamptz', json: 'jsonb', real: 'double precision', autoId: 'bigserial', binary: 'bytea' }
+    : { dialect, timestamp: 'text', json: 'text', real: 'real', autoId: 'integer', binary: 'blob' };
 }
 
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {

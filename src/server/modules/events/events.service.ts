@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import { EVENT_KIND_LIST, type DeviceEvent, type EventKind } from '../../../shared/events.ts';
+import { scopeOf, type Actor } from '../../http/policy.ts';
+import type { DB } from '../../store/schema.ts';
+import { EventsRepository, type EventQuery } from './events.repository.ts';
+
+export class EventsService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly repo = new EventsRepository(),
+  ) {}
+
+  /** Newest first, paged by id (`beforeId`): stable while new events keep arriving. */
+  async list(actor: Actor, q: Omit<EventQuery, 'universityId'> & { universityId?: string }): Promise<{ items: DeviceEvent[]; nextBeforeId: string | null }> {
+    const items = await this.repo.list(this.db, { ...q, universityId: scopeOf(actor) ?? q.universityId ?? null });
+    return { items, nextBeforeId: items.length === q.limit ? items[items.length - 1].id : null };
+  }
+}
+
+/** Days to keep each kind: the default, overridden per kind by "kind=days,…". */
+export function retentionDays(defaultDays: number, spec: string | undefined): Record<EventKind, number> {
+  const out = Object.fromEntries(EVENT_KIND_LIST.map((k) => [k, defaultDays])) as Record<EventKind, number>;
+  for (const part of (spec ?? '').split(',').filter(Boolean)) {
+    const [kind, days] = part.split('=');
+    if (!(kind in out)) throw new Error(`XIAOAN_EVENT_RETENTION: unknown event kind "${kind}"`);
+    out[kind as EventKind] = Number(days);
+  }
+  return out;
+}
+
+/**
+ * Enforces retention in small batches, so the store stays responsive to ingest while old events
+ * are removed. Returns how many events were deleted.
+ */
+export async function enforceRetention(db: Kysely<DB>, days: Record<EventKind, number>, now: number, opts: { batch?: number; maxBatches?: number } = {}): Promise<number> {
+  const repo = new EventsRepository();
+  const batch = opts.batch ?? 2000;
+  let budget = opts.maxBatches ?? 500;
+  let total = 0;
+  for (const [kind, d] of Object.entries(days)) {
+    const before = new Date(now - d * 86400_000).toISOString();
+    while (budget-- > 0) {
+      const n = await repo.deleteOlderThan(db, kind, before, batch);
+      total += n;
+      if (n < batch) break;
+      await new Promise((r) => setImmediate(r)); // let ingest in between batches
+    }
+  }
+  return total;
+}

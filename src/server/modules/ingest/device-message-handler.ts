@@ -1,0 +1,53 @@
+import { parseTopic } from '../../adapters/mqtt/topics.ts';
+import type { DeviceHealthService } from '../health/device-health.service.ts';
+import type { IngestService } from './ingest.service.ts';
+
+import type { DeviceIdentity, DeviceMessageSink, HandleOutcome } from '../../adapters/mqtt/broker.ts';
+
+/**
+ * What the platform does with one device message, whichever broker carried it. It resolves only
+ * when the message is durably handled (event or dead letter committed), so the caller may then
+ * acknowledge it; it rejects when the store failed, and the message must not be acknowledged.
+ */
+export class DeviceMessageHandler implements DeviceMessageSink {
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly health: DeviceHealthService,
+  ) {}
+
+  /**
+   * @param identity who the connection authenticated as; null when an external broker did the
+   *   authentication (the topic's device must then exist in the ledger).
+   */
+  async handle(topic: string, payload: Buffer, identity: DeviceIdentity | null): Promise<HandleOutcome> {
+    const parsed = parseTopic(topic);
+    const claimed = parsed?.deviceId ?? identity?.deviceId ?? null;
+    const ctx = { source: 'mqtt' as const, deviceId: identity?.deviceId ?? claimed, topic };
+    if (!parsed || parsed.channel === 'commands') {
+      const reason = parsed ? 'devices may not publish on the commands topic' : `topic "${topic}" is not xiaoan/<university>/<device>/events|heartbeat`;
+      await this.ingest.recordRefused(payload, ctx, reason, 'topic');
+      return { ok: false, reason };
+    }
+    if (identity && (parsed.deviceId !== identity.deviceId || parsed.universityId !== identity.universityId)) {
+      const reason = `device ${identity.deviceId} may not publish as ${parsed.deviceId} (university ${parsed.universityId})`;
+      await this.ingest.recordRefused(payload, ctx, reason, 'topic');
+      return { ok: false, reason };
+    }
+    if (parsed.channel === 'heartbeat') {
+      const device = await this.ingest.directory.get(parsed.deviceId);
+      if (!device || device.universityId !== parsed.universityId) {
+        await this.ingest.recordRefused(payload, ctx, `device ${parsed.deviceId} does not exist in university ${parsed.universityId}`, 'topic');
+        return { ok: false, reason: 'unknown device' };
+      }
+      this.health.markSeen(device.id, device.universityId);
+      return { ok: true };
+    }
+    const device = await this.ingest.directory.get(parsed.deviceId);
+    if (device && device.universityId !== parsed.universityId) {
+      await this.ingest.recordRefused(payload, ctx, `device ${parsed.deviceId} does not belong to university ${parsed.universityId}`, 'topic');
+      return { ok: false, reason: 'wrong university' };
+    }
+    await this.ingest.ingestRaw(payload, { ...ctx, deviceId: parsed.deviceId });
+    return { ok: true };
+  }
+}

@@ -1,0 +1,155 @@
+import type { ValidateFunction } from 'ajv';
+import type { Kysely } from 'kysely';
+import { DEVICE_EVENT_KINDS, EVENT_KINDS, IngestEnvelope, type DeviceEvent, type EventKind, type EventSource, type IngestEnvelopeT } from '../../../shared/events.ts';
+import type { Clock } from '../../clock.ts';
+import { problemsFromAjv, type AjvError } from '../../http/errors.ts';
+import { createAjv } from '../../http/validator.ts';
+import type { DB } from '../../store/schema.ts';
+import { uuid7 } from '../../util/uuid7.ts';
+import type { EventWriter } from '../events/event-writer.ts';
+import { DeadLetterRepository, type DeadLetterQuery } from './dead-letter.repository.ts';
+import { scopeOf, type Actor } from '../../http/policy.ts';
+import type { DeviceDirectory, KnownDevice } from './device-directory.ts';
+
+export type IngestResult =
+  | { status: 'stored' | 'duplicate'; id: string }
+  | { status: 'rejected'; reason: string; field: string | null; deadLetterId: string };
+
+export interface IngestContext {
+  source: EventSource;
+  /** The device the connection authenticated as (or, unauthenticated, the one it claims to be). */
+  deviceId: string | null;
+  topic?: string | null;
+}
+
+/** How far in the future a device clock may be before its timestamps are refused (S-CLOCK allows seconds). */
+const MAX_FUTURE_MS = 10 * 60_000;
+
+class Rejection {
+  constructor(
+    readonly reason: string,
+    readonly field: string | null,
+    readonly universityId: string | null = null,
+  ) {}
+}
+
+/**
+ * Device message → validated DeviceEvent → event store. Whatever fails is kept as a dead letter
+ * with its raw bytes, the reason and the field, so nothing a device sent is silently dropped.
+ */
+export class IngestService {
+  private readonly envelope: ValidateFunction;
+  private readonly payloads = new Map<string, ValidateFunction>();
+  private readonly deadLetters = new DeadLetterRepository();
+  readonly stats = { accepted: 0, duplicates: 0, rejected: 0 };
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly writer: EventWriter,
+    readonly directory: DeviceDirectory,
+    private readonly clock: Clock,
+  ) {
+    const ajv = createAjv(false);
+    this.envelope = ajv.compile(IngestEnvelope);
+    for (const kind of DEVICE_EVENT_KINDS) this.payloads.set(kind, ajv.compile(EVENT_KINDS[kind].payload));
+  }
+
+  /** Raw bytes (MQTT payload) → result. */
+  async ingestRaw(raw: Buffer, ctx: IngestContext): Promise<IngestResult> {
+    let message: unknown;
+    try {
+      message = JSON.parse(raw.toString('utf8'));
+    } catch (e) {
+      return this.reject(raw, ctx, new Rejection(`not valid JSON: ${(e as Error).message}`, null));
+    }
+    return this.ingestParsed(message, ctx, raw);
+  }
+
+  /** An already parsed message (one item of an HTTP batch). */
+  async ingestParsed(message: unknown, ctx: IngestContext, raw?: Buffer): Promise<IngestResult> {
+    let event: DeviceEvent;
+    try {
+      event = await this.normalize(message, ctx);
+    } catch (e) {
+      if (e instanceof Rejection) return this.reject(raw ?? Buffer.from(JSON.stringify(message) ?? 'undefined'), ctx, e);
+      throw e;
+    }
+    const status = await this.writer.append(event);
+    if (status === 'stored') this.stats.accepted++;
+    else this.stats.duplicates++;
+    return { status, id: event.id };
+  }
+
+  private async normalize(message: unknown, ctx: IngestContext): Promise<DeviceEvent> {
+    const device: KnownDevice | null = ctx.deviceId ? await this.directory.get(ctx.deviceId) : null;
+    if (!device) throw new Rejection(ctx.deviceId ? `device ${ctx.deviceId} does not exist` : 'no device id', 'deviceId');
+    const uni = device.universityId;
+    if (!this.envelope(message)) {
+      const p = problemsFromAjv(this.envelope.errors as AjvError[])[0];
+      throw new Rejection(`${p.field} ${p.reason}`, p.field, uni);
+    }
+    const m = message as IngestEnvelopeT;
+    const check = this.payloads.get(m.kind);
+    if (!check) {
+      const platform = m.kind in EVENT_KINDS;
+      throw new Rejection(platform ? `kind ${m.kind} is produced by the platform, not by devices` : `unknown event kind "${m.kind}"`, 'kind', uni);
+    }
+    const payload = m.payload ?? {};
+    if (!check(payload)) {
+      const p = problemsFromAjv(check.errors as AjvError[], 'payload')[0];
+      throw new Rejection(`${p.field} ${p.reason}`, p.field, uni);
+    }
+    const now = this.clock.now();
+    const receivedAt = new Date(now).toISOString();
+    let occurredAt = receivedAt;
+    if (m.occurredAt) {
+      const t = Date.parse(m.occurredAt);
+      if (t - now > MAX_FUTURE_MS) throw new Rejection('occurredAt is more than 10 minutes in the future (device clock?)', 'occurredAt', uni);
+      occurredAt = new Date(t).toISOString();
+    }
+    const kind = m.kind as EventKind;
+    return {
+      id: uuid7(now),
+      source: ctx.source,
+      sourceEventId: m.sourceEventId ?? null,
+      orgId: uni,
+      deviceId: device.id,
+      kind,
+      severity: m.severity ?? EVENT_KINDS[kind].severity,
+      occurredAt,
+      receivedAt,
+      payload,
+    } as DeviceEvent;
+  }
+
+  private async reject(raw: Buffer, ctx: IngestContext, r: Rejection): Promise<IngestResult> {
+    const id = uuid7(this.clock.now());
+    await this.deadLetters.insert(this.db, {
+      id,
+      receivedAt: this.clock.nowIso(),
+      source: ctx.source,
+      universityId: r.universityId,
+      deviceId: ctx.deviceId,
+      topic: ctx.topic ?? null,
+      reason: r.reason,
+      field: r.field,
+      raw,
+    });
+    this.stats.rejected++;
+    return { status: 'rejected', reason: r.reason, field: r.field, deadLetterId: id };
+  }
+
+  listDeadLetters(actor: Actor, q: Omit<DeadLetterQuery, 'universityId'>) {
+    return this.deadLetters.list(this.db, { ...q, universityId: scopeOf(actor) });
+  }
+
+  deadLettersByDevice(actor: Actor, limit: number) {
+    return this.deadLetters.countByDevice(this.db, scopeOf(actor), limit);
+  }
+
+  /** Records a message refused before it could be read as an event (e.g. a topic the device may not use). */
+  async recordRefused(raw: Buffer, ctx: IngestContext, reason: string, field: string | null): Promise<void> {
+    const device = ctx.deviceId ? await this.directory.get(ctx.deviceId) : null;
+    await this.reject(raw, ctx, new Rejection(reason, field, device?.universityId ?? null));
+  }
+}

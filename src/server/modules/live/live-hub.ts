@@ -1,0 +1,110 @@
+import type { WebSocket } from 'ws';
+import type { DeviceEvent } from '../../../shared/events.ts';
+import type { DeviceStatusChange, EventBus } from '../../bus/event-bus.ts';
+import { can, scopeOf, type Actor } from '../../http/policy.ts';
+
+/** Above this many bytes queued for one browser, its messages are dropped and counted instead. */
+const HIGH_WATER = 1 << 20;
+
+interface LiveClient {
+  socket: WebSocket;
+  scope: string | null;
+  seesEvents: boolean;
+  missed: number;
+}
+
+/** Messages sent to the browser on /api/live. */
+export type LiveMessage =
+  | { type: 'hello'; at: string }
+  | { type: 'events'; events: DeviceEvent[] }
+  | { type: 'status'; changes: DeviceStatusChange[] }
+  | { type: 'missed'; count: number; hint: 'reload' };
+
+/**
+ * Pushes committed events and device status changes to the browsers of the right university.
+ * A send never waits: a browser that reads too slowly loses messages, not the ingest path's
+ * time, and is told how many it missed once it catches up.
+ */
+export class LiveHub {
+  private readonly clients = new Set<LiveClient>();
+  private pendingStatus: DeviceStatusChange[] = [];
+  private statusTimer: NodeJS.Timeout | null = null;
+  readonly stats = { sent: 0, dropped: 0 };
+
+  constructor(bus: EventBus) {
+    bus.subscribe('events.committed', (events) => this.onEvents(events));
+    // Status changes come in bursts (a campus switch going down); send them in batches.
+    bus.subscribe('device.status_changed', (change) => {
+      this.pendingStatus.push(change);
+      this.statusTimer ??= setTimeout(() => this.flushStatus(), 200);
+    });
+  }
+
+  get size() {
+    return this.clients.size;
+  }
+
+  add(socket: WebSocket, actor: Actor) {
+    const client: LiveClient = { socket, scope: scopeOf(actor), seesEvents: can(actor, 'event.read'), missed: 0 };
+    this.clients.add(client);
+    socket.on('close', () => this.clients.delete(client));
+    socket.on('error', () => this.clients.delete(client));
+    this.send(client, JSON.stringify({ type: 'hello', at: new Date().toISOString() } satisfies LiveMessage), 0);
+  }
+
+  private onEvents(events: DeviceEvent[]) {
+    if (!this.clients.size) return;
+    // Serialize once per university, not once per browser.
+    const byUniversity = new Map<string, DeviceEvent[]>();
+    for (const e of events) {
+      const list = byUniversity.get(e.orgId);
+      if (list) list.push(e);
+      else byUniversity.set(e.orgId, [e]);
+    }
+    const frames = new Map<string, string>();
+    for (const client of this.clients) {
+      if (!client.seesEvents) continue;
+      if (client.scope === null) {
+        this.send(client, (frames.get('*') ?? frames.set('*', JSON.stringify({ type: 'events', events } satisfies LiveMessage)).get('*'))!, events.length);
+        continue;
+      }
+      const mine = byUniversity.get(client.scope);
+      if (!mine) continue;
+      let frame = frames.get(client.scope);
+      if (!frame) frames.set(client.scope, (frame = JSON.stringify({ type: 'events', events: mine } satisfies LiveMessage)));
+      this.send(client, frame, mine.length);
+    }
+  }
+
+  private flushStatus() {
+    this.statusTimer = null;
+    const changes = this.pendingStatus;
+    this.pendingStatus = [];
+    for (const client of this.clients) {
+      const mine = client.scope === null ? changes : changes.filter((c) => c.universityId === client.scope);
+      if (mine.length) this.send(client, JSON.stringify({ type: 'status', changes: mine } satisfies LiveMessage), mine.length);
+    }
+  }
+
+  private send(client: LiveClient, frame: string, count: number) {
+    const { socket } = client;
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > HIGH_WATER) {
+      client.missed += count;
+      this.stats.dropped += count;
+      return;
+    }
+    if (client.missed) {
+      socket.send(JSON.stringify({ type: 'missed', count: client.missed, hint: 'reload' } satisfies LiveMessage));
+      client.missed = 0;
+    }
+    socket.send(frame);
+    this.stats.sent += count;
+  }
+
+  close() {
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    for (const c of this.clients) c.socket.close(1001, 'server shutting down');
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+
+let lastMs = 0;
+let counter = 0;
+let pool = randomBytes(4096);
+let offset = pool.length;
+
+function random(n: number): Buffer {
+  if (offset + n > pool.length) {
+    pool = randomBytes(4096);
+    offset = 0;
+  }
+  const out = pool.subarray(offset, offset + n);
+  offset += n;
+  return out;
+}
+
+/**
+ * UUID version 7 (RFC 9562): 48-bit Unix milliseconds, then a 12-bit counter that keeps ids
+ * from one process strictly increasing within a millisecond, then random bits. Sorting by id
+ * sorts by creation time, which lets the event store page by id.
+ */
+export function uuid7(now = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    counter = random(2).readUInt16BE(0) & 0x3ff; // start low so the counter rarely overflows
+  } else {
+    counter++;
+    if (counter > 0xfff) {
+      lastMs++; // borrow the next millisecond rather than repeat an id
+      counter = 0;
+    }
+  }
+  const b = Buffer.allocUnsafe(16);
+  b.writeUIntBE(lastMs, 0, 6);
+  b[6] = 0x70 | (counter >> 8);
+  b[7] = counter & 0xff;
+  random(8).copy(b, 8);
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,0 +1,110 @@
+import { Type, type Static, type TSchema } from 'typebox';
+
+/**
+ * The normalized device event: one closed list of kinds, each with a typed payload.
+ * Every protocol adapter (MQTT, HTTP push, GB/T 28181, ONVIF, GA/T 1400, simulator) produces
+ * these; everything after the event store (health, linkage, alarms, search, live push) reads them.
+ */
+
+const Str = (maxLength = 100, description?: string) => Type.String({ minLength: 1, maxLength, description });
+const Opt = <T extends TSchema>(t: T) => Type.Optional(t);
+const Enum = <T extends readonly string[]>(values: T, description?: string) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
+const Obj = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
+const Confidence = Type.Number({ minimum: 0, maximum: 1, description: '0–1' });
+
+export const CREDENTIAL_TYPES = ['card', 'qr', 'face', 'fingerprint', 'pin', 'password', 'remote'] as const;
+export const DENY_REASONS = ['unknown_credential', 'expired', 'no_permission', 'time_restricted', 'anti_passback', 'wrong_pin', 'blacklisted'] as const;
+export const DIRECTIONS = ['in', 'out'] as const;
+export const PLATE_COLOURS = ['blue', 'yellow', 'green', 'yellow_green', 'white', 'black'] as const;
+export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const Access = Obj({
+  credentialType: Enum(CREDENTIAL_TYPES),
+  credentialId: Opt(Str(64, 'Card number, QR id … (masked on screen)')),
+  personId: Opt(Str(64, 'Person id when the credential is known')),
+  direction: Opt(Enum(DIRECTIONS)),
+});
+
+/** Payload schema per kind. `platform: true` kinds are produced by xiaoan itself, never accepted from a device. */
+export const EVENT_KINDS = {
+  'access.granted': { severity: 'info', payload: Access },
+  'access.denied': { severity: 'minor', payload: Obj({ ...Access.properties, reason: Enum(DENY_REASONS) }) },
+  'door.forced': { severity: 'major', payload: Obj({}) },
+  'door.held_open': { severity: 'minor', payload: Obj({ seconds: Type.Integer({ minimum: 1, maximum: 86400 }) }) },
+  intrusion: {
+    severity: 'critical',
+    payload: Obj({ zone: Opt(Str(64)), detector: Opt(Enum(['pir', 'microwave', 'dual_tech', 'glass_break', 'beam', 'video'] as const)) }),
+  },
+  perimeter: {
+    severity: 'critical',
+    payload: Obj({ segment: Opt(Str(64)), method: Enum(['climbing', 'crossing', 'cutting', 'digging', 'unknown'] as const) }),
+  },
+  fire: { severity: 'critical', payload: Obj({ detectorType: Enum(['smoke', 'heat', 'flame', 'manual_call_point', 'gas'] as const), level: Opt(Type.Integer({ minimum: 1, maximum: 3 })) }) },
+  smoke: { severity: 'major', payload: Obj({ density: Opt(Type.Number({ minimum: 0, maximum: 100, description: '%/m obscuration' })) }) },
+  motion: { severity: 'info', payload: Obj({ objectType: Opt(Enum(['person', 'vehicle', 'animal', 'unknown'] as const)), region: Opt(Str(64)) }) },
+  'video.loss': { severity: 'major', payload: Obj({ channel: Opt(Type.Integer({ minimum: 0, maximum: 1024 })) }) },
+  tamper: { severity: 'major', payload: Obj({ what: Opt(Enum(['cover_opened', 'lens_blocked', 'moved', 'wire_cut'] as const)) }) },
+  'face.match': {
+    severity: 'minor',
+    payload: Obj({ personId: Opt(Str(64)), watchlist: Opt(Str(64)), similarity: Confidence, snapshotRef: Opt(Str(500)) }),
+  },
+  'plate.read': {
+    severity: 'info',
+    payload: Obj({
+      plate: Type.String({ minLength: 2, maxLength: 12, description: 'Plate text as read, e.g. 沪A12345' }),
+      colour: Enum(PLATE_COLOURS),
+      direction: Enum(DIRECTIONS),
+      confidence: Confidence,
+      lane: Opt(Type.Integer({ minimum: 0, maximum: 32 })),
+      vehicleType: Opt(Enum(['car', 'bus', 'truck', 'motorcycle', 'other'] as const)),
+    }),
+  },
+  panic: { severity: 'critical', payload: Obj({}) },
+  'patrol.checkin': { severity: 'info', payload: Obj({ guardId: Str(64), routeId: Opt(Str(64)) }) },
+  'device.heartbeat': {
+    severity: 'info',
+    payload: Obj({ uptimeS: Opt(Type.Integer({ minimum: 0 })), temperatureC: Opt(Type.Number({ minimum: -60, maximum: 150 })), firmware: Opt(Str(64)) }),
+  },
+  'device.fault': { severity: 'major', payload: Obj({ code: Str(64), message: Opt(Str(500)) }) },
+  'device.went_offline': { severity: 'major', platform: true, payload: Obj({ lastSeenAt: Type.Union([Type.String(), Type.Null()]), silenceS: Type.Integer({ minimum: 0 }) }) },
+  'device.came_online': { severity: 'info', platform: true, payload: Obj({ offlineS: Type.Integer({ minimum: 0 }) }) },
+} as const satisfies Record<string, { severity: Severity; payload: TSchema; platform?: boolean }>;
+
+export type EventKind = keyof typeof EVENT_KINDS;
+export const EVENT_KIND_LIST = Object.keys(EVENT_KINDS) as EventKind[];
+export const DEVICE_EVENT_KINDS = EVENT_KIND_LIST.filter((k) => !('platform' in EVENT_KINDS[k]));
+export type EventPayload<K extends EventKind> = Static<(typeof EVENT_KINDS)[K]['payload']>;
+
+export const EVENT_SOURCES = ['mqtt', 'http', 'gb28181', 'onvif', 'ga1400', 'platform'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+export interface DeviceEvent<K extends EventKind = EventKind> {
+  /** Time-ordered id (UUID v7): sorting by id is sorting by arrival. */
+  id: string;
+  source: EventSource;
+  sourceEventId: string | null;
+  orgId: string;
+  deviceId: string;
+  kind: K;
+  severity: Severity;
+  occurredAt: string;
+  receivedAt: string;
+  payload: EventPayload<K>;
+}
+
+/**
+ * What a device sends (MQTT payload or one item of an HTTP batch). The device id comes from
+ * the authenticated connection, never from the message.
+ */
+export const IngestEnvelope = Type.Object(
+  {
+    kind: Type.String({ minLength: 1, maxLength: 64, description: 'One of the event kinds' }),
+    sourceEventId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "The device's own id for the event; repeats are stored once" })),
+    occurredAt: Type.Optional(Type.String({ format: 'date-time', description: 'When it happened (ISO-8601 with zone); default: arrival time' })),
+    severity: Type.Optional(Enum(SEVERITIES)),
+    payload: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  },
+  { additionalProperties: false },
+);
+export type IngestEnvelopeT = Static<typeof IngestEnvelope>;

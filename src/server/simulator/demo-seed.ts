@@ -1,6 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from '../http/app.ts';
+import { OrgRepository } from '../modules/org/org.repository.ts';
 import type { Store } from '../store/database.ts';
+import { generateDemoUniversity } from './demo-university/generate.ts';
+import { validateDemoData, writeDemoUniversity } from './demo-university/write.ts';
 
 export interface DemoSeedContext {
   services: Services;
@@ -8,9 +11,29 @@ export interface DemoSeedContext {
   log: FastifyBaseLogger;
 }
 
-/** Seeds the demo university on an empty database (no university yet). */
+/**
+ * Seeds the demo university 示范大学 on an empty database (no university yet): two Shanghai
+ * campuses with buildings, key sites, ~5,000 devices, maintenance history and staff accounts,
+ * including a few deliberate compliance flaws (see demo-university/generate.ts).
+ */
 export async function seedDemoIfEmpty(ctx: DemoSeedContext): Promise<void> {
   const existing = await ctx.store.db.selectFrom('org_units').select('id').where('kind', '=', 'university').limit(1).execute();
   if (existing.length) return;
-  ctx.log.info('demo university generator not yet available');
+  const started = performance.now();
+  const commission = await new OrgRepository(ctx.store.dialect).findCommission(ctx.store.db);
+  if (!commission) throw new Error('demo seed: the commission root is missing (OrgService.ensureCommission runs first)');
+  const data = generateDemoUniversity({ commissionId: commission.id });
+  validateDemoData(data);
+  const { written, skippedAccounts } = await writeDemoUniversity(ctx, data);
+  if (!written) return;
+  const ms = Math.round(performance.now() - started);
+  const c = data.counts;
+  const k = c.byKind;
+  if (skippedAccounts.length) ctx.log.warn({ skippedAccounts }, 'demo accounts skipped: usernames already taken');
+  ctx.log.info(
+    { demo: { ...c, flaws: data.flaws.length, ms } },
+    `demo university ${data.university.name} seeded in ${ms} ms: ${c.campuses} campuses, ${c.buildings} buildings, ${c.floors} floors, ${c.areas} areas, ` +
+      `${c.keySites} key sites, ${c.devices} devices (${k.camera} cameras, ${k.recorder} recorders, ${k.door} doors, ${k.intrusion_zone + k.perimeter_zone} alarm zones, ` +
+      `${k.fire_detector} fire detectors, ${k.patrol_checkpoint} patrol checkpoints), ${c.maintenance} maintenance records, ${c.accounts - skippedAccounts.length} accounts`,
+  );
 }

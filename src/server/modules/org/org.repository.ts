@@ -232,4 +232,14 @@ export class OrgRepository {
   async deleteKeySite(db: Db, id: string) {
     await db.deleteFrom('key_sites').where('id', '=', id).execute();
   }
+
+  /** Bulk insert in chunks (demo seed, imports); parents must come before their children. */
+  async insertUnits(db: Db, units: OrgUnit[]) {
+    for (let i = 0; i < units.length; i += 400) await db.insertInto('org_units').values(units.slice(i, i + 400).map(fromUnit)).execute();
+  }
+
+  /** Bulk insert of key sites in chunks. */
+  async insertKeySites(db: Db, sites: KeySite[]) {
+    for (let i = 0; i < sites.length; i += 400) await db.insertInto('key_sites').values(sites.slice(i, i + 400).map(fromSite)).execute();
+  }
 }

@@ -78,7 +78,7 @@ export async function startBuiltInBroker(opts: { port: number; host: string; sin
       const identity = identities.get(client);
       const t = parseTopic(sub.topic);
       if (identity && t && t.channel === 'commands' && t.deviceId === identity.deviceId && t.universityId === identity.universityId) return callback(null, sub);
-      callback(new Error(`device may subscribe only to its own commands topic`));
+      callback(null, null); // refused (SUBACK 0x80), but the connection stays: a device may only subscribe to its own commands
     },
     // Device messages are for the platform, not for other devices.
     authorizeForward(client, packet) {

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { ErrorBody, FieldProblem } from '../../../shared/error-codes.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { AppError } from '../../http/errors.ts';
-import { errorResponses, IdParams, Nullable } from '../../http/schemas.ts';
+import { ErrorResponse, errorResponses, IdParams, Nullable } from '../../http/schemas.ts';
 import type { DeviceCredentialsService } from './device-credentials.service.ts';
 import type { IngestResult, IngestService } from './ingest.service.ts';
 
@@ -52,7 +52,11 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
             'Each item is answered in `results`; items already stored (same sourceEventId) answer `duplicate`. ' +
             'Any rejected item makes the answer 400 with its field; the valid items of the batch are stored all the same.',
           security: [{ deviceBasic: [] }],
-          response: { 200: Type.Object({ results: Type.Array(ResultSchema) }), ...errorResponses },
+          response: {
+            ...errorResponses,
+            200: Type.Object({ results: Type.Array(ResultSchema) }),
+            400: Type.Object({ ...ErrorResponse.properties, results: Type.Optional(Type.Array(ResultSchema)) }, { description: 'Error; for a batch, `results` answers each item' }),
+          },
         },
       },
       async (req, reply) => {

@@ -29,9 +29,13 @@ export class LiveHub {
   private readonly clients = new Set<LiveClient>();
   private pendingStatus: DeviceStatusChange[] = [];
   private statusTimer: NodeJS.Timeout | null = null;
+  private readonly missedTimer: NodeJS.Timeout;
   readonly stats = { sent: 0, dropped: 0 };
 
   constructor(bus: EventBus) {
+    // A browser that caught up hears about what it missed even if nothing new happens.
+    this.missedTimer = setInterval(() => this.tellMissed(), 1000);
+    this.missedTimer.unref();
     bus.subscribe('events.committed', (events) => this.onEvents(events));
     // Status changes come in bursts (a campus switch going down); send them in batches.
     bus.subscribe('device.status_changed', (change) => {
@@ -94,15 +98,23 @@ export class LiveHub {
       this.stats.dropped += count;
       return;
     }
-    if (client.missed) {
-      socket.send(JSON.stringify({ type: 'missed', count: client.missed, hint: 'reload' } satisfies LiveMessage));
-      client.missed = 0;
-    }
+    this.sendMissed(client);
     socket.send(frame);
     this.stats.sent += count;
   }
 
+  private sendMissed(client: LiveClient) {
+    if (!client.missed) return;
+    client.socket.send(JSON.stringify({ type: 'missed', count: client.missed, hint: 'reload' } satisfies LiveMessage));
+    client.missed = 0;
+  }
+
+  private tellMissed() {
+    for (const c of this.clients) if (c.missed && c.socket.readyState === c.socket.OPEN && c.socket.bufferedAmount <= HIGH_WATER) this.sendMissed(c);
+  }
+
   close() {
+    clearInterval(this.missedTimer);
     if (this.statusTimer) clearTimeout(this.statusTimer);
     for (const c of this.clients) c.socket.close(1001, 'server shutting down');
     this.clients.clear();

@@ -1,0 +1,15 @@
+import type { Clock } from '../../src/server/clock.ts';
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(private ms = Date.parse('2026-03-02T08:00:00.000Z')) {}
+  now() {
+    return this.ms;
+  }
+  nowIso() {
+    return new Date(this.ms).toISOString();
+  }
+  advance(ms: number) {
+    this.ms += ms;
+  }
+}

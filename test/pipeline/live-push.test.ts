@@ -1,0 +1,113 @@
+/** Live push over WebSocket: only the user's university; a slow browser never slows ingest. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import type { DeviceEvent } from '../../src/shared/events.ts';
+import { uuid7 } from '../../src/server/util/uuid7.ts';
+import { createTestApp, createUniversity, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+
+let t: TestApp;
+let A: UniversityFixture;
+let B: UniversityFixture;
+let base: string;
+const sockets: WebSocket[] = [];
+
+function event(f: UniversityFixture, i: number, payloadBytes = 0): DeviceEvent {
+  const now = new Date().toISOString();
+  return {
+    id: uuid7(),
+    source: 'http',
+    sourceEventId: `e-${f.deviceId}-${i}`,
+    orgId: f.universityId,
+    deviceId: f.deviceId,
+    kind: 'motion',
+    severity: 'info',
+    occurredAt: now,
+    receivedAt: now,
+    payload: { objectType: 'person', region: 'x'.repeat(Math.min(64, payloadBytes)) },
+  } as DeviceEvent;
+}
+
+async function open(username: string): Promise<{ ws: WebSocket; messages: { type: string; [k: string]: unknown }[] }> {
+  const cookie = await t.login(username);
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/live`, { headers: { cookie } });
+  sockets.push(ws);
+  const messages: { type: string }[] = [];
+  ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  return { ws, messages: messages as { type: string; [k: string]: unknown }[] };
+}
+
+const until = async (cond: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('live push', () => {
+  before(async () => {
+    t = await createTestApp();
+    A = await createUniversity(t.services, 'WA');
+    B = await createUniversity(t.services, 'WB', 121.4, 31.0);
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  after(async () => {
+    for (const s of sockets) s.terminate();
+    await t.close();
+  });
+
+  it('refuses anonymous connections', async () => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/live`);
+    ws.on('error', () => {}); // the refused handshake
+    const status = await new Promise<number>((resolve) => ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    assert.equal(status, 401);
+  });
+
+  it('sends committed events of the user’s own university only', async () => {
+    const a = await open(A.users.operator.username);
+    const b = await open(B.users.operator.username);
+    await Promise.all([t.services.writer.append(event(A, 1)), t.services.writer.append(event(B, 1))]);
+    await until(() => a.messages.some((m) => m.type === 'events') && b.messages.some((m) => m.type === 'events'));
+    const aEvents = a.messages.filter((m) => m.type === 'events').flatMap((m) => m.events as DeviceEvent[]);
+    const bEvents = b.messages.filter((m) => m.type === 'events').flatMap((m) => m.events as DeviceEvent[]);
+    assert.deepEqual(aEvents.map((e) => e.orgId), [A.universityId]);
+    assert.deepEqual(bEvents.map((e) => e.orgId), [B.universityId]);
+  });
+
+  it('a guard gets device status but not raw events (personal data)', async () => {
+    const g = await open(A.users.guard.username);
+    await t.services.writer.append(event(A, 2));
+    t.services.health.markSeen(A.deviceId, A.universityId);
+    await until(() => g.messages.some((m) => m.type === 'status'));
+    assert.ok(!g.messages.some((m) => m.type === 'events'));
+  });
+
+  it('a browser that stops reading does not stall ingest, and is told what it missed', async () => {
+    const slow = await open(A.users.security_director.username);
+    const fast = await open(A.users.auditor.username);
+    // Stop reading from the socket: the server's send buffer fills up.
+    (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const started = performance.now();
+    const total = 20_000;
+    for (let batch = 0; batch < total / 1000; batch++) {
+      await Promise.all(Array.from({ length: 1000 }, (_, i) => t.services.writer.append(event(A, 1000 + batch * 1000 + i, 64))));
+    }
+    const elapsed = performance.now() - started;
+    assert.ok(t.services.live.stats.dropped > 0, 'nothing was dropped for the slow browser');
+    await until(() => fast.messages.filter((m) => m.type === 'events').reduce((n, m) => n + (m.events as unknown[]).length, 0) >= total);
+    assert.ok(!fast.messages.some((m) => m.type === 'missed'), 'the fast browser lost events');
+    // Ingest went on at full speed (a stalled writer would take as long as the socket timeout).
+    assert.ok(elapsed < 30_000, `ingest took ${elapsed} ms`);
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await t.services.writer.append(event(A, 99_999));
+    await until(() => slow.messages.some((m) => m.type === 'missed'), 10_000);
+    const missed = slow.messages.find((m) => m.type === 'missed')!;
+    assert.ok((missed.count as number) > 0);
+    assert.equal(missed.hint, 'reload');
+  });
+});

@@ -93,7 +93,7 @@ describe('MQTT ingest', () => {
     const a = await deviceWithCredentials('A');
     const b = await deviceWithCredentials('B');
     const c = await connect(a.username, a.password);
-    const closed = new Promise((r) => c.once('close', r));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
     c.publish(b.topics.events, JSON.stringify({ kind: 'panic', sourceEventId: 'forged' }), { qos: 1 });
     await closed;
     assert.equal(await countEvents(b.id), 0);

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type MigrationProvider, type ColumnDataType } fr
 import type { Dialect } from '../database.ts';
 import { foundation } from './0001-foundation.ts';
 import { events } from './0002-events.ts';
+import { eventRetentionIndex } from './0003-event-retention-index.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -19,7 +20,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

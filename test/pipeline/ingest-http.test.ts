@@ -127,3 +127,20 @@ describe('HTTP ingest', () => {
     assert.equal((await t.call(guard, 'GET', '/api/events')).statusCode, 403, 'guards do not read raw events (personal data)');
   });
 });
+
+describe('HTTP heartbeat', () => {
+  it('marks the device online; wrong credentials are refused', async () => {
+    const t2 = await createTestApp();
+    try {
+      const u = await createUniversity(t2.services, 'HB');
+      const a = await t2.login('admin');
+      const cred = json(await t2.call(a, 'POST', `/api/devices/${u.deviceId}/credentials`));
+      const hb = (auth: string) => t2.app.inject({ method: 'POST', url: '/api/ingest/heartbeat', headers: { authorization: auth } });
+      assert.equal((await hb('Basic ' + Buffer.from(`${u.deviceId}:nope`).toString('base64'))).statusCode, 401);
+      assert.equal((await hb('Basic ' + Buffer.from(`${cred.username}:${cred.password}`).toString('base64'))).statusCode, 204);
+      assert.equal(json(await t2.call(a, 'GET', '/api/device-health'))[u.deviceId].online, true);
+    } finally {
+      await t2.close();
+    }
+  });
+});

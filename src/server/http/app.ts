@@ -154,7 +154,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   auditRoutes(app, services.audit);
   mapRoutes(app, services.map);
   eventsRoutes(app, services.events);
-  ingestRoutes(app, { ingest: services.ingest, credentials: services.credentials });
+  ingestRoutes(app, { ingest: services.ingest, credentials: services.credentials, health: services.health });
   deviceHealthRoutes(app, services.health);
   liveRoutes(app, services.live);
   app.addHook('onClose', async () => {

@@ -7,6 +7,7 @@ import { AppError } from '../../http/errors.ts';
 import { ErrorResponse, errorResponses, IdParams, Nullable } from '../../http/schemas.ts';
 import type { DeviceCredentialsService } from './device-credentials.service.ts';
 import type { IngestResult, IngestService } from './ingest.service.ts';
+import type { DeviceHealthService } from '../health/device-health.service.ts';
 
 const MAX_BATCH = 1000;
 
@@ -30,6 +31,7 @@ const ResultSchema = Type.Object({
 export interface IngestRouteDeps {
   ingest: IngestService;
   credentials: DeviceCredentialsService;
+  health: DeviceHealthService;
 }
 
 export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
@@ -102,6 +104,26 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
       },
     );
   });
+
+  fastify.post(
+    '/api/ingest/heartbeat',
+    {
+      config: { auth: { access: 'public' } },
+      schema: {
+        tags: ['ingest'],
+        summary: 'Device heartbeat over HTTP (HTTP Basic deviceId:secret); marks the device online',
+        security: [{ deviceBasic: [] }],
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const auth = basicAuth(req);
+      const identity = auth ? await credentials.authenticate(auth.deviceId, auth.secret) : null;
+      if (!identity) throw new AppError('XIAOAN_AUTH_REQUIRED', 'device authentication failed: send HTTP Basic deviceId:secret');
+      deps.health.markSeen(identity.deviceId, identity.universityId);
+      return reply.status(204).send(null);
+    },
+  );
 
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 

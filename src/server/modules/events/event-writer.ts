@@ -3,6 +3,7 @@ import type { DeviceEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { DB } from '../../store/schema.ts';
 import { EventsRepository } from './events.repository.ts';
+import { uuid7 } from '../../util/uuid7.ts';
 
 export type AppendResult = 'stored' | 'duplicate';
 
@@ -41,8 +42,14 @@ export class EventWriter {
     this.maxBatch = opts.maxBatch ?? 5000;
   }
 
+  /**
+   * Queues an event for the next group commit. The event's id is (re)assigned here, so ids
+   * increase in commit order: a consumer that remembers the last id it processed can resume
+   * from the store after a crash without skipping anything this process committed.
+   */
   append(event: DeviceEvent): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('event writer is closed'));
+    event.id = uuid7();
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       this.schedule();

@@ -23,7 +23,7 @@ function basicAuth(req: FastifyRequest): { deviceId: string; secret: string } | 
 const ResultSchema = Type.Object({
   index: Type.Integer(),
   status: Type.Union([Type.Literal('stored'), Type.Literal('duplicate'), Type.Literal('rejected')]),
-  id: Type.Optional(Type.String({ description: 'Event id (stored or duplicate)' })),
+  id: Type.Optional(Type.String({ description: 'Id of the stored event' })),
   reason: Type.Optional(Type.String()),
   field: Type.Optional(Nullable(Type.String())),
 });
@@ -84,7 +84,7 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
         // Items are validated one by one so one bad item does not cost the others.
         const outcomes: IngestResult[] = await Promise.all(items.map((item) => ingest.ingestParsed(item, ctx)));
         const results = outcomes.map((r, index) =>
-          r.status === 'rejected' ? { index, status: r.status, reason: r.reason, field: r.field } : { index, status: r.status, id: r.id },
+          r.status === 'rejected' ? { index, status: r.status, reason: r.reason, field: r.field } : r.status === 'stored' ? { index, status: r.status, id: r.id } : { index, status: r.status },
         );
         const problems: FieldProblem[] = outcomes.flatMap((r, index) =>
           r.status === 'rejected' ? [{ field: `events[${index}]${r.field ? '.' + r.field : ''}`, reason: r.reason, rule: 'event' }] : [],

@@ -12,7 +12,9 @@ import { scopeOf, type Actor } from '../../http/policy.ts';
 import type { DeviceDirectory, KnownDevice } from './device-directory.ts';
 
 export type IngestResult =
-  | { status: 'stored' | 'duplicate'; id: string }
+  | { status: 'stored'; id: string }
+  /** Already stored under the same (device, sourceEventId). */
+  | { status: 'duplicate' }
   | { status: 'rejected'; reason: string; field: string | null; deadLetterId: string };
 
 export interface IngestContext {
@@ -75,8 +77,11 @@ export class IngestService {
       throw e;
     }
     const status = await this.writer.append(event);
-    if (status === 'stored') this.stats.accepted++;
-    else this.stats.duplicates++;
+    if (status === 'duplicate') {
+      this.stats.duplicates++;
+      return { status };
+    }
+    this.stats.accepted++;
     return { status, id: event.id };
   }
 

@@ -162,6 +162,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
     await services.writer.close();
   });
 
+  await (await import('./static-web.ts')).registerStaticWeb(app); // web console at /, SPA fallback (last: API routes win)
   await app.ready();
   return { app, services, routes };
 }

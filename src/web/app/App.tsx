@@ -1,0 +1,68 @@
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { lazy, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { AuthProvider } from '../features/auth/AuthProvider.tsx';
+import { LoginPage } from '../features/auth/LoginPage.tsx';
+import { AppLayout } from './AppLayout.tsx';
+import { NotFound } from './NotFound.tsx';
+import { RequireAuth } from './RequireAuth.tsx';
+import { theme } from './theme.ts';
+
+// The map (MapLibre) is the heaviest part: load it only when it is shown.
+const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ default: m.MapView })));
+const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
+const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
+
+function ViewFallback() {
+  return <Spin className="view-spin" />;
+}
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const english = i18n.language === 'en';
+  useEffect(() => {
+    dayjs.locale(english ? 'en' : 'zh-cn');
+    document.title = `${t('app.name')} · ${t('app.fullName')}`;
+  }, [english, t]);
+
+  return (
+    <ConfigProvider locale={english ? enUS : zhCN} theme={theme}>
+      <AntApp>
+        <BrowserRouter>
+          <AuthProvider>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route
+                element={
+                  <RequireAuth>
+                    <AppLayout />
+                  </RequireAuth>
+                }
+              >
+                <Route index element={<Navigate to="/map" replace />} />
+                <Route path="map" element={<Suspense fallback={<ViewFallback />}><MapView /></Suspense>} />
+                <Route path="ledger" element={<Suspense fallback={<ViewFallback />}><LedgerView /></Suspense>} />
+                <Route
+                  path="audit"
+                  element={
+                    <RequireAuth permission="audit.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <AuditView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+          </AuthProvider>
+        </BrowserRouter>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,54 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import en from './en.json';
+import zhCN from './zh-CN.json';
+
+/** Simplified Chinese is the default; English is the one alternative. */
+export const LANGUAGES = ['zh-CN', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const STORAGE_KEY = 'xiaoan.lang';
+
+function savedLanguage(): Language {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    return (LANGUAGES as readonly string[]).includes(saved ?? '') ? (saved as Language) : 'zh-CN';
+  } catch {
+    return 'zh-CN';
+  }
+}
+
+export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const;
+
+void i18n.use(initReactI18next).init({
+  resources,
+  lng: savedLanguage(),
+  fallbackLng: 'zh-CN',
+  interpolation: { escapeValue: false }, // React escapes
+  initAsync: false,
+});
+document.documentElement.lang = i18n.language;
+
+export function currentLanguage(): Language {
+  return i18n.language === 'en' ? 'en' : 'zh-CN';
+}
+
+export function setLanguage(lng: Language): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, lng);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+  document.documentElement.lang = lng;
+  void i18n.changeLanguage(lng);
+}
+
+/**
+ * Translates a key built from a server-sent string (an audit action, an error code …) that the
+ * type system cannot check; falls back to the raw value so nothing shows as a bare key.
+ */
+export function translateDynamic(key: string, fallback: string, options: Record<string, unknown> = {}): string {
+  return i18n.exists(key) ? String(i18n.t(key as never, options as never)) : fallback;
+}
+
+export default i18n;

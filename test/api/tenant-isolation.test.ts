@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ROLE_PERMISSIONS } from '../../src/shared/permissions.ts';
 import type { Role } from '../../src/shared/domain.ts';
+import type { DeviceEvent } from '../../src/shared/events.ts';
 import { createTestApp, createUniversity, json, square, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -26,6 +27,7 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/devices/:id/maintenance': { date: '2025-02-03', kind: 'repair', performedBy: '越权' },
     'POST /api/users': { username: 'intruder', displayName: '越权', password: 'long-enough-1', role: 'operator', universityId: target.universityId },
     'PATCH /api/users/:id': { displayName: '越权改名' },
+    'POST /api/devices/:id/credentials': undefined,
   };
   const key = `${method} ${url}`;
   if (method === 'GET' || method === 'DELETE') return undefined;
@@ -39,6 +41,7 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/key-sites/')) return target.keySiteId;
   if (url.startsWith('/api/devices/')) return target.deviceId;
   if (url.startsWith('/api/users/')) return target.users.operator.id;
+  if (url.startsWith('/api/dead-letters/')) return target.deviceId;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -54,9 +57,27 @@ async function cookieOf(username: string) {
   return cookies.get(username)!;
 }
 
+/** Query parameters a list route cannot do without. */
+const REQUIRED_QUERY: Record<string, string> = {
+  '/api/device-health/online-rate': 'from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
+};
+
+const eventIds = new Map<UniversityFixture, string>();
+
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+}
+
+/** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
+async function withActivity(f: UniversityFixture) {
+  const now = new Date().toISOString();
+  const event = { id: '', source: 'http', sourceEventId: `t-${f.deviceId}`, orgId: f.universityId, deviceId: f.deviceId, kind: 'motion', severity: 'info', occurredAt: now, receivedAt: now, payload: {} } as DeviceEvent;
+  await t.services.writer.append(event);
+  eventIds.set(f, event.id);
+  await t.services.ingest.ingestRaw(Buffer.from('garbage'), { source: 'mqtt', deviceId: f.deviceId, topic: null });
+  t.services.health.markSeen(f.deviceId, f.universityId);
+  await t.services.health.sample();
 }
 
 describe('tenant isolation over every route', () => {
@@ -64,6 +85,8 @@ describe('tenant isolation over every route', () => {
     t = await createTestApp();
     A = await createUniversity(t.services, 'A', 121.5, 31.3);
     B = await createUniversity(t.services, 'B', 121.43, 31.03);
+    await withActivity(A);
+    await withActivity(B);
   });
   after(() => t.close());
 
@@ -98,14 +121,15 @@ describe('tenant isolation over every route', () => {
     assert.ok(lists.length >= 6, `expected list routes, got ${lists.length}`);
     for (const r of lists) {
       const username = userFor((r.auth as { permission: string }).permission, B)!;
-      for (const query of ['', `?universityId=${A.universityId}`]) {
+      const required = REQUIRED_QUERY[r.url] ?? '';
+      for (const query of [required ? `?${required}` : '', `?${required ? required + '&' : ''}universityId=${A.universityId}`]) {
         const res = await t.call(await cookieOf(username), 'GET', r.url + query);
         if (res.statusCode === 400 && query) continue; // route takes no universityId: fine
         assert.equal(res.statusCode, 200, `${r.url}${query}: ${res.body}`);
         for (const secret of secretsOf(A)) assert.ok(!res.body.includes(secret), `GET ${r.url}${query} as ${username} leaks ${secret}`);
       }
       // And B's own data is there (the filter is not simply "nothing").
-      const own = await t.call(await cookieOf(username), 'GET', r.url);
+      const own = await t.call(await cookieOf(username), 'GET', r.url + (required ? `?${required}` : ''));
       const expectsOwn = r.url !== '/api/audit' || username.startsWith('auditor');
       if (expectsOwn && r.url !== '/api/health') assert.ok(secretsOf(B).some((s) => own.body.includes(s)), `GET ${r.url} shows B nothing of its own`);
     }

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import type { DeviceEvent } from '../../src/shared/events.ts';
 import { uuid7 } from '../../src/server/util/uuid7.ts';
+import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { createTestApp, createUniversity, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -82,7 +83,9 @@ describe('live push', () => {
   it('a guard gets device status but not raw events (personal data)', async () => {
     const g = await open(A.users.guard.username);
     await t.services.writer.append(event(A, 2));
-    t.services.health.markSeen(A.deviceId, A.universityId);
+    // A device never seen before: its first sign of life is a status change.
+    const fresh = await t.services.devices.create(SYSTEM_ACTOR, { name: '新门禁', kind: 'door', campusId: A.campusId });
+    t.services.health.markSeen(fresh.id, A.universityId);
     await until(() => g.messages.some((m) => m.type === 'status'));
     assert.ok(!g.messages.some((m) => m.type === 'events'));
   });

@@ -129,11 +129,14 @@ export class IngestService {
 
   private async reject(raw: Buffer, ctx: IngestContext, r: Rejection): Promise<IngestResult> {
     const id = uuid7(this.clock.now());
+    // Attribute the dead letter to the device's university whenever the device is known, so
+    // that university's staff see it (a message that is not even JSON included).
+    const universityId = r.universityId ?? (ctx.deviceId ? ((await this.directory.get(ctx.deviceId))?.universityId ?? null) : null);
     await this.deadLetters.insert(this.db, {
       id,
       receivedAt: this.clock.nowIso(),
       source: ctx.source,
-      universityId: r.universityId,
+      universityId,
       deviceId: ctx.deviceId,
       topic: ctx.topic ?? null,
       reason: r.reason,
@@ -154,7 +157,6 @@ export class IngestService {
 
   /** Records a message refused before it could be read as an event (e.g. a topic the device may not use). */
   async recordRefused(raw: Buffer, ctx: IngestContext, reason: string, field: string | null): Promise<void> {
-    const device = ctx.deviceId ? await this.directory.get(ctx.deviceId) : null;
-    await this.reject(raw, ctx, new Rejection(reason, field, device?.universityId ?? null));
+    await this.reject(raw, ctx, new Rejection(reason, field));
   }
 }

@@ -72,9 +72,15 @@ function publish(seqs: number[], onAck?: (n: number) => void): PublishRun {
   const perDevice = devices.map((_, i) => seqs.filter((s) => s % DEVICES === i));
   const done = Promise.all(
     devices.map(async (d, i) => {
-      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: d.id, password: d.secret, reconnectPeriod: 0, clientId: `crash-${i}-${Date.now()}` });
+      // Errors are expected once the server is killed; a client that cannot connect sends nothing.
+      const c = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, { username: d.id, password: d.secret, reconnectPeriod: 0, clientId: `crash-${i}-${Date.now()}` });
       clients.push(c);
       c.on('error', () => {});
+      const connected = await new Promise<boolean>((resolve) => {
+        c.once('connect', () => resolve(true));
+        c.once('close', () => resolve(false));
+      });
+      if (!connected) return;
       const mine = perDevice[i];
       let next = 0;
       // Up to 200 unacknowledged messages per device in flight.

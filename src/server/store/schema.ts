@@ -118,7 +118,7 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
-export interface DB extends EventsDB {
+export interface DB extends EventsDB, AlarmsDB {
   org_units: OrgUnitTable;
   key_sites: KeySiteTable;
   devices: DeviceTable;
@@ -184,4 +184,93 @@ export interface EventsDB {
   dead_letters: DeadLetterTable;
   device_credentials: DeviceCredentialTable;
   device_health: DeviceHealthTable;
+}
+
+export interface AlarmRuleTable {
+  id: string;
+  university_id: string;
+  name: string;
+  enabled: number;
+  definition: unknown;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AlarmTable {
+  id: string;
+  university_id: string;
+  rule_id: string | null;
+  type: string;
+  priority: number;
+  state: string;
+  latched: number;
+  title: string;
+  device_id: string;
+  campus_id: string | null;
+  building_id: string | null;
+  floor_id: string | null;
+  lon: number | null;
+  lat: number | null;
+  event_count: number;
+  first_event_id: string;
+  last_event_id: string;
+  first_at: string;
+  last_at: string;
+  linked_cameras: unknown;
+  state_changed_at: string;
+  due_at: string | null;
+  escalation_level: number;
+  created_at: string;
+}
+
+export interface AlarmEventTable {
+  alarm_id: string;
+  event_id: string;
+  at: string;
+}
+
+export interface AlarmLogTable {
+  id: string;
+  alarm_id: string;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  from_state: string | null;
+  to_state: string | null;
+  note: string | null;
+  data: unknown | null;
+}
+
+export interface RuleRunTable {
+  rule_id: string;
+  event_id: string;
+  university_id: string;
+  alarm_id: string | null;
+  at: string;
+  trace: unknown;
+}
+
+export interface ConsumerOffsetTable {
+  consumer: string;
+  last_event_id: string;
+  updated_at: string;
+}
+
+export interface CalendarDayTable {
+  university_id: string;
+  date: string;
+  kind: string;
+  name: string | null;
+}
+
+export interface AlarmsDB {
+  alarm_rules: AlarmRuleTable;
+  alarms: AlarmTable;
+  alarm_events: AlarmEventTable;
+  alarm_log: AlarmLogTable;
+  rule_runs: RuleRunTable;
+  consumer_offsets: ConsumerOffsetTable;
+  calendar_days: CalendarDayTable;
 }

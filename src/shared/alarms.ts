@@ -1,0 +1,128 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import { DEVICE_KINDS, KEY_SITE_CATEGORIES } from './domain.ts';
+import { DEVICE_EVENT_KINDS, EVENT_KIND_LIST } from './events.ts';
+
+/** Alarm types (报警类型): what an SOP and the statistics group by. */
+export const ALARM_TYPES = [
+  'intrusion',
+  'perimeter',
+  'fire',
+  'panic',
+  'door_forced',
+  'door_held_open',
+  'access_failures',
+  'device_offline',
+  'device_fault',
+  'tamper',
+  'video_loss',
+  'blacklisted_plate',
+  'face_watchlist',
+  'custom',
+] as const;
+export type AlarmType = (typeof ALARM_TYPES)[number];
+
+/** Lifecycle: new → acknowledged → dispatched → on_scene → resolved → closed, or false_alarm. */
+export const ALARM_STATES = ['new', 'acknowledged', 'dispatched', 'on_scene', 'resolved', 'closed', 'false_alarm'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
+export const OPEN_ALARM_STATES: readonly AlarmState[] = ['new', 'acknowledged', 'dispatched', 'on_scene'];
+export const FINAL_ALARM_STATES: readonly AlarmState[] = ['closed', 'false_alarm'];
+
+/** Which step leads from which state (a step may skip forward: acknowledge then resolve on camera). */
+export const ALARM_STEPS = {
+  acknowledge: { from: ['new'], to: 'acknowledged' },
+  dispatch: { from: ['new', 'acknowledged'], to: 'dispatched' },
+  arrive: { from: ['dispatched'], to: 'on_scene' },
+  resolve: { from: ['acknowledged', 'dispatched', 'on_scene'], to: 'resolved' },
+  close: { from: ['resolved'], to: 'closed' },
+  false_alarm: { from: ['new', 'acknowledged', 'dispatched', 'on_scene', 'resolved'], to: 'false_alarm' },
+} as const satisfies Record<string, { from: readonly AlarmState[]; to: AlarmState }>;
+export type AlarmStep = keyof typeof ALARM_STEPS;
+
+/** 1 = most urgent. */
+export const PRIORITIES = [1, 2, 3, 4] as const;
+
+const Obj = <P extends Record<string, TSchema>>(properties: P, description?: string) => Type.Object(properties, { additionalProperties: false, description });
+const Enum = <T extends readonly string[]>(values: T, description?: string) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
+const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM, Beijing time' });
+const Ids = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000 });
+
+const scope = {
+  deviceKinds: Type.Optional(Type.Array(Enum(DEVICE_KINDS), { minItems: 1, description: 'Only events from devices of these kinds' })),
+  deviceIds: Type.Optional(Ids),
+  campusIds: Type.Optional(Ids),
+  buildingIds: Type.Optional(Ids),
+  keySiteCategories: Type.Optional(
+    Type.Array(Enum(KEY_SITE_CATEGORIES), { minItems: 1, description: 'Only devices inside a key site of these categories (by position)' }),
+  ),
+};
+
+export const EventTrigger = Obj({ type: Type.Literal('event'), kinds: Type.Array(Enum(EVENT_KIND_LIST), { minItems: 1 }), ...scope }, 'Every matching event');
+export const CountTrigger = Obj(
+  {
+    type: Type.Literal('count'),
+    kinds: Type.Array(Enum(DEVICE_EVENT_KINDS), { minItems: 1 }),
+    threshold: Type.Integer({ minimum: 2, maximum: 10_000, description: 'This many events …' }),
+    windowSeconds: Type.Integer({ minimum: 1, maximum: 86_400, description: '… within this many seconds, at one device' }),
+    ...scope,
+  },
+  'N matching events at one device within a window (e.g. 5 denied swipes in 2 minutes)',
+);
+export const Trigger = Type.Union([EventTrigger, CountTrigger]);
+
+export const ArmingPeriod = Obj({
+  days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, description: 'ISO weekdays, 1 = Monday' }),
+  from: HHMM,
+  to: Type.String({ pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: 'HH:MM; earlier than `from` means past midnight (next day)' }),
+});
+export const Schedule = Obj(
+  {
+    periods: Type.Array(ArmingPeriod, { minItems: 1, maxItems: 50, description: 'Armed (布防) during these periods' }),
+    holidays: Enum(['armed', 'disarmed', 'as_sunday'] as const, 'On public holidays in the calendar'),
+    vacations: Enum(['armed', 'as_scheduled'] as const, 'During school vacations in the calendar'),
+  },
+  'Arming schedule; without one the rule is always armed',
+);
+
+export const ACTION_TYPES = ['create_alarm', 'link_cameras', 'door_command', 'notify_guards', 'webhook'] as const;
+export const CreateAlarmAction = Obj({
+  type: Type.Literal('create_alarm'),
+  alarmType: Enum(ALARM_TYPES),
+  priority: Type.Integer({ minimum: 1, maximum: 4, description: '1 = most urgent' }),
+  latch: Type.Optional(Type.Boolean({ description: 'Stays until a person resets it (panic, intrusion: S-NOMISS)' })),
+  title: Type.Optional(Type.String({ maxLength: 100 })),
+});
+export const LinkCamerasAction = Obj({
+  type: Type.Literal('link_cameras'),
+  max: Type.Integer({ minimum: 1, maximum: 16, description: 'Cameras whose field of view covers the event position, nearest first' }),
+  presetFromRule: Type.Optional(Type.Integer({ minimum: 1, maximum: 255, description: 'PTZ preset to call on linked PTZ cameras' })),
+});
+export const DoorCommandAction = Obj({
+  type: Type.Literal('door_command'),
+  command: Enum(['lock', 'unlock', 'hold_open'] as const),
+  target: Enum(['event_device', 'doors_in_building', 'doors_in_campus'] as const, 'Which doors'),
+  timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, default: 2, description: 'Wait this long for the device acknowledgement (S-AC-2S)' })),
+});
+export const NotifyGuardsAction = Obj({
+  type: Type.Literal('notify_guards'),
+  count: Type.Integer({ minimum: 1, maximum: 10, description: 'Nearest on-duty guards to dispatch' }),
+});
+export const WebhookAction = Obj({
+  type: Type.Literal('webhook'),
+  url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500 }),
+  timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, default: 5 })),
+});
+export const Action = Type.Union([CreateAlarmAction, LinkCamerasAction, DoorCommandAction, NotifyGuardsAction, WebhookAction]);
+
+export const RuleDefinition = Obj({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  enabled: Type.Boolean(),
+  description: Type.Optional(Type.String({ maxLength: 1000 })),
+  trigger: Trigger,
+  schedule: Type.Optional(Schedule),
+  actions: Type.Array(Action, { minItems: 1, maxItems: 20 }),
+});
+
+export type RuleDefinitionT = Static<typeof RuleDefinition>;
+export type TriggerT = Static<typeof Trigger>;
+export type ScheduleT = Static<typeof Schedule>;
+export type ActionT = Static<typeof Action>;

@@ -36,9 +36,16 @@ async function main() {
     await seedDemoIfEmpty({ services, store, log: app.log });
   }
 
+  // Alarms are derived from stored events: first catch up on what was committed before a stop.
+  const universities = await store.db.selectFrom('org_units').select('id').where('kind', '=', 'university').execute();
+  for (const u of universities) await services.rules.ensureDefaults(SYSTEM_ACTOR, u.id);
+  const replayed = await services.alarmConsumer.start();
+  if (replayed) app.log.info({ events: replayed }, 'alarm engine caught up with stored events');
+
   await services.health.load();
   services.health.start();
   const mqtt = await startMqtt(config, services, app.log);
+  services.actions.setCommandSender((universityId, deviceId, command) => mqtt.sendCommand(universityId, deviceId, command));
 
   const jobs: NodeJS.Timeout[] = [];
   const every = (ms: number, name: string, job: () => Promise<unknown>) => {
@@ -47,6 +54,7 @@ async function main() {
     jobs.push(t);
   };
   every(3600_000, 'session sweep', () => services.accounts.purgeExpiredSessions());
+  every(5_000, 'alarm escalation', () => services.alarms.escalateOverdue());
   every(3600_000, 'event retention', async () => {
     const n = await enforceRetention(store.db, retention, Date.now());
     if (n) app.log.info({ deleted: n }, 'old events removed (retention)');

@@ -67,6 +67,10 @@ export const EVENT_KINDS = {
     payload: Obj({ uptimeS: Opt(Type.Integer({ minimum: 0 })), temperatureC: Opt(Type.Number({ minimum: -60, maximum: 150 })), firmware: Opt(Str(64)) }),
   },
   'device.fault': { severity: 'major', payload: Obj({ code: Str(64), message: Opt(Str(500)) }) },
+  'command.ack': {
+    severity: 'info',
+    payload: Obj({ commandId: Str(128, 'The id of the command being answered'), result: Enum(['ok', 'failed'] as const), message: Opt(Str(500)) }),
+  },
   'device.went_offline': { severity: 'major', platform: true, payload: Obj({ lastSeenAt: Type.Union([Type.String(), Type.Null()]), silenceS: Type.Integer({ minimum: 0 }) }) },
   'device.came_online': { severity: 'info', platform: true, payload: Obj({ offlineS: Type.Integer({ minimum: 0 }) }) },
 } as const satisfies Record<string, { severity: Severity; payload: TSchema; platform?: boolean }>;

@@ -8,6 +8,10 @@ export const PERMISSIONS = [
   'device.read',
   'device.write',
   'event.read',
+  'alarm.read',
+  'alarm.handle',
+  'rule.read',
+  'rule.write',
   'maintenance.write',
   'user.read',
   'user.write',
@@ -21,11 +25,11 @@ const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   commission_analyst: READ_ONLY,
-  security_director: [...READ_ONLY, 'event.read', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
-  operator: [...READ_ONLY, 'event.read'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
+  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'rule.read'],
   guard: READ_ONLY,
   maintainer: [...READ_ONLY, 'event.read', 'device.write', 'maintenance.write'],
-  auditor: [...READ_ONLY, 'event.read', 'user.read', 'audit.read'],
+  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read'],
 };
 
 /** Roles a security director may grant inside their own university. */

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { ROLE_PERMISSIONS } from '../../src/shared/permissions.ts';
 import type { Role } from '../../src/shared/domain.ts';
 import type { DeviceEvent } from '../../src/shared/events.ts';
+import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { createTestApp, createUniversity, json, square, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -28,6 +29,12 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/users': { username: 'intruder', displayName: '越权', password: 'long-enough-1', role: 'operator', universityId: target.universityId },
     'PATCH /api/users/:id': { displayName: '越权改名' },
     'POST /api/devices/:id/credentials': undefined,
+    'POST /api/alarms/:id/steps': { step: 'acknowledge' },
+    'POST /api/alarms/:id/reset': { note: '越权复位' },
+    'POST /api/alarms/:id/notes': { note: '越权备注' },
+    'PUT /api/alarm-rules/:id': { definition: { name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] } },
+    'POST /api/alarm-rules': { universityId: target.universityId, definition: { name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] } },
+    'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
   if (method === 'GET' || method === 'DELETE') return undefined;
@@ -42,6 +49,8 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/devices/')) return target.deviceId;
   if (url.startsWith('/api/users/')) return target.users.operator.id;
   if (url.startsWith('/api/dead-letters/')) return target.deviceId;
+  if (url.startsWith('/api/alarms/')) return alarmIds.get(target)!;
+  if (url.startsWith('/api/alarm-rules/')) return ruleIds.get(target)!;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -57,16 +66,21 @@ async function cookieOf(username: string) {
   return cookies.get(username)!;
 }
 
+/** Routes that carry no university's data at all (still checked for leaks). */
+const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema']);
+
 /** Query parameters a list route cannot do without. */
 const REQUIRED_QUERY: Record<string, string> = {
   '/api/device-health/online-rate': 'from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
 };
 
 const eventIds = new Map<UniversityFixture, string>();
+const alarmIds = new Map<UniversityFixture, string>();
+const ruleIds = new Map<UniversityFixture, string>();
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -78,6 +92,17 @@ async function withActivity(f: UniversityFixture) {
   await t.services.ingest.ingestRaw(Buffer.from('garbage'), { source: 'mqtt', deviceId: f.deviceId, topic: null });
   t.services.health.markSeen(f.deviceId, f.universityId);
   await t.services.health.sample();
+  // A panic press: the default rules make it an alarm.
+  await t.services.writer.append({ ...event, id: '', sourceEventId: `p-${f.deviceId}`, kind: 'panic', severity: 'critical' } as DeviceEvent);
+  await t.services.alarmConsumer.settled();
+  const alarm = await t.store.db.selectFrom('alarms').select('id').where('university_id', '=', f.universityId).executeTakeFirstOrThrow();
+  alarmIds.set(f, alarm.id);
+  // A rule whose name carries the university id, so exported definitions (which hold no ids) can be told apart.
+  const rule = await t.services.rules.create(SYSTEM_ACTOR, {
+    universityId: f.universityId,
+    definition: { name: `专属规则 ${f.universityId}`, enabled: true, trigger: { type: 'event', kinds: ['tamper'] }, actions: [{ type: 'create_alarm', alarmType: 'tamper', priority: 3 }] },
+  });
+  ruleIds.set(f, rule.id);
 }
 
 describe('tenant isolation over every route', () => {
@@ -130,8 +155,8 @@ describe('tenant isolation over every route', () => {
       }
       // And B's own data is there (the filter is not simply "nothing").
       const own = await t.call(await cookieOf(username), 'GET', r.url + (required ? `?${required}` : ''));
-      const expectsOwn = r.url !== '/api/audit' || username.startsWith('auditor');
-      if (expectsOwn && r.url !== '/api/health') assert.ok(secretsOf(B).some((s) => own.body.includes(s)), `GET ${r.url} shows B nothing of its own`);
+      const expectsOwn = (r.url !== '/api/audit' || username.startsWith('auditor')) && !TENANT_FREE.has(r.url);
+      if (expectsOwn) assert.ok(secretsOf(B).some((s) => own.body.includes(s)), `GET ${r.url} shows B nothing of its own`);
     }
   });
 
@@ -143,7 +168,10 @@ describe('tenant isolation over every route', () => {
       const res = await t.call(await cookieOf(username), 'POST', r.url, sampleBody('POST', r.url, A));
       assert.equal(res.statusCode, 400, `${r.url}: ${res.statusCode} ${res.body}`);
       const body = json(res);
-      assert.ok(body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId'].includes(d.field)), `${r.url}: ${res.body}`);
+      assert.ok(
+        body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId'].includes(d.field) || /deviceIds\[0\]$/.test(d.field)),
+        `${r.url}: ${res.body}`,
+      );
     }
     const intruders = await t.store.db
       .selectFrom('devices')

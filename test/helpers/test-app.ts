@@ -36,6 +36,7 @@ export async function createTestApp(opts: { clock?: Clock; env?: Record<string, 
   const { app, services, routes } = await buildApp({ config, store, clock: opts.clock, logger: false });
   await services.org.ensureCommission(SYSTEM_ACTOR);
   await services.accounts.ensureInitialAdmin(PASSWORD, SYSTEM_ACTOR);
+  await services.alarmConsumer.start();
 
   const call = (cookie: string | null, method: string, url: string, body?: unknown) =>
     app.inject({

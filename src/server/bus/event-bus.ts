@@ -19,6 +19,8 @@ export interface EventMap {
   /** Events just committed to the store, in commit order (one batch per group commit). */
   'events.committed': DeviceEvent[];
   'device.status_changed': DeviceStatusChange;
+  /** Alarms created or changed (one message per transaction), for operator screens. */
+  'alarms.changed': { universityId: string; alarmId: string; change: string }[];
   /** A ledger write: caches keyed by device drop their entry. */
   'ledger.device_changed': { deviceId: string };
 }

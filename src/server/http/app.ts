@@ -19,6 +19,8 @@ import { orgRoutes } from '../modules/org/org.routes.ts';
 import { DevicesRepository } from '../modules/devices/devices.repository.ts';
 import { DevicesService } from '../modules/devices/devices.service.ts';
 import { devicesRoutes } from '../modules/devices/devices.routes.ts';
+import { LedgerIoService } from '../modules/ledger-io/ledger-io.service.ts';
+import { ledgerIoRoutes } from '../modules/ledger-io/ledger-io.routes.ts';
 import { MapService } from '../modules/map/map.service.ts';
 import { mapRoutes } from '../modules/map/map.routes.ts';
 import websocket from '@fastify/websocket';
@@ -35,7 +37,15 @@ import { IngestService } from '../modules/ingest/ingest.service.ts';
 import { ingestRoutes } from '../modules/ingest/ingest.routes.ts';
 import { LiveHub } from '../modules/live/live-hub.ts';
 import { liveRoutes } from '../modules/live/live.routes.ts';
+import { ActionExecutor } from '../modules/alarms/action-executor.ts';
+import { AlarmConsumer } from '../modules/alarms/alarm-consumer.ts';
+import { AlarmEngine } from '../modules/alarms/alarm-engine.ts';
+import { AlarmsService } from '../modules/alarms/alarms.service.ts';
+import { alarmsRoutes } from '../modules/alarms/alarms.routes.ts';
+import { DevicePlaces } from '../modules/alarms/device-places.ts';
+import { RulesService } from '../modules/alarms/rules.service.ts';
 import { registerAuth, type RouteAccess } from './auth-hook.ts';
+import { SYSTEM_ACTOR } from './policy.ts';
 import { registerErrorHandling } from './errors.ts';
 import { ErrorResponse } from './schemas.ts';
 import { registerValidators } from './validator.ts';
@@ -46,6 +56,7 @@ export interface Services {
   accounts: AccountsService;
   org: OrgService;
   devices: DevicesService;
+  ledgerIo: LedgerIoService;
   map: MapService;
   writer: EventWriter;
   events: EventsService;
@@ -54,6 +65,10 @@ export interface Services {
   deviceMessages: DeviceMessageHandler;
   health: DeviceHealthService;
   live: LiveHub;
+  rules: RulesService;
+  alarms: AlarmsService;
+  alarmConsumer: AlarmConsumer;
+  actions: ActionExecutor;
 }
 
 export interface AppOptions {
@@ -78,6 +93,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     isUniversity: (id) => org.isUniversity(id),
   });
   const devices = new DevicesService(db, audit, org, clock, new DevicesRepository(dialect), bus);
+  const ledgerIo = new LedgerIoService({ db, dialect, devices, org, audit, clock, bus });
   const map = new MapService(db);
   const writer = new EventWriter(db, bus);
   const directory = new DeviceDirectory(db, bus);
@@ -90,7 +106,13 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const deviceMessages = new DeviceMessageHandler(ingest, health);
   const events = new EventsService(db);
   const live = new LiveHub(bus);
-  return { bus, audit, accounts, org, devices, map, writer, events, ingest, credentials, deviceMessages, health, live };
+  const rules = new RulesService(db, audit, clock);
+  org.onUniversityCreated = (universityId) => rules.ensureDefaults(SYSTEM_ACTOR, universityId);
+  const places = new DevicePlaces(db, bus);
+  const actions = new ActionExecutor(db, places, bus, clock);
+  const alarmConsumer = new AlarmConsumer(db, new AlarmEngine(db, rules, places, clock), actions, bus);
+  const alarms = new AlarmsService(db, bus, clock);
+  return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions };
 }
 
 export interface RouteEntry {
@@ -151,12 +173,14 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   accountsRoutes(app, { accounts: services.accounts, cookieSecure: opts.config.XIAOAN_COOKIE_SECURE, loginMaxAttempts: opts.config.XIAOAN_LOGIN_MAX_ATTEMPTS });
   orgRoutes(app, services.org);
   devicesRoutes(app, services.devices);
+  ledgerIoRoutes(app, services.ledgerIo);
   auditRoutes(app, services.audit);
   mapRoutes(app, services.map);
   eventsRoutes(app, services.events);
   ingestRoutes(app, { ingest: services.ingest, credentials: services.credentials, health: services.health });
   deviceHealthRoutes(app, services.health);
   liveRoutes(app, services.live);
+  alarmsRoutes(app, services.alarms, services.rules);
   app.addHook('onClose', async () => {
     services.live.close();
     await services.writer.close();

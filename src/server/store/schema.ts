@@ -265,7 +265,22 @@ export interface CalendarDayTable {
   name: string | null;
 }
 
+export interface PendingActionTable {
+  id: string;
+  university_id: string;
+  rule_id: string;
+  event_id: string;
+  alarm_id: string | null;
+  action: unknown;
+  status: string;
+  result: unknown | null;
+  attempts: number;
+  created_at: string;
+  done_at: string | null;
+}
+
 export interface AlarmsDB {
+  pending_actions: PendingActionTable;
   alarm_rules: AlarmRuleTable;
   alarms: AlarmTable;
   alarm_events: AlarmEventTable;

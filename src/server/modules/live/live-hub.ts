@@ -10,6 +10,7 @@ interface LiveClient {
   socket: WebSocket;
   scope: string | null;
   seesEvents: boolean;
+  seesAlarms: boolean;
   missed: number;
 }
 
@@ -18,6 +19,7 @@ export type LiveMessage =
   | { type: 'hello'; at: string }
   | { type: 'events'; events: DeviceEvent[] }
   | { type: 'status'; changes: DeviceStatusChange[] }
+  | { type: 'alarms'; changes: { alarmId: string; change: string }[] }
   | { type: 'missed'; count: number; hint: 'reload' };
 
 /**
@@ -37,6 +39,14 @@ export class LiveHub {
     this.missedTimer = setInterval(() => this.tellMissed(), 1000);
     this.missedTimer.unref();
     bus.subscribe('events.committed', (events) => this.onEvents(events));
+    // Alarm changes are small and urgent: sent at once, never batched with events.
+    bus.subscribe('alarms.changed', (changes) => {
+      for (const client of this.clients) {
+        if (!client.seesAlarms) continue;
+        const mine = changes.filter((c) => client.scope === null || c.universityId === client.scope).map(({ alarmId, change }) => ({ alarmId, change }));
+        if (mine.length) this.send(client, JSON.stringify({ type: 'alarms', changes: mine } satisfies LiveMessage), mine.length);
+      }
+    });
     // Status changes come in bursts (a campus switch going down); send them in batches.
     bus.subscribe('device.status_changed', (change) => {
       this.pendingStatus.push(change);
@@ -49,7 +59,7 @@ export class LiveHub {
   }
 
   add(socket: WebSocket, actor: Actor) {
-    const client: LiveClient = { socket, scope: scopeOf(actor), seesEvents: can(actor, 'event.read'), missed: 0 };
+    const client: LiveClient = { socket, scope: scopeOf(actor), seesEvents: can(actor, 'event.read'), seesAlarms: can(actor, 'alarm.read'), missed: 0 };
     this.clients.add(client);
     socket.on('close', () => this.clients.delete(client));
     socket.on('error', () => this.clients.delete(client));

@@ -63,6 +63,9 @@ export class OrgService {
     private readonly repo: OrgRepository,
   ) {}
 
+  /** Called after a university is registered (the alarm module installs its default rules). */
+  onUniversityCreated: ((universityId: string) => Promise<unknown>) | null = null;
+
   /** The commission (市教委) is the single root; created once at start. */
   async ensureCommission(actor: Actor, name = '市教育委员会'): Promise<OrgUnit> {
     const existing = await this.repo.findCommission(this.db);
@@ -160,6 +163,7 @@ export class OrgService {
       await this.repo.insertUnit(trx, unit);
       await this.audit.record(trx, actor, { action: 'create', entityType: 'org_unit', entityId: id, universityId: unit.universityId, after: unit });
     });
+    if (unit.kind === 'university') await this.onUniversityCreated?.(unit.id);
     return unit;
   }
 

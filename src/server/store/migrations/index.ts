@@ -4,6 +4,7 @@ import { foundation } from './0001-foundation.ts';
 import { events } from './0002-events.ts';
 import { eventRetentionIndex } from './0003-event-retention-index.ts';
 import { alarms } from './0004-alarms.ts';
+import { pendingActions } from './0005-pending-actions.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -21,7 +22,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -1,0 +1,154 @@
+import type { Kysely } from 'kysely';
+import type { ActionT } from '../../../shared/alarms.ts';
+import type { DeviceEvent } from '../../../shared/events.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
+import type { Clock } from '../../clock.ts';
+import { readJson, writeJson } from '../../store/database.ts';
+import type { DB } from '../../store/schema.ts';
+import type { DevicePlaces } from './device-places.ts';
+
+/** Sends a JSON command to a device (MQTT commands topic); set once the broker is up. */
+export type CommandSender = (universityId: string, deviceId: string, command: object) => Promise<void>;
+
+interface AckWaiter {
+  resolve(ack: { result: string; message?: string; atMs: number }): void;
+}
+
+/** Older pending actions are not carried out after a restart: opening doors an hour late helps no one. */
+const MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * Carries out linkage actions with effects outside the database, each once per idempotency key
+ * (the pending action id, plus the door for door commands), and records the outcome — for door
+ * commands, each door's own acknowledgement (a `command.ack` event) and how long it took.
+ */
+export class ActionExecutor {
+  private sender: CommandSender | null = null;
+  private readonly waiters = new Map<string, AckWaiter>();
+  private readonly running = new Set<string>();
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly places: DevicePlaces,
+    bus: EventBus,
+    private readonly clock: Clock,
+  ) {
+    bus.subscribe('events.committed', (events) => {
+      for (const e of events) if (e.kind === 'command.ack') this.onAck(e as DeviceEvent<'command.ack'>);
+    });
+  }
+
+  setCommandSender(sender: CommandSender | null) {
+    this.sender = sender;
+  }
+
+  private onAck(e: DeviceEvent<'command.ack'>) {
+    const w = this.waiters.get(e.payload.commandId);
+    if (w) {
+      this.waiters.delete(e.payload.commandId);
+      w.resolve({ result: e.payload.result, message: e.payload.message, atMs: this.clock.now() });
+    }
+  }
+
+  /** Runs the given pending actions (or every pending one, at start) without blocking the caller. */
+  async runPending(ids?: string[]): Promise<void> {
+    let q = this.db.selectFrom('pending_actions').selectAll().where('status', '=', 'pending');
+    if (ids) {
+      if (!ids.length) return;
+      q = q.where('id', 'in', ids);
+    }
+    const rows = await q.orderBy('created_at').limit(500).execute();
+    await Promise.all(rows.map((r) => this.runOne(r)));
+  }
+
+  private async runOne(row: { id: string; university_id: string; event_id: string; alarm_id: string | null; action: unknown; created_at: string; attempts: number }) {
+    if (this.running.has(row.id)) return;
+    this.running.add(row.id);
+    const action = readJson<ActionT>(row.action);
+    let status: 'done' | 'failed' | 'expired' = 'done';
+    let result: unknown;
+    try {
+      if (this.clock.now() - Date.parse(row.created_at) > MAX_AGE_MS) {
+        status = 'expired';
+        result = { reason: 'older than 10 minutes when the server came back; not carried out' };
+      } else if (action.type === 'door_command') {
+        result = await this.doorCommand(row, action);
+        status = (result as { failed: number }).failed ? 'failed' : 'done';
+      } else if (action.type === 'webhook') {
+        result = await this.webhook(row, action);
+        status = (result as { ok: boolean }).ok ? 'done' : 'failed';
+      } else {
+        status = 'failed';
+        result = { reason: `action ${action.type} has no executor` };
+      }
+    } catch (err) {
+      status = 'failed';
+      result = { reason: (err as Error).message };
+    } finally {
+      this.running.delete(row.id);
+    }
+    await this.db
+      .updateTable('pending_actions')
+      .set({ status, result: writeJson(result), attempts: row.attempts + 1, done_at: this.clock.nowIso() })
+      .where('id', '=', row.id)
+      .execute();
+    if (row.alarm_id) {
+      await this.db
+        .insertInto('alarm_log')
+        .values({ id: `${row.id}:log`, alarm_id: row.alarm_id, at: this.clock.nowIso(), actor_id: null, actor_name: null, action: `action.${action.type}`, from_state: null, to_state: null, note: status, data: writeJson(result) })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  }
+
+  private async doorCommand(row: { id: string; university_id: string; event_id: string }, action: Extract<ActionT, { type: 'door_command' }>) {
+    const event = await this.db.selectFrom('events').select(['device_id']).where('id', '=', row.event_id).executeTakeFirst();
+    const origin = event ? await this.places.device(row.university_id, event.device_id) : undefined;
+    const doors =
+      action.target === 'event_device'
+        ? origin && origin.kind === 'door'
+          ? [origin]
+          : []
+        : await this.places.doors(row.university_id, action.target === 'doors_in_building' ? { buildingId: origin?.buildingId ?? '__none__' } : { campusId: origin?.campusId });
+    const timeoutMs = (action.timeoutSeconds ?? 2) * 1000;
+    const sender = this.sender;
+    const outcomes = await Promise.all(
+      doors.map(async (door) => {
+        const commandId = `${row.id}:${door.id}`; // idempotency key the device can dedupe on
+        if (!sender) return { doorId: door.id, name: door.name, status: 'not_sent', reason: 'no device channel (MQTT) is running' };
+        const sentAt = this.clock.now();
+        const ack = new Promise<{ result: string; message?: string; atMs: number } | null>((resolve) => {
+          this.waiters.set(commandId, { resolve });
+          setTimeout(() => {
+            if (this.waiters.delete(commandId)) resolve(null);
+          }, timeoutMs).unref();
+        });
+        try {
+          await sender(row.university_id, door.id, { id: commandId, command: `door.${action.command}`, issuedAt: new Date(sentAt).toISOString() });
+        } catch (err) {
+          this.waiters.delete(commandId);
+          return { doorId: door.id, name: door.name, status: 'not_sent', reason: (err as Error).message };
+        }
+        const a = await ack;
+        if (!a) return { doorId: door.id, name: door.name, status: 'no_ack', reason: `no acknowledgement within ${timeoutMs / 1000} s` };
+        return { doorId: door.id, name: door.name, status: a.result === 'ok' ? 'acknowledged' : 'refused', ackMs: a.atMs - sentAt, message: a.message };
+      }),
+    );
+    return { command: action.command, doors: outcomes, acknowledged: outcomes.filter((o) => o.status === 'acknowledged').length, failed: outcomes.filter((o) => o.status !== 'acknowledged').length };
+  }
+
+  private async webhook(row: { id: string; university_id: string; event_id: string; alarm_id: string | null }, action: Extract<ActionT, { type: 'webhook' }>) {
+    const started = this.clock.now();
+    try {
+      const res = await fetch(action.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': row.id },
+        body: JSON.stringify({ alarmId: row.alarm_id, eventId: row.event_id, universityId: row.university_id }),
+        signal: AbortSignal.timeout((action.timeoutSeconds ?? 5) * 1000),
+      });
+      return { ok: res.ok, status: res.status, ms: this.clock.now() - started };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message, ms: this.clock.now() - started };
+    }
+  }
+}

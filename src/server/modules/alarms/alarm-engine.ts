@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { ActionT, AlarmState, RuleDefinitionT, TriggerT } from '../../../shared/alarms.ts';
+import type { DeviceEvent } from '../../../shared/events.ts';
+import type { Clock } from '../../clock.ts';
+import { writeJson } from '../../store/database.ts';
+import type { DB } from '../../store/schema.ts';
+import { isArmed, type Calendar, type DayKind } from './arming-schedule.ts';
+import { AlarmsRepository, type Alarm } from './alarms.repository.ts';
+import { camerasCovering } from './camera-coverage.ts';
+import type { DevicePlace, DevicePlaces } from './device-places.ts';
+import type { AlarmRule, RulesService } from './rules.service.ts';
+
+/** Seconds allowed for the next step, by state and priority (1–4); overdue alarms escalate. */
+export const STEP_DEADLINE_S: Partial<Record<AlarmState, readonly [number, number, number, number]>> = {
+  new: [60, 180, 600, 3600], // acknowledge
+  acknowledged: [120, 300, 900, 7200], // dispatch or resolve
+  dispatched: [300, 600, 1200, 14400], // arrive
+  on_scene: [1800, 3600, 7200, 86400], // resolve
+  resolved: [3600, 7200, 14400, 86400], // close
+};
+
+export function dueAt(state: AlarmState, priority: number, fromMs: number): string | null {
+  const d = STEP_DEADLINE_S[state];
+  return d ? new Date(fromMs + d[Math.min(4, Math.max(1, priority)) - 1] * 1000).toISOString() : null;
+}
+
+export interface ActionTrace {
+  type: ActionT['type'];
+  status: 'done' | 'pending' | 'skipped' | 'failed';
+  detail: string;
+  data?: unknown;
+}
+
+export interface RunTrace {
+  rule: { id: string; name: string; version: number };
+  event: { id: string; kind: string; deviceId: string; occurredAt: string };
+  armed: boolean;
+  count?: number;
+  outcome: 'alarm_created' | 'alarm_merged' | 'disarmed' | 'actions_only';
+  alarmId?: string;
+  actions: ActionTrace[];
+}
+
+export interface EngineResult {
+  changed: { universityId: string; alarmId: string; change: string }[];
+  pendingActionIds: string[];
+}
+
+const ALARM_TITLE: Record<string, string> = {
+  intrusion: '入侵报警',
+  perimeter: '周界报警',
+  fire: '火警',
+  panic: '紧急求助',
+  door_forced: '门被强行打开',
+  door_held_open: '门长时间未关',
+  access_failures: '连续刷卡失败',
+  device_offline: '设备离线',
+  device_fault: '设备故障',
+  tamper: '设备防拆/遮挡',
+  video_loss: '视频丢失',
+  blacklisted_plate: '黑名单车辆',
+  face_watchlist: '布控人员比中',
+  custom: '报警',
+};
+
+function inScope(t: TriggerT, place: DevicePlace | undefined): boolean {
+  if (!place) return !(t.deviceKinds || t.deviceIds || t.campusIds || t.buildingIds || t.keySiteCategories);
+  if (t.deviceKinds && !t.deviceKinds.includes(place.kind)) return false;
+  if (t.deviceIds && !t.deviceIds.includes(place.id)) return false;
+  if (t.campusIds && !t.campusIds.includes(place.campusId)) return false;
+  if (t.buildingIds && !(place.buildingId && t.buildingIds.includes(place.buildingId))) return false;
+  if (t.keySiteCategories && !place.keySiteCategories.some((c) => t.keySiteCategories!.includes(c))) return false;
+  return true;
+}
+
+/**
+ * Turns committed events into alarms by the university's rules. Everything one batch decides
+ * (alarms, merges, rule traces, pending external actions, the consumer offset) is written in one
+ * transaction; a (rule, event) pair that was already processed is skipped, so replaying events
+ * after a crash creates nothing twice.
+ */
+export class AlarmEngine {
+  private readonly repo = new AlarmsRepository();
+  private calendars = new Map<string, { loadedAt: number; days: Calendar }>();
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly rules: RulesService,
+    private readonly places: DevicePlaces,
+    private readonly clock: Clock,
+  ) {}
+
+  private async calendar(universityId: string): Promise<Calendar> {
+    const hit = this.calendars.get(universityId);
+    if (hit && this.clock.now() - hit.loadedAt < 60_000) return hit.days;
+    const rows = await this.db.selectFrom('calendar_days').select(['date', 'kind']).where('university_id', '=', universityId).execute();
+    const days = new Map(rows.map((r) => [r.date, r.kind as DayKind]));
+    this.calendars.set(universityId, { loadedAt: this.clock.now(), days });
+    return days;
+  }
+
+  forgetCalendar(universityId: string) {
+    this.calendars.delete(universityId);
+  }
+
+  async process(events: DeviceEvent[], consumer: string): Promise<EngineResult> {
+    const result: EngineResult = { changed: [], pendingActionIds: [] };
+    if (!events.length) return result;
+    // Rules and places are read before the transaction (cached), so it holds no lock while loading.
+    const work: { event: DeviceEvent; rule: AlarmRule; place: DevicePlace | undefined; armed: boolean }[] = [];
+    for (const event of events) {
+      const rules = await this.rules.rulesFor(event.orgId);
+      const matching = rules.filter((r) => (r.definition.trigger.kinds as string[]).includes(event.kind));
+      if (!matching.length) continue;
+      const place = await this.places.device(event.orgId, event.deviceId);
+      for (const rule of matching) {
+        if (!inScope(rule.definition.trigger, place)) continue;
+        const armed = isArmed(rule.definition.schedule, Date.parse(event.occurredAt), await this.calendar(event.orgId));
+        work.push({ event, rule, place, armed });
+      }
+    }
+    await this.db.transaction().execute(async (trx) => {
+      for (const w of work) await this.apply(trx, w.event, w.rule, w.place, w.armed, result);
+      const last = events[events.length - 1].id;
+      await trx
+        .insertInto('consumer_offsets')
+        .values({ consumer, last_event_id: last, updated_at: this.clock.nowIso() })
+        .onConflict((oc) => oc.column('consumer').doUpdateSet({ last_event_id: last, updated_at: this.clock.nowIso() }))
+        .execute();
+    });
+    return result;
+  }
+
+  private async apply(trx: Transaction<DB>, event: DeviceEvent, rule: AlarmRule, place: DevicePlace | undefined, armed: boolean, result: EngineResult) {
+    const def: RuleDefinitionT = rule.definition;
+    const trace: RunTrace = {
+      rule: { id: rule.id, name: def.name, version: rule.version },
+      event: { id: event.id, kind: event.kind, deviceId: event.deviceId, occurredAt: event.occurredAt },
+      armed,
+      outcome: 'actions_only',
+      actions: [],
+    };
+    if (def.trigger.type === 'count') {
+      const since = new Date(Date.parse(event.occurredAt) - def.trigger.windowSeconds * 1000).toISOString();
+      const { n } = await trx
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('device_id', '=', event.deviceId)
+        .where('kind', 'in', def.trigger.kinds)
+        .where('occurred_at', '>', since)
+        .where('occurred_at', '<=', event.occurredAt)
+        .executeTakeFirstOrThrow();
+      trace.count = Number(n);
+      if (trace.count < def.trigger.threshold) return; // nothing happened: no trace either
+    }
+    // Claim (rule, event) first: if it was processed before a crash, do nothing again.
+    const now = this.clock.nowIso();
+    const claimed = await trx
+      .insertInto('rule_runs')
+      .values({ rule_id: rule.id, event_id: event.id, university_id: event.orgId, alarm_id: null, at: now, trace: writeJson(trace) })
+      .onConflict((oc) => oc.doNothing())
+      .returning('rule_id')
+      .execute();
+    if (!claimed.length) return;
+    if (!armed) {
+      trace.outcome = 'disarmed';
+      trace.actions = def.actions.map((a) => ({ type: a.type, status: 'skipped', detail: 'rule disarmed at this time (撤防)' }));
+      await this.saveTrace(trx, rule.id, event.id, trace, null);
+      return;
+    }
+
+    let alarm: Alarm | undefined;
+    const create = def.actions.find((a) => a.type === 'create_alarm');
+    if (create) {
+      const open = await this.repo.findOpen(trx, event.deviceId, create.alarmType);
+      if (open) {
+        alarm = open;
+        await this.repo.merge(trx, open.id, event.id, event.occurredAt);
+        await this.repo.linkEvent(trx, open.id, event.id, event.occurredAt);
+        trace.outcome = 'alarm_merged';
+        trace.actions.push({ type: 'create_alarm', status: 'done', detail: `merged into open alarm (${open.eventCount + 1} events)` });
+        result.changed.push({ universityId: event.orgId, alarmId: open.id, change: 'merged' });
+      } else {
+        const link = def.actions.find((a) => a.type === 'link_cameras');
+        const cameras =
+          link && place?.lon != null && place.lat != null
+            ? camerasCovering({ lon: place.lon, lat: place.lat, floorId: place.floorId }, await this.places.cameras(event.orgId), link.max)
+            : [];
+        const nowMs = this.clock.now();
+        alarm = {
+          id: randomUUID(),
+          universityId: event.orgId,
+          ruleId: rule.id,
+          type: create.alarmType,
+          priority: create.priority,
+          state: 'new',
+          latched: create.latch ?? false,
+          title: create.title ?? `${ALARM_TITLE[create.alarmType]} · ${place?.name ?? event.deviceId}`,
+          deviceId: event.deviceId,
+          campusId: place?.campusId ?? null,
+          buildingId: place?.buildingId ?? null,
+          floorId: place?.floorId ?? null,
+          lon: place?.lon ?? null,
+          lat: place?.lat ?? null,
+          eventCount: 1,
+          firstEventId: event.id,
+          lastEventId: event.id,
+          firstAt: event.occurredAt,
+          lastAt: event.occurredAt,
+          linkedCameras: cameras,
+          stateChangedAt: now,
+          dueAt: dueAt('new', create.priority, nowMs),
+          escalationLevel: 0,
+          createdAt: now,
+        };
+        await this.repo.insert(trx, alarm);
+        await this.repo.linkEvent(trx, alarm.id, event.id, event.occurredAt);
+        await this.repo.log(trx, {
+          id: randomUUID(),
+          alarmId: alarm.id,
+          at: now,
+          actorId: null,
+          actorName: null,
+          action: 'created',
+          fromState: null,
+          toState: 'new',
+          note: null,
+          data: { ruleId: rule.id, ruleName: def.name, eventId: event.id },
+        });
+        trace.outcome = 'alarm_created';
+        trace.actions.push({ type: 'create_alarm', status: 'done', detail: `priority ${create.priority}${alarm.latched ? ', latched until reset' : ''}` });
+        if (link) {
+          trace.actions.push({
+            type: 'link_cameras',
+            status: 'done',
+            detail: cameras.length ? `${cameras.length} camera(s) cover the position` : place?.lon == null ? 'device has no position' : 'no camera covers the position',
+            data: cameras,
+          });
+        }
+        result.changed.push({ universityId: event.orgId, alarmId: alarm.id, change: 'created' });
+      }
+      trace.alarmId = alarm.id;
+    }
+
+    for (const action of def.actions) {
+      if (action.type === 'create_alarm' || action.type === 'link_cameras') continue;
+      if (trace.outcome === 'alarm_merged') {
+        // The open alarm already had its linkage run; repeating it for every repeat event would flood doors and guards.
+        trace.actions.push({ type: action.type, status: 'skipped', detail: 'already done for the open alarm' });
+        continue;
+      }
+      if (action.type === 'notify_guards') {
+        trace.actions.push({ type: action.type, status: 'skipped', detail: 'guard dispatch is not available yet (guard module)' });
+        continue;
+      }
+      const id = randomUUID();
+      await trx
+        .insertInto('pending_actions')
+        .values({ id, university_id: event.orgId, rule_id: rule.id, event_id: event.id, alarm_id: alarm?.id ?? null, action: writeJson(action), status: 'pending', result: null, attempts: 0, created_at: now, done_at: null })
+        .execute();
+      result.pendingActionIds.push(id);
+      trace.actions.push({ type: action.type, status: 'pending', detail: `queued as ${id}` });
+    }
+    await this.saveTrace(trx, rule.id, event.id, trace, alarm?.id ?? null);
+  }
+
+  private async saveTrace(trx: Transaction<DB>, ruleId: string, eventId: string, trace: RunTrace, alarmId: string | null) {
+    await trx.updateTable('rule_runs').set({ trace: writeJson(trace), alarm_id: alarmId }).where('rule_id', '=', ruleId).where('event_id', '=', eventId).execute();
+  }
+}

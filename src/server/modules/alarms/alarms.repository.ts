@@ -1,0 +1,225 @@
+import type { Selectable } from 'kysely';
+import { OPEN_ALARM_STATES, type AlarmState, type AlarmType } from '../../../shared/alarms.ts';
+import { readJson, writeJson } from '../../store/database.ts';
+import type { AlarmTable } from '../../store/schema.ts';
+import type { Db } from '../audit/audit.repository.ts';
+import type { CoveredBy } from './camera-coverage.ts';
+
+export interface Alarm {
+  id: string;
+  universityId: string;
+  ruleId: string | null;
+  type: AlarmType;
+  priority: number;
+  state: AlarmState;
+  latched: boolean;
+  title: string;
+  deviceId: string;
+  campusId: string | null;
+  buildingId: string | null;
+  floorId: string | null;
+  lon: number | null;
+  lat: number | null;
+  eventCount: number;
+  firstEventId: string;
+  lastEventId: string;
+  firstAt: string;
+  lastAt: string;
+  linkedCameras: CoveredBy[];
+  stateChangedAt: string;
+  dueAt: string | null;
+  escalationLevel: number;
+  createdAt: string;
+}
+
+export interface AlarmLogEntry {
+  id: string;
+  alarmId: string;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  note: string | null;
+  data: unknown;
+}
+
+export const toAlarm = (r: Selectable<AlarmTable>): Alarm => ({
+  id: r.id,
+  universityId: r.university_id,
+  ruleId: r.rule_id,
+  type: r.type as AlarmType,
+  priority: r.priority,
+  state: r.state as AlarmState,
+  latched: r.latched === 1,
+  title: r.title,
+  deviceId: r.device_id,
+  campusId: r.campus_id,
+  buildingId: r.building_id,
+  floorId: r.floor_id,
+  lon: r.lon,
+  lat: r.lat,
+  eventCount: r.event_count,
+  firstEventId: r.first_event_id,
+  lastEventId: r.last_event_id,
+  firstAt: r.first_at,
+  lastAt: r.last_at,
+  linkedCameras: readJson<CoveredBy[]>(r.linked_cameras),
+  stateChangedAt: r.state_changed_at,
+  dueAt: r.due_at,
+  escalationLevel: r.escalation_level,
+  createdAt: r.created_at,
+});
+
+export interface AlarmQuery {
+  universityId: string | null;
+  states?: AlarmState[];
+  types?: AlarmType[];
+  campusId?: string;
+  deviceId?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+export class AlarmsRepository {
+  async find(db: Db, id: string): Promise<Alarm | undefined> {
+    const r = await db.selectFrom('alarms').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toAlarm(r);
+  }
+
+  /** The open alarm a new event of the same device and type merges into. */
+  async findOpen(db: Db, deviceId: string, type: AlarmType): Promise<Alarm | undefined> {
+    const r = await db
+      .selectFrom('alarms')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .where('type', '=', type)
+      .where('state', 'in', [...OPEN_ALARM_STATES])
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    return r && toAlarm(r);
+  }
+
+  async insert(db: Db, a: Alarm) {
+    await db
+      .insertInto('alarms')
+      .values({
+        id: a.id,
+        university_id: a.universityId,
+        rule_id: a.ruleId,
+        type: a.type,
+        priority: a.priority,
+        state: a.state,
+        latched: a.latched ? 1 : 0,
+        title: a.title,
+        device_id: a.deviceId,
+        campus_id: a.campusId,
+        building_id: a.buildingId,
+        floor_id: a.floorId,
+        lon: a.lon,
+        lat: a.lat,
+        event_count: a.eventCount,
+        first_event_id: a.firstEventId,
+        last_event_id: a.lastEventId,
+        first_at: a.firstAt,
+        last_at: a.lastAt,
+        linked_cameras: writeJson(a.linkedCameras),
+        state_changed_at: a.stateChangedAt,
+        due_at: a.dueAt,
+        escalation_level: a.escalationLevel,
+        created_at: a.createdAt,
+      })
+      .execute();
+  }
+
+  async merge(db: Db, id: string, eventId: string, at: string) {
+    await db
+      .updateTable('alarms')
+      .set((eb) => ({ event_count: eb('event_count', '+', 1), last_event_id: eventId, last_at: at }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setState(db: Db, id: string, patch: { state?: AlarmState; latched?: boolean; stateChangedAt?: string; dueAt?: string | null; escalationLevel?: number }) {
+    await db
+      .updateTable('alarms')
+      .set({
+        ...(patch.state !== undefined ? { state: patch.state } : {}),
+        ...(patch.latched !== undefined ? { latched: patch.latched ? 1 : 0 } : {}),
+        ...(patch.stateChangedAt !== undefined ? { state_changed_at: patch.stateChangedAt } : {}),
+        ...(patch.dueAt !== undefined ? { due_at: patch.dueAt } : {}),
+        ...(patch.escalationLevel !== undefined ? { escalation_level: patch.escalationLevel } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async linkEvent(db: Db, alarmId: string, eventId: string, at: string) {
+    await db.insertInto('alarm_events').values({ alarm_id: alarmId, event_id: eventId, at }).onConflict((oc) => oc.doNothing()).execute();
+  }
+
+  async log(db: Db, e: AlarmLogEntry) {
+    await db
+      .insertInto('alarm_log')
+      .values({
+        id: e.id,
+        alarm_id: e.alarmId,
+        at: e.at,
+        actor_id: e.actorId,
+        actor_name: e.actorName,
+        action: e.action,
+        from_state: e.fromState,
+        to_state: e.toState,
+        note: e.note,
+        data: e.data === undefined || e.data === null ? null : writeJson(e.data),
+      })
+      .execute();
+  }
+
+  async list(db: Db, q: AlarmQuery): Promise<{ items: Alarm[]; total: number }> {
+    let query = db.selectFrom('alarms');
+    if (q.universityId !== null) query = query.where('university_id', '=', q.universityId);
+    if (q.states?.length) query = query.where('state', 'in', q.states);
+    if (q.types?.length) query = query.where('type', 'in', q.types);
+    if (q.campusId) query = query.where('campus_id', '=', q.campusId);
+    if (q.deviceId) query = query.where('device_id', '=', q.deviceId);
+    if (q.from) query = query.where('created_at', '>=', q.from);
+    if (q.to) query = query.where('created_at', '<', q.to);
+    const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    // The queue: most urgent first, then oldest first (the one waiting longest).
+    const rows = await query.selectAll().orderBy('priority').orderBy('created_at').orderBy('id').limit(q.limit).offset(q.offset).execute();
+    return { items: rows.map(toAlarm), total: Number(n) };
+  }
+
+  async logOf(db: Db, alarmId: string): Promise<AlarmLogEntry[]> {
+    const rows = await db.selectFrom('alarm_log').selectAll().where('alarm_id', '=', alarmId).orderBy('at').orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      alarmId: r.alarm_id,
+      at: r.at,
+      actorId: r.actor_id,
+      actorName: r.actor_name,
+      action: r.action,
+      fromState: r.from_state,
+      toState: r.to_state,
+      note: r.note,
+      data: r.data === null ? null : readJson(r.data),
+    }));
+  }
+
+  async overdue(db: Db, now: string, limit = 200): Promise<Alarm[]> {
+    const rows = await db
+      .selectFrom('alarms')
+      .selectAll()
+      .where('due_at', 'is not', null)
+      .where('due_at', '<=', now)
+      .where('state', 'in', [...OPEN_ALARM_STATES, 'resolved'])
+      .orderBy('due_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toAlarm);
+  }
+}

@@ -1,0 +1,259 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ALARM_STATES, ALARM_STEPS, ALARM_TYPES, OPEN_ALARM_STATES, RuleDefinition, type AlarmStep } from '../../../shared/alarms.ts';
+import { actorOf } from '../../http/auth-hook.ts';
+import { errorResponses, IdParams, Nullable, Page, PagingQuery, StringEnum } from '../../http/schemas.ts';
+import type { AlarmsService } from './alarms.service.ts';
+import type { RulesService } from './rules.service.ts';
+
+const AlarmSchema = Type.Object(
+  {
+    id: Type.String(),
+    universityId: Type.String(),
+    ruleId: Nullable(Type.String()),
+    type: StringEnum(ALARM_TYPES),
+    priority: Type.Integer({ minimum: 1, maximum: 4 }),
+    state: StringEnum(ALARM_STATES),
+    latched: Type.Boolean({ description: 'Must be reset by a person before it can be closed' }),
+    title: Type.String(),
+    deviceId: Type.String(),
+    campusId: Nullable(Type.String()),
+    buildingId: Nullable(Type.String()),
+    floorId: Nullable(Type.String()),
+    lon: Nullable(Type.Number()),
+    lat: Nullable(Type.Number()),
+    eventCount: Type.Integer({ description: 'Events merged into this alarm' }),
+    firstEventId: Type.String(),
+    lastEventId: Type.String(),
+    firstAt: Type.String(),
+    lastAt: Type.String(),
+    linkedCameras: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), distanceM: Type.Number(), ptz: Type.Boolean() })),
+    stateChangedAt: Type.String(),
+    dueAt: Nullable(Type.String({ description: 'Deadline of the next step; past it the alarm escalates' })),
+    escalationLevel: Type.Integer(),
+    createdAt: Type.String(),
+  },
+  { $id: 'Alarm' },
+);
+
+const RuleSchema = Type.Object(
+  { id: Type.String(), universityId: Type.String(), version: Type.Integer(), definition: Type.Unknown(), createdAt: Type.String(), updatedAt: Type.String() },
+  { $id: 'AlarmRule' },
+);
+
+const csv = (q: Record<string, unknown>, keys: string[]) => {
+  for (const k of keys) if (typeof q[k] === 'string') q[k] = (q[k] as string).split(',');
+};
+
+export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, rules: RulesService) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.addSchema(AlarmSchema);
+  app.addSchema(RuleSchema);
+  const AlarmRef = Type.Ref('Alarm');
+  const RuleRef = Type.Ref('AlarmRule');
+
+  app.get(
+    '/api/alarms',
+    {
+      config: { auth: { permission: 'alarm.read' } },
+      preValidation: async (req) => csv(req.query as Record<string, unknown>, ['state', 'type']),
+      schema: {
+        tags: ['alarms'],
+        summary: 'The alarm queue: most urgent first, then longest waiting. Default: open alarms.',
+        querystring: Type.Object(
+          {
+            ...PagingQuery,
+            state: Type.Optional(Type.Array(StringEnum(ALARM_STATES))),
+            type: Type.Optional(Type.Array(StringEnum(ALARM_TYPES))),
+            campusId: Type.Optional(Type.String()),
+            deviceId: Type.Optional(Type.String()),
+            universityId: Type.Optional(Type.String()),
+            from: Type.Optional(Type.String({ format: 'date-time' })),
+            to: Type.Optional(Type.String({ format: 'date-time' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(AlarmRef), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const page = q.page ?? 1;
+      const pageSize = q.pageSize ?? 50;
+      const iso = (s?: string) => (s ? new Date(s).toISOString() : undefined);
+      const res = await alarms.list(actorOf(req), {
+        states: q.state ?? [...OPEN_ALARM_STATES],
+        types: q.type,
+        campusId: q.campusId,
+        deviceId: q.deviceId,
+        universityId: q.universityId,
+        from: iso(q.from),
+        to: iso(q.to),
+        limit: pageSize,
+        offset: (page - 1) * pageSize,
+      });
+      return { ...res, page, pageSize };
+    },
+  );
+
+  app.get(
+    '/api/alarms/:id',
+    {
+      config: { auth: { permission: 'alarm.read' } },
+      schema: {
+        tags: ['alarms'],
+        summary: 'An alarm with its full record: events, rule traces, actions and device acknowledgements, the log',
+        params: IdParams,
+        response: {
+          200: Type.Object({ alarm: AlarmRef, events: Type.Array(Type.Ref('DeviceEvent')), log: Type.Array(Type.Unknown()), ruleRuns: Type.Array(Type.Unknown()), actions: Type.Array(Type.Unknown()) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => alarms.record(actorOf(req), req.params.id),
+  );
+
+  app.post(
+    '/api/alarms/:id/steps',
+    {
+      config: { auth: { permission: 'alarm.handle' } },
+      schema: {
+        tags: ['alarms'],
+        summary: 'Move an alarm along: acknowledge, dispatch, arrive, resolve, close, false_alarm',
+        params: IdParams,
+        body: Type.Object({ step: StringEnum(Object.keys(ALARM_STEPS) as AlarmStep[]), note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+        response: { 200: AlarmRef, 409: Type.Ref('ErrorResponse'), ...errorResponses },
+      },
+    },
+    async (req) => alarms.step(actorOf(req), req.params.id, req.body.step, req.body.note),
+  );
+
+  app.post(
+    '/api/alarms/:id/reset',
+    {
+      config: { auth: { permission: 'alarm.handle' } },
+      schema: {
+        tags: ['alarms'],
+        summary: 'Release a latched alarm after checking on site or by camera (the note says what was found)',
+        params: IdParams,
+        body: Type.Object({ note: Type.String({ minLength: 2, maxLength: 2000 }) }, { additionalProperties: false }),
+        response: { 200: AlarmRef, 409: Type.Ref('ErrorResponse'), ...errorResponses },
+      },
+    },
+    async (req) => alarms.reset(actorOf(req), req.params.id, req.body.note),
+  );
+
+  app.post(
+    '/api/alarms/:id/notes',
+    {
+      config: { auth: { permission: 'alarm.handle' } },
+      schema: {
+        tags: ['alarms'],
+        summary: 'Add a note to an alarm (also after it is closed)',
+        params: IdParams,
+        body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await alarms.addNote(actorOf(req), req.params.id, req.body.note);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/alarm-rules',
+    {
+      config: { auth: { permission: 'rule.read' } },
+      schema: {
+        tags: ['linkage rules'],
+        summary: 'Linkage rules (联动规则) of your university',
+        querystring: Type.Object({ universityId: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        response: { 200: Type.Array(RuleRef), ...errorResponses },
+      },
+    },
+    async (req) => rules.list(actorOf(req), req.query.universityId),
+  );
+
+  app.get(
+    '/api/alarm-rules/export',
+    {
+      config: { auth: { permission: 'rule.read' } },
+      schema: {
+        tags: ['linkage rules'],
+        summary: 'Export rule definitions as JSON (importable elsewhere)',
+        querystring: Type.Object({ universityId: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ format: Type.Literal('xiaoan.rules/1'), rules: Type.Array(Type.Unknown()) }), ...errorResponses },
+      },
+    },
+    async (req) => rules.exportRules(actorOf(req), req.query.universityId),
+  );
+
+  app.get(
+    '/api/alarm-rules/schema',
+    {
+      config: { auth: { permission: 'rule.read' } },
+      schema: { tags: ['linkage rules'], summary: 'JSON Schema of a rule definition (for editors)' },
+    },
+    async () => RuleDefinition,
+  );
+
+  app.get(
+    '/api/alarm-rules/:id',
+    { config: { auth: { permission: 'rule.read' } }, schema: { tags: ['linkage rules'], summary: 'One rule', params: IdParams, response: { 200: RuleRef, ...errorResponses } } },
+    async (req) => rules.get(actorOf(req), req.params.id),
+  );
+
+  app.post(
+    '/api/alarm-rules',
+    {
+      config: { auth: { permission: 'rule.write' } },
+      schema: {
+        tags: ['linkage rules'],
+        summary: 'Create a rule; the definition is checked against the rule schema (unknown keys are errors)',
+        body: Type.Object({ universityId: Type.Optional(Type.String()), definition: Type.Unknown() }, { additionalProperties: false }),
+        response: { 201: RuleRef, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await rules.create(actorOf(req), req.body)),
+  );
+
+  app.put(
+    '/api/alarm-rules/:id',
+    {
+      config: { auth: { permission: 'rule.write' } },
+      schema: {
+        tags: ['linkage rules'],
+        summary: 'Replace a rule definition (new version)',
+        params: IdParams,
+        body: Type.Object({ definition: Type.Unknown() }, { additionalProperties: false }),
+        response: { 200: RuleRef, ...errorResponses },
+      },
+    },
+    async (req) => rules.update(actorOf(req), req.params.id, req.body.definition),
+  );
+
+  app.delete(
+    '/api/alarm-rules/:id',
+    { config: { auth: { permission: 'rule.write' } }, schema: { tags: ['linkage rules'], summary: 'Delete a rule (kept in the audit log)', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+    async (req, reply) => {
+      await rules.remove(actorOf(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/alarm-rules/import',
+    {
+      config: { auth: { permission: 'rule.write' } },
+      schema: {
+        tags: ['linkage rules'],
+        summary: 'Import rule definitions (all or nothing)',
+        body: Type.Object({ universityId: Type.Optional(Type.String()), format: Type.Optional(Type.Literal('xiaoan.rules/1')), rules: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 500 }) }, { additionalProperties: false }),
+        response: { 201: Type.Array(RuleRef), ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await rules.importRules(actorOf(req), req.body)),
+  );
+}

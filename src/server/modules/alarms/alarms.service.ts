@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { ALARM_STEPS, type AlarmState, type AlarmStep } from '../../../shared/alarms.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
+import type { Clock } from '../../clock.ts';
+import { conflict } from '../../http/errors.ts';
+import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
+import { readJson } from '../../store/database.ts';
+import type { DB } from '../../store/schema.ts';
+import { toEvent } from '../events/events.repository.ts';
+import { dueAt } from './alarm-engine.ts';
+import { AlarmsRepository, type Alarm, type AlarmQuery } from './alarms.repository.ts';
+
+/**
+ * The alarm lifecycle: new → acknowledged → dispatched → on scene → resolved → closed (or false
+ * alarm), who and when at each step, step deadlines that escalate, latching until a person
+ * resets. Nothing about an alarm is ever deleted.
+ */
+export class AlarmsService {
+  private readonly repo = new AlarmsRepository();
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+  ) {}
+
+  list(actor: Actor, q: Omit<AlarmQuery, 'universityId'> & { universityId?: string }) {
+    return this.repo.list(this.db, { ...q, universityId: scopeOf(actor) ?? q.universityId ?? null });
+  }
+
+  async get(actor: Actor, id: string): Promise<Alarm> {
+    return assertInScope(actor, await this.repo.find(this.db, id), (a) => a.universityId, 'alarm');
+  }
+
+  /** Everything that stands up afterwards: events, rule traces, actions and acks, the log. */
+  async record(actor: Actor, id: string) {
+    const alarm = await this.get(actor, id);
+    const [log, eventRows, runs, actions] = await Promise.all([
+      this.repo.logOf(this.db, id),
+      this.db.selectFrom('alarm_events').innerJoin('events', 'events.id', 'alarm_events.event_id').selectAll('events').where('alarm_events.alarm_id', '=', id).orderBy('events.id').limit(1000).execute(),
+      this.db.selectFrom('rule_runs').selectAll().where('alarm_id', '=', id).orderBy('at').execute(),
+      this.db.selectFrom('pending_actions').selectAll().where('alarm_id', '=', id).orderBy('created_at').execute(),
+    ]);
+    return {
+      alarm,
+      events: eventRows.map(toEvent),
+      log,
+      ruleRuns: runs.map((r) => ({ ruleId: r.rule_id, eventId: r.event_id, at: r.at, trace: readJson(r.trace) })),
+      actions: actions.map((a) => ({ id: a.id, action: readJson(a.action), status: a.status, result: a.result === null ? null : readJson(a.result), createdAt: a.created_at, doneAt: a.done_at })),
+    };
+  }
+
+  async step(actor: Actor, id: string, step: AlarmStep, note?: string): Promise<Alarm> {
+    const rule = ALARM_STEPS[step];
+    const updated = await this.db.transaction().execute(async (trx) => {
+      const alarm = assertInScope(actor, await this.repo.find(trx, id), (a) => a.universityId, 'alarm');
+      if (!(rule.from as readonly AlarmState[]).includes(alarm.state)) {
+        throw conflict(`cannot ${step} an alarm that is ${alarm.state}`, [{ field: 'state', reason: `is ${alarm.state}; ${step} needs ${rule.from.join(' or ')}`, rule: 'transition' }]);
+      }
+      if ((step === 'close' || step === 'false_alarm') && alarm.latched) {
+        throw conflict('the alarm is latched: a person must reset it first (S-NOMISS)', [{ field: 'latched', reason: 'reset the alarm before closing it', rule: 'latch' }]);
+      }
+      const nowMs = this.clock.now();
+      const now = new Date(nowMs).toISOString();
+      const to: AlarmState = rule.to;
+      await this.repo.setState(trx, id, { state: to, stateChangedAt: now, dueAt: dueAt(to, alarm.priority, nowMs), escalationLevel: 0 });
+      await this.repo.log(trx, { id: randomUUID(), alarmId: id, at: now, actorId: actor.id, actorName: actor.displayName, action: step, fromState: alarm.state, toState: to, note: note ?? null, data: null });
+      return { ...alarm, state: to, stateChangedAt: now, dueAt: dueAt(to, alarm.priority, nowMs), escalationLevel: 0 };
+    });
+    // Published after the commit, so screens never show what was rolled back.
+    this.bus.publish('alarms.changed', [{ universityId: updated.universityId, alarmId: id, change: step }]);
+    return updated;
+  }
+
+  /** A person confirms a latched alarm on site (or by camera) and releases the latch. */
+  async reset(actor: Actor, id: string, note: string): Promise<Alarm> {
+    const updated = await this.db.transaction().execute(async (trx) => {
+      const alarm = assertInScope(actor, await this.repo.find(trx, id), (a) => a.universityId, 'alarm');
+      if (!alarm.latched) throw conflict('the alarm is not latched', [{ field: 'latched', reason: 'is already released', rule: 'latch' }]);
+      const now = this.clock.nowIso();
+      await this.repo.setState(trx, id, { latched: false });
+      await this.repo.log(trx, { id: randomUUID(), alarmId: id, at: now, actorId: actor.id, actorName: actor.displayName, action: 'reset', fromState: alarm.state, toState: alarm.state, note, data: null });
+      return { ...alarm, latched: false };
+    });
+    this.bus.publish('alarms.changed', [{ universityId: updated.universityId, alarmId: id, change: 'reset' }]);
+    return updated;
+  }
+
+  async addNote(actor: Actor, id: string, note: string): Promise<void> {
+    // Notes are allowed on closed alarms too: later findings belong to the case file.
+    const alarm = await this.get(actor, id);
+    await this.repo.log(this.db, { id: randomUUID(), alarmId: id, at: this.clock.nowIso(), actorId: actor.id, actorName: actor.displayName, action: 'note', fromState: null, toState: null, note, data: null });
+    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId: id, change: 'note' }]);
+  }
+
+  /** Escalates alarms whose step is overdue: one level per missed deadline, logged, pushed to screens. */
+  async escalateOverdue(): Promise<number> {
+    const nowMs = this.clock.now();
+    const now = new Date(nowMs).toISOString();
+    const overdue = await this.repo.overdue(this.db, now);
+    const changed: { universityId: string; alarmId: string; change: string }[] = [];
+    for (const a of overdue) {
+      const level = a.escalationLevel + 1;
+      await this.db.transaction().execute(async (trx) => {
+        await this.repo.setState(trx, a.id, { escalationLevel: level, dueAt: dueAt(a.state, a.priority, nowMs) });
+        await this.repo.log(trx, {
+          id: randomUUID(),
+          alarmId: a.id,
+          at: now,
+          actorId: null,
+          actorName: null,
+          action: 'escalated',
+          fromState: a.state,
+          toState: a.state,
+          note: null,
+          data: { level, overdueSince: a.dueAt, notify: level === 1 ? 'security_director' : 'security_director+duty_leader' },
+        });
+      });
+      changed.push({ universityId: a.universityId, alarmId: a.id, change: 'escalated' });
+    }
+    if (changed.length) this.bus.publish('alarms.changed', changed);
+    return changed.length;
+  }
+}

@@ -1,0 +1,111 @@
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import type { Kysely } from 'kysely';
+import type { DeviceKind, KeySiteCategory } from '../../../shared/domain.ts';
+import type { AreaGeometry } from '../../../shared/geojson.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
+import { readJson } from '../../store/database.ts';
+import type { DB } from '../../store/schema.ts';
+import type { CameraGeometry } from './camera-coverage.ts';
+
+export interface DevicePlace {
+  id: string;
+  name: string;
+  kind: DeviceKind;
+  status: string;
+  universityId: string;
+  campusId: string;
+  buildingId: string | null;
+  floorId: string | null;
+  lon: number | null;
+  lat: number | null;
+  /** Categories of the key sites whose polygon holds the device. */
+  keySiteCategories: KeySiteCategory[];
+}
+
+interface UniversityPlaces {
+  devices: Map<string, DevicePlace>;
+  cameras: CameraGeometry[];
+}
+
+/**
+ * Where every device of a university is, what key sites it lies in, and the camera geometry:
+ * what linkage needs per event, loaded once per university and dropped on any ledger change.
+ */
+export class DevicePlaces {
+  private readonly byUniversity = new Map<string, Promise<UniversityPlaces>>();
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    bus: EventBus,
+  ) {
+    bus.subscribe('ledger.device_changed', () => this.byUniversity.clear());
+  }
+
+  private load(universityId: string): Promise<UniversityPlaces> {
+    let p = this.byUniversity.get(universityId);
+    if (!p) {
+      p = this.read(universityId);
+      this.byUniversity.set(universityId, p);
+      p.catch(() => this.byUniversity.delete(universityId));
+    }
+    return p;
+  }
+
+  private async read(universityId: string): Promise<UniversityPlaces> {
+    const [rows, sites] = await Promise.all([
+      this.db.selectFrom('devices').selectAll().where('university_id', '=', universityId).execute(),
+      this.db.selectFrom('key_sites').select(['category', 'geometry']).where('university_id', '=', universityId).execute(),
+    ]);
+    const polygons = sites.map((s) => ({ category: s.category as KeySiteCategory, geometry: readJson<AreaGeometry>(s.geometry) }));
+    const devices = new Map<string, DevicePlace>();
+    const cameras: CameraGeometry[] = [];
+    for (const r of rows) {
+      const categories: KeySiteCategory[] = [];
+      if (r.lon !== null && r.lat !== null) {
+        for (const s of polygons) if (!categories.includes(s.category) && booleanPointInPolygon([r.lon, r.lat], s.geometry)) categories.push(s.category);
+      }
+      devices.set(r.id, {
+        id: r.id,
+        name: r.name,
+        kind: r.kind as DeviceKind,
+        status: r.status,
+        universityId: r.university_id,
+        campusId: r.campus_id,
+        buildingId: r.building_id,
+        floorId: r.floor_id,
+        lon: r.lon,
+        lat: r.lat,
+        keySiteCategories: categories,
+      });
+      if ((r.kind === 'camera' || r.kind === 'lpr_camera') && r.lon !== null && r.lat !== null) {
+        cameras.push({
+          id: r.id,
+          name: r.name,
+          lon: r.lon,
+          lat: r.lat,
+          bearingDeg: r.bearing_deg,
+          fovDeg: r.fov_deg,
+          rangeM: r.range_m,
+          ptz: r.camera_type === 'ptz',
+          floorId: r.floor_id,
+          status: r.status,
+        });
+      }
+    }
+    return { devices, cameras };
+  }
+
+  async device(universityId: string, deviceId: string): Promise<DevicePlace | undefined> {
+    return (await this.load(universityId)).devices.get(deviceId);
+  }
+
+  async cameras(universityId: string): Promise<CameraGeometry[]> {
+    return (await this.load(universityId)).cameras;
+  }
+
+  /** Doors for a door command: in the device's building or campus. */
+  async doors(universityId: string, where: { buildingId?: string | null; campusId?: string }): Promise<DevicePlace[]> {
+    const all = [...(await this.load(universityId)).devices.values()];
+    return all.filter((d) => d.kind === 'door' && d.status === 'in_service' && (where.buildingId ? d.buildingId === where.buildingId : d.campusId === where.campusId));
+  }
+}

@@ -15,7 +15,8 @@ describe('configuration', () => {
   });
 
   it('reads and converts the environment', () => {
-    const c = loadConfig({ PORT: '9000', XIAOAN_DEMO: '0', DATABASE_URL: 'postgres://u@h/db', PATH: '/bin' });
+    const c = loadConfig({ PORT: '9000', XIAOAN_DEMO: '0', DATABASE_URL: 'postgres://u@h/db', PATH: '/bin', XIAOAN_SIM_RATE: '2.5' });
+    assert.equal(c.XIAOAN_SIM_RATE, 2.5);
     assert.equal(c.PORT, 9000);
     assert.equal(c.XIAOAN_DEMO, false);
     assert.equal(c.DATABASE_URL, 'postgres://u@h/db');

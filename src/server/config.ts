@@ -58,6 +58,7 @@ const SHARED_ENV = new Set(['PORT', 'HOST', 'DATABASE_URL', 'MQTT_URL']);
 function fromEnvString(key: keyof Config, raw: string): unknown {
   const prop = ConfigSchema.properties[key] as { type?: string; anyOf?: unknown };
   if (prop.type === 'integer') return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  if (prop.type === 'number') return raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
   if (prop.type === 'boolean') {
     const v = raw.trim().toLowerCase();
     if (['1', 'true', 'yes', 'on'].includes(v)) return true;

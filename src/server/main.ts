@@ -60,7 +60,7 @@ async function main() {
     if (n) app.log.info({ deleted: n }, 'old events removed (retention)');
   });
 
-  const simulator: { stop(): Promise<void> } | null = null as { stop(): Promise<void> } | null;
+  let simulator: { stop(): Promise<void> } | null = null;
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     for (const t of jobs) clearInterval(t);
@@ -78,7 +78,14 @@ async function main() {
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
   app.log.info(`xiaoan 校安 listening on http://${host}:${config.PORT}  (API docs: /docs, MQTT: ${mqtt.url})`);
 
-  // SIMULATOR_HOOK
+  if (config.XIAOAN_DEMO && config.XIAOAN_SIM_RATE > 0) {
+    // Simulated devices talk to this server over real TCP (MQTT) and HTTP, like devices on the network.
+    const { startDemoSimulator } = await import('./simulator/demo-simulator.ts');
+    const address = app.server.address();
+    const httpPort = typeof address === 'object' && address ? address.port : config.PORT;
+    const httpHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    simulator = await startDemoSimulator({ services, store, config, mqttUrl: mqtt.url, httpUrl: `http://${httpHost}:${httpPort}`, log: app.log });
+  }
 }
 
 async function startMqtt(config: Config, services: Services, log: Parameters<typeof startBuiltInBroker>[0]['log']): Promise<MqttTransport> {

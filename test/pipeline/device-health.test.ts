@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { DeviceHealthService } from '../../src/server/modules/health/device-health.service.ts';
+import { readJson } from '../../src/server/store/database.ts';
 import { createTestApp, createUniversity, json, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 
@@ -55,6 +56,7 @@ describe('device health transitions', () => {
       await t2.services.writer.close();
       const events = await t2.store.db.selectFrom('events').select(['kind', 'payload']).where('device_id', '=', u.deviceId).orderBy('id').execute();
       assert.deepEqual(events.map((e) => e.kind), ['device.went_offline', 'device.came_online']);
+      assert.equal(readJson<{ offlineS: number }>(events[1].payload).offlineS, 105, 'offline for 105 s (last seen → back)');
       const admin = await t2.login('admin');
       const live = json(await t2.call(admin, 'GET', '/api/device-health'));
       assert.equal(live[u.deviceId].online, true);

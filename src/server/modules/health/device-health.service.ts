@@ -78,10 +78,11 @@ export class DeviceHealthService {
       this.changed(deviceId, universityId, true, atMs);
       return;
     }
+    const previousMs = s.lastSeenMs;
     if (atMs > s.lastSeenMs) s.lastSeenMs = atMs;
     s.dirty = true;
     if (!s.online) {
-      const offlineS = Math.round((atMs - s.lastSeenMs) / 1000);
+      const offlineS = Math.round((atMs - previousMs) / 1000);
       s.online = true;
       this.changed(deviceId, universityId, true, atMs);
       void this.record(deviceId, universityId, 'device.came_online', { offlineS: Math.max(0, offlineS) }, atMs);

@@ -44,6 +44,7 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
     scope.withTypeProvider<TypeBoxTypeProvider>().post(
       '/api/ingest/events',
       {
+        logLevel: 'warn', // one line per device request would drown the log
         config: { auth: { access: 'public' } }, // devices authenticate with their own credentials below
         schema: {
           tags: ['ingest'],
@@ -108,6 +109,7 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
   fastify.post(
     '/api/ingest/heartbeat',
     {
+      logLevel: 'warn',
       config: { auth: { access: 'public' } },
       schema: {
         tags: ['ingest'],

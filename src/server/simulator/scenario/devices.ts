@@ -47,15 +47,15 @@ export function laneNumber(name: string): number | undefined {
   return m ? Math.min(32, Number(m[1])) : undefined;
 }
 
-/** "周界防区 YP-P03（东侧）" → "YP-P03". */
+/** "周界防区 杨浦-P03（东侧）" → "杨浦-P03". */
 export function segmentOf(name: string): string {
-  const m = /防区\s*([A-Za-z0-9-]+)/.exec(name);
+  const m = /防区\s*([^\s（(]+)/.exec(name);
   return (m ? m[1] : name).slice(0, 64);
 }
 
-/** "巡更点 YP-012 …" → "YP" (the campus short name), else null. */
+/** "巡更点 杨浦-012 …" → "杨浦" (the campus short name), else null. */
 export function patrolAreaOf(name: string): string | null {
-  const m = /巡更点\s*([A-Za-z]+)-\d+/.exec(name);
+  const m = /巡更点\s*([^\s-]+)-\d+/.exec(name);
   return m ? m[1] : null;
 }
 

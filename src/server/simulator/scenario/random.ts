@@ -64,6 +64,15 @@ export class Rng {
     return entries[entries.length - 1][0];
   }
 
+  /** Fisher–Yates, in place; returns the same array. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  }
+
   /** Zero-padded random digits. */
   digits(n: number): string {
     let s = '';

@@ -67,7 +67,15 @@ export const CountTrigger = Obj(
   },
   'N matching events at one device within a window (e.g. 5 denied swipes in 2 minutes)',
 );
-export const Trigger = Type.Union([EventTrigger, CountTrigger]);
+/**
+ * A union told apart by its `type` (ajv's discriminator): a bad trigger is reported against the
+ * branch its `type` names, not against every branch.
+ */
+function Tagged<T extends TSchema[]>(schemas: [...T]) {
+  return Type.Unsafe<Static<T[number]>>({ type: 'object', required: ['type'], oneOf: schemas, discriminator: { propertyName: 'type' } });
+}
+
+export const Trigger = Tagged([EventTrigger, CountTrigger]);
 
 export const ArmingPeriod = Obj({
   days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, description: 'ISO weekdays, 1 = Monday' }),
@@ -111,7 +119,7 @@ export const WebhookAction = Obj({
   url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500 }),
   timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, default: 5 })),
 });
-export const Action = Type.Union([CreateAlarmAction, LinkCamerasAction, DoorCommandAction, NotifyGuardsAction, WebhookAction]);
+export const Action = Tagged([CreateAlarmAction, LinkCamerasAction, DoorCommandAction, NotifyGuardsAction, WebhookAction]);
 
 export const RuleDefinition = Obj({
   name: Type.String({ minLength: 1, maxLength: 100 }),

@@ -13,7 +13,7 @@ const addFormats = (formats as unknown as { default: (ajv: Ajv) => Ajv }).defaul
  */
 /** An ajv with our rules: unknown keys kept (and rejected by schemas), all errors, formats. */
 export function createAjv(coerceTypes: boolean | 'array' = false): Ajv {
-  const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
+  const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: true, strict: false, discriminator: true });
   addFormats(ajv);
   return ajv;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../../util/uuid7.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { ActionT, AlarmState, RuleDefinitionT, TriggerT } from '../../../shared/alarms.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
@@ -217,7 +218,7 @@ export class AlarmEngine {
         await this.repo.insert(trx, alarm);
         await this.repo.linkEvent(trx, alarm.id, event.id, event.occurredAt);
         await this.repo.log(trx, {
-          id: randomUUID(),
+          id: uuid7(),
           alarmId: alarm.id,
           at: now,
           actorId: null,

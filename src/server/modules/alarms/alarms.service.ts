@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../../util/uuid7.ts';
 import type { Kysely } from 'kysely';
 import { ALARM_STEPS, type AlarmState, type AlarmStep } from '../../../shared/alarms.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
@@ -65,7 +66,7 @@ export class AlarmsService {
       const now = new Date(nowMs).toISOString();
       const to: AlarmState = rule.to;
       await this.repo.setState(trx, id, { state: to, stateChangedAt: now, dueAt: dueAt(to, alarm.priority, nowMs), escalationLevel: 0 });
-      await this.repo.log(trx, { id: randomUUID(), alarmId: id, at: now, actorId: actor.id, actorName: actor.displayName, action: step, fromState: alarm.state, toState: to, note: note ?? null, data: null });
+      await this.repo.log(trx, { id: uuid7(), alarmId: id, at: now, actorId: actor.id, actorName: actor.displayName, action: step, fromState: alarm.state, toState: to, note: note ?? null, data: null });
       return { ...alarm, state: to, stateChangedAt: now, dueAt: dueAt(to, alarm.priority, nowMs), escalationLevel: 0 };
     });
     // Published after the commit, so screens never show what was rolled back.
@@ -80,7 +81,7 @@ export class AlarmsService {
       if (!alarm.latched) throw conflict('the alarm is not latched', [{ field: 'latched', reason: 'is already released', rule: 'latch' }]);
       const now = this.clock.nowIso();
       await this.repo.setState(trx, id, { latched: false });
-      await this.repo.log(trx, { id: randomUUID(), alarmId: id, at: now, actorId: actor.id, actorName: actor.displayName, action: 'reset', fromState: alarm.state, toState: alarm.state, note, data: null });
+      await this.repo.log(trx, { id: uuid7(), alarmId: id, at: now, actorId: actor.id, actorName: actor.displayName, action: 'reset', fromState: alarm.state, toState: alarm.state, note, data: null });
       return { ...alarm, latched: false };
     });
     this.bus.publish('alarms.changed', [{ universityId: updated.universityId, alarmId: id, change: 'reset' }]);
@@ -90,7 +91,7 @@ export class AlarmsService {
   async addNote(actor: Actor, id: string, note: string): Promise<void> {
     // Notes are allowed on closed alarms too: later findings belong to the case file.
     const alarm = await this.get(actor, id);
-    await this.repo.log(this.db, { id: randomUUID(), alarmId: id, at: this.clock.nowIso(), actorId: actor.id, actorName: actor.displayName, action: 'note', fromState: null, toState: null, note, data: null });
+    await this.repo.log(this.db, { id: uuid7(), alarmId: id, at: this.clock.nowIso(), actorId: actor.id, actorName: actor.displayName, action: 'note', fromState: null, toState: null, note, data: null });
     this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId: id, change: 'note' }]);
   }
 
@@ -105,7 +106,7 @@ export class AlarmsService {
       await this.db.transaction().execute(async (trx) => {
         await this.repo.setState(trx, a.id, { escalationLevel: level, dueAt: dueAt(a.state, a.priority, nowMs) });
         await this.repo.log(trx, {
-          id: randomUUID(),
+          id: uuid7(),
           alarmId: a.id,
           at: now,
           actorId: null,

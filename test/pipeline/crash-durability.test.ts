@@ -59,6 +59,14 @@ function startServer(): Promise<ChildProcess> {
   });
 }
 
+async function stopServer() {
+  const s = server;
+  if (!s || s.exitCode !== null || s.signalCode !== null) return;
+  const exited = new Promise((r) => s.once('exit', r));
+  s.kill('SIGTERM');
+  await exited;
+}
+
 interface PublishRun {
   acked: Set<string>;
   clients: MqttClient[];
@@ -180,6 +188,43 @@ describe('kill -9 durability', { timeout: 240_000 }, () => {
     const final = await storedIds();
     assert.equal(final.length, TOTAL);
     assert.equal(new Set(final).size, TOTAL);
-    server.kill('SIGTERM');
+    await stopServer();
+  });
+
+  it('every panic acknowledged before a kill -9 has its alarm after the restart (alarms are derived from stored events)', async () => {
+    server = await startServer();
+    const acked: string[] = [];
+    // Bursts from every device at once; kill the server the moment the last answer arrives,
+    // when many events are committed but not yet turned into alarms.
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(
+        devices.map(async (d, i) => {
+          const res = await fetch(`http://127.0.0.1:${httpPort}/api/ingest/events`, {
+            method: 'POST',
+            headers: { authorization: 'Basic ' + Buffer.from(`${d.id}:${d.secret}`).toString('base64'), 'content-type': 'application/json' },
+            body: JSON.stringify({ events: [{ kind: 'panic', sourceEventId: `panic-${round}-${i}` }] }),
+          });
+          if (res.status === 200) acked.push(`panic-${round}-${i}`);
+        }),
+      );
+    }
+    server.kill('SIGKILL');
+    if (server.exitCode === null && server.signalCode === null) await new Promise((r) => server!.once('exit', r));
+    assert.equal(acked.length, 5 * DEVICES);
+
+    server = await startServer(); // answers /api/health only after the alarm engine caught up
+    const store = openStore(storeOpts);
+    try {
+      const panics = await store.db.selectFrom('events').select(['id', 'device_id']).where('kind', '=', 'panic').execute();
+      assert.equal(panics.length, acked.length);
+      const linked = await store.db.selectFrom('alarm_events').select('event_id').where('event_id', 'in', panics.map((p) => p.id)).execute();
+      assert.equal(linked.length, panics.length, `${panics.length - linked.length} acknowledged panic events have no alarm`);
+      const alarms = await store.db.selectFrom('alarms').select(['device_id', 'event_count']).where('type', '=', 'panic').execute();
+      assert.equal(alarms.length, DEVICES, 'one latched alarm per button, repeats merged');
+      assert.equal(alarms.reduce((n, a) => n + a.event_count, 0), acked.length);
+    } finally {
+      await store.close();
+    }
+    await stopServer();
   });
 });

@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   'alarm.handle',
   'rule.read',
   'rule.write',
+  'dispatch.self',
   'maintenance.write',
   'user.read',
   'user.write',
@@ -27,7 +28,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   commission_analyst: READ_ONLY,
   security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
   operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'rule.read'],
-  guard: READ_ONLY,
+  guard: [...READ_ONLY, 'dispatch.self'],
   maintainer: [...READ_ONLY, 'event.read', 'device.write', 'maintenance.write'],
   auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read'],
 };

@@ -63,7 +63,7 @@ describe('alarm engine', () => {
     const trace = record.ruleRuns[0].trace;
     assert.equal(trace.outcome, 'alarm_created');
     assert.equal(trace.rule.name, '紧急求助报警（24小时布防）');
-    assert.deepEqual(trace.actions.map((a: { type: string; status: string }) => `${a.type}:${a.status}`), ['create_alarm:done', 'link_cameras:done', 'notify_guards:skipped']);
+    assert.deepEqual(trace.actions.map((a: { type: string; status: string }) => `${a.type}:${a.status}`), ['create_alarm:done', 'link_cameras:done', 'notify_guards:pending']);
     assert.equal(record.log[0].action, 'created');
   });
 
@@ -86,10 +86,21 @@ describe('alarm engine', () => {
     const refused = await step('close');
     assert.equal(refused.statusCode, 409);
     assert.equal(json(refused).details[0].field, 'latched');
+    assert.ok(json(refused).details.slice(1).every((d: { field: string }) => d.field === 'sop'), 'open procedure steps are named too');
     assert.equal((await t.call(operator, 'POST', `/api/alarms/${alarm.id}/reset`, { note: '现场确认误按，已复位' })).statusCode, 200);
+    // Still open: the mandatory steps of the panic procedure.
+    const blocked = await step('close');
+    assert.equal(blocked.statusCode, 409);
+    assert.ok(json(blocked).details.every((d: { field: string }) => d.field === 'sop'));
+    const sop = json(await t.call(operator, 'GET', `/api/alarms/${alarm.id}`)).sop as { key: string; mandatory: boolean; requires: string }[];
+    for (const s of sop.filter((x) => x.mandatory)) {
+      const body = s.requires === 'note' ? { note: '已处理' } : {};
+      if (s.requires === 'note') assert.equal((await t.call(operator, 'POST', `/api/alarms/${alarm.id}/sop/${s.key}`, {})).statusCode, 400, `${s.key} accepted without its note`);
+      assert.equal((await t.call(operator, 'POST', `/api/alarms/${alarm.id}/sop/${s.key}`, body)).statusCode, 200, s.key);
+    }
     assert.equal((await step('close')).statusCode, 200);
     const record = json(await t.call(operator, 'GET', `/api/alarms/${alarm.id}`));
-    assert.deepEqual(record.log.map((l: { action: string }) => l.action), ['created', 'acknowledge', 'resolve', 'reset', 'close']);
+    assert.deepEqual(record.log.map((l: { action: string }) => l.action).filter((a: string) => a !== 'sop' && !a.startsWith('action.')), ['created', 'acknowledge', 'resolve', 'reset', 'close']);
     assert.equal(record.log[1].actorName, `operator ${'AL'}`);
     // A new press after closing opens a new alarm.
     await emit(panicButton, 'panic');
@@ -128,7 +139,7 @@ describe('alarm engine', () => {
     const { toEvent } = await import('../../src/server/modules/events/events.repository.ts');
     const { AlarmEngine } = await import('../../src/server/modules/alarms/alarm-engine.ts');
     const { DevicePlaces } = await import('../../src/server/modules/alarms/device-places.ts');
-    const engine = new AlarmEngine(t.store.db, t.services.rules, new DevicePlaces(t.store.db, t.services.bus), clock);
+    const engine = new AlarmEngine(t.store.db, t.services.rules, new DevicePlaces(t.store.db, t.services.bus), t.services.sop, clock);
     const result = await engine.process(events.map(toEvent), 'replay-test');
     assert.deepEqual(result.changed, []);
     const afterCount = await t.store.db.selectFrom('alarms').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

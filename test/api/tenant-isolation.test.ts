@@ -34,6 +34,13 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/alarms/:id/notes': { note: '越权备注' },
     'PUT /api/alarm-rules/:id': { definition: { name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] } },
     'POST /api/alarm-rules': { universityId: target.universityId, definition: { name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] } },
+    'POST /api/alarms/:id/sop/:key': { note: '越权' },
+    'POST /api/alarms/:id/dispatches': { count: 1 },
+    'POST /api/alarms/:id/photos': { not: 'an image' },
+    'POST /api/my/dispatches/:id/photos': { not: 'an image' },
+    'POST /api/my/dispatches/:id/steps': { step: 'accept' },
+    'POST /api/my/dispatches/:id/sop/:key': { note: '越权' },
+    'POST /api/my/position': { lon: 121.5, lat: 31.3 },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -50,6 +57,7 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/users/')) return target.users.operator.id;
   if (url.startsWith('/api/dead-letters/')) return target.deviceId;
   if (url.startsWith('/api/alarms/')) return alarmIds.get(target)!;
+  if (url.startsWith('/api/my/dispatches/')) return dispatchIds.get(target)!;
   if (url.startsWith('/api/alarm-rules/')) return ruleIds.get(target)!;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
@@ -76,11 +84,13 @@ const REQUIRED_QUERY: Record<string, string> = {
 
 const eventIds = new Map<UniversityFixture, string>();
 const alarmIds = new Map<UniversityFixture, string>();
+const dispatchIds = new Map<UniversityFixture, string>();
+const photoIds = new Map<UniversityFixture, string>();
 const ruleIds = new Map<UniversityFixture, string>();
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -97,6 +107,9 @@ async function withActivity(f: UniversityFixture) {
   await t.services.alarmConsumer.settled();
   const alarm = await t.store.db.selectFrom('alarms').select('id').where('university_id', '=', f.universityId).executeTakeFirstOrThrow();
   alarmIds.set(f, alarm.id);
+  const [dispatch] = await t.services.dispatches.dispatch(SYSTEM_ACTOR, alarm.id, { guardIds: [f.users.guard.id] });
+  dispatchIds.set(f, dispatch.id);
+  photoIds.set(f, (await t.services.sop.addPhoto(SYSTEM_ACTOR, alarm.id, 'image/png', Buffer.from('png'))).id);
   // A rule whose name carries the university id, so exported definitions (which hold no ids) can be told apart.
   const rule = await t.services.rules.create(SYSTEM_ACTOR, {
     universityId: f.universityId,
@@ -129,7 +142,7 @@ describe('tenant isolation over every route', () => {
       const permission = (r.auth as { permission: string }).permission;
       const username = userFor(permission, B);
       if (!username) continue; // no university role holds it (e.g. university.manage): covered by role tests
-      const url = r.url.replace(':id', targetId(r.url, A));
+      const url = r.url.replace(':id', targetId(r.url, A)).replace(':key', 'video').replace(':photoId', photoIds.get(A)!);
       const res = await t.call(await cookieOf(username), r.method, url, sampleBody(r.method, r.url, A));
       assert.equal(res.statusCode, 404, `${r.method} ${url} as ${username}: ${res.statusCode} ${res.body}`);
       assert.equal(json(res).code, 'XIAOAN_NOT_FOUND');
@@ -161,7 +174,8 @@ describe('tenant isolation over every route', () => {
   });
 
   it('creating under another university’s parent is refused with the field named, and writes nothing', async () => {
-    const creates = t.routes.filter((r) => r.method === 'POST' && !r.url.includes(':') && r.auth && 'permission' in r.auth);
+    // Routes that act on the caller alone (a guard's own position) have no other university to name.
+    const creates = t.routes.filter((r) => r.method === 'POST' && !r.url.includes(':') && r.auth && 'permission' in r.auth && !r.url.startsWith('/api/my/'));
     assert.ok(creates.length >= 4);
     for (const r of creates) {
       const username = userFor((r.auth as { permission: string }).permission, B)!;

@@ -42,6 +42,9 @@ import { AlarmsService } from '../modules/alarms/alarms.service.ts';
 import { alarmsRoutes } from '../modules/alarms/alarms.routes.ts';
 import { DevicePlaces } from '../modules/alarms/device-places.ts';
 import { RulesService } from '../modules/alarms/rules.service.ts';
+import { SopService } from '../modules/alarms/sop.service.ts';
+import { DispatchService } from '../modules/alarms/dispatch.service.ts';
+import { alarmWorkRoutes } from '../modules/alarms/alarm-work.routes.ts';
 import { registerAuth, type RouteAccess } from './auth-hook.ts';
 import { SYSTEM_ACTOR } from './policy.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -66,6 +69,8 @@ export interface Services {
   alarms: AlarmsService;
   alarmConsumer: AlarmConsumer;
   actions: ActionExecutor;
+  sop: SopService;
+  dispatches: DispatchService;
 }
 
 export interface AppOptions {
@@ -106,9 +111,12 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   org.onUniversityCreated = (universityId) => rules.ensureDefaults(SYSTEM_ACTOR, universityId);
   const places = new DevicePlaces(db, bus);
   const actions = new ActionExecutor(db, places, bus, clock);
-  const alarmConsumer = new AlarmConsumer(db, new AlarmEngine(db, rules, places, clock), actions, bus);
-  const alarms = new AlarmsService(db, bus, clock);
-  return { bus, audit, accounts, org, devices, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions };
+  const sop = new SopService(db, bus, clock);
+  const dispatches = new DispatchService(db, bus, clock);
+  actions.setDispatcher(dispatches);
+  const alarmConsumer = new AlarmConsumer(db, new AlarmEngine(db, rules, places, sop, clock), actions, bus);
+  const alarms = new AlarmsService(db, bus, clock, sop, dispatches);
+  return { bus, audit, accounts, org, devices, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches };
 }
 
 export interface RouteEntry {
@@ -176,6 +184,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   deviceHealthRoutes(app, services.health);
   liveRoutes(app, services.live);
   alarmsRoutes(app, services.alarms, services.rules);
+  alarmWorkRoutes(app, { alarms: services.alarms, sop: services.sop, dispatches: services.dispatches });
   app.addHook('onClose', async () => {
     services.live.close();
     await services.writer.close();

@@ -279,7 +279,60 @@ export interface PendingActionTable {
   done_at: string | null;
 }
 
+export interface AlarmSopStepTable {
+  alarm_id: string;
+  idx: number;
+  key: string;
+  title: string;
+  mandatory: number;
+  requires: string;
+  done_at: string | null;
+  done_by: string | null;
+  done_by_name: string | null;
+  note: string | null;
+  photo_id: string | null;
+}
+
+export interface AlarmPhotoTable {
+  id: string;
+  alarm_id: string;
+  content_type: string;
+  bytes: Buffer;
+  size: number;
+  uploaded_by: string;
+  at: string;
+}
+
+export interface DispatchTable {
+  id: string;
+  alarm_id: string;
+  university_id: string;
+  guard_id: string;
+  state: string;
+  distance_m: number | null;
+  created_at: string;
+  created_by: string | null;
+  accepted_at: string | null;
+  arrived_at: string | null;
+  finished_at: string | null;
+  note: string | null;
+}
+
+export interface GuardPositionTable {
+  user_id: string;
+  university_id: string;
+  lon: number;
+  lat: number;
+  accuracy_m: number | null;
+  source: string;
+  at: string;
+}
+
 export interface AlarmsDB {
+  alarm_sop_steps: AlarmSopStepTable;
+  alarm_photos: AlarmPhotoTable;
+  dispatches: DispatchTable;
+  guard_positions: GuardPositionTable;
   pending_actions: PendingActionTable;
   alarm_rules: AlarmRuleTable;
   alarms: AlarmTable;

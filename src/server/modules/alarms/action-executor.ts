@@ -6,6 +6,7 @@ import type { Clock } from '../../clock.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
 import type { DevicePlaces } from './device-places.ts';
+import type { DispatchService } from './dispatch.service.ts';
 
 /** Sends a JSON command to a device (MQTT commands topic); set once the broker is up. */
 export type CommandSender = (universityId: string, deviceId: string, command: object) => Promise<void>;
@@ -36,6 +37,12 @@ export class ActionExecutor {
     bus.subscribe('events.committed', (events) => {
       for (const e of events) if (e.kind === 'command.ack') this.onAck(e as DeviceEvent<'command.ack'>);
     });
+  }
+
+  private dispatcher: DispatchService | null = null;
+
+  setDispatcher(d: DispatchService) {
+    this.dispatcher = d;
   }
 
   setCommandSender(sender: CommandSender | null) {
@@ -74,6 +81,13 @@ export class ActionExecutor {
       } else if (action.type === 'door_command') {
         result = await this.doorCommand(row, action);
         status = (result as { failed: number }).failed ? 'failed' : 'done';
+      } else if (action.type === 'notify_guards') {
+        const sent = row.alarm_id && this.dispatcher ? await this.dispatcher.dispatch(null, row.alarm_id, { count: action.count }) : [];
+        result = { dispatched: sent.map((d) => ({ guardId: d.guardId, name: d.guardName, distanceM: d.distanceM, etaS: d.etaS })) };
+        if (!sent.length) {
+          status = 'failed';
+          result = { reason: 'no guard on duty with a recent position (phone or patrol check-in)' };
+        }
       } else if (action.type === 'webhook') {
         result = await this.webhook(row, action);
         status = (result as { ok: boolean }).ok ? 'done' : 'failed';

@@ -11,6 +11,7 @@ import { AlarmsRepository, type Alarm } from './alarms.repository.ts';
 import { camerasCovering } from './camera-coverage.ts';
 import type { DevicePlace, DevicePlaces } from './device-places.ts';
 import type { AlarmRule, RulesService } from './rules.service.ts';
+import type { SopService } from './sop.service.ts';
 
 /** Seconds allowed for the next step, by state and priority (1–4); overdue alarms escalate. */
 export const STEP_DEADLINE_S: Partial<Record<AlarmState, readonly [number, number, number, number]>> = {
@@ -89,6 +90,7 @@ export class AlarmEngine {
     private readonly db: Kysely<DB>,
     private readonly rules: RulesService,
     private readonly places: DevicePlaces,
+    private readonly sop: SopService,
     private readonly clock: Clock,
   ) {}
 
@@ -217,6 +219,7 @@ export class AlarmEngine {
         };
         await this.repo.insert(trx, alarm);
         await this.repo.linkEvent(trx, alarm.id, event.id, event.occurredAt);
+        await this.sop.instantiate(trx, alarm.id, alarm.type);
         await this.repo.log(trx, {
           id: uuid7(),
           alarmId: alarm.id,
@@ -249,10 +252,6 @@ export class AlarmEngine {
       if (trace.outcome === 'alarm_merged') {
         // The open alarm already had its linkage run; repeating it for every repeat event would flood doors and guards.
         trace.actions.push({ type: action.type, status: 'skipped', detail: 'already done for the open alarm' });
-        continue;
-      }
-      if (action.type === 'notify_guards') {
-        trace.actions.push({ type: action.type, status: 'skipped', detail: 'guard dispatch is not available yet (guard module)' });
         continue;
       }
       const id = randomUUID();

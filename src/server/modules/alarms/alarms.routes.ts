@@ -103,10 +103,19 @@ export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, ru
       config: { auth: { permission: 'alarm.read' } },
       schema: {
         tags: ['alarms'],
-        summary: 'An alarm with its full record: events, rule traces, actions and device acknowledgements, the log',
+        summary: 'An alarm with its full record: procedure, photos, dispatches, events, rule traces, actions and device acknowledgements, the log',
         params: IdParams,
         response: {
-          200: Type.Object({ alarm: AlarmRef, events: Type.Array(Type.Ref('DeviceEvent')), log: Type.Array(Type.Unknown()), ruleRuns: Type.Array(Type.Unknown()), actions: Type.Array(Type.Unknown()) }),
+          200: Type.Object({
+            alarm: AlarmRef,
+            sop: Type.Array(Type.Unknown(), { description: 'The procedure checklist' }),
+            photos: Type.Array(Type.Unknown()),
+            dispatches: Type.Array(Type.Unknown()),
+            events: Type.Array(Type.Ref('DeviceEvent')),
+            log: Type.Array(Type.Unknown()),
+            ruleRuns: Type.Array(Type.Unknown()),
+            actions: Type.Array(Type.Unknown()),
+          }),
           ...errorResponses,
         },
       },

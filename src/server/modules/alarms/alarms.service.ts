@@ -4,13 +4,16 @@ import type { Kysely } from 'kysely';
 import { ALARM_STEPS, type AlarmState, type AlarmStep } from '../../../shared/alarms.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
-import { conflict } from '../../http/errors.ts';
+import { conflict, invalidField } from '../../http/errors.ts';
+import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
 import { readJson } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
 import { toEvent } from '../events/events.repository.ts';
 import { dueAt } from './alarm-engine.ts';
 import { AlarmsRepository, type Alarm, type AlarmQuery } from './alarms.repository.ts';
+import type { DispatchService } from './dispatch.service.ts';
+import type { SopService } from './sop.service.ts';
 
 /**
  * The alarm lifecycle: new → acknowledged → dispatched → on scene → resolved → closed (or false
@@ -24,6 +27,8 @@ export class AlarmsService {
     private readonly db: Kysely<DB>,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly sop: SopService,
+    private readonly dispatches: DispatchService,
   ) {}
 
   list(actor: Actor, q: Omit<AlarmQuery, 'universityId'> & { universityId?: string }) {
@@ -43,8 +48,12 @@ export class AlarmsService {
       this.db.selectFrom('rule_runs').selectAll().where('alarm_id', '=', id).orderBy('at').execute(),
       this.db.selectFrom('pending_actions').selectAll().where('alarm_id', '=', id).orderBy('created_at').execute(),
     ]);
+    const [sop, photos, dispatches] = await Promise.all([this.sop.steps(id), this.sop.photosOf(id), this.dispatches.ofAlarm(id)]);
     return {
       alarm,
+      sop,
+      photos: photos.map((p) => ({ id: p.id, contentType: p.content_type, size: p.size, uploadedBy: p.uploaded_by, at: p.at })),
+      dispatches,
       events: eventRows.map(toEvent),
       log,
       ruleRuns: runs.map((r) => ({ ruleId: r.rule_id, eventId: r.event_id, at: r.at, trace: readJson(r.trace) })),
@@ -59,9 +68,12 @@ export class AlarmsService {
       if (!(rule.from as readonly AlarmState[]).includes(alarm.state)) {
         throw conflict(`cannot ${step} an alarm that is ${alarm.state}`, [{ field: 'state', reason: `is ${alarm.state}; ${step} needs ${rule.from.join(' or ')}`, rule: 'transition' }]);
       }
-      if ((step === 'close' || step === 'false_alarm') && alarm.latched) {
-        throw conflict('the alarm is latched: a person must reset it first (S-NOMISS)', [{ field: 'latched', reason: 'reset the alarm before closing it', rule: 'latch' }]);
-      }
+      if (step === 'false_alarm' && !note?.trim()) throw invalidField('note', 'say why it was a false alarm');
+      // Everything that still stands in the way, at once: the latch, then open mandatory steps.
+      const blockers: FieldProblem[] = [];
+      if ((step === 'close' || step === 'false_alarm') && alarm.latched) blockers.push({ field: 'latched', reason: 'a person must reset the alarm first (S-NOMISS)', rule: 'latch' });
+      if (step === 'close') for (const title of await this.sop.openMandatory(id, trx)) blockers.push({ field: 'sop', reason: `open: ${title}`, rule: 'sop' });
+      if (blockers.length) throw conflict(`cannot ${step} yet: ${blockers.map((b) => b.reason).join('；')}`, blockers);
       const nowMs = this.clock.now();
       const now = new Date(nowMs).toISOString();
       const to: AlarmState = rule.to;

@@ -5,6 +5,7 @@ import { events } from './0002-events.ts';
 import { eventRetentionIndex } from './0003-event-retention-index.ts';
 import { alarms } from './0004-alarms.ts';
 import { pendingActions } from './0005-pending-actions.ts';
+import { sopDispatch } from './0006-sop-dispatch.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -22,7 +23,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DeviceEvent } from '../../../shared/events.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
+import type { Clock } from '../../clock.ts';
+import { conflict, invalidField, notFound } from '../../http/errors.ts';
+import { assertInScope, type Actor } from '../../http/policy.ts';
+import type { DB } from '../../store/schema.ts';
+import { uuid7 } from '../../util/uuid7.ts';
+import { AlarmsRepository } from './alarms.repository.ts';
+import { distanceM } from './camera-coverage.ts';
+import { dueAt } from './alarm-engine.ts';
+
+export interface Dispatch {
+  id: string;
+  alarmId: string;
+  guardId: string;
+  guardName: string | null;
+  state: 'offered' | 'accepted' | 'arrived' | 'finished' | 'declined';
+  distanceM: number | null;
+  /** Walking estimate: distance × 1.3 (paths are not straight) at 1.2 m/s. */
+  etaS: number | null;
+  createdAt: string;
+  acceptedAt: string | null;
+  arrivedAt: string | null;
+  finishedAt: string | null;
+  note: string | null;
+}
+
+/** Positions older than this do not count: the guard may be anywhere by now. */
+const POSITION_MAX_AGE_MS = 30 * 60_000;
+const eta = (d: number | null) => (d === null ? null : Math.round((d * 1.3) / 1.2));
+
+/**
+ * Guards sent to an alarm: chosen by the operator or, for linkage, the nearest on-duty guards by
+ * their last known position (phone or patrol check-in). The guard's phone page accepts, reports
+ * arrival and finishes; each step moves the alarm along.
+ */
+export class DispatchService {
+  private readonly alarms = new AlarmsRepository();
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+  ) {
+    // A patrol check-in tells where the guard is: at the checkpoint.
+    bus.subscribe('events.committed', (events) => {
+      const checkins = events.filter((e) => e.kind === 'patrol.checkin') as DeviceEvent<'patrol.checkin'>[];
+      if (checkins.length) void this.positionsFromCheckins(checkins).catch((err) => console.error('guard position from check-in failed', err));
+    });
+  }
+
+  private async positionsFromCheckins(events: DeviceEvent<'patrol.checkin'>[]) {
+    for (const e of events) {
+      const [guard, checkpoint] = await Promise.all([
+        this.db.selectFrom('users').select(['id', 'university_id']).where((eb) => eb.or([eb('id', '=', e.payload.guardId), eb('username', '=', e.payload.guardId)])).where('role', '=', 'guard').executeTakeFirst(),
+        this.db.selectFrom('devices').select(['lon', 'lat']).where('id', '=', e.deviceId).executeTakeFirst(),
+      ]);
+      if (!guard || guard.university_id !== e.orgId || checkpoint?.lon == null || checkpoint.lat == null) continue;
+      await this.savePosition(guard.id, e.orgId, checkpoint.lon, checkpoint.lat, null, 'checkin', e.occurredAt);
+    }
+  }
+
+  private async savePosition(userId: string, universityId: string, lon: number, lat: number, accuracyM: number | null, source: string, at: string) {
+    await this.db
+      .insertInto('guard_positions')
+      .values({ user_id: userId, university_id: universityId, lon, lat, accuracy_m: accuracyM, source, at })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ lon, lat, accuracy_m: accuracyM, source, at }))
+      .execute();
+  }
+
+  /** The guard's phone reports where it is (browser geolocation). */
+  async reportPosition(actor: Actor, p: { lon: number; lat: number; accuracyM?: number }) {
+    if (actor.role !== 'guard' || !actor.universityId) throw invalidField('role', 'only guards report positions');
+    await this.savePosition(actor.id, actor.universityId, p.lon, p.lat, p.accuracyM ?? null, 'gps', this.clock.nowIso());
+  }
+
+  /** On-duty guards (a fresh position, not busy with another alarm), nearest first. */
+  async nearestGuards(universityId: string, lon: number | null, lat: number | null, count: number) {
+    const since = new Date(this.clock.now() - POSITION_MAX_AGE_MS).toISOString();
+    const rows = await this.db
+      .selectFrom('guard_positions')
+      .innerJoin('users', 'users.id', 'guard_positions.user_id')
+      .select(['users.id', 'users.display_name', 'guard_positions.lon', 'guard_positions.lat', 'guard_positions.at'])
+      .where('guard_positions.university_id', '=', universityId)
+      .where('users.disabled', '=', 0)
+      .where('guard_positions.at', '>=', since)
+      .execute();
+    const busy = new Set(
+      (await this.db.selectFrom('dispatches').select('guard_id').where('university_id', '=', universityId).where('state', 'in', ['offered', 'accepted', 'arrived']).execute()).map((r) => r.guard_id),
+    );
+    return rows
+      .filter((r) => !busy.has(r.id))
+      .map((r) => ({ id: r.id, name: r.display_name, distanceM: lon === null || lat === null ? null : Math.round(distanceM(r.lon, r.lat, lon, lat)) }))
+      .sort((a, b) => (a.distanceM ?? Infinity) - (b.distanceM ?? Infinity))
+      .slice(0, count);
+  }
+
+  /** Sends guards to an alarm: the given ones, or the nearest `count` on duty. */
+  async dispatch(actor: Actor | null, alarmId: string, opts: { guardIds?: string[]; count?: number }): Promise<Dispatch[]> {
+    const alarm = actor ? assertInScope(actor, await this.alarms.find(this.db, alarmId), (a) => a.universityId, 'alarm') : await this.alarms.find(this.db, alarmId);
+    if (!alarm) throw notFound('alarm');
+    if (!['new', 'acknowledged', 'dispatched', 'on_scene'].includes(alarm.state)) throw conflict(`the alarm is ${alarm.state}`, [{ field: 'state', reason: 'only open alarms take dispatches', rule: 'transition' }]);
+    let guards: { id: string; name: string; distanceM: number | null }[];
+    if (opts.guardIds?.length) {
+      const rows = await this.db.selectFrom('users').select(['id', 'display_name', 'university_id', 'role']).where('id', 'in', opts.guardIds).execute();
+      const positions = new Map((await this.db.selectFrom('guard_positions').selectAll().where('user_id', 'in', opts.guardIds).execute()).map((p) => [p.user_id, p]));
+      guards = opts.guardIds.map((id, i) => {
+        const u = rows.find((r) => r.id === id);
+        if (!u || u.role !== 'guard' || u.university_id !== alarm.universityId) throw invalidField(`guardIds[${i}]`, 'no such guard in this university');
+        const p = positions.get(id);
+        return { id, name: u.display_name, distanceM: p && alarm.lon !== null && alarm.lat !== null ? Math.round(distanceM(p.lon, p.lat, alarm.lon, alarm.lat)) : null };
+      });
+    } else {
+      guards = await this.nearestGuards(alarm.universityId, alarm.lon, alarm.lat, opts.count ?? 1);
+    }
+    if (!guards.length) return [];
+    const nowMs = this.clock.now();
+    const now = new Date(nowMs).toISOString();
+    const created: Dispatch[] = guards.map((g) => ({
+      id: randomUUID(),
+      alarmId,
+      guardId: g.id,
+      guardName: g.name,
+      state: 'offered',
+      distanceM: g.distanceM,
+      etaS: eta(g.distanceM),
+      createdAt: now,
+      acceptedAt: null,
+      arrivedAt: null,
+      finishedAt: null,
+      note: null,
+    }));
+    await this.db.transaction().execute(async (trx) => {
+      for (const d of created) {
+        await trx
+          .insertInto('dispatches')
+          .values({ id: d.id, alarm_id: alarmId, university_id: alarm.universityId, guard_id: d.guardId, state: 'offered', distance_m: d.distanceM, created_at: now, created_by: actor?.id ?? null, accepted_at: null, arrived_at: null, finished_at: null, note: null })
+          .execute();
+      }
+      if (alarm.state === 'new' || alarm.state === 'acknowledged') {
+        await this.alarms.setState(trx, alarmId, { state: 'dispatched', stateChangedAt: now, dueAt: dueAt('dispatched', alarm.priority, nowMs), escalationLevel: 0 });
+      }
+      await this.alarms.log(trx, {
+        id: uuid7(),
+        alarmId,
+        at: now,
+        actorId: actor?.id ?? null,
+        actorName: actor?.displayName ?? null,
+        action: 'dispatch',
+        fromState: alarm.state,
+        toState: alarm.state === 'new' || alarm.state === 'acknowledged' ? 'dispatched' : alarm.state,
+        note: guards.map((g) => `${g.name}${g.distanceM !== null ? ` (${g.distanceM} m)` : ''}`).join('、'),
+        data: { guards },
+      });
+    });
+    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId, change: 'dispatched' }]);
+    return created;
+  }
+
+  private toDispatch(r: DB['dispatches'] & { display_name?: string | null }): Dispatch {
+    return {
+      id: r.id,
+      alarmId: r.alarm_id,
+      guardId: r.guard_id,
+      guardName: r.display_name ?? null,
+      state: r.state as Dispatch['state'],
+      distanceM: r.distance_m,
+      etaS: eta(r.distance_m),
+      createdAt: r.created_at,
+      acceptedAt: r.accepted_at,
+      arrivedAt: r.arrived_at,
+      finishedAt: r.finished_at,
+      note: r.note,
+    };
+  }
+
+  async ofAlarm(alarmId: string): Promise<Dispatch[]> {
+    const rows = await this.db.selectFrom('dispatches').leftJoin('users', 'users.id', 'dispatches.guard_id').selectAll('dispatches').select('users.display_name').where('alarm_id', '=', alarmId).orderBy('created_at').execute();
+    return rows.map((r) => this.toDispatch(r));
+  }
+
+  /** The guard's own open and recent dispatches, with their alarms. */
+  async mine(actor: Actor) {
+    const rows = await this.db
+      .selectFrom('dispatches')
+      .innerJoin('alarms', 'alarms.id', 'dispatches.alarm_id')
+      .selectAll('dispatches')
+      .select(['alarms.title', 'alarms.type', 'alarms.priority', 'alarms.lon', 'alarms.lat', 'alarms.state as alarm_state'])
+      .where('dispatches.guard_id', '=', actor.id)
+      .orderBy('dispatches.created_at', 'desc')
+      .limit(50)
+      .execute();
+    return rows.map((r) => ({ ...this.toDispatch(r), alarm: { title: r.title, type: r.type, priority: r.priority, lon: r.lon, lat: r.lat, state: r.alarm_state } }));
+  }
+
+  /** A guard moves their own dispatch along; the alarm follows (accept → —, arrive → on scene, finish → resolved). */
+  async guardStep(actor: Actor, dispatchId: string, step: 'accept' | 'decline' | 'arrive' | 'finish', note?: string): Promise<Dispatch> {
+    const row = await this.db.selectFrom('dispatches').selectAll().where('id', '=', dispatchId).executeTakeFirst();
+    if (!row || row.guard_id !== actor.id) throw notFound('dispatch');
+    const from: Record<typeof step, string[]> = { accept: ['offered'], decline: ['offered'], arrive: ['offered', 'accepted'], finish: ['arrived'] };
+    if (!from[step].includes(row.state)) throw conflict(`cannot ${step} a dispatch that is ${row.state}`, [{ field: 'state', reason: `is ${row.state}`, rule: 'transition' }]);
+    if (step === 'finish' && !note) throw invalidField('note', 'say what you found and did');
+    const nowMs = this.clock.now();
+    const now = new Date(nowMs).toISOString();
+    const to = { accept: 'accepted', decline: 'declined', arrive: 'arrived', finish: 'finished' }[step];
+    const alarm = (await this.alarms.find(this.db, row.alarm_id))!;
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('dispatches')
+        .set({
+          state: to,
+          ...(step === 'accept' ? { accepted_at: now } : {}),
+          ...(step === 'arrive' ? { arrived_at: now, accepted_at: row.accepted_at ?? now } : {}),
+          ...(step === 'finish' ? { finished_at: now } : {}),
+          ...(note ? { note } : {}),
+        })
+        .where('id', '=', dispatchId)
+        .execute();
+      let alarmTo: string | null = null;
+      if (step === 'arrive' && alarm.state === 'dispatched') alarmTo = 'on_scene';
+      if (step === 'finish' && alarm.state === 'on_scene') alarmTo = 'resolved';
+      if (alarmTo) await this.alarms.setState(trx, alarm.id, { state: alarmTo as 'on_scene', stateChangedAt: now, dueAt: dueAt(alarmTo as 'on_scene', alarm.priority, nowMs), escalationLevel: 0 });
+      await this.alarms.log(trx, { id: uuid7(), alarmId: alarm.id, at: now, actorId: actor.id, actorName: actor.displayName, action: `guard.${step}`, fromState: alarm.state, toState: alarmTo ?? alarm.state, note: note ?? null, data: { dispatchId } });
+    });
+    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId: alarm.id, change: `guard.${step}` }]);
+    const updated = await this.db.selectFrom('dispatches').selectAll().where('id', '=', dispatchId).executeTakeFirstOrThrow();
+    return this.toDispatch(updated);
+  }
+
+  /** True when the guard has (had) a dispatch to this alarm: guards see only alarms they were sent to. */
+  async isDispatched(guardId: string, alarmId: string): Promise<boolean> {
+    return !!(await this.db.selectFrom('dispatches').select('id').where('guard_id', '=', guardId).where('alarm_id', '=', alarmId).executeTakeFirst());
+  }
+}

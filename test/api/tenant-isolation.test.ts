@@ -29,6 +29,7 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/users': { username: 'intruder', displayName: '越权', password: 'long-enough-1', role: 'operator', universityId: target.universityId },
     'PATCH /api/users/:id': { displayName: '越权改名' },
     'POST /api/devices/:id/credentials': undefined,
+    'POST /api/devices/import': { file: '名称,设备类型,校区\n越权设备,门禁,校区A\n' },
     'POST /api/alarms/:id/steps': { step: 'acknowledge' },
     'POST /api/alarms/:id/reset': { note: '越权复位' },
     'POST /api/alarms/:id/notes': { note: '越权备注' },
@@ -74,12 +75,17 @@ async function cookieOf(username: string) {
   return cookies.get(username)!;
 }
 
-/** Routes that carry no university's data at all (still checked for leaks). */
-const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema']);
+/**
+ * Routes whose answers hold no ids: the health check, schemas, and the ledger's file downloads
+ * (names only; their scope is tested by name in src/server/modules/ledger-io/ledger-io.test.ts).
+ * Still checked for leaks.
+ */
+const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template']);
 
 /** Query parameters a list route cannot do without. */
 const REQUIRED_QUERY: Record<string, string> = {
   '/api/device-health/online-rate': 'from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
+  '/api/devices/export': 'format=csv', // text, so that the leak check reads it
 };
 
 const eventIds = new Map<UniversityFixture, string>();
@@ -179,7 +185,17 @@ describe('tenant isolation over every route', () => {
     assert.ok(creates.length >= 4);
     for (const r of creates) {
       const username = userFor((r.auth as { permission: string }).permission, B)!;
-      const res = await t.call(await cookieOf(username), 'POST', r.url, sampleBody('POST', r.url, A));
+      const sample = sampleBody('POST', r.url, A);
+      // The ledger import takes a file as the body and the university in the query.
+      const res =
+        r.url === '/api/devices/import'
+          ? await t.app.inject({
+              method: 'POST',
+              url: `${r.url}?mode=commit&universityId=${A.universityId}`,
+              headers: { cookie: await cookieOf(username), 'content-type': 'text/csv' },
+              payload: (sample as { file: string }).file,
+            })
+          : await t.call(await cookieOf(username), 'POST', r.url, sample);
       assert.equal(res.statusCode, 400, `${r.url}: ${res.statusCode} ${res.body}`);
       const body = json(res);
       assert.ok(

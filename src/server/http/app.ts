@@ -19,6 +19,8 @@ import { orgRoutes } from '../modules/org/org.routes.ts';
 import { DevicesRepository } from '../modules/devices/devices.repository.ts';
 import { DevicesService } from '../modules/devices/devices.service.ts';
 import { devicesRoutes } from '../modules/devices/devices.routes.ts';
+import { LedgerIoService } from '../modules/ledger-io/ledger-io.service.ts';
+import { ledgerIoRoutes } from '../modules/ledger-io/ledger-io.routes.ts';
 import { MapService } from '../modules/map/map.service.ts';
 import { mapRoutes } from '../modules/map/map.routes.ts';
 import websocket from '@fastify/websocket';
@@ -57,6 +59,7 @@ export interface Services {
   accounts: AccountsService;
   org: OrgService;
   devices: DevicesService;
+  ledgerIo: LedgerIoService;
   map: MapService;
   writer: EventWriter;
   events: EventsService;
@@ -95,6 +98,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     isUniversity: (id) => org.isUniversity(id),
   });
   const devices = new DevicesService(db, audit, org, clock, new DevicesRepository(dialect), bus);
+  const ledgerIo = new LedgerIoService({ db, dialect, devices, audit, clock, bus });
   const map = new MapService(db);
   const writer = new EventWriter(db, bus);
   const directory = new DeviceDirectory(db, bus);
@@ -116,7 +120,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   actions.setDispatcher(dispatches);
   const alarmConsumer = new AlarmConsumer(db, new AlarmEngine(db, rules, places, sop, clock), actions, bus);
   const alarms = new AlarmsService(db, bus, clock, sop, dispatches);
-  return { bus, audit, accounts, org, devices, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches };
+  return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches };
 }
 
 export interface RouteEntry {
@@ -177,6 +181,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   accountsRoutes(app, { accounts: services.accounts, cookieSecure: opts.config.XIAOAN_COOKIE_SECURE, loginMaxAttempts: opts.config.XIAOAN_LOGIN_MAX_ATTEMPTS });
   orgRoutes(app, services.org);
   devicesRoutes(app, services.devices);
+  ledgerIoRoutes(app, services.ledgerIo);
   auditRoutes(app, services.audit);
   mapRoutes(app, services.map);
   eventsRoutes(app, services.events);

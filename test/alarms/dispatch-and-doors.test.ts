@@ -91,6 +91,9 @@ describe('guard dispatch', () => {
     const img = await t.app.inject({ method: 'GET', url: `/api/alarms/${alarm.id}/photos/${json(photo).id}`, headers: { cookie: await t.login(U.users.operator.username) } });
     assert.equal(img.headers['content-type'], 'image/jpeg');
     assert.equal(img.rawPayload.length, 7);
+    const own = await t.app.inject({ method: 'GET', url: `/api/my/dispatches/${d}/photos/${json(photo).id}`, headers: { cookie: phone } });
+    assert.equal(own.rawPayload.length, 7, 'the guard sees the photo they took');
+    assert.equal((await t.app.inject({ method: 'GET', url: `/api/my/dispatches/${d}/photos/${json(photo).id}`, headers: { cookie: other } })).statusCode, 404);
   });
 
   it('a patrol check-in tells where a guard is', async () => {

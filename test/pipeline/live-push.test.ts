@@ -90,6 +90,18 @@ describe('live push', () => {
     assert.ok(!g.messages.some((m) => m.type === 'events'));
   });
 
+  it('a guard’s phone hears about its own dispatches, and only its own', async () => {
+    const g = await open(A.users.guard.username);
+    const other = await open(B.users.guard.username);
+    await t.services.writer.append({ ...event(A, 3), kind: 'panic', severity: 'critical', payload: {} } as DeviceEvent);
+    await t.services.alarmConsumer.settled();
+    const alarm = await t.store.db.selectFrom('alarms').select('id').where('university_id', '=', A.universityId).executeTakeFirstOrThrow();
+    const [d] = await t.services.dispatches.dispatch(SYSTEM_ACTOR, alarm.id, { guardIds: [A.users.guard.id] });
+    await until(() => g.messages.some((m) => m.type === 'dispatches'));
+    assert.deepEqual(g.messages.find((m) => m.type === 'dispatches')!.changes, [{ dispatchId: d.id, change: 'offered' }]);
+    assert.ok(!other.messages.some((m) => m.type === 'dispatches'));
+  });
+
   it('a browser that stops reading does not stall ingest, and is told what it missed', async () => {
     const slow = await open(A.users.security_director.username);
     const fast = await open(A.users.auditor.username);

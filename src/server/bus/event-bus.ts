@@ -21,6 +21,8 @@ export interface EventMap {
   'device.status_changed': DeviceStatusChange;
   /** Alarms created or changed (one message per transaction), for operator screens. */
   'alarms.changed': { universityId: string; alarmId: string; change: string }[];
+  /** Dispatches offered to or changed by a guard, for the guard's phone. */
+  'dispatches.changed': { guardId: string; dispatchId: string; change: string }[];
   /** A ledger write: caches keyed by device drop their entry. */
   'ledger.device_changed': { deviceId: string };
 }

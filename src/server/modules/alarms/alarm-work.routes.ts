@@ -90,6 +90,16 @@ export function alarmWorkRoutes(fastify: FastifyInstance, deps: AlarmWorkDeps) {
     },
   );
 
+  app.get(
+    '/api/my/dispatches/:id/photos/:photoId',
+    { config: { auth: { permission: 'dispatch.self' } }, schema: { tags: ['guard'], summary: 'A photo of the alarm I was sent to', params: PhotoParams } },
+    async (req, reply) => {
+      const d = await ownDispatch(req.params, actorOf(req).id);
+      const p = await sop.photo(d.alarmId, req.params.photoId);
+      return reply.header('content-type', p.contentType).header('cache-control', 'private, max-age=86400').send(p.bytes);
+    },
+  );
+
   app.post(
     '/api/alarms/:id/sop/:key',
     {

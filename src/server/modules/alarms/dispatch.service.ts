@@ -156,6 +156,7 @@ export class DispatchService {
       });
     });
     this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId, change: 'dispatched' }]);
+    this.bus.publish('dispatches.changed', created.map((d) => ({ guardId: d.guardId, dispatchId: d.id, change: 'offered' })));
     return created;
   }
 
@@ -225,6 +226,7 @@ export class DispatchService {
       await this.alarms.log(trx, { id: uuid7(), alarmId: alarm.id, at: now, actorId: actor.id, actorName: actor.displayName, action: `guard.${step}`, fromState: alarm.state, toState: alarmTo ?? alarm.state, note: note ?? null, data: { dispatchId } });
     });
     this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId: alarm.id, change: `guard.${step}` }]);
+    this.bus.publish('dispatches.changed', [{ guardId: actor.id, dispatchId, change: step }]);
     const updated = await this.db.selectFrom('dispatches').selectAll().where('id', '=', dispatchId).executeTakeFirstOrThrow();
     return this.toDispatch(updated);
   }

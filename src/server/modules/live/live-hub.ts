@@ -8,6 +8,7 @@ const HIGH_WATER = 1 << 20;
 
 interface LiveClient {
   socket: WebSocket;
+  userId: string;
   scope: string | null;
   seesEvents: boolean;
   seesAlarms: boolean;
@@ -20,6 +21,7 @@ export type LiveMessage =
   | { type: 'events'; events: DeviceEvent[] }
   | { type: 'status'; changes: DeviceStatusChange[] }
   | { type: 'alarms'; changes: { alarmId: string; change: string }[] }
+  | { type: 'dispatches'; changes: { dispatchId: string; change: string }[] }
   | { type: 'missed'; count: number; hint: 'reload' };
 
 /**
@@ -39,6 +41,13 @@ export class LiveHub {
     this.missedTimer = setInterval(() => this.tellMissed(), 1000);
     this.missedTimer.unref();
     bus.subscribe('events.committed', (events) => this.onEvents(events));
+    // A guard's phone hears about its own dispatches at once.
+    bus.subscribe('dispatches.changed', (changes) => {
+      for (const client of this.clients) {
+        const mine = changes.filter((c) => c.guardId === client.userId).map(({ dispatchId, change }) => ({ dispatchId, change }));
+        if (mine.length) this.send(client, JSON.stringify({ type: 'dispatches', changes: mine } satisfies LiveMessage), mine.length);
+      }
+    });
     // Alarm changes are small and urgent: sent at once, never batched with events.
     bus.subscribe('alarms.changed', (changes) => {
       for (const client of this.clients) {
@@ -59,7 +68,7 @@ export class LiveHub {
   }
 
   add(socket: WebSocket, actor: Actor) {
-    const client: LiveClient = { socket, scope: scopeOf(actor), seesEvents: can(actor, 'event.read'), seesAlarms: can(actor, 'alarm.read'), missed: 0 };
+    const client: LiveClient = { socket, userId: actor.id, scope: scopeOf(actor), seesEvents: can(actor, 'event.read'), seesAlarms: can(actor, 'alarm.read'), missed: 0 };
     this.clients.add(client);
     socket.on('close', () => this.clients.delete(client));
     socket.on('error', () => this.clients.delete(client));

@@ -19,7 +19,7 @@ import {
   type Ring,
 } from './geometry.ts';
 import { TYPE_DEFAULTS, type BuildingSpec, type BuildingType, type CampusSpec, type GateSpec, type Layout, type SpecialRoom, type YardSpec } from './catalog.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../util/random.ts';
 
 /** Half width of a building corridor (metres). */
 export const CORRIDOR_HALF = 1.5;

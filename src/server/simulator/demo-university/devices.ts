@@ -6,7 +6,7 @@
 import type { DeviceKind } from '../../../shared/domain.ts';
 import { CORRIDOR_HALF, compassWord, floorName, gatePoint, type CampusLayout, type FloorPlan, type PlacedBuilding, type PlacedGate, type PlacedYard, type Room } from './campus-plan.ts';
 import { add, dist, lerp, pointInRing, ringLength, scale, sub, type Pt, type Ring } from './geometry.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../util/random.ts';
 
 /** Ids of everything a device can be placed in, per campus. */
 export interface CampusCtx {

@@ -9,7 +9,7 @@ import { floorName } from './campus-plan.ts';
 import { CAM_CONTEXTS, type CampusCtx, type Draft } from './devices.ts';
 import { dist, lerp, ringsIntersect, sectorRing, type Pt, type Ring } from './geometry.ts';
 import { SERVICE_COMPANIES } from './people.ts';
-import { addDays, addYears, type Random } from './random.ts';
+import { addDays, addYears, type Random } from '../../util/random.ts';
 import { CAMERA_VENDORS, cameraModel, lprModel, nvrModel, otherVendorModel, serialFor, type CameraVendor } from './vendors.ts';
 
 export const LATEST_INSTALL = '2025-11-30';

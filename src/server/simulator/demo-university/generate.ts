@@ -13,7 +13,7 @@ import { DraftBuilder, buildingCameras, gateDevices, outdoorCameras, perimeterZo
 import { finalizeDevices, maintenanceRecords, type UncoveredSite } from './finalize.ts';
 import { centroid } from './geometry.ts';
 import { NameGenerator, demoAccounts, type DemoAccount } from './people.ts';
-import { Random } from './random.ts';
+import { Random } from '../../util/random.ts';
 import { alarmPanels, doorDevices, fireDetectors, intrusionZones, panicButtons, patrolCheckpoints } from './security-devices.ts';
 
 export const DEMO_SEED = 10999;

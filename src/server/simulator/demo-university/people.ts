@@ -3,7 +3,7 @@
  * Chinese names, and the people and companies that appear in maintenance records.
  */
 import type { Role } from '../../../shared/domain.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../util/random.ts';
 
 const SURNAMES: readonly (readonly [string, number])[] = [
   ['王', 72], ['李', 72], ['张', 70], ['刘', 53], ['陈', 45], ['杨', 31], ['黄', 25], ['赵', 23], ['吴', 21], ['周', 21],

@@ -3,7 +3,7 @@
  * campuses (海康威视, 大华, 宇视 for video; access, alarm and fire suppliers for the rest).
  */
 import type { DeviceKind } from '../../../shared/domain.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../util/random.ts';
 
 export type CameraVendor = '海康威视' | '大华' | '宇视';
 export const CAMERA_VENDORS: readonly (readonly [CameraVendor, number])[] = [

@@ -3,7 +3,7 @@
  * so 40,000 students cost no memory: student numbers (学号 2023xxxxxx), staff numbers (工号),
  * campus card numbers (一卡通) and Shanghai-style number plates.
  */
-import { hash32, Rng } from './random.ts';
+import { hashString, Random } from '../../util/random.ts';
 
 export interface Person {
   personId: string;
@@ -27,7 +27,7 @@ export class Population {
   private readonly salt: number;
 
   constructor(seed: number) {
-    this.salt = hash32(`cards:${seed}`) % 1_000_000_000;
+    this.salt = hashString(`cards:${seed}`) % 1_000_000_000;
   }
 
   /** Student `i` (0 ≤ i < students): 学号 = intake year + college (2 digits) + sequence (4 digits). */
@@ -44,21 +44,21 @@ export class Population {
     return { personId: String(100001 + j), cardNo: cardOf(STUDENTS + j, this.salt), student: false };
   }
 
-  randomStudent(rng: Rng): Person {
+  randomStudent(rng: Random): Person {
     return this.student(rng.int(0, STUDENTS - 1));
   }
 
-  randomStaff(rng: Rng): Person {
+  randomStaff(rng: Random): Person {
     return this.staffMember(rng.int(0, STAFF - 1));
   }
 
   /** Anyone on campus: mostly students. */
-  randomPerson(rng: Rng, staffShare = 0.15): Person {
+  randomPerson(rng: Random, staffShare = 0.15): Person {
     return rng.chance(staffShare) ? this.randomStaff(rng) : this.randomStudent(rng);
   }
 
   /** A resident of dormitory `dorm` of `dorms` (students are spread over the dormitories by index). */
-  resident(rng: Rng, dorm: number, dorms: number): Person {
+  resident(rng: Random, dorm: number, dorms: number): Person {
     const d = Math.max(1, dorms);
     const k = ((dorm % d) + d) % d;
     const count = Math.floor((STUDENTS - 1 - k) / d) + 1;
@@ -66,12 +66,12 @@ export class Population {
   }
 
   /** A card the system does not know (lost-and-replaced, another school's, a copy). */
-  unknownCard(rng: Rng): string {
+  unknownCard(rng: Random): string {
     return rng.pick(['9', '8']) + rng.digits(9);
   }
 
   /** A visitor's QR pass (预约码). */
-  visitorPass(rng: Rng, date: string): string {
+  visitorPass(rng: Random, date: string): string {
     return `V${date.replace(/-/g, '')}${rng.digits(4)}`;
   }
 }
@@ -100,7 +100,7 @@ export interface Vehicle {
 }
 
 /** A random plate. New-energy plates are green with 6 characters (D = electric, F = hybrid). */
-export function randomVehicle(rng: Rng): Vehicle {
+export function randomVehicle(rng: Random): Vehicle {
   const prefix = rng.chance(0.82) ? `沪${rng.weighted(SHANGHAI)}` : rng.weighted(OUT_OF_TOWN);
   const r = rng.next();
   if (r < 0.03) return { plate: prefix + rng.digits(5), colour: 'yellow', vehicleType: rng.chance(0.6) ? 'bus' : 'truck' };
@@ -122,10 +122,10 @@ export class Fleet {
   ) {}
 
   vehicle(i: number): Vehicle {
-    return randomVehicle(new Rng(hash32(`fleet:${this.seed}:${i}`)));
+    return randomVehicle(new Random(hashString(`fleet:${this.seed}:${i}`)));
   }
 
-  random(rng: Rng): Vehicle {
+  random(rng: Random): Vehicle {
     return this.vehicle(rng.int(0, this.size - 1));
   }
 }

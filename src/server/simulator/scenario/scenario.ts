@@ -11,7 +11,7 @@ import type { DeviceKind } from '../../../shared/domain.ts';
 import { EVENT_KINDS, type DENY_REASONS, type EventKind, type EventPayload, type IngestEnvelopeT } from '../../../shared/events.ts';
 import { detectorOf, directionOf, doorRole, laneKey, laneNumber, patrolAreaOf, patrolNumber, segmentOf, type DoorRole, type SimDevice } from './devices.ts';
 import { Fleet, Population, randomVehicle, type Person, type Vehicle } from './population.ts';
-import { Rng } from './random.ts';
+import { Random } from '../../util/random.ts';
 import {
   classDoorCurve,
   classDoorInShare,
@@ -168,7 +168,7 @@ function dailyMean(curve: (minute: number, weekend: boolean) => number): number 
 
 export class Scenario {
   readonly devices: SimDevice[];
-  private readonly rng: Rng;
+  private readonly rng: Random;
   private readonly population: Population;
   private readonly fleet: Fleet;
   private readonly guards: string[];
@@ -202,7 +202,7 @@ export class Scenario {
 
   constructor(opts: ScenarioOptions) {
     const seed = opts.seed ?? 20260101;
-    this.rng = new Rng(seed).fork('scenario');
+    this.rng = new Random(seed).fork('scenario');
     this.population = new Population(seed);
     this.fleet = new Fleet(seed);
     this.guards = opts.guards?.length ? opts.guards : Array.from({ length: 40 }, (_, i) => `guard${String(i + 1).padStart(2, '0')}`);

@@ -1,6 +1,7 @@
 /**
- * Seeded pseudo-random numbers for the demo university: the same seed always gives the same
- * campus, devices and ids. mulberry32 is small, fast and good enough for demo data (not crypto).
+ * Seeded pseudo-random numbers for the demo university and the device simulator: the same seed
+ * always gives the same campus, devices, ids and event stream. mulberry32 is small, fast and
+ * good enough for demo data (not for secrets).
  */
 
 /** 32-bit string hash (FNV-1a), used to derive independent sub-streams from labels. */
@@ -116,6 +117,27 @@ export class Random {
     const day = 86_400_000;
     const t = a + Math.floor(this.next() * (Math.floor((b - a) / day) + 1)) * day;
     return new Date(t).toISOString().slice(0, 10);
+  }
+
+  /** Standard normal (Box–Muller). */
+  normal(mean = 0, sd = 1): number {
+    const u = 1 - this.next();
+    const v = this.next();
+    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Number of events in an interval with mean `lambda` (Poisson). */
+  poisson(lambda: number): number {
+    if (lambda <= 0) return 0;
+    if (lambda > 30) return Math.max(0, Math.round(this.normal(lambda, Math.sqrt(lambda))));
+    const limit = Math.exp(-lambda);
+    let k = 0;
+    let p = this.next();
+    while (p > limit) {
+      k++;
+      p *= this.next();
+    }
+    return k;
   }
 }
 

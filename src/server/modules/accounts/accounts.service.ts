@@ -11,7 +11,8 @@ import type { DB } from '../../store/schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { AccountsRepository, withoutHash, type User, type UserQuery, type UserWithHash } from './accounts.repository.ts';
 
-const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+/** argon2id at OWASP's minimum cost; every password hash in the platform uses these. */
+export const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 export interface NewUser {
   username: string;

@@ -3,6 +3,7 @@
  * transaction through the repositories, with a single audit entry.
  */
 import argon2 from 'argon2';
+import { HASH_OPTIONS } from '../../modules/accounts/accounts.service.ts';
 import { ORG_PARENT_KIND } from '../../../shared/domain.ts';
 import { validatePolygonGeometry } from '../../../shared/geojson.ts';
 import type { Services } from '../../http/app.ts';
@@ -17,7 +18,6 @@ import type { DemoUniversityData } from './generate.ts';
 /** Password of every demo account (documented in the README; change it on a real system). */
 export const DEMO_PASSWORD = 'xiaoan-demo';
 /** Same parameters as AccountsService, so demo hashes verify like any other. */
-const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 export class DemoDataInvalidError extends Error {
   constructor(readonly problems: string[]) {

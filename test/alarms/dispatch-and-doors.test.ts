@@ -156,3 +156,35 @@ describe('fire opens the doors of the building (S-FIRE-OPEN)', () => {
     c.end(true);
   });
 });
+
+describe('rule dry run', () => {
+  it('shows what a rule would do for a device, doing nothing', async () => {
+    t = await createTestApp();
+    try {
+      U = await createUniversity(t.services, 'DR');
+      const admin = await t.login('admin');
+      const detector = json(await t.call(admin, 'POST', '/api/devices', { name: '烟感', kind: 'fire_detector', buildingId: U.buildingId, ...at(0, 0) }));
+      await t.call(admin, 'POST', '/api/devices', { name: '楼门', kind: 'door', buildingId: U.buildingId });
+      await t.call(admin, 'POST', '/api/devices', { name: '南向摄像机', kind: 'camera', campusId: U.campusId, ...at(0, -15), camera: { resolution: '4k', type: 'fixed', bearingDeg: 0, fovDeg: 60, rangeM: 30 } });
+      const rules = json(await t.call(admin, 'GET', '/api/alarm-rules')) as { id: string; definition: { trigger: { kinds: string[] } } }[];
+      const fire = rules.find((r) => r.definition.trigger.kinds.includes('fire'))!;
+      const before = await t.store.db.selectFrom('pending_actions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const res = await t.call(admin, 'POST', `/api/alarm-rules/${fire.id}/dry-run`, { deviceId: detector.id });
+      assert.equal(res.statusCode, 200, res.body);
+      const r = json(res);
+      assert.equal(r.fires, true);
+      const byType = Object.fromEntries(r.actions.map((a: { type: string }) => [a.type, a]));
+      assert.equal(byType.door_command.doors.length, 1);
+      assert.equal(byType.link_cameras.cameras.length, 1);
+      assert.equal(byType.notify_guards.guards.length, 0);
+      const wrongKind = json(await t.call(admin, 'POST', `/api/alarm-rules/${fire.id}/dry-run`, { deviceId: detector.id, kind: 'motion' }));
+      assert.equal(wrongKind.fires, false);
+      assert.equal(wrongKind.checks.kindMatches, false);
+      const after = await t.store.db.selectFrom('pending_actions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      assert.equal(Number(after.n), Number(before.n), 'a dry run queued an action');
+      assert.equal((await t.store.db.selectFrom('alarms').selectAll().execute()).length, 0);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -36,6 +36,7 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'PUT /api/alarm-rules/:id': { definition: { name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] } },
     'POST /api/alarm-rules': { universityId: target.universityId, definition: { name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] } },
     'POST /api/alarms/:id/sop/:key': { note: '越权' },
+    'POST /api/alarm-rules/:id/dry-run': { deviceId: target.deviceId },
     'POST /api/alarms/:id/dispatches': { count: 1 },
     'POST /api/alarms/:id/photos': { not: 'an image' },
     'POST /api/my/dispatches/:id/photos': { not: 'an image' },

@@ -47,6 +47,7 @@ import { RulesService } from '../modules/alarms/rules.service.ts';
 import { SopService } from '../modules/alarms/sop.service.ts';
 import { DispatchService } from '../modules/alarms/dispatch.service.ts';
 import { alarmWorkRoutes } from '../modules/alarms/alarm-work.routes.ts';
+import { RuleDryRun } from '../modules/alarms/rule-dry-run.ts';
 import { registerAuth, type RouteAccess } from './auth-hook.ts';
 import { SYSTEM_ACTOR } from './policy.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -74,6 +75,7 @@ export interface Services {
   actions: ActionExecutor;
   sop: SopService;
   dispatches: DispatchService;
+  ruleDryRun: RuleDryRun;
 }
 
 export interface AppOptions {
@@ -118,9 +120,11 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const sop = new SopService(db, bus, clock);
   const dispatches = new DispatchService(db, bus, clock);
   actions.setDispatcher(dispatches);
-  const alarmConsumer = new AlarmConsumer(db, new AlarmEngine(db, rules, places, sop, clock), actions, bus);
+  const engine = new AlarmEngine(db, rules, places, sop, clock);
+  const alarmConsumer = new AlarmConsumer(db, engine, actions, bus);
+  const ruleDryRun = new RuleDryRun(rules, places, engine, dispatches);
   const alarms = new AlarmsService(db, bus, clock, sop, dispatches);
-  return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches };
+  return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun };
 }
 
 export interface RouteEntry {
@@ -188,7 +192,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   ingestRoutes(app, { ingest: services.ingest, credentials: services.credentials, health: services.health });
   deviceHealthRoutes(app, services.health);
   liveRoutes(app, services.live);
-  alarmsRoutes(app, services.alarms, services.rules);
+  alarmsRoutes(app, services.alarms, services.rules, services.ruleDryRun);
   alarmWorkRoutes(app, { alarms: services.alarms, sop: services.sop, dispatches: services.dispatches });
   app.addHook('onClose', async () => {
     services.live.close();

@@ -66,7 +66,7 @@ const ALARM_TITLE: Record<string, string> = {
   custom: '报警',
 };
 
-function inScope(t: TriggerT, place: DevicePlace | undefined): boolean {
+export function inScope(t: TriggerT, place: DevicePlace | undefined): boolean {
   if (!place) return !(t.deviceKinds || t.deviceIds || t.campusIds || t.buildingIds || t.keySiteCategories);
   if (t.deviceKinds && !t.deviceKinds.includes(place.kind)) return false;
   if (t.deviceIds && !t.deviceIds.includes(place.id)) return false;
@@ -94,7 +94,7 @@ export class AlarmEngine {
     private readonly clock: Clock,
   ) {}
 
-  private async calendar(universityId: string): Promise<Calendar> {
+  async calendar(universityId: string): Promise<Calendar> {
     const hit = this.calendars.get(universityId);
     if (hit && this.clock.now() - hit.loadedAt < 60_000) return hit.days;
     const rows = await this.db.selectFrom('calendar_days').select(['date', 'kind']).where('university_id', '=', universityId).execute();

@@ -6,6 +6,8 @@ import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, IdParams, Nullable, Page, PagingQuery, StringEnum } from '../../http/schemas.ts';
 import type { AlarmsService } from './alarms.service.ts';
 import type { RulesService } from './rules.service.ts';
+import type { RuleDryRun } from './rule-dry-run.ts';
+import { EVENT_KIND_LIST } from '../../../shared/events.ts';
 
 const AlarmSchema = Type.Object(
   {
@@ -46,7 +48,7 @@ const csv = (q: Record<string, unknown>, keys: string[]) => {
   for (const k of keys) if (typeof q[k] === 'string') q[k] = (q[k] as string).split(',');
 };
 
-export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, rules: RulesService) {
+export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, rules: RulesService, dryRun: RuleDryRun) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(AlarmSchema);
   app.addSchema(RuleSchema);
@@ -250,6 +252,24 @@ export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, ru
       await rules.remove(actorOf(req), req.params.id);
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/api/alarm-rules/:id/dry-run',
+    {
+      config: { auth: { permission: 'rule.read' } },
+      schema: {
+        tags: ['linkage rules'],
+        summary: 'What the rule would do for an event from this device (cameras, doors, guards) — nothing is written or sent',
+        params: IdParams,
+        body: Type.Object(
+          { deviceId: Type.String({ minLength: 1 }), kind: Type.Optional(StringEnum(EVENT_KIND_LIST)), at: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Unknown(), ...errorResponses },
+      },
+    },
+    async (req) => dryRun.run(actorOf(req), req.params.id, req.body),
   );
 
   app.post(

@@ -129,7 +129,8 @@ describe('web console (browser)', { timeout: 300_000 }, () => {
     await page.waitForFunction(() => {
       const el = document.querySelector('[data-testid="map-canvas"]') as (HTMLElement & { __maplibre?: any }) | null;
       const map = el?.__maplibre;
-      return !!map && map.loaded() && map.queryRenderedFeatures({ layers: ['devices'] }).length > 0;
+      // At campus zoom nearby devices are drawn as clusters with their count.
+      return !!map && map.loaded() && map.queryRenderedFeatures({ layers: ['devices', 'device-clusters'] }).length > 0;
     });
     assert.match(await page.getByTestId('map-device-count').innerText(), /显示设备 \d+ \/ \d+/);
     await page.waitForTimeout(500); // let the last tiles fade in
@@ -137,6 +138,13 @@ describe('web console (browser)', { timeout: 300_000 }, () => {
   });
 
   it('opens a device from the map: ledger fields and maintenance history', async () => {
+    // Zoom to the device, where clusters have split into single devices.
+    await page.evaluate(async (id) => {
+      const d = await (await fetch(`/api/devices/${id}`)).json();
+      const map = (document.querySelector('[data-testid="map-canvas"]') as HTMLElement & { __maplibre?: any }).__maplibre;
+      map.jumpTo({ center: [d.lon, d.lat], zoom: 18 });
+      await new Promise((r) => map.once('idle', r));
+    }, target.deviceId);
     const device = await pickDevice(page, target.deviceId);
     assert.ok(device, 'a device is on the map');
     await page.mouse.move(device.x, device.y);

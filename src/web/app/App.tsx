@@ -3,10 +3,10 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { AuthProvider } from '../features/auth/AuthProvider.tsx';
+import { AuthProvider, useAuth } from '../features/auth/AuthProvider.tsx';
 import { LoginPage } from '../features/auth/LoginPage.tsx';
 import { AppLayout } from './AppLayout.tsx';
 import { NotFound } from './NotFound.tsx';
@@ -17,6 +17,18 @@ import { theme } from './theme.ts';
 const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ default: m.MapView })));
 const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
 const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
+const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
+const DeadLettersView = lazy(() => import('../features/dead-letters/DeadLettersView.tsx').then((m) => ({ default: m.DeadLettersView })));
+const OnlineRateView = lazy(() => import('../features/device-health/OnlineRateView.tsx').then((m) => ({ default: m.OnlineRateView })));
+const AlarmsView = lazy(() => import('../features/alarms/AlarmsView.tsx').then((m) => ({ default: m.AlarmsView })));
+const GuardPage = lazy(() => import('../features/guard/GuardPage.tsx').then((m) => ({ default: m.GuardPage })));
+
+/** Guards work on the phone page, not the console: they land on /guard after login. */
+function GuardsToPhonePage({ children }: { children: ReactNode }) {
+  const { state } = useAuth();
+  if (state.status === 'authenticated' && state.session.user.role === 'guard') return <Navigate to="/guard" replace />;
+  return <>{children}</>;
+}
 
 function ViewFallback() {
   return <Spin className="view-spin" />;
@@ -38,9 +50,21 @@ export function App() {
             <Routes>
               <Route path="/login" element={<LoginPage />} />
               <Route
+                path="/guard"
+                element={
+                  <RequireAuth permission="dispatch.self">
+                    <Suspense fallback={<ViewFallback />}>
+                      <GuardPage />
+                    </Suspense>
+                  </RequireAuth>
+                }
+              />
+              <Route
                 element={
                   <RequireAuth>
-                    <AppLayout />
+                    <GuardsToPhonePage>
+                      <AppLayout />
+                    </GuardsToPhonePage>
                   </RequireAuth>
                 }
               >
@@ -48,11 +72,51 @@ export function App() {
                 <Route path="map" element={<Suspense fallback={<ViewFallback />}><MapView /></Suspense>} />
                 <Route path="ledger" element={<Suspense fallback={<ViewFallback />}><LedgerView /></Suspense>} />
                 <Route
+                  path="alarms"
+                  element={
+                    <RequireAuth permission="alarm.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <AlarmsView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
                   path="audit"
                   element={
                     <RequireAuth permission="audit.read">
                       <Suspense fallback={<ViewFallback />}>
                         <AuditView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="events"
+                  element={
+                    <RequireAuth permission="event.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <EventStreamView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="dead-letters"
+                  element={
+                    <RequireAuth permission="device.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <DeadLettersView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="device-health"
+                  element={
+                    <RequireAuth permission="device.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <OnlineRateView />
                       </Suspense>
                     </RequireAuth>
                   }

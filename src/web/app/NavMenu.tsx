@@ -1,10 +1,10 @@
-import { AuditOutlined, DatabaseOutlined, EnvironmentOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, BellOutlined, DatabaseOutlined, EnvironmentOutlined, InboxOutlined, LineChartOutlined } from '@ant-design/icons';
 import { Menu } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../features/auth/AuthProvider.tsx';
 
-/** 地图 · 设备台账 · 审计日志 (the last only with audit.read). */
+/** 地图 · 设备台账 · 事件流 · 死信 · 设备在线率 · 审计日志, each only with its permission. */
 export function NavMenu() {
   const { t } = useTranslation();
   const { can } = useAuth();
@@ -13,6 +13,14 @@ export function NavMenu() {
   const items = [
     { key: '/map', icon: <EnvironmentOutlined />, label: <span data-testid="nav-map">{t('nav.map')}</span> },
     { key: '/ledger', icon: <DatabaseOutlined />, label: <span data-testid="nav-ledger">{t('nav.ledger')}</span> },
+    ...(can('alarm.read') ? [{ key: '/alarms', icon: <BellOutlined />, label: <span data-testid="nav-alarms">{t('alarms.nav')}</span> }] : []),
+    ...(can('event.read') ? [{ key: '/events', icon: <AlertOutlined />, label: <span data-testid="nav-events">{t('events.nav')}</span> }] : []),
+    ...(can('device.read')
+      ? [
+          { key: '/dead-letters', icon: <InboxOutlined />, label: <span data-testid="nav-dead-letters">{t('deadLetters.nav')}</span> },
+          { key: '/device-health', icon: <LineChartOutlined />, label: <span data-testid="nav-device-health">{t('health.nav')}</span> },
+        ]
+      : []),
     ...(can('audit.read') ? [{ key: '/audit', icon: <AuditOutlined />, label: <span data-testid="nav-audit">{t('nav.audit')}</span> }] : []),
   ];
   const selected = items.find((i) => pathname.startsWith(i.key))?.key;

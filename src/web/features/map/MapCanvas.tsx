@@ -2,13 +2,15 @@ import type { FeatureCollection, Point } from 'geojson';
 import type { GeoJSONSource, Map as MapLibreMap, MapGeoJSONFeature, Marker } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'react';
 import type { DeviceProps, MapData } from '../../api/types.ts';
+import type { HealthStore } from '../device-health/health-store.ts';
 import { registerDeviceIcons } from './device-icons.ts';
-import { areaFilterExpression, deviceFilterExpression, deviceVisible, type DeviceFilter } from './device-filter.ts';
-import { cameraCones, type LngLatBox } from './fov.ts';
+import { areaFilterExpression, deviceVisible, type DeviceFilter, type MapDeviceProps } from './device-filter.ts';
+import { cameraCones, camerasIn, type LngLatBox } from './fov.ts';
 import { bboxOf, centerOf, type BBox } from './geo-bounds.ts';
 import maplibregl from './maplibre-setup.ts';
-import { addSourcesAndLayers, BASE_STYLE, FOV_MIN_ZOOM, HOVER_LAYERS, LAYER } from './map-style.ts';
+import { addSourcesAndLayers, BASE_STYLE, FOV_MIN_ZOOM, HOVER_LAYERS, LAYER, NOT_CLUSTER } from './map-style.ts';
 import { MapTooltip, type HoverInfo } from './MapTooltip.tsx';
+import { useEventPulse } from './useEventPulse.ts';
 
 export interface MapCanvasProps {
   data: MapData | null;
@@ -18,6 +20,39 @@ export interface MapCanvasProps {
   selectedDeviceId: string | null;
   onDeviceClick: (id: string) => void;
   onZoomChange?: (zoom: number) => void;
+  /** Online states; devices are redrawn as they change. */
+  health: HealthStore;
+  /** Whether the states have been loaded (until then devices are drawn without one). */
+  healthLoaded: boolean;
+  /** A ring around devices that send an event (needs event.read). */
+  pulse: boolean;
+  /** Whether camera cones are drawn now (false: zoomed out, or too many cameras in view). */
+  onConesShown?: (shown: boolean) => void;
+  /** Move the view here (a device opened from elsewhere); changes of `key` trigger it. */
+  focus?: { key: string; lngLat: [number, number] } | null;
+}
+
+/** Camera cones are drawn only while at most this many cameras are in view. */
+const MAX_CONES_IN_VIEW = 300;
+
+/** Live state changes are sent to the map in batches at most this often. */
+const HEALTH_FLUSH_MS = 300;
+/** With an online-state filter a change can add or remove devices: the source is rebuilt, at most this often. */
+const REFILTER_MS = 1000;
+
+/**
+ * The devices the filter lets through, each with its online state as a property. Filtering
+ * happens here, not in layer filters, because clusters are built from the source's features:
+ * a cluster must count only the devices that are shown.
+ */
+function devicesForMap(devices: MapData['devices'], filter: DeviceFilter, health: HealthStore, loaded: boolean): FeatureCollection<Point, MapDeviceProps> {
+  const features = [];
+  for (const f of devices.features) {
+    const state = loaded ? health.state(f.properties.id) : undefined;
+    if (!deviceVisible(f.properties, filter, state)) continue;
+    features.push(loaded ? { ...f, properties: { ...f.properties, health: state } } : f);
+  }
+  return { ...devices, features };
 }
 
 /** Shanghai, where a campus-less map opens. */
@@ -25,14 +60,14 @@ const DEFAULT_CENTER: [number, number] = [121.47, 31.23];
 
 type MapElement = HTMLDivElement & { __maplibre?: MapLibreMap };
 
-export function MapCanvas({ data, filter, fit, selectedDeviceId, onDeviceClick, onZoomChange }: MapCanvasProps) {
+export function MapCanvas({ data, filter, fit, selectedDeviceId, onDeviceClick, onZoomChange, health, healthLoaded, pulse, focus, onConesShown }: MapCanvasProps) {
   const containerRef = useRef<MapElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const [ready, setReady] = useState(false);
   const [hover, setHover] = useState<HoverInfo | null>(null);
   const refreshCones = useRef<(force?: boolean) => void>(() => {});
-  const latest = useRef({ data, filter, onDeviceClick, onZoomChange });
-  latest.current = { data, filter, onDeviceClick, onZoomChange };
+  const latest = useRef({ data, filter, onDeviceClick, onZoomChange, health, healthLoaded, onConesShown });
+  latest.current = { data, filter, onDeviceClick, onZoomChange, health, healthLoaded, onConesShown };
 
   // Create the map once.
   useEffect(() => {
@@ -61,23 +96,38 @@ export function MapCanvas({ data, filter, fit, selectedDeviceId, onDeviceClick, 
     });
 
     // Cones are computed for an area twice the viewport and kept while the view stays inside
-    // it, so panning does not re-send them on every move.
+    // it, so panning does not re-send them on every move. With more than MAX_CONES_IN_VIEW
+    // cameras in view none are drawn: a carpet of overlapping cones says nothing and is what
+    // makes frames slow (bench/map-frame.bench.ts).
     let conesFor: LngLatBox | null = null;
+    let shown: boolean | null = null;
+    const report = (now: boolean) => {
+      if (now !== shown) latest.current.onConesShown?.((shown = now));
+    };
+    const clearCones = (source: GeoJSONSource) => {
+      if (conesFor) source.setData({ type: 'FeatureCollection', features: [] });
+      conesFor = null;
+    };
     const updateCones = (force = false) => {
-      const { data: d, filter: f } = latest.current;
+      const { data: d, filter: f, health: h, healthLoaded: loaded } = latest.current;
       const source = map.getSource<GeoJSONSource>('fov');
       if (!source) return;
       if (!d || map.getZoom() < FOV_MIN_ZOOM) {
-        if (conesFor) source.setData({ type: 'FeatureCollection', features: [] });
-        conesFor = null;
-        return;
+        clearCones(source);
+        return report(false);
       }
       const b = map.getBounds();
       const view = { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() };
       if (!force && conesFor && contains(conesFor, view)) return;
+      const visible = (p: DeviceProps) => deviceVisible(p, f, loaded ? h.state(p.id) : undefined);
+      if (camerasIn(d.devices.features, view, visible, MAX_CONES_IN_VIEW + 1) > MAX_CONES_IN_VIEW) {
+        clearCones(source);
+        return report(false);
+      }
       const box = padded(view, 0.5);
-      source.setData(cameraCones(d.devices.features, box, (p) => deviceVisible(p, f)));
+      source.setData(cameraCones(d.devices.features, box, visible));
       conesFor = box;
+      report(true);
     };
     map.on('moveend', () => {
       updateCones();
@@ -89,19 +139,41 @@ export function MapCanvas({ data, filter, fit, selectedDeviceId, onDeviceClick, 
       const id = e.features?.[0]?.properties?.id;
       if (typeof id === 'string') latest.current.onDeviceClick(id);
     });
+    // A cluster opens up: zoom to where it splits.
+    map.on('click', LAYER.clusters, (e) => {
+      const f = e.features?.[0];
+      const clusterId = f?.properties?.cluster_id;
+      if (!f || typeof clusterId !== 'number' || f.geometry.type !== 'Point') return;
+      const center = f.geometry.coordinates as [number, number];
+      void map
+        .getSource<GeoJSONSource>('devices')
+        ?.getClusterExpansionZoom(clusterId)
+        .then((zoom) => map.easeTo({ center, zoom: Math.max(zoom, map.getZoom() + 1), duration: 400 }));
+    });
 
     let frame = 0;
+    let hovering = false;
+    const clearHover = () => {
+      if (!hovering) return;
+      hovering = false;
+      map.getCanvas().style.cursor = '';
+      setHover(null);
+    };
     map.on('mousemove', (e) => {
       cancelAnimationFrame(frame);
+      // While dragging or animating, no hit-testing and no React render per frame.
+      if (e.originalEvent.buttons || map.isMoving()) return clearHover();
       frame = requestAnimationFrame(() => {
         const layers = HOVER_LAYERS.filter((l) => map.getLayer(l));
         const features = layers.length ? map.queryRenderedFeatures(e.point, { layers }) : [];
         const top = pickTop(features);
-        map.getCanvas().style.cursor = top?.layer.id === LAYER.devices ? 'pointer' : '';
-        setHover(top ? { x: e.point.x, y: e.point.y, layer: top.layer.id, properties: top.properties } : null);
+        if (!top) return clearHover();
+        hovering = true;
+        map.getCanvas().style.cursor = top.layer.id === LAYER.devices || top.layer.id === LAYER.clusters ? 'pointer' : '';
+        setHover({ x: e.point.x, y: e.point.y, layer: top.layer.id, properties: top.properties });
       });
     });
-    map.on('mouseout', () => setHover(null));
+    map.on('mouseout', clearHover);
 
     return () => {
       cancelAnimationFrame(frame);
@@ -122,7 +194,6 @@ export function MapCanvas({ data, filter, fit, selectedDeviceId, onDeviceClick, 
     map.getSource<GeoJSONSource>('buildings')?.setData(data?.buildings ?? empty);
     map.getSource<GeoJSONSource>('areas')?.setData(data?.areas ?? empty);
     map.getSource<GeoJSONSource>('keySites')?.setData(data?.keySites ?? empty);
-    map.getSource<GeoJSONSource>('devices')?.setData((data?.devices ?? empty) as FeatureCollection<Point, DeviceProps>);
     refreshCones.current(true);
 
     const markers: Marker[] = (data?.campuses.features ?? []).flatMap((f) => {
@@ -136,23 +207,59 @@ export function MapCanvas({ data, filter, fit, selectedDeviceId, onDeviceClick, 
     return () => markers.forEach((m) => m.remove());
   }, [ready, data]);
 
-  // Filters → layer filters (no data re-sent).
+  // Devices: the filtered set with online states (a filter change rebuilds the source and its clusters).
   useEffect(() => {
     const map = mapRef.current;
     if (!ready || !map) return;
-    const expr = deviceFilterExpression(filter);
-    map.setFilter(LAYER.devices, expr);
-    map.setFilter(LAYER.deviceStatus, ['all', ['!=', ['get', 'status'], 'in_service'], expr]);
+    const empty: FeatureCollection<Point, DeviceProps> = { type: 'FeatureCollection', features: [] };
+    void map.getSource<GeoJSONSource>('devices')?.setData(data ? devicesForMap(data.devices, filter, health, healthLoaded) : empty);
     const areas = areaFilterExpression(filter);
     map.setFilter(LAYER.areaFill, areas);
     map.setFilter(LAYER.areaLine, areas);
     refreshCones.current(true);
-  }, [ready, filter]);
+    // health is a stable store; its changes arrive through the subscription below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ready, data, filter, healthLoaded]);
 
+  // Live online/offline changes → only the changed features (updateData, no full re-send).
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map || !healthLoaded) return;
+    const pending = new Set<string>();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let rebuild = false;
+    const flush = () => {
+      timer = null;
+      const source = map.getSource<GeoJSONSource>('devices');
+      const { data: d, filter: f } = latest.current;
+      if (!source || !d) return;
+      if (rebuild) {
+        void source.setData(devicesForMap(d.devices, f, health, true));
+      } else if (pending.size) {
+        void source.updateData({ update: [...pending].map((id) => ({ id, addOrUpdateProperties: [{ key: 'health', value: health.state(id) }] })) });
+      }
+      rebuild = false;
+      pending.clear();
+      refreshCones.current(true);
+    };
+    const unsubscribe = health.subscribe((change) => {
+      // A reset, or a change under an online-state filter, changes which devices are shown.
+      const refilter = change.type === 'reset' || latest.current.filter.healths.length > 0;
+      if (refilter) rebuild = true;
+      else for (const id of change.deviceIds) pending.add(id);
+      timer ??= setTimeout(flush, refilter ? REFILTER_MS : HEALTH_FLUSH_MS);
+    });
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    };
+  }, [ready, healthLoaded, health]);
+
+  useEventPulse(mapRef.current, ready, data, health, filter, pulse);
   useEffect(() => {
     const map = mapRef.current;
     if (!ready || !map) return;
-    map.setFilter(LAYER.deviceSelected, ['==', ['get', 'id'], selectedDeviceId ?? '']);
+    map.setFilter(LAYER.deviceSelected, ['all', NOT_CLUSTER, ['==', ['get', 'id'], selectedDeviceId ?? '']]);
   }, [ready, selectedDeviceId]);
 
   // Fit to the selected campus / building.
@@ -165,6 +272,14 @@ export function MapCanvas({ data, filter, fit, selectedDeviceId, onDeviceClick, 
     else map.fitBounds([w, s, e, n], { padding: 40, maxZoom: 19, duration: 0 });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, fit.key]);
+
+  // A device opened from elsewhere (the event stream): bring it into view, after any fit above.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map || !focus) return;
+    map.jumpTo({ center: focus.lngLat, zoom: Math.max(map.getZoom(), 18) });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ready, focus?.key]);
 
   return (
     <div className="map-canvas">

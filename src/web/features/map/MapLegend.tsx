@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEVICE_KINDS, DEVICE_STATUSES } from '../../../shared/domain.ts';
 import { STATUS_STYLE } from '../../components/palette.ts';
+import { HEALTH_STATES } from '../device-health/health-store.ts';
 import { deviceIconUrl } from './device-icons.ts';
 
 export function MapLegend({ showFovHint }: { showFovHint: boolean }) {
@@ -24,6 +25,23 @@ export function MapLegend({ showFovHint }: { showFovHint: boolean }) {
                 {t(`enum.deviceKind.${k}`)}
               </span>
             ))}
+          </div>
+          <div className="map-legend-grid" data-testid="map-legend-health">
+            {HEALTH_STATES.map((s) => (
+              <span key={s} className="map-legend-item" data-health={s}>
+                <img src={deviceIconUrl('camera', s)} alt="" width={14} height={14} />
+                {t(`health.state.${s}`)}
+              </span>
+            ))}
+          </div>
+          <Typography.Text type="secondary" className="map-legend-note">
+            {t('map.healthLegendNote')}
+          </Typography.Text>
+          <div className="map-legend-grid">
+            <span className="map-legend-item map-legend-wide map-legend-wrap" data-testid="map-legend-cluster">
+              <span className="map-legend-cluster">12</span>
+              {t('map.cluster.legend')}
+            </span>
           </div>
           <div className="map-legend-grid">
             {DEVICE_STATUSES.filter((s) => STATUS_STYLE[s].ring).map((s) => (

@@ -2,6 +2,7 @@ import { CompressOutlined } from '@ant-design/icons';
 import { Button, Select, Spin, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { DEVICE_KINDS, DEVICE_STATUSES, type DeviceKind, type DeviceStatus } from '../../../shared/domain.ts';
+import { HEALTH_STATES, type HealthState } from '../device-health/health-store.ts';
 import { deviceIconUrl } from './device-icons.ts';
 
 interface MapToolbarProps {
@@ -9,13 +10,17 @@ interface MapToolbarProps {
   statuses: DeviceStatus[];
   onKinds: (v: DeviceKind[]) => void;
   onStatuses: (v: DeviceStatus[]) => void;
+  healths: HealthState[];
+  onHealths: (v: HealthState[]) => void;
+  /** Devices per online state, once loaded. */
+  healthCounts: Record<HealthState, number> | null;
   shown: number;
   total: number;
   loading: boolean;
   onFit: () => void;
 }
 
-export function MapToolbar({ kinds, statuses, onKinds, onStatuses, shown, total, loading, onFit }: MapToolbarProps) {
+export function MapToolbar({ kinds, statuses, onKinds, onStatuses, healths, onHealths, healthCounts, shown, total, loading, onFit }: MapToolbarProps) {
   const { t } = useTranslation();
   return (
     <div className="view-toolbar">
@@ -47,6 +52,27 @@ export function MapToolbar({ kinds, statuses, onKinds, onStatuses, shown, total,
         value={statuses}
         onChange={onStatuses}
         options={DEVICE_STATUSES.map((s) => ({ value: s, label: t(`enum.deviceStatus.${s}`) }))}
+      />
+      <Select<HealthState[]>
+        mode="multiple"
+        allowClear
+        maxTagCount="responsive"
+        className="map-filter-health"
+        placeholder={t('map.healthFilter')}
+        value={healths}
+        onChange={onHealths}
+        disabled={!healthCounts}
+        data-testid="map-filter-health"
+        options={HEALTH_STATES.map((s) => ({
+          value: s,
+          label: (
+            <span className="kind-option">
+              <img src={deviceIconUrl('camera', s)} alt="" width={14} height={14} />
+              {t(`health.state.${s}`)}
+              {healthCounts && <span className="map-health-count">{healthCounts[s]}</span>}
+            </span>
+          ),
+        }))}
       />
       <Tooltip title={t('map.fitAll')}>
         <Button icon={<CompressOutlined />} onClick={onFit} aria-label={t('map.fitAll')} />

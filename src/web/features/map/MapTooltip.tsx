@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeviceKind, DeviceStatus, KeySiteCategory, PrivacyKind } from '../../../shared/domain.ts';
 import { DeviceStatusBadge } from '../../components/DeviceKindTag.tsx';
+import type { HealthState } from '../device-health/health-store.ts';
 import { LAYER } from './map-style.ts';
 import { useFloorLabel } from './useFloorLabel.ts';
 
@@ -19,7 +20,12 @@ export function MapTooltip({ info }: { info: HoverInfo }) {
   const p = info.properties;
   const name = String(p.name ?? '');
   let detail: ReactNode = null;
+  let title = name;
   switch (info.layer) {
+    case LAYER.clusters:
+      title = t('map.cluster.count', { count: Number(p.point_count ?? 0) });
+      detail = Number(p.offline ?? 0) > 0 ? t('map.cluster.offline', { count: Number(p.offline) }) : t('map.cluster.hint');
+      break;
     case LAYER.devices:
       detail = (
         <>
@@ -27,6 +33,7 @@ export function MapTooltip({ info }: { info: HoverInfo }) {
           {typeof p.floorLevel === 'number' && ` · ${floorLabel(p.floorLevel)}`}
           <div>
             <DeviceStatusBadge status={p.status as DeviceStatus} />
+            {typeof p.health === 'string' && <span className={`map-tooltip-health map-tooltip-health-${p.health}`}>{t(`health.state.${p.health as HealthState}`)}</span>}
           </div>
         </>
       );
@@ -46,7 +53,7 @@ export function MapTooltip({ info }: { info: HoverInfo }) {
   }
   return (
     <div className="map-tooltip" style={{ left: info.x + 14, top: info.y + 14 }} data-testid="map-tooltip">
-      <div className="map-tooltip-name">{name}</div>
+      <div className="map-tooltip-name">{title}</div>
       <div className="map-tooltip-detail">{detail}</div>
     </div>
   );

@@ -6,7 +6,17 @@ import { DEVICE_STYLE, type Shape } from '../../components/palette.ts';
 const PIXEL_RATIO = 2;
 const SIZE = 22 * PIXEL_RATIO;
 
-export const deviceIconId = (kind: DeviceKind) => `device-${kind}`;
+/**
+ * How a marker shows the device's online state: `online` (and no state known yet) in the kind's
+ * colour, `offline` greyed, `unknown` (never seen) hollow: the kind's outline on white.
+ */
+export const ICON_VARIANTS = ['online', 'offline', 'unknown'] as const;
+export type IconVariant = (typeof ICON_VARIANTS)[number];
+
+export const deviceIconId = (kind: DeviceKind, variant: IconVariant = 'online') => (variant === 'online' ? `device-${kind}` : `device-${kind}-${variant}`);
+
+const OFFLINE_FILL = '#b8bec7';
+const OFFLINE_STROKE = '#7d8794';
 
 function polygon(ctx: CanvasRenderingContext2D, cx: number, cy: number, radius: number, corners: number, rotationDeg: number, inner?: number) {
   const points = inner ? corners * 2 : corners;
@@ -76,7 +86,7 @@ function tracePath(ctx: CanvasRenderingContext2D, shape: Shape, c: number, r: nu
   }
 }
 
-function drawIcon(kind: DeviceKind): HTMLCanvasElement {
+function drawIcon(kind: DeviceKind, variant: IconVariant = 'online'): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = SIZE;
   canvas.height = SIZE;
@@ -85,34 +95,48 @@ function drawIcon(kind: DeviceKind): HTMLCanvasElement {
   const c = SIZE / 2;
   const r = SIZE * 0.3;
   tracePath(ctx, shape, c, r);
-  ctx.shadowColor = 'rgba(0,0,0,0.35)';
+  ctx.shadowColor = variant === 'offline' ? 'rgba(0,0,0,0.2)' : 'rgba(0,0,0,0.35)';
   ctx.shadowBlur = 2 * PIXEL_RATIO;
-  ctx.fillStyle = color;
+  ctx.fillStyle = variant === 'online' ? color : variant === 'offline' ? OFFLINE_FILL : '#ffffff';
   ctx.fill();
   ctx.shadowColor = 'transparent';
   ctx.lineJoin = 'round';
+  if (variant === 'unknown') {
+    // Hollow: the kind's colour as a thick outline, so kind stays readable but nothing looks alarming.
+    ctx.lineWidth = 2.4 * PIXEL_RATIO;
+    ctx.strokeStyle = color;
+    ctx.stroke();
+    tracePath(ctx, shape, c, r + 1.6 * PIXEL_RATIO);
+    ctx.lineWidth = 0.8 * PIXEL_RATIO;
+    ctx.strokeStyle = '#ffffff';
+    ctx.stroke();
+    return canvas;
+  }
   ctx.lineWidth = 1.6 * PIXEL_RATIO;
-  ctx.strokeStyle = '#ffffff';
+  ctx.strokeStyle = variant === 'offline' ? OFFLINE_STROKE : '#ffffff';
   ctx.stroke();
   return canvas;
 }
 
 export function registerDeviceIcons(map: MapLibreMap): void {
   for (const kind of DEVICE_KINDS) {
-    const id = deviceIconId(kind);
-    if (map.hasImage(id)) continue;
-    const canvas = drawIcon(kind);
-    map.addImage(id, canvas.getContext('2d')!.getImageData(0, 0, SIZE, SIZE), { pixelRatio: PIXEL_RATIO });
+    for (const variant of ICON_VARIANTS) {
+      const id = deviceIconId(kind, variant);
+      if (map.hasImage(id)) continue;
+      const canvas = drawIcon(kind, variant);
+      map.addImage(id, canvas.getContext('2d')!.getImageData(0, 0, SIZE, SIZE), { pixelRatio: PIXEL_RATIO });
+    }
   }
 }
 
-const legendCache = new Map<DeviceKind, string>();
+const legendCache = new Map<string, string>();
 /** The same marker as a data URL for legends and lists. */
-export function deviceIconUrl(kind: DeviceKind): string {
-  let url = legendCache.get(kind);
+export function deviceIconUrl(kind: DeviceKind, variant: IconVariant = 'online'): string {
+  const key = deviceIconId(kind, variant);
+  let url = legendCache.get(key);
   if (!url) {
-    url = drawIcon(kind).toDataURL('image/png');
-    legendCache.set(kind, url);
+    url = drawIcon(kind, variant).toDataURL('image/png');
+    legendCache.set(key, url);
   }
   return url;
 }

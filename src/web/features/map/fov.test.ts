@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Feature, Point } from 'geojson';
 import type { DeviceProps } from '../../api/types.ts';
 import { deviceVisible, type DeviceFilter } from './device-filter.ts';
-import { cameraCones, fovSector } from './fov.ts';
+import { cameraCones, camerasIn, fovSector } from './fov.ts';
 
 /** Metres between two WGS84 points (haversine). */
 function metres(a: number[], b: number[]): number {
@@ -59,15 +59,17 @@ describe('camera field of view', () => {
       device('outside', 122, {}),
       device('retired', 121.5, { status: 'retired' }),
     ];
-    const filter: DeviceFilter = { kinds: [], statuses: ['in_service'], floorLevel: 'all' };
+    const filter: DeviceFilter = { kinds: [], statuses: ['in_service'], healths: [], floorLevel: 'all' };
     const cones = cameraCones(devices, { west: 121.4, south: 31.2, east: 121.6, north: 31.4 }, (p) => deviceVisible(p, filter));
     assert.deepEqual(cones.features.map((f) => f.properties.id), ['ok', 'lpr']);
+    assert.equal(camerasIn(devices, { west: 121.4, south: 31.2, east: 121.6, north: 31.4 }, (p) => deviceVisible(p, filter)), 2);
+    assert.equal(camerasIn(devices, { west: 121.4, south: 31.2, east: 121.6, north: 31.4 }, () => true, 1), 1, 'stops counting');
   });
 });
 
 describe('device filter', () => {
   const p = (over: Partial<DeviceProps>): DeviceProps => ({ id: 'x', name: 'x', kind: 'door', status: 'in_service', buildingId: 'b1', floorId: null, floorLevel: null, resolution: null, bearingDeg: null, fovDeg: null, rangeM: null, ...over });
-  const all: DeviceFilter = { kinds: [], statuses: [], floorLevel: 'all' };
+  const all: DeviceFilter = { kinds: [], statuses: [], healths: [], floorLevel: 'all' };
 
   it('shows indoor devices only on the chosen floor, outdoor ones always', () => {
     const onTwo = p({ floorId: 'f2', floorLevel: 2 });
@@ -83,5 +85,14 @@ describe('device filter', () => {
     assert.equal(deviceVisible(p({}), { ...all, kinds: ['door', 'camera'] }), true);
     assert.equal(deviceVisible(p({ status: 'retired' }), { ...all, statuses: ['in_service'] }), false);
     assert.equal(deviceVisible(p({}), { ...all, buildingId: 'b2' }), false);
+  });
+
+  it('narrows by online state once it is known, stamped on the device or given', () => {
+    const offlineOnly = { ...all, healths: ['offline' as const] };
+    assert.equal(deviceVisible({ ...p({}), health: 'offline' }, offlineOnly), true);
+    assert.equal(deviceVisible({ ...p({}), health: 'online' }, offlineOnly), false);
+    assert.equal(deviceVisible(p({}), offlineOnly, 'unknown'), false);
+    assert.equal(deviceVisible(p({}), offlineOnly), true, 'no state loaded yet: shown, like the map does');
+    assert.equal(deviceVisible({ ...p({}), health: 'unknown' }, { ...all, healths: ['unknown', 'offline'] }), true);
   });
 });

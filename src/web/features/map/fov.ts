@@ -34,6 +34,20 @@ export interface LngLatBox {
   north: number;
 }
 
+const hasCone = (p: DeviceProps) => (p.kind === 'camera' || p.kind === 'lpr_camera') && p.bearingDeg != null && p.fovDeg != null && p.rangeM != null;
+
+/** How many cameras with a cone are inside `box` and pass `visible`, counting up to `stopAt`. */
+export function camerasIn(devices: Feature<Point, DeviceProps>[], box: LngLatBox, visible: (p: DeviceProps) => boolean, stopAt = Infinity): number {
+  let n = 0;
+  for (const d of devices) {
+    if (!hasCone(d.properties)) continue;
+    const [lon, lat] = d.geometry.coordinates as [number, number];
+    if (lon < box.west || lon > box.east || lat < box.south || lat > box.north || !visible(d.properties)) continue;
+    if (++n >= stopAt) break;
+  }
+  return n;
+}
+
 /**
  * Cones of the cameras inside `box` that pass `visible` and know their bearing, field of view
  * and range. Computed for the viewport only, so 10,000 devices stay smooth.
@@ -47,12 +61,11 @@ export function cameraCones(
   const features: Feature<Polygon, { id: string; kind: string }>[] = [];
   for (const d of devices) {
     const p = d.properties;
-    if (p.kind !== 'camera' && p.kind !== 'lpr_camera') continue;
-    if (p.bearingDeg == null || p.fovDeg == null || p.rangeM == null) continue;
+    if (!hasCone(p)) continue;
     const [lon, lat] = d.geometry.coordinates as [number, number];
     if (lon < box.west || lon > box.east || lat < box.south || lat > box.north) continue;
     if (!visible(p)) continue;
-    features.push({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [fovSector(lon, lat, p.bearingDeg, p.fovDeg, p.rangeM)] }, properties: { id: p.id, kind: p.kind } });
+    features.push({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [fovSector(lon, lat, p.bearingDeg!, p.fovDeg!, p.rangeM!)] }, properties: { id: p.id, kind: p.kind } });
     if (features.length >= limit) break;
   }
   return { type: 'FeatureCollection', features };

@@ -1,0 +1,192 @@
+/**
+ * Calls of alarm handling (报警处置): the operator's queue and case file, and the guard's phone
+ * page. Shapes follow the server's schemas (alarms.routes.ts, alarm-work.routes.ts; see /docs).
+ */
+import type { AlarmState, AlarmStep, AlarmType } from '../../shared/alarms.ts';
+import type { DeviceEvent } from '../../shared/events.ts';
+import { ApiError, http } from './client.ts';
+import type { Page } from './types.ts';
+
+export type { AlarmState, AlarmStep, AlarmType };
+
+export interface LinkedCamera {
+  id: string;
+  name: string;
+  distanceM: number;
+  ptz: boolean;
+}
+
+export interface Alarm {
+  id: string;
+  universityId: string;
+  ruleId: string | null;
+  type: AlarmType;
+  priority: number;
+  state: AlarmState;
+  latched: boolean;
+  title: string;
+  deviceId: string;
+  campusId: string | null;
+  buildingId: string | null;
+  floorId: string | null;
+  lon: number | null;
+  lat: number | null;
+  eventCount: number;
+  firstEventId: string;
+  lastEventId: string;
+  firstAt: string;
+  lastAt: string;
+  linkedCameras: LinkedCamera[];
+  stateChangedAt: string;
+  dueAt: string | null;
+  escalationLevel: number;
+  createdAt: string;
+}
+
+export interface SopStep {
+  idx: number;
+  key: string;
+  title: string;
+  mandatory: boolean;
+  requires: 'none' | 'note' | 'photo';
+  doneAt: string | null;
+  doneBy: string | null;
+  note: string | null;
+  photoId: string | null;
+}
+
+export type DispatchState = 'offered' | 'accepted' | 'arrived' | 'finished' | 'declined';
+
+export interface Dispatch {
+  id: string;
+  alarmId: string;
+  guardId: string;
+  guardName: string | null;
+  state: DispatchState;
+  distanceM: number | null;
+  /** Walking estimate in seconds. */
+  etaS: number | null;
+  createdAt: string;
+  acceptedAt: string | null;
+  arrivedAt: string | null;
+  finishedAt: string | null;
+  note: string | null;
+}
+
+export interface AlarmLogEntry {
+  id: string;
+  alarmId: string;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  note: string | null;
+  data: unknown;
+}
+
+export interface RuleActionTrace {
+  type: string;
+  status: string;
+  detail?: string;
+}
+
+export interface RuleRun {
+  ruleId: string;
+  eventId: string;
+  at: string;
+  trace: {
+    rule?: { id: string; name: string; version: number };
+    event?: { id: string; kind: string; deviceId: string; occurredAt: string };
+    armed?: boolean;
+    count?: number;
+    outcome?: string;
+    actions?: RuleActionTrace[];
+  } | null;
+}
+
+export interface AlarmAction {
+  id: string;
+  action: { type: string; [key: string]: unknown };
+  status: string;
+  result: unknown;
+  createdAt: string;
+  doneAt: string | null;
+}
+
+export interface AlarmPhoto {
+  id: string;
+  contentType: string;
+  size: number;
+  uploadedBy: string;
+  at: string;
+}
+
+export interface AlarmRecord {
+  alarm: Alarm;
+  sop: SopStep[];
+  photos: AlarmPhoto[];
+  dispatches: Dispatch[];
+  events: DeviceEvent[];
+  log: AlarmLogEntry[];
+  ruleRuns: RuleRun[];
+  actions: AlarmAction[];
+}
+
+export interface NearestGuard {
+  id: string;
+  name: string;
+  distanceM: number | null;
+}
+
+export interface MyDispatch extends Dispatch {
+  alarm: { title: string; type: AlarmType; priority: number; lon: number | null; lat: number | null; state: AlarmState };
+}
+
+export interface SopInput {
+  note?: string;
+  photoId?: string;
+}
+
+const id = (value: string) => encodeURIComponent(value);
+
+/** Photos go up as the raw image body with its own content type (what a phone camera gives). */
+async function uploadRaw(path: string, file: Blob): Promise<{ id: string; size: number }> {
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'POST', headers: { 'content-type': file.type || 'image/jpeg', accept: 'application/json' }, body: file, credentials: 'same-origin' });
+  } catch (err) {
+    throw new ApiError(0, 'NETWORK', (err as Error).message);
+  }
+  const payload = (await res.json().catch(() => undefined)) as { code?: string; message?: string; details?: [] } | undefined;
+  if (!res.ok) throw new ApiError(res.status, (payload?.code as ApiError['code']) ?? 'UNKNOWN', payload?.message ?? res.statusText, payload?.details ?? []);
+  return payload as { id: string; size: number };
+}
+
+/** States an operator still works on: the open ones and resolved (waiting to be closed). */
+export const WORKING_STATES: readonly AlarmState[] = ['new', 'acknowledged', 'dispatched', 'on_scene', 'resolved'];
+
+export const alarmsApi = {
+  queue: (signal?: AbortSignal) => http.get<Page<Alarm>>('/api/alarms', { state: WORKING_STATES, pageSize: 200 }, signal),
+  record: (alarmId: string, signal?: AbortSignal) => http.get<AlarmRecord>(`/api/alarms/${id(alarmId)}`, undefined, signal),
+  step: (alarmId: string, step: AlarmStep, note?: string) => http.post<Alarm>(`/api/alarms/${id(alarmId)}/steps`, { step, ...(note ? { note } : {}) }),
+  reset: (alarmId: string, note: string) => http.post<Alarm>(`/api/alarms/${id(alarmId)}/reset`, { note }),
+  note: (alarmId: string, note: string) => http.post<void>(`/api/alarms/${id(alarmId)}/notes`, { note }),
+  sop: (alarmId: string, key: string, input: SopInput) => http.post<SopStep[]>(`/api/alarms/${id(alarmId)}/sop/${id(key)}`, input),
+  uploadPhoto: (alarmId: string, file: Blob) => uploadRaw(`/api/alarms/${id(alarmId)}/photos`, file),
+  photoUrl: (alarmId: string, photoId: string) => `/api/alarms/${id(alarmId)}/photos/${id(photoId)}`,
+  dispatch: (alarmId: string, body: { guardIds?: string[]; count?: number }) => http.post<Dispatch[]>(`/api/alarms/${id(alarmId)}/dispatches`, body),
+  nearestGuards: (alarmId: string) => http.get<NearestGuard[]>(`/api/alarms/${id(alarmId)}/nearest-guards`),
+};
+
+export type GuardStep = 'accept' | 'decline' | 'arrive' | 'finish';
+
+export const guardApi = {
+  dispatches: (signal?: AbortSignal) => http.get<MyDispatch[]>('/api/my/dispatches', undefined, signal),
+  step: (dispatchId: string, step: GuardStep, note?: string) => http.post<Dispatch>(`/api/my/dispatches/${id(dispatchId)}/steps`, { step, ...(note ? { note } : {}) }),
+  sop: (dispatchId: string) => http.get<SopStep[]>(`/api/my/dispatches/${id(dispatchId)}/sop`),
+  completeSop: (dispatchId: string, key: string, input: SopInput) => http.post<SopStep[]>(`/api/my/dispatches/${id(dispatchId)}/sop/${id(key)}`, input),
+  uploadPhoto: (dispatchId: string, file: Blob) => uploadRaw(`/api/my/dispatches/${id(dispatchId)}/photos`, file),
+  position: (p: { lon: number; lat: number; accuracyM?: number }) => http.post<void>('/api/my/position', p),
+};

@@ -1,0 +1,52 @@
+import { AimOutlined, LogoutOutlined } from '@ant-design/icons';
+import { Button, Empty, Spin, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { LanguageSwitch } from '../../app/LanguageSwitch.tsx';
+import { useAuth, useSession } from '../auth/AuthProvider.tsx';
+import { GuardDispatchCard } from './GuardDispatchCard.tsx';
+import { useGeolocationSharing } from './useGeolocation.ts';
+import { useMyDispatches } from './useMyDispatches.ts';
+import './guard.css';
+
+const SHARING_COLORS = { on: 'green', starting: 'default', denied: 'red', unsupported: 'default', error: 'orange' } as const;
+
+/** The guard's phone page: my dispatches (newest first), location sharing, one big button per step. */
+export function GuardPage() {
+  const { t } = useTranslation();
+  const { logout } = useAuth();
+  const { user } = useSession();
+  const sharing = useGeolocationSharing();
+  const mine = useMyDispatches();
+  return (
+    <div className="guard-page" data-testid="guard-page">
+      <header className="guard-header">
+        <div>
+          <Typography.Text strong className="guard-brand">
+            {t('guard.title')}
+          </Typography.Text>
+          <div className="guard-user">{user.displayName}</div>
+        </div>
+        <div className="guard-header-tools">
+          <LanguageSwitch />
+          <Button type="text" icon={<LogoutOutlined />} onClick={() => void logout()} aria-label={t('header.logout')} />
+        </div>
+      </header>
+      <div className="guard-location" data-testid="guard-location" data-state={sharing.state}>
+        <AimOutlined /> <Tag color={SHARING_COLORS[sharing.state]}>{t(`guard.sharing.${sharing.state}`)}</Tag>
+      </div>
+      {mine.error && <ErrorAlert error={mine.error} onRetry={mine.reload} />}
+      {mine.loading && !mine.items.length ? (
+        <Spin className="view-spin" />
+      ) : mine.items.length ? (
+        <div className="guard-list">
+          {mine.items.map((d) => (
+            <GuardDispatchCard key={d.id} dispatch={d} onChanged={mine.reload} />
+          ))}
+        </div>
+      ) : (
+        <Empty description={t('guard.none')} />
+      )}
+    </div>
+  );
+}

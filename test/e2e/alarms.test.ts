@@ -1,0 +1,185 @@
+/**
+ * Alarm handling end to end in real browsers against a real server: a panic button pressed
+ * (HTTP ingest) appears on the operator's 报警处置 screen within ~2 s without reload, with its
+ * linked cameras and procedure; the guard the rule dispatched works it on the phone page
+ * (accept, arrive, on-site step, finish); the operator resets the latch, ticks the remaining
+ * mandatory steps and closes. Saves docs/screenshots/alarms.png and guard.png.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { projectRoot } from '../../scripts/build-web.ts';
+import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer } from './support.ts';
+
+const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
+const DEMO_PASSWORD = 'xiaoan-demo';
+
+/** Screenshots without the success toasts on top. */
+async function quiet(page: Page) {
+  await page.locator('.ant-message-notice').first().waitFor({ state: 'detached', timeout: 8000 }).catch(() => undefined);
+  await page.waitForTimeout(300);
+}
+
+interface PanicButton {
+  id: string;
+  name: string;
+  lon: number;
+  lat: number;
+  password: string;
+}
+
+async function login(page: Page, baseUrl: string, path: string, username: string) {
+  await page.goto(baseUrl + path);
+  await page.waitForURL('**/login');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+}
+
+describe('alarm handling: operator screen and guard phone page (browser)', { timeout: 300_000 }, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let opContext: BrowserContext;
+  let guardContext: BrowserContext;
+  let op: Page;
+  let guard: Page;
+  let panic: PanicButton;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    process.env.XIAOAN_SIM_RATE = '0'; // read by startServer: no simulator noise
+    try {
+      server = await startServer();
+    } finally {
+      delete process.env.XIAOAN_SIM_RATE;
+    }
+    const admin = new Api(server.baseUrl);
+    await admin.login('admin', ADMIN_PASSWORD);
+    const page = await admin.call<{ items: { id: string; name: string; lon: number | null; lat: number | null; floorId: string | null }[] }>(
+      'GET',
+      '/api/devices?kind=panic_button&status=in_service&pageSize=200',
+    );
+    const d = page.items.find((x) => x.lon != null && !x.floorId) ?? page.items.find((x) => x.lon != null);
+    assert.ok(d, 'a demo panic button with a position');
+    const cred = await admin.call<{ password: string }>('POST', `/api/devices/${d.id}/credentials`);
+    panic = { id: d.id, name: d.name, lon: d.lon!, lat: d.lat!, password: cred.password };
+
+    // guard01 stands ~50 m from the button (the only guard with a position: the rule sends them).
+    const guardApi = new Api(server.baseUrl);
+    await guardApi.login('guard01', DEMO_PASSWORD);
+    await guardApi.call('POST', '/api/my/position', { lon: panic.lon + 0.0005, lat: panic.lat, accuracyM: 8 });
+
+    browser = await launchChromium();
+    opContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', deviceScaleFactor: 1 });
+    guardContext = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+      geolocation: { longitude: panic.lon + 0.0005, latitude: panic.lat, accuracy: 8 },
+      permissions: ['geolocation'],
+    });
+    op = await opContext.newPage();
+    guard = await guardContext.newPage();
+    for (const p of [op, guard]) {
+      p.setDefaultTimeout(20_000);
+      p.on('pageerror', (err) => pageErrors.push(err.message));
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows a new panic alarm on the operator screen within ~2 s, with cameras and the procedure', async () => {
+    await login(op, server.baseUrl, '/alarms', 'operator01');
+    await op.waitForURL('**/alarms');
+    await op.getByTestId('alarms-view').waitFor();
+    await op.waitForFunction(() => (window as { __xiaoanLive?: { getState(): { phase: string } } }).__xiaoanLive?.getState().phase === 'open');
+    const before = await op.getByTestId('alarm-queue-item').count();
+
+    const started = Date.now();
+    const res = await fetch(`${server.baseUrl}/api/ingest/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${panic.id}:${panic.password}`).toString('base64')}` },
+      body: JSON.stringify({ events: [{ kind: 'panic', sourceEventId: 'e2e-1' }] }),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    await op.waitForFunction((n) => document.querySelectorAll('[data-testid="alarm-queue-item"]').length > n, before, { timeout: 5000 });
+    const latency = Date.now() - started;
+    console.log(`alarm on screen ${latency} ms after the ingest request`);
+    assert.ok(latency < 2500, `alarm appeared after ${latency} ms`);
+    await op.getByTestId('alarm-new-badge').first().waitFor();
+
+    await op.getByTestId('alarm-queue-item').first().click();
+    await op.getByTestId('alarm-detail').waitFor();
+    assert.equal(await op.getByTestId('alarm-state').innerText().then((s) => s.length > 0), true);
+    await op.getByTestId('linked-cameras').waitFor();
+    assert.ok((await op.getByTestId('linked-camera').count()) > 0, 'cameras covering the panic button');
+    assert.match(await op.getByTestId('sop-list').innerText(), /队员到场处置/);
+    // The default rule dispatched guard01 (the only guard with a fresh position).
+    await op.getByTestId('dispatch-table').getByText('guard01', { exact: false }).or(op.getByTestId('dispatch-table').locator('tbody tr')).first().waitFor();
+    await op.getByTestId('rule-trace').waitFor();
+  });
+
+  it('lets the dispatched guard accept, arrive, do the on-site step and finish on the phone page', async () => {
+    await login(guard, server.baseUrl, '/guard', 'guard01');
+    await guard.waitForURL('**/guard');
+    const card = guard.getByTestId('guard-dispatch').first();
+    await card.waitFor();
+    assert.equal(await card.getAttribute('data-state'), 'offered');
+    await guard.locator('[data-testid="guard-location"][data-state="on"]').waitFor();
+
+    await card.getByTestId('guard-accept').click();
+    await guard.locator('[data-testid="guard-dispatch"][data-state="accepted"]').first().waitFor();
+    await guard.getByTestId('guard-arrive').first().click();
+    await guard.locator('[data-testid="guard-dispatch"][data-state="arrived"]').first().waitFor();
+
+    const onsite = guard.locator('[data-testid="sop-step"][data-key="onsite"]').first();
+    await onsite.getByTestId('sop-note').fill('求助人为迷路新生，已护送回宿舍');
+    await onsite.getByTestId('sop-complete').click();
+    await guard.locator('[data-testid="sop-step"][data-key="onsite"][data-done="true"]').first().waitFor();
+    await quiet(guard);
+    await guard.screenshot({ path: path.join(SCREENSHOTS, 'guard.png') });
+
+    await guard.getByTestId('guard-finish').first().click();
+    await guard.getByTestId('note-input').fill('现场无异常，求助人安全');
+    await guard.getByTestId('note-ok').click();
+    await guard.locator('[data-testid="guard-dispatch"][data-state="finished"]').first().waitFor();
+  });
+
+  it('lets the operator see it resolved, reset the latch, finish the procedure and close', async () => {
+    await op.locator('[data-testid="alarm-detail"][data-state="resolved"]').waitFor({ timeout: 5000 });
+    // Closing waits for the latch and the open mandatory steps, and says so.
+    assert.match(await op.getByTestId('alarm-close-blockers').innerText(), /报警未复位/);
+    assert.equal(await op.getByTestId('alarm-step-close').isDisabled(), true);
+
+    await op.getByTestId('alarm-reset').click();
+    await op.getByTestId('note-input').fill('监控确认现场安全，复位');
+    await op.getByTestId('note-ok').click();
+    await op.getByTestId('alarm-reset').waitFor({ state: 'detached' });
+
+    for (const key of ['video', 'dispatch', 'reset', 'record']) {
+      const step = op.locator(`[data-testid="sop-step"][data-key="${key}"]`);
+      if ((await step.getAttribute('data-done')) === 'true') continue;
+      const note = step.getByTestId('sop-note');
+      if (await note.count()) await note.fill(key === 'record' ? '迷路新生误按求助按钮，已护送，无人员受伤' : '已完成');
+      await step.getByTestId('sop-complete').click();
+      await op.locator(`[data-testid="sop-step"][data-key="${key}"][data-done="true"]`).waitFor();
+    }
+    await op.getByTestId('alarm-close-blockers').waitFor({ state: 'detached' });
+    await quiet(op);
+    await op.screenshot({ path: path.join(SCREENSHOTS, 'alarms.png') });
+
+    await op.getByTestId('alarm-step-close').click();
+    await op.getByTestId('note-ok').click();
+    await op.locator('[data-testid="alarm-detail"][data-state="closed"]').waitFor();
+    assert.match(await op.getByTestId('alarm-timeline').innerText(), /复位/);
+    assert.deepEqual(pageErrors, []);
+  });
+});

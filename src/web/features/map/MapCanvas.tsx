@@ -35,8 +35,12 @@ export interface MapCanvasProps {
 /** Camera cones are drawn only while at most this many cameras are in view. */
 const MAX_CONES_IN_VIEW = 300;
 
-/** Live state changes are sent to the map in batches at most this often. */
-const HEALTH_FLUSH_MS = 300;
+/**
+ * Live state changes are sent to the map in batches at most this often: each batch makes the
+ * clustered source re-cluster and reload its tiles (a visible hitch on a software renderer),
+ * and a second's delay for an offline mark is fine.
+ */
+const HEALTH_FLUSH_MS = 1000;
 /** With an online-state filter a change can add or remove devices: the source is rebuilt, at most this often. */
 const REFILTER_MS = 1000;
 
@@ -235,12 +239,12 @@ export function MapCanvas({ data, filter, fit, selectedDeviceId, onDeviceClick, 
       if (!source || !d) return;
       if (rebuild) {
         void source.setData(devicesForMap(d.devices, f, health, true));
+        refreshCones.current(true); // which cameras are shown may have changed
       } else if (pending.size) {
         void source.updateData({ update: [...pending].map((id) => ({ id, addOrUpdateProperties: [{ key: 'health', value: health.state(id) }] })) });
       }
       rebuild = false;
       pending.clear();
-      refreshCones.current(true);
     };
     const unsubscribe = health.subscribe((change) => {
       // A reset, or a change under an online-state filter, changes which devices are shown.

@@ -1,12 +1,5 @@
 import type { DeviceEvent } from '../../shared/events.ts';
 
-/** Why something happened: every message carries its cause, so "why did this door unlock?" has an answer. */
-export interface Context {
-  id: string;
-  parentId?: string;
-  actorId?: string;
-}
-
 export interface DeviceStatusChange {
   deviceId: string;
   universityId: string;

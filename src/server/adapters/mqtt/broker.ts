@@ -81,7 +81,7 @@ export async function startBuiltInBroker(opts: { port: number; host: string; sin
       callback(null, null); // refused (SUBACK 0x80), but the connection stays: a device may only subscribe to its own commands
     },
     // Device messages are for the platform, not for other devices.
-    authorizeForward(client, packet) {
+    authorizeForward(_client, packet) {
       const t = parseTopic(packet.topic);
       return t?.channel === 'commands' ? packet : null;
     },

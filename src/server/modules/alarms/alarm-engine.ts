@@ -27,6 +27,8 @@ export function dueAt(state: AlarmState, priority: number, fromMs: number): stri
   return d ? new Date(fromMs + d[Math.min(4, Math.max(1, priority)) - 1] * 1000).toISOString() : null;
 }
 
+const OFFSET_EVERY_MS = 1000;
+
 export interface ActionTrace {
   type: ActionT['type'];
   status: 'done' | 'pending' | 'skipped' | 'failed';
@@ -85,6 +87,7 @@ export function inScope(t: TriggerT, place: DevicePlace | undefined): boolean {
 export class AlarmEngine {
   private readonly repo = new AlarmsRepository();
   private calendars = new Map<string, { loadedAt: number; days: Calendar }>();
+  private offsetWrittenAt = 0;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -123,6 +126,11 @@ export class AlarmEngine {
         work.push({ event, rule, place, armed });
       }
     }
+    // Most batches match no rule. Their offset is written at most once a second rather than in
+    // a commit of its own per batch: after a crash up to a second of events is replayed, which
+    // is harmless because every (rule, event) pair is claimed once.
+    const nowMs = this.clock.now();
+    if (!work.length && nowMs - this.offsetWrittenAt < OFFSET_EVERY_MS) return result;
     await this.db.transaction().execute(async (trx) => {
       for (const w of work) await this.apply(trx, w.event, w.rule, w.place, w.armed, result);
       const last = events[events.length - 1].id;
@@ -132,6 +140,7 @@ export class AlarmEngine {
         .onConflict((oc) => oc.column('consumer').doUpdateSet({ last_event_id: last, updated_at: this.clock.nowIso() }))
         .execute();
     });
+    this.offsetWrittenAt = nowMs;
     return result;
   }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { Kysely } from 'kysely';
 import { ALARM_STEPS, type AlarmState, type AlarmStep } from '../../../shared/alarms.ts';

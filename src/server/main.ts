@@ -55,6 +55,7 @@ async function main() {
   };
   every(3600_000, 'session sweep', () => services.accounts.purgeExpiredSessions());
   every(5_000, 'alarm escalation', () => services.alarms.escalateOverdue());
+  every(30_000, 'absence check', () => services.absence.check());
   every(3600_000, 'event retention', async () => {
     const n = await enforceRetention(store.db, retention, Date.now());
     if (n) app.log.info({ deleted: n }, 'old events removed (retention)');

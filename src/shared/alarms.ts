@@ -17,6 +17,7 @@ export const ALARM_TYPES = [
   'video_loss',
   'blacklisted_plate',
   'face_watchlist',
+  'patrol_missed',
   'custom',
 ] as const;
 export type AlarmType = (typeof ALARM_TYPES)[number];
@@ -43,7 +44,8 @@ export const PRIORITIES = [1, 2, 3, 4] as const;
 
 const Obj = <P extends Record<string, TSchema>>(properties: P, description?: string) => Type.Object(properties, { additionalProperties: false, description });
 const Enum = <T extends readonly string[]>(values: T, description?: string) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
-const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM, Beijing time' });
+const HHMM_PATTERN = { pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' };
+const HHMM = Type.String({ ...HHMM_PATTERN, description: 'HH:MM, Beijing time' });
 const Ids = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000 });
 
 const scope = {
@@ -67,6 +69,16 @@ export const CountTrigger = Obj(
   },
   'N matching events at one device within a window (e.g. 5 denied swipes in 2 minutes)',
 );
+export const AbsenceTrigger = Obj(
+  {
+    type: Type.Literal('absence'),
+    kinds: Type.Array(Enum(DEVICE_EVENT_KINDS), { minItems: 1, description: 'The events each device in scope is expected to send' }),
+    from: Type.String({ ...HHMM_PATTERN, description: 'Start of the daily window, HH:MM Beijing time' }),
+    by: Type.String({ ...HHMM_PATTERN, description: 'Deadline, HH:MM Beijing time; earlier than `from` means the next day' }),
+    ...scope,
+  },
+  'No matching event at a device in scope between `from` and `by` (e.g. no patrol check-in at a checkpoint by 23:00); checked at the deadline, on the days the schedule arms the rule',
+);
 /**
  * A union told apart by its `type` (ajv's discriminator): a bad trigger is reported against the
  * branch its `type` names, not against every branch.
@@ -75,7 +87,7 @@ function Tagged<T extends TSchema[]>(schemas: [...T]) {
   return Type.Unsafe<Static<T[number]>>({ type: 'object', required: ['type'], oneOf: schemas, discriminator: { propertyName: 'type' } });
 }
 
-export const Trigger = Tagged([EventTrigger, CountTrigger]);
+export const Trigger = Tagged([EventTrigger, CountTrigger, AbsenceTrigger]);
 
 export const ArmingPeriod = Obj({
   days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, description: 'ISO weekdays, 1 = Monday' }),

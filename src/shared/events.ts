@@ -73,6 +73,12 @@ export const EVENT_KINDS = {
   },
   'device.went_offline': { severity: 'major', platform: true, payload: Obj({ lastSeenAt: Type.Union([Type.String(), Type.Null()]), silenceS: Type.Integer({ minimum: 0 }) }) },
   'device.came_online': { severity: 'info', platform: true, payload: Obj({ offlineS: Type.Integer({ minimum: 0 }) }) },
+  // Written by the absence check of a rule: the device sent none of the expected events in the window.
+  'rule.absence': {
+    severity: 'major',
+    platform: true,
+    payload: Obj({ ruleId: Str(64), expected: Type.Array(Str(64), { minItems: 1 }), windowStart: Str(40), deadline: Str(40) }),
+  },
 } as const satisfies Record<string, { severity: Severity; payload: TSchema; platform?: boolean }>;
 
 export type EventKind = keyof typeof EVENT_KINDS;

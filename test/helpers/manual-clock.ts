@@ -12,4 +12,9 @@ export class ManualClock implements Clock {
   advance(ms: number) {
     this.ms += ms;
   }
+  /** Jumps to an instant; only forwards, as real time goes. */
+  set(ms: number) {
+    if (ms < this.ms) throw new Error('a clock does not go backwards');
+    this.ms = ms;
+  }
 }

@@ -43,6 +43,7 @@ import { AlarmEngine } from '../modules/alarms/alarm-engine.ts';
 import { AlarmsService } from '../modules/alarms/alarms.service.ts';
 import { alarmsRoutes } from '../modules/alarms/alarms.routes.ts';
 import { DevicePlaces } from '../modules/alarms/device-places.ts';
+import { AbsenceWatcher } from '../modules/alarms/absence-watcher.ts';
 import { RulesService } from '../modules/alarms/rules.service.ts';
 import { SopService } from '../modules/alarms/sop.service.ts';
 import { DispatchService } from '../modules/alarms/dispatch.service.ts';
@@ -76,6 +77,7 @@ export interface Services {
   sop: SopService;
   dispatches: DispatchService;
   ruleDryRun: RuleDryRun;
+  absence: AbsenceWatcher;
 }
 
 export interface AppOptions {
@@ -123,8 +125,9 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const engine = new AlarmEngine(db, rules, places, sop, clock);
   const alarmConsumer = new AlarmConsumer(db, engine, actions, bus);
   const ruleDryRun = new RuleDryRun(rules, places, engine, dispatches);
+  const absence = new AbsenceWatcher(db, places, writer, (universityId) => engine.calendar(universityId), clock);
   const alarms = new AlarmsService(db, bus, clock, sop, dispatches);
-  return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun };
+  return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence };
 }
 
 export interface RouteEntry {

@@ -110,14 +110,37 @@ export class AlarmEngine {
     this.calendars.delete(universityId);
   }
 
+  /** Rules by the event kind that triggers them, built once per rules list (1,000 rules × 20,000 events/s). */
+  private readonly kindIndex = new WeakMap<readonly AlarmRule[], Map<string, AlarmRule[]>>();
+
+  private matching(rules: readonly AlarmRule[], event: DeviceEvent): readonly AlarmRule[] {
+    let index = this.kindIndex.get(rules);
+    if (!index) {
+      index = new Map();
+      for (const rule of rules) {
+        const t = rule.definition.trigger;
+        // An absence rule is triggered by the absence event its own check wrote, not by the kinds it expects.
+        for (const kind of t.type === 'absence' ? ['rule.absence'] : t.kinds) {
+          const list = index.get(kind) ?? [];
+          list.push(rule);
+          index.set(kind, list);
+        }
+      }
+      this.kindIndex.set(rules, index);
+    }
+    const candidates = index.get(event.kind) ?? [];
+    if (event.kind !== 'rule.absence') return candidates;
+    const ruleId = (event as DeviceEvent<'rule.absence'>).payload.ruleId;
+    return candidates.filter((r) => r.id === ruleId);
+  }
+
   async process(events: DeviceEvent[], consumer: string): Promise<EngineResult> {
     const result: EngineResult = { changed: [], pendingActionIds: [] };
     if (!events.length) return result;
     // Rules and places are read before the transaction (cached), so it holds no lock while loading.
     const work: { event: DeviceEvent; rule: AlarmRule; place: DevicePlace | undefined; armed: boolean }[] = [];
     for (const event of events) {
-      const rules = await this.rules.rulesFor(event.orgId);
-      const matching = rules.filter((r) => (r.definition.trigger.kinds as string[]).includes(event.kind));
+      const matching = this.matching(await this.rules.rulesFor(event.orgId), event);
       if (!matching.length) continue;
       const place = await this.places.device(event.orgId, event.deviceId);
       for (const rule of matching) {

@@ -97,6 +97,13 @@ export const DEFAULT_RULES: RuleDefinitionT[] = [
     actions: [{ type: 'create_alarm', alarmType: 'device_offline', priority: 4 }],
   },
   {
+    name: '夜间巡更漏检（21:00–23:00 每个巡更点须签到）',
+    description: 'Example absence rule: enable it once patrol routes and checkpoints are in the ledger.',
+    enabled: false,
+    trigger: { type: 'absence', kinds: ['patrol.checkin'], from: '21:00', by: '23:00', deviceKinds: ['patrol_checkpoint'] },
+    actions: [{ type: 'create_alarm', alarmType: 'patrol_missed', priority: 3 }],
+  },
+  {
     name: '设备防拆/视频遮挡',
     enabled: true,
     trigger: { type: 'event', kinds: ['tamper', 'video.loss'] },

@@ -63,6 +63,12 @@ export const DEFAULT_SOPS: Partial<Record<AlarmType, SopStepTemplate[]>> = {
     s('cover', '检修期间安排人员巡查该区域', false),
     ...CLOSE,
   ],
+  patrol_missed: [
+    s('contact', '联系当班巡逻队员，核实是否漏巡或签到设备故障', true, 'note'),
+    s('recheck', '安排人员补巡该巡更点', true),
+    s('inspect', '补巡时检查巡更点周边有无异常', false, 'note'),
+    ...CLOSE,
+  ],
   blacklisted_plate: [
     s('video', '调取卡口联动视频，核对车牌与车辆特征'),
     s('stop', '通知门岗拦停车辆，核实身份与来访事由'),

@@ -99,6 +99,10 @@ export class DevicePlaces {
     return (await this.load(universityId)).devices.get(deviceId);
   }
 
+  async devices(universityId: string): Promise<DevicePlace[]> {
+    return [...(await this.load(universityId)).devices.values()];
+  }
+
   async cameras(universityId: string): Promise<CameraGeometry[]> {
     return (await this.load(universityId)).cameras;
   }

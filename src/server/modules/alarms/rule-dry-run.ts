@@ -25,9 +25,11 @@ export class RuleDryRun {
     const def = rule.definition;
     const place = await this.places.device(rule.universityId, input.deviceId);
     if (!place) throw invalidField('deviceId', 'no such device in this university');
-    const kind = input.kind ?? (def.trigger.kinds[0] as EventKind);
+    // An absence rule fires on the `rule.absence` event its deadline check writes for a silent device.
+    const triggerKinds: readonly EventKind[] = def.trigger.type === 'absence' ? ['rule.absence'] : def.trigger.kinds;
+    const kind = input.kind ?? triggerKinds[0];
     const atMs = input.at ? Date.parse(input.at) : Date.now();
-    const kindMatches = (def.trigger.kinds as string[]).includes(kind);
+    const kindMatches = triggerKinds.includes(kind);
     const scopeMatches = inScope(def.trigger, place);
     const armed = isArmed(def.schedule, atMs, await this.engine.calendar(rule.universityId));
     const fires = kindMatches && scopeMatches && armed;

@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely';
+import type { RuleDefinitionT } from '../../../shared/alarms.ts';
+import type { DeviceEvent } from '../../../shared/events.ts';
+import type { Clock } from '../../clock.ts';
+import { readJson } from '../../store/database.ts';
+import type { DB } from '../../store/schema.ts';
+import { uuid7 } from '../../util/uuid7.ts';
+import type { EventWriter } from '../events/event-writer.ts';
+import { isArmed, type Calendar } from './arming-schedule.ts';
+import { inScope } from './alarm-engine.ts';
+import type { DevicePlaces } from './device-places.ts';
+
+type AbsenceTriggerT = Extract<RuleDefinitionT['trigger'], { type: 'absence' }>;
+
+/** Beijing time is UTC+8 all year (no daylight saving). */
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 86_400_000;
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** The latest window [start, deadline] whose deadline is at or before `nowMs`. */
+export function lastWindow(trigger: Pick<AbsenceTriggerT, 'from' | 'by'>, nowMs: number): { startMs: number; deadlineMs: number } {
+  const beijingMidnight = Math.floor((nowMs + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS;
+  let deadlineMs = beijingMidnight + minutesOf(trigger.by) * 60_000;
+  if (deadlineMs > nowMs) deadlineMs -= DAY_MS;
+  const lengthMin = (minutesOf(trigger.by) - minutesOf(trigger.from) + 1440) % 1440 || 1440; // from == by: a whole day
+  return { startMs: deadlineMs - lengthMin * 60_000, deadlineMs };
+}
+
+/**
+ * Absence triggers ("no patrol check-in at a checkpoint by 23:00"): at each deadline, every device
+ * in the rule's scope that sent none of the expected events in the window gets a `rule.absence`
+ * event, which the alarm engine turns into an alarm like any other event. The event's source id
+ * names the rule and the deadline, so a repeated check (or one after a restart) stores nothing twice.
+ */
+export class AbsenceWatcher {
+  /** Windows already checked in this process: `${ruleId}@${deadline}`. */
+  private readonly done = new Set<string>();
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly places: DevicePlaces,
+    private readonly writer: EventWriter,
+    private readonly calendar: (universityId: string) => Promise<Calendar>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Checks every enabled absence rule whose latest deadline has passed; returns the events written. */
+  async check(): Promise<number> {
+    const nowMs = this.clock.now();
+    const rows = await this.db.selectFrom('alarm_rules').select(['id', 'university_id', 'definition', 'updated_at']).where('enabled', '=', 1).execute();
+    let written = 0;
+    for (const row of rows) {
+      const def = readJson<RuleDefinitionT>(row.definition);
+      if (def.trigger.type !== 'absence') continue;
+      const { startMs, deadlineMs } = lastWindow(def.trigger, nowMs);
+      const key = `${row.id}@${deadlineMs}`;
+      // A window that closed before the rule was written (or last changed) is not the rule's to judge.
+      if (this.done.has(key) || deadlineMs < Date.parse(row.updated_at)) continue;
+      if (isArmed(def.schedule, deadlineMs, await this.calendar(row.university_id))) {
+        written += await this.checkWindow(row.id, row.university_id, def.trigger, startMs, deadlineMs);
+      }
+      this.done.add(key);
+    }
+    return written;
+  }
+
+  private async checkWindow(ruleId: string, universityId: string, trigger: AbsenceTriggerT, startMs: number, deadlineMs: number): Promise<number> {
+    const expected = (await this.places.devices(universityId)).filter((d) => d.status === 'in_service' && inScope(trigger, d));
+    if (!expected.length) return 0;
+    const windowStart = new Date(startMs).toISOString();
+    const deadline = new Date(deadlineMs).toISOString();
+    const reported = await this.db
+      .selectFrom('events')
+      .select('device_id')
+      .distinct()
+      .where('university_id', '=', universityId)
+      .where('kind', 'in', trigger.kinds)
+      .where('occurred_at', '>=', windowStart)
+      .where('occurred_at', '<=', deadline)
+      .execute();
+    const seen = new Set(reported.map((r) => r.device_id));
+    const missing = expected.filter((d) => !seen.has(d.id));
+    const receivedAt = this.clock.nowIso();
+    const results = await Promise.all(
+      missing.map((d) =>
+        this.writer.append({
+          id: uuid7(),
+          source: 'platform',
+          sourceEventId: `absence:${ruleId}:${deadline}`,
+          orgId: universityId,
+          deviceId: d.id,
+          kind: 'rule.absence',
+          severity: 'major',
+          occurredAt: deadline,
+          receivedAt,
+          payload: { ruleId, expected: [...trigger.kinds], windowStart, deadline },
+        } satisfies DeviceEvent<'rule.absence'>),
+      ),
+    );
+    return results.filter((r) => r === 'stored').length;
+  }
+}

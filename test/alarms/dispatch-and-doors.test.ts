@@ -157,6 +157,71 @@ describe('fire opens the doors of the building (S-FIRE-OPEN)', () => {
   });
 });
 
+describe('PTZ preset linkage', () => {
+  let broker: MqttTransport;
+  before(async () => {
+    t = await createTestApp();
+    U = await createUniversity(t.services, 'PZ');
+    broker = await startBuiltInBroker({ port: 0, host: '127.0.0.1', sink: t.services.deviceMessages, auth: { authenticate: (id, s) => t.services.credentials.authenticate(id, s) }, log: { info() {}, warn() {} } });
+    t.services.actions.setCommandSender((u, d, c) => broker.sendCommand(u, d, c));
+  });
+  after(async () => {
+    await broker.close();
+    await t.close();
+  });
+
+  it('turns the linked PTZ cameras to the rule preset and records their acknowledgement', async () => {
+    const admin = await t.login('admin');
+    const zone = json(await t.call(admin, 'POST', '/api/devices', { name: '机房红外', kind: 'intrusion_zone', campusId: U.campusId, ...at(0, 0) }));
+    const camera = (name: string, east: number, type: 'ptz' | 'fixed', bearingDeg: number) =>
+      t.call(admin, 'POST', '/api/devices', { name, kind: 'camera', campusId: U.campusId, ...at(east, 0), camera: { resolution: '4k', type, bearingDeg, fovDeg: 60, rangeM: 50 } }).then(json);
+    const dome = await camera('机房球机', 20, 'ptz', 270);
+    const fixed = await camera('机房枪机', -20, 'fixed', 90);
+    const rule = await t.call(admin, 'POST', '/api/alarm-rules', {
+      universityId: U.universityId,
+      definition: {
+        name: '机房入侵（球机转预置位）',
+        enabled: true,
+        trigger: { type: 'event', kinds: ['intrusion'], deviceIds: [zone.id] },
+        actions: [
+          { type: 'create_alarm', alarmType: 'intrusion', priority: 1, title: '机房入侵' },
+          { type: 'link_cameras', max: 4, presetFromRule: 3 },
+        ],
+      },
+    });
+    assert.equal(rule.statusCode, 201, rule.body);
+
+    const received: Record<string, { command: string; preset?: number }[]> = { [dome.id]: [], [fixed.id]: [] };
+    const clients = [];
+    const acks: Promise<unknown>[] = [];
+    for (const cam of [dome, fixed]) {
+      const cred = json(await t.call(admin, 'POST', `/api/devices/${cam.id}/credentials`));
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { username: cred.username, password: cred.password, reconnectPeriod: 0 });
+      await c.subscribeAsync(cred.topics.commands, { qos: 1 });
+      c.on('message', (_t, payload) => {
+        const cmd = JSON.parse(payload.toString());
+        received[cam.id].push(cmd);
+        acks.push(c.publishAsync(cred.topics.events, JSON.stringify({ kind: 'command.ack', sourceEventId: `ack-${cmd.id}`, payload: { commandId: cmd.id, result: 'ok' } }), { qos: 1 }));
+      });
+      clients.push(c);
+    }
+
+    await emit(zone.id, 'intrusion', {});
+    const alarm = await t.store.db.selectFrom('alarms').selectAll().where('device_id', '=', zone.id).where('title', '=', '机房入侵').executeTakeFirstOrThrow();
+    const action = await until('preset call done', async () => {
+      const r = json(await t.call(admin, 'GET', `/api/alarms/${alarm.id}`));
+      return r.actions.find((a: { action: { type: string }; status: string }) => a.action.type === 'link_cameras' && a.status !== 'pending');
+    });
+    assert.deepEqual(received[dome.id].map((c) => [c.command, c.preset]), [['ptz.goto_preset', 3]]);
+    assert.deepEqual(received[fixed.id], [], 'a fixed camera has no presets');
+    assert.equal(action.status, 'done');
+    assert.equal(action.result.cameras[0].cameraId, dome.id);
+    assert.equal(action.result.cameras[0].status, 'acknowledged');
+    await Promise.all(acks); // the PUBACKs, before the connections close
+    for (const c of clients) c.end(true);
+  });
+});
+
 describe('rule dry run', () => {
   it('shows what a rule would do for a device, doing nothing', async () => {
     t = await createTestApp();

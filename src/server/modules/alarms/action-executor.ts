@@ -88,6 +88,9 @@ export class ActionExecutor {
           status = 'failed';
           result = { reason: 'no guard on duty with a recent position (phone or patrol check-in)' };
         }
+      } else if (action.type === 'link_cameras') {
+        result = await this.ptzPreset(row, action);
+        status = (result as { failed: number }).failed ? 'failed' : 'done';
       } else if (action.type === 'webhook') {
         result = await this.webhook(row, action);
         status = (result as { ok: boolean }).ok ? 'done' : 'failed';
@@ -125,30 +128,51 @@ export class ActionExecutor {
           : []
         : await this.places.doors(row.university_id, action.target === 'doors_in_building' ? { buildingId: origin?.buildingId ?? '__none__' } : { campusId: origin?.campusId });
     const timeoutMs = (action.timeoutSeconds ?? 2) * 1000;
-    const sender = this.sender;
     const outcomes = await Promise.all(
-      doors.map(async (door) => {
-        const commandId = `${row.id}:${door.id}`; // idempotency key the device can dedupe on
-        if (!sender) return { doorId: door.id, name: door.name, status: 'not_sent', reason: 'no device channel (MQTT) is running' };
-        const sentAt = this.clock.now();
-        const ack = new Promise<{ result: string; message?: string; atMs: number } | null>((resolve) => {
-          this.waiters.set(commandId, { resolve });
-          setTimeout(() => {
-            if (this.waiters.delete(commandId)) resolve(null);
-          }, timeoutMs).unref();
-        });
-        try {
-          await sender(row.university_id, door.id, { id: commandId, command: `door.${action.command}`, issuedAt: new Date(sentAt).toISOString() });
-        } catch (err) {
-          this.waiters.delete(commandId);
-          return { doorId: door.id, name: door.name, status: 'not_sent', reason: (err as Error).message };
-        }
-        const a = await ack;
-        if (!a) return { doorId: door.id, name: door.name, status: 'no_ack', reason: `no acknowledgement within ${timeoutMs / 1000} s` };
-        return { doorId: door.id, name: door.name, status: a.result === 'ok' ? 'acknowledged' : 'refused', ackMs: a.atMs - sentAt, message: a.message };
-      }),
+      doors.map(async (door) => ({
+        doorId: door.id,
+        name: door.name,
+        // `${action id}:${door}` is the idempotency key the device can dedupe on.
+        ...(await this.sendWithAck(row.university_id, door.id, { id: `${row.id}:${door.id}`, command: `door.${action.command}` }, timeoutMs)),
+      })),
     );
     return { command: action.command, doors: outcomes, acknowledged: outcomes.filter((o) => o.status === 'acknowledged').length, failed: outcomes.filter((o) => o.status !== 'acknowledged').length };
+  }
+
+  /** Turns the alarm's linked PTZ cameras to the rule's preset (the cameras were chosen when the alarm was created). */
+  private async ptzPreset(row: { id: string; university_id: string; alarm_id: string | null }, action: Extract<ActionT, { type: 'link_cameras' }>) {
+    const alarm = row.alarm_id ? await this.db.selectFrom('alarms').select('linked_cameras').where('id', '=', row.alarm_id).executeTakeFirst() : undefined;
+    const cameras = (alarm ? readJson<{ id: string; name: string; ptz: boolean }[]>(alarm.linked_cameras) : []).filter((c) => c.ptz);
+    const outcomes = await Promise.all(
+      cameras.map(async (c) => ({
+        cameraId: c.id,
+        name: c.name,
+        ...(await this.sendWithAck(row.university_id, c.id, { id: `${row.id}:${c.id}`, command: 'ptz.goto_preset', preset: action.presetFromRule }, 5000)),
+      })),
+    );
+    return { preset: action.presetFromRule, cameras: outcomes, acknowledged: outcomes.filter((o) => o.status === 'acknowledged').length, failed: outcomes.filter((o) => o.status !== 'acknowledged').length };
+  }
+
+  /** Sends one command and waits for the device's `command.ack` naming its id, or the timeout. */
+  private async sendWithAck(universityId: string, deviceId: string, command: { id: string; command: string } & Record<string, unknown>, timeoutMs: number) {
+    const sender = this.sender;
+    if (!sender) return { status: 'not_sent', reason: 'no device channel (MQTT) is running' };
+    const sentAt = this.clock.now();
+    const ack = new Promise<{ result: string; message?: string; atMs: number } | null>((resolve) => {
+      this.waiters.set(command.id, { resolve });
+      setTimeout(() => {
+        if (this.waiters.delete(command.id)) resolve(null);
+      }, timeoutMs).unref();
+    });
+    try {
+      await sender(universityId, deviceId, { ...command, issuedAt: new Date(sentAt).toISOString() });
+    } catch (err) {
+      this.waiters.delete(command.id);
+      return { status: 'not_sent', reason: (err as Error).message };
+    }
+    const a = await ack;
+    if (!a) return { status: 'no_ack', reason: `no acknowledgement within ${timeoutMs / 1000} s` };
+    return { status: a.result === 'ok' ? 'acknowledged' : 'refused', ackMs: a.atMs - sentAt, message: a.message };
   }
 
   private async webhook(row: { id: string; university_id: string; event_id: string; alarm_id: string | null }, action: Extract<ActionT, { type: 'webhook' }>) {

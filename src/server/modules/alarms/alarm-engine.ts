@@ -280,7 +280,9 @@ export class AlarmEngine {
     }
 
     for (const action of def.actions) {
-      if (action.type === 'create_alarm' || action.type === 'link_cameras') continue;
+      if (action.type === 'create_alarm') continue;
+      // Choosing cameras happened with the alarm; only a PTZ preset call has an effect outside.
+      if (action.type === 'link_cameras' && !(action.presetFromRule && alarm?.linkedCameras.some((c) => c.ptz))) continue;
       if (trace.outcome === 'alarm_merged') {
         // The open alarm already had its linkage run; repeating it for every repeat event would flood doors and guards.
         trace.actions.push({ type: action.type, status: 'skipped', detail: 'already done for the open alarm' });

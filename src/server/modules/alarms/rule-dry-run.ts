@@ -41,7 +41,8 @@ export class RuleDryRun {
             return { type: a.type, would: `create a priority-${a.priority} ${a.alarmType} alarm${a.latch ? ' that latches until reset' : ''} (or merge into the open one of this device)` };
           case 'link_cameras': {
             const cams = place.lon != null && place.lat != null ? camerasCovering({ lon: place.lon, lat: place.lat, floorId: place.floorId }, await this.places.cameras(rule.universityId), a.max) : [];
-            return { type: a.type, would: `link ${cams.length} camera(s)`, cameras: cams };
+            const ptz = a.presetFromRule ? cams.filter((c) => c.ptz).length : 0;
+            return { type: a.type, would: `link ${cams.length} camera(s)${ptz ? `, turn ${ptz} PTZ camera(s) to preset ${a.presetFromRule}` : ''}`, cameras: cams };
           }
           case 'door_command': {
             const doors =

@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from './http/policy.ts';
 import { enforceRetention, retentionDays } from './modules/events/events.service.ts';
 import { openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrations/index.ts';
+import { refreshPlannerStatistics } from './store/statistics.ts';
 
 /** Composition root: config → store → migrations → services → MQTT → HTTP → jobs. */
 async function main() {
@@ -21,6 +22,7 @@ async function main() {
   const retention = retentionDays(config.XIAOAN_EVENT_RETENTION_DAYS, config.XIAOAN_EVENT_RETENTION);
   const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.XIAOAN_DATA_DIR });
   const applied = await migrateToLatest(store.db, store.dialect);
+  await refreshPlannerStatistics(store.db, store.dialect);
   const { app, services } = await buildApp({ config, store });
   app.log.info({ store: store.describe, migrations: applied }, 'store ready');
 
@@ -54,6 +56,7 @@ async function main() {
     jobs.push(t);
   };
   every(3600_000, 'session sweep', () => services.accounts.purgeExpiredSessions());
+  every(3600_000, 'planner statistics', () => refreshPlannerStatistics(store.db, store.dialect));
   every(5_000, 'alarm escalation', () => services.alarms.escalateOverdue());
   every(30_000, 'absence check', () => services.absence.check());
   every(3600_000, 'event retention', async () => {

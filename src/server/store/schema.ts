@@ -64,6 +64,8 @@ export interface DeviceTable {
   range_m: number | null;
   placement: string | null;
   retention_days: number | null;
+  /** Lower-cased name, serial, IP, GB id, model, vendor (src/shared/device-search.ts). */
+  search_text: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,6 +1,7 @@
-import type { Selectable } from 'kysely';
 import type { CAMERA_RESOLUTIONS, CAMERA_TYPES, DeviceKind, DeviceStatus, PLACEMENTS } from '../../../shared/domain.ts';
-import { containsInsensitive, type Dialect } from '../../store/database.ts';
+import { sql, type Selectable } from 'kysely';
+import { deviceSearchText } from '../../../shared/device-search.ts';
+import type { Dialect } from '../../store/database.ts';
 import type { DeviceTable, MaintenanceRecordTable } from '../../store/schema.ts';
 import type { Db } from '../audit/audit.repository.ts';
 
@@ -147,6 +148,7 @@ export function fromDevice(d: Device): Selectable<DeviceTable> {
     fov_deg: d.camera?.fovDeg ?? null,
     range_m: d.camera?.rangeM ?? null,
     placement: d.camera?.placement ?? null,
+    search_text: deviceSearchText(d),
     created_at: d.createdAt,
     updated_at: d.updatedAt,
   };
@@ -189,10 +191,9 @@ export class DevicesRepository {
     if (q.cameraResolution) query = query.where('camera_resolution', '=', q.cameraResolution);
     if (q.warrantyEndBefore) query = query.where('warranty_end', '<', q.warrantyEndBefore);
     if (q.q) {
-      const needle = q.q;
-      query = query.where((eb) =>
-        eb.or((['name', 'serial', 'ip', 'gb_id', 'model', 'vendor'] as const).map((c) => containsInsensitive(this.dialect, eb.ref(c), needle))),
-      );
+      // One column, lower-cased on write: a plain LIKE, not six case-insensitive ones per row.
+      const pattern = '%' + q.q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+      query = query.where(sql<boolean>`search_text LIKE ${pattern} ESCAPE '\\'`);
     }
     const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     const rows = await query

@@ -6,6 +6,7 @@ import { eventRetentionIndex } from './0003-event-retention-index.ts';
 import { alarms } from './0004-alarms.ts';
 import { pendingActions } from './0005-pending-actions.ts';
 import { sopDispatch } from './0006-sop-dispatch.ts';
+import { ledgerSearch } from './0007-ledger-search.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -23,7 +24,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -130,8 +130,18 @@ export class AccountsRepository {
       .execute();
   }
 
-  async findSession(db: Db, tokenHash: string) {
-    return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  /** The session and its user in one statement: every authenticated request asks this. */
+  async findSessionUser(db: Db, tokenHash: string) {
+    const r = await db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .selectAll('users')
+      .select('sessions.expires_at as session_expires_at')
+      .where('sessions.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    const { session_expires_at, ...user } = r;
+    return { expiresAt: session_expires_at, user: toUser(user) };
   }
 
   async extendSession(db: Db, tokenHash: string, expiresAt: string) {

@@ -77,13 +77,13 @@ export class AccountsService {
   /** Resolves a session cookie to the acting user; extends the session when half its life is used. */
   async authenticate(token: string): Promise<Actor | null> {
     const hash = hashToken(token);
-    const session = await this.d.repo.findSession(this.d.db, hash);
+    const found = await this.d.repo.findSessionUser(this.d.db, hash);
     const now = this.d.clock.now();
-    if (!session || Date.parse(session.expires_at) <= now) return null;
-    const user = await this.d.repo.findById(this.d.db, session.user_id);
-    if (!user || user.disabled) return null;
+    if (!found || Date.parse(found.expiresAt) <= now) return null;
+    const { user } = found;
+    if (user.disabled) return null;
     const ttl = this.d.sessionTtlHours * 3600_000;
-    if (Date.parse(session.expires_at) - now < ttl / 2) {
+    if (Date.parse(found.expiresAt) - now < ttl / 2) {
       await this.d.repo.extendSession(this.d.db, hash, new Date(now + ttl).toISOString());
     }
     return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, universityId: user.universityId };

@@ -44,6 +44,8 @@ import { AlarmsService } from '../modules/alarms/alarms.service.ts';
 import { alarmsRoutes } from '../modules/alarms/alarms.routes.ts';
 import { DevicePlaces } from '../modules/alarms/device-places.ts';
 import { AbsenceWatcher } from '../modules/alarms/absence-watcher.ts';
+import { CaseFileService } from '../modules/case-file/case-file.service.ts';
+import { caseFileRoutes } from '../modules/case-file/case-file.routes.ts';
 import { RulesService } from '../modules/alarms/rules.service.ts';
 import { SopService } from '../modules/alarms/sop.service.ts';
 import { DispatchService } from '../modules/alarms/dispatch.service.ts';
@@ -197,6 +199,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   liveRoutes(app, services.live);
   alarmsRoutes(app, services.alarms, services.rules, services.ruleDryRun);
   alarmWorkRoutes(app, { alarms: services.alarms, sop: services.sop, dispatches: services.dispatches });
+  caseFileRoutes(app, new CaseFileService(opts.store.db, services.alarms, services.audit, opts.clock ?? systemClock));
   app.addHook('onClose', async () => {
     services.live.close();
     await services.writer.close();

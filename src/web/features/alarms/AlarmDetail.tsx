@@ -1,4 +1,5 @@
-import { Alert, App, Card, Space, Spin, Steps, Tag, Typography } from 'antd';
+import { FilePdfOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Space, Spin, Steps, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { alarmsApi, type SopInput } from '../../api/alarms.ts';
@@ -73,6 +74,10 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
           </Tag>
           {alarm.latched && <Tag color="volcano">{t('alarms.latched')}</Tag>}
           {alarm.escalationLevel > 0 && <Tag color="magenta">{t('alarms.escalated', { level: alarm.escalationLevel })}</Tag>}
+          {/* The case file (案卷) as a PDF: the server answers with Content-Disposition: attachment. */}
+          <Button size="small" icon={<FilePdfOutlined />} href={`/api/alarms/${encodeURIComponent(alarm.id)}/case-file.pdf`} download title={t('caseFile.exportHint')} data-testid="alarm-case-file">
+            {t('caseFile.export')}
+          </Button>
         </Space>
         <Typography.Text type="secondary" className="alarm-times">
           {t('alarms.times', { first: formatDateTime(alarm.firstAt), last: formatDateTime(alarm.lastAt), count: alarm.eventCount })}

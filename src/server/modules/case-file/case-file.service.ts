@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../clock.ts';
+import type { Actor } from '../../http/policy.ts';
+import type { DB } from '../../store/schema.ts';
+import type { AlarmsService } from '../alarms/alarms.service.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { beijingStamp, renderCaseFile, type CaseFileData } from './case-file.pdf.ts';
+import { pdfT } from './case-file.labels.ts';
+
+export interface CaseFile {
+  pdf: Buffer;
+  fileName: string;
+  asciiName: string;
+}
+
+/**
+ * An alarm's case file (案卷) as a PDF: the record of GET /api/alarms/:id (scoped the same way:
+ * another university's alarm is 404), with device, place and people names from the ledger and
+ * the accounts, and the photos embedded. Every export is audited.
+ */
+export class CaseFileService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly alarms: AlarmsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async export(actor: Actor, alarmId: string): Promise<CaseFile> {
+    const record = await this.alarms.record(actor, alarmId);
+    const { alarm } = record;
+    const device = await this.db.selectFrom('devices').select(['id', 'name', 'kind', 'campus_id', 'building_id', 'floor_id', 'area_id']).where('id', '=', alarm.deviceId).executeTakeFirst();
+
+    // Names of every device the record mentions: the events' devices and the doors of door commands.
+    const deviceIds = new Set<string>([alarm.deviceId, ...record.events.map((e) => e.deviceId)]);
+    for (const a of record.actions) for (const door of ((a.result as { doors?: { doorId: string }[] } | null)?.doors ?? [])) deviceIds.add(door.doorId);
+    const placeIds = [alarm.universityId, alarm.campusId ?? device?.campus_id, alarm.buildingId ?? device?.building_id, alarm.floorId ?? device?.floor_id, device?.area_id].filter((x): x is string => !!x);
+
+    const [devices, units, photoRows] = await Promise.all([
+      this.db.selectFrom('devices').select(['id', 'name']).where('id', 'in', [...deviceIds]).where('university_id', '=', alarm.universityId).execute(),
+      this.db.selectFrom('org_units').select(['id', 'name']).where('id', 'in', placeIds).execute(),
+      this.db.selectFrom('alarm_photos').selectAll().where('alarm_id', '=', alarm.id).orderBy('at').orderBy('id').execute(),
+    ]);
+    // People by id: photo uploaders, and guards whose dispatch row carries no name.
+    const personIds = [...new Set([...photoRows.map((p) => p.uploaded_by), ...record.dispatches.map((g) => g.guardId)])];
+    const people = personIds.length ? await this.db.selectFrom('users').select(['id', 'display_name', 'username']).where('id', 'in', personIds).execute() : [];
+    const personName = new Map(people.map((u) => [u.id, `${u.display_name}（${u.username}）`]));
+    const unitName = new Map(units.map((u) => [u.id, u.name]));
+    const place = (id: string | null | undefined) => (id ? (unitName.get(id) ?? null) : null);
+    const stepOfPhoto = new Map(record.sop.filter((s) => s.photoId).map((s) => [s.photoId!, s.title]));
+
+    const generatedAt = this.clock.nowIso();
+    const data: CaseFileData = {
+      universityName: unitName.get(alarm.universityId) ?? alarm.universityId,
+      record,
+      device: device ? { id: device.id, name: device.name, kind: device.kind } : null,
+      place: {
+        campus: place(alarm.campusId ?? device?.campus_id),
+        building: place(alarm.buildingId ?? device?.building_id),
+        floor: place(alarm.floorId ?? device?.floor_id),
+        area: place(device?.area_id),
+      },
+      deviceNames: new Map(devices.map((d) => [d.id, d.name])),
+      personNames: personName,
+      photos: photoRows.map((p) => ({
+        id: p.id,
+        contentType: p.content_type,
+        size: p.size,
+        at: p.at,
+        uploadedBy: personName.get(p.uploaded_by) ?? (p.uploaded_by === 'system' ? pdfT('system') : p.uploaded_by),
+        step: stepOfPhoto.get(p.id) ?? null,
+        bytes: Buffer.from(p.bytes),
+      })),
+      generatedAt,
+      generatedBy: `${actor.displayName}（${actor.username}）`,
+    };
+    const pdf = await renderCaseFile(data);
+
+    await this.audit.record(this.db, actor, {
+      action: 'export',
+      entityType: 'alarm',
+      entityId: alarm.id,
+      universityId: alarm.universityId,
+      after: { format: 'pdf', kind: 'case_file', bytes: pdf.length, events: record.events.length, photos: photoRows.length },
+    });
+    const stamp = beijingStamp(alarm.firstAt);
+    return { pdf, fileName: `${pdfT('fileName')}-${stamp}-${alarm.id}.pdf`, asciiName: `alarm-case-file-${stamp}-${alarm.id}.pdf` };
+  }
+}

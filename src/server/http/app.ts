@@ -46,6 +46,8 @@ import { DevicePlaces } from '../modules/alarms/device-places.ts';
 import { AbsenceWatcher } from '../modules/alarms/absence-watcher.ts';
 import { CaseFileService } from '../modules/case-file/case-file.service.ts';
 import { caseFileRoutes } from '../modules/case-file/case-file.routes.ts';
+import { AlarmStatsService } from '../modules/alarm-stats/alarm-stats.service.ts';
+import { alarmStatsRoutes } from '../modules/alarm-stats/alarm-stats.routes.ts';
 import { RulesService } from '../modules/alarms/rules.service.ts';
 import { SopService } from '../modules/alarms/sop.service.ts';
 import { DispatchService } from '../modules/alarms/dispatch.service.ts';
@@ -200,6 +202,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   alarmsRoutes(app, services.alarms, services.rules, services.ruleDryRun);
   alarmWorkRoutes(app, { alarms: services.alarms, sop: services.sop, dispatches: services.dispatches });
   caseFileRoutes(app, new CaseFileService(opts.store.db, services.alarms, services.audit, opts.clock ?? systemClock));
+  alarmStatsRoutes(app, new AlarmStatsService(opts.store.db, opts.clock ?? systemClock));
   app.addHook('onClose', async () => {
     services.live.close();
     await services.writer.close();

@@ -18,6 +18,7 @@ const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ 
 const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
 const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
+const AlarmStatsView = lazy(() => import('../features/alarm-stats/AlarmStatsView.tsx').then((m) => ({ default: m.AlarmStatsView })));
 const DeadLettersView = lazy(() => import('../features/dead-letters/DeadLettersView.tsx').then((m) => ({ default: m.DeadLettersView })));
 const OnlineRateView = lazy(() => import('../features/device-health/OnlineRateView.tsx').then((m) => ({ default: m.OnlineRateView })));
 const AlarmsView = lazy(() => import('../features/alarms/AlarmsView.tsx').then((m) => ({ default: m.AlarmsView })));
@@ -77,6 +78,16 @@ export function App() {
                     <RequireAuth permission="alarm.read">
                       <Suspense fallback={<ViewFallback />}>
                         <AlarmsView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="alarm-stats"
+                  element={
+                    <RequireAuth permission="alarm.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <AlarmStatsView />
                       </Suspense>
                     </RequireAuth>
                   }

@@ -1,4 +1,4 @@
-import { AlertOutlined, AuditOutlined, BellOutlined, DatabaseOutlined, EnvironmentOutlined, InboxOutlined, LineChartOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, BarChartOutlined, BellOutlined, DatabaseOutlined, EnvironmentOutlined, InboxOutlined, LineChartOutlined } from '@ant-design/icons';
 import { Menu } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
@@ -14,6 +14,7 @@ export function NavMenu() {
     { key: '/map', icon: <EnvironmentOutlined />, label: <span data-testid="nav-map">{t('nav.map')}</span> },
     { key: '/ledger', icon: <DatabaseOutlined />, label: <span data-testid="nav-ledger">{t('nav.ledger')}</span> },
     ...(can('alarm.read') ? [{ key: '/alarms', icon: <BellOutlined />, label: <span data-testid="nav-alarms">{t('alarms.nav')}</span> }] : []),
+    ...(can('alarm.read') ? [{ key: '/alarm-stats', icon: <BarChartOutlined />, label: <span data-testid="nav-alarm-stats">{t('alarmStats.nav')}</span> }] : []),
     ...(can('event.read') ? [{ key: '/events', icon: <AlertOutlined />, label: <span data-testid="nav-events">{t('events.nav')}</span> }] : []),
     ...(can('device.read')
       ? [

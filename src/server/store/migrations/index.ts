@@ -7,6 +7,7 @@ import { alarms } from './0004-alarms.ts';
 import { pendingActions } from './0005-pending-actions.ts';
 import { sopDispatch } from './0006-sop-dispatch.ts';
 import { ledgerSearch } from './0007-ledger-search.ts';
+import { alarmStatsIndex } from './0008-alarm-stats-index.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -24,7 +25,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -1,0 +1,238 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { ALARM_STATES, OPEN_ALARM_STATES, type AlarmState, type AlarmType } from '../../../shared/alarms.ts';
+import type { Clock } from '../../clock.ts';
+import { invalidField } from '../../http/errors.ts';
+import { scopeOf, type Actor } from '../../http/policy.ts';
+import type { DB } from '../../store/schema.ts';
+import {
+  ARRIVE_ACTIONS,
+  FINAL_STATES,
+  localDate,
+  localDays,
+  localHour,
+  PERSON_RESPONSE_ACTIONS,
+  ratio,
+  secondsBetween,
+  shiftOf,
+  SHIFTS,
+  STEPS,
+  summarize,
+  TIME_ZONE,
+  type DurationSummary,
+  type ShiftKey,
+  type StepKey,
+} from './alarm-stats.compute.ts';
+
+export const DEFAULT_RANGE_DAYS = 30;
+export const MAX_RANGE_DAYS = 366;
+const DAY_MS = 86_400_000;
+/** Devices listed by false alarms. */
+export const TOP_DEVICES = 20;
+
+export interface StatsQuery {
+  from?: string;
+  to?: string;
+  campusId?: string;
+  universityId?: string;
+}
+
+type StepDurations = Record<StepKey, DurationSummary>;
+
+export interface AlarmStats {
+  from: string;
+  to: string;
+  timeZone: string;
+  universityId: string | null;
+  campusId: string | null;
+  totals: { alarms: number; open: number; resolved: number; closed: number; falseAlarms: number; falseAlarmRate: number };
+  byState: Record<AlarmState, number>;
+  byType: { type: AlarmType; count: number }[];
+  byCampus: { campusId: string | null; name: string | null; count: number }[];
+  byBuilding: { buildingId: string | null; name: string | null; campusId: string | null; campusName: string | null; count: number }[];
+  byHour: number[];
+  byDay: { date: string; count: number }[];
+  devices: { deviceId: string; name: string | null; kind: string | null; alarms: number; falseAlarms: number; rate: number }[];
+  durations: {
+    overall: StepDurations;
+    shifts: { shift: ShiftKey; name: string; fromHour: number; toHour: number; alarms: number; steps: StepDurations }[];
+  };
+}
+
+interface Row {
+  id: string;
+  type: string;
+  state: string;
+  device_id: string;
+  campus_id: string | null;
+  building_id: string | null;
+  created_at: string;
+  ack_at: string | null;
+  dispatch_at: string | null;
+  arrive_at: string | null;
+  close_at: string | null;
+}
+
+/**
+ * Alarm statistics (报警统计) over a time window of the actor's university: counts by type, area,
+ * local hour and day; false-alarm rate per device; time from creation to each handling step,
+ * p50/p90 per shift. One scan of the window's alarms with their first step times aggregated in
+ * SQL (portable MIN/CASE/GROUP BY), the rest in TypeScript — identical on SQLite and PostgreSQL.
+ */
+export class AlarmStatsService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: Clock,
+  ) {}
+
+  async stats(actor: Actor, q: StatsQuery): Promise<AlarmStats> {
+    const { fromMs, toMs } = this.window(q);
+    const from = new Date(fromMs).toISOString();
+    const to = new Date(toMs).toISOString();
+    const universityId = scopeOf(actor) ?? q.universityId ?? null;
+    const campusId = q.campusId ?? null;
+    if (campusId !== null) {
+      const campus = await this.db.selectFrom('org_units').select(['id', 'university_id']).where('id', '=', campusId).where('kind', '=', 'campus').executeTakeFirst();
+      // Another university's campus reads as missing, like any object out of scope.
+      if (!campus || (universityId !== null && campus.university_id !== universityId)) throw invalidField('campusId', 'no such campus');
+    }
+
+    const inWindow = <O>(qb: SelectQueryBuilder<DB, 'alarms', O>) => {
+      let r = qb.where('alarms.created_at', '>=', from).where('alarms.created_at', '<', to);
+      if (universityId !== null) r = r.where('alarms.university_id', '=', universityId);
+      if (campusId !== null) r = r.where('alarms.campus_id', '=', campusId);
+      return r;
+    };
+    const firstSteps = this.db
+      .selectFrom('alarm_log')
+      .select((eb) => [
+        'alarm_log.alarm_id',
+        eb.fn
+          .min(
+            eb
+              .case()
+              .when(eb.and([eb('alarm_log.actor_id', 'is not', null), eb('alarm_log.action', 'in', [...PERSON_RESPONSE_ACTIONS])]))
+              .then(eb.ref('alarm_log.at'))
+              .end(),
+          )
+          .$castTo<string | null>()
+          .as('ack_at'),
+        eb.fn.min(eb.case().when('alarm_log.action', '=', 'dispatch').then(eb.ref('alarm_log.at')).end()).$castTo<string | null>().as('dispatch_at'),
+        eb.fn.min(eb.case().when('alarm_log.action', 'in', [...ARRIVE_ACTIONS]).then(eb.ref('alarm_log.at')).end()).$castTo<string | null>().as('arrive_at'),
+        eb.fn.min(eb.case().when('alarm_log.to_state', 'in', [...FINAL_STATES]).then(eb.ref('alarm_log.at')).end()).$castTo<string | null>().as('close_at'),
+      ])
+      .where('alarm_log.alarm_id', 'in', inWindow(this.db.selectFrom('alarms').select('alarms.id')))
+      .groupBy('alarm_log.alarm_id')
+      .as('l');
+    const rows: Row[] = await inWindow(
+      this.db
+        .selectFrom('alarms')
+        .leftJoin(firstSteps, 'l.alarm_id', 'alarms.id')
+        .select(['alarms.id', 'alarms.type', 'alarms.state', 'alarms.device_id', 'alarms.campus_id', 'alarms.building_id', 'alarms.created_at', 'l.ack_at', 'l.dispatch_at', 'l.arrive_at', 'l.close_at']),
+    ).execute();
+
+    return { from, to, timeZone: TIME_ZONE, universityId, campusId, ...(await this.aggregate(rows, fromMs, toMs)) };
+  }
+
+  /** The window: defaults to the last 30 days; from < to; at most 366 days. */
+  private window(q: StatsQuery): { fromMs: number; toMs: number } {
+    const parse = (field: 'from' | 'to', v: string | undefined) => {
+      if (v === undefined) return undefined;
+      const ms = Date.parse(v);
+      if (Number.isNaN(ms)) throw invalidField(field, 'must be an ISO 8601 date-time, e.g. 2026-03-01T00:00:00+08:00', 'format');
+      return ms;
+    };
+    let fromMs = parse('from', q.from);
+    let toMs = parse('to', q.to);
+    if (toMs === undefined) toMs = fromMs === undefined ? this.clock.now() : Math.min(fromMs + DEFAULT_RANGE_DAYS * DAY_MS, this.clock.now());
+    if (fromMs === undefined) fromMs = toMs - DEFAULT_RANGE_DAYS * DAY_MS;
+    if (fromMs >= toMs) throw invalidField('to', 'must be after from', 'range');
+    if (toMs - fromMs > MAX_RANGE_DAYS * DAY_MS) throw invalidField('to', `the range may span at most ${MAX_RANGE_DAYS} days`, 'range');
+    return { fromMs, toMs };
+  }
+
+  private async aggregate(rows: Row[], fromMs: number, toMs: number) {
+    const byState = Object.fromEntries(ALARM_STATES.map((s) => [s, 0])) as Record<AlarmState, number>;
+    const byType = new Map<string, number>();
+    const byCampus = new Map<string | null, number>();
+    const byBuilding = new Map<string | null, { campusId: string | null; count: number }>();
+    const byHour = new Array<number>(24).fill(0);
+    const byDay = new Map(localDays(fromMs, toMs).map((d) => [d, 0]));
+    const perDevice = new Map<string, { alarms: number; falseAlarms: number }>();
+    const durations = (() => {
+      const empty = () => Object.fromEntries(STEPS.map((s) => [s, [] as number[]])) as Record<StepKey, number[]>;
+      return { overall: empty(), shifts: new Map(SHIFTS.map((s) => [s.key as ShiftKey, { alarms: 0, steps: empty() }])) };
+    })();
+    const inc = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
+
+    for (const r of rows) {
+      const createdMs = Date.parse(r.created_at);
+      byState[r.state as AlarmState] = (byState[r.state as AlarmState] ?? 0) + 1;
+      inc(byType, r.type);
+      inc(byCampus, r.campus_id);
+      const b = byBuilding.get(r.building_id) ?? { campusId: r.campus_id, count: 0 };
+      b.count++;
+      byBuilding.set(r.building_id, b);
+      byHour[localHour(createdMs)]!++;
+      const day = localDate(createdMs);
+      byDay.set(day, (byDay.get(day) ?? 0) + 1);
+      const d = perDevice.get(r.device_id) ?? { alarms: 0, falseAlarms: 0 };
+      d.alarms++;
+      if (r.state === 'false_alarm') d.falseAlarms++;
+      perDevice.set(r.device_id, d);
+
+      const shift = durations.shifts.get(shiftOf(createdMs))!;
+      shift.alarms++;
+      const at: Record<StepKey, string | null> = { acknowledge: r.ack_at, dispatch: r.dispatch_at, arrive: r.arrive_at, close: r.close_at };
+      for (const step of STEPS) {
+        const s = secondsBetween(r.created_at, at[step]);
+        if (s === null) continue;
+        durations.overall[step].push(s);
+        shift.steps[step].push(s);
+      }
+    }
+
+    const summarizeSteps = (v: Record<StepKey, number[]>) => Object.fromEntries(STEPS.map((s) => [s, summarize(v[s])])) as StepDurations;
+    const topDevices = [...perDevice.entries()]
+      .filter(([, d]) => d.falseAlarms > 0)
+      .map(([deviceId, d]) => ({ deviceId, ...d, rate: ratio(d.falseAlarms, d.alarms) }))
+      .sort((a, b) => b.falseAlarms - a.falseAlarms || b.rate - a.rate || a.deviceId.localeCompare(b.deviceId))
+      .slice(0, TOP_DEVICES);
+
+    const orgIds = [...new Set([...byCampus.keys(), ...byBuilding.keys(), ...[...byBuilding.values()].map((b) => b.campusId)].filter((x): x is string => x !== null))];
+    const names = await this.namesOf('org_units', orgIds);
+    const devices = await this.namesOf('devices', topDevices.map((d) => d.deviceId));
+    const nameOf = (id: string | null) => (id === null ? null : (names.get(id)?.name ?? null));
+
+    const total = rows.length;
+    const open = OPEN_ALARM_STATES.reduce((n, s) => n + byState[s], 0);
+    return {
+      totals: { alarms: total, open, resolved: byState.resolved, closed: byState.closed, falseAlarms: byState.false_alarm, falseAlarmRate: ratio(byState.false_alarm, total) },
+      byState,
+      byType: [...byType.entries()].map(([type, count]) => ({ type: type as AlarmType, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
+      byCampus: [...byCampus.entries()].map(([id, count]) => ({ campusId: id, name: nameOf(id), count })).sort((a, b) => b.count - a.count),
+      byBuilding: [...byBuilding.entries()]
+        .map(([id, b]) => ({ buildingId: id, name: nameOf(id), campusId: b.campusId, campusName: nameOf(b.campusId), count: b.count }))
+        .sort((a, b) => b.count - a.count),
+      byHour,
+      byDay: [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, count]) => ({ date, count })),
+      devices: topDevices.map((d) => ({ deviceId: d.deviceId, name: devices.get(d.deviceId)?.name ?? null, kind: devices.get(d.deviceId)?.kind ?? null, alarms: d.alarms, falseAlarms: d.falseAlarms, rate: d.rate })),
+      durations: {
+        overall: summarizeSteps(durations.overall),
+        shifts: SHIFTS.map((s) => {
+          const v = durations.shifts.get(s.key)!;
+          return { shift: s.key, name: s.name, fromHour: s.fromHour, toHour: s.toHour, alarms: v.alarms, steps: summarizeSteps(v.steps) };
+        }),
+      },
+    };
+  }
+
+  /** Names (and kinds) of org units or devices, in chunks that stay below any bind-parameter limit. */
+  private async namesOf(table: 'org_units' | 'devices', ids: string[]): Promise<Map<string, { name: string; kind: string }>> {
+    const out = new Map<string, { name: string; kind: string }>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom(table).select(['id', 'name', 'kind']).where('id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) out.set(r.id, { name: r.name, kind: r.kind });
+    }
+    return out;
+  }
+}

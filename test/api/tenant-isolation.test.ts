@@ -43,6 +43,8 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/my/dispatches/:id/steps': { step: 'accept' },
     'POST /api/my/dispatches/:id/sop/:key': { note: '越权' },
     'POST /api/my/position': { lon: 121.5, lat: 31.3 },
+    'POST /api/calendar-days/import': { universityId: target.universityId, days: [{ date: '2026-10-01', kind: 'holiday', name: '越权' }] },
+    'PUT /api/calendar-days/:date': { kind: 'holiday', universityId: target.universityId },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -125,6 +127,8 @@ async function withActivity(f: UniversityFixture) {
     definition: { name: `专属规则 ${f.universityId}`, enabled: true, trigger: { type: 'event', kinds: ['tamper'] }, actions: [{ type: 'create_alarm', alarmType: 'tamper', priority: 3 }] },
   });
   ruleIds.set(f, rule.id);
+  // A marked day, so the calendar list has something of the university's own.
+  await t.services.calendar.put(SYSTEM_ACTOR, '2026-10-01', { universityId: f.universityId, kind: 'holiday', name: '国庆节' });
 }
 
 describe('tenant isolation over every route', () => {

@@ -48,6 +48,8 @@ import { CaseFileService } from '../modules/case-file/case-file.service.ts';
 import { caseFileRoutes } from '../modules/case-file/case-file.routes.ts';
 import { AlarmStatsService } from '../modules/alarm-stats/alarm-stats.service.ts';
 import { alarmStatsRoutes } from '../modules/alarm-stats/alarm-stats.routes.ts';
+import { CalendarService } from '../modules/calendar/calendar.service.ts';
+import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
 import { RulesService } from '../modules/alarms/rules.service.ts';
 import { SopService } from '../modules/alarms/sop.service.ts';
 import { DispatchService } from '../modules/alarms/dispatch.service.ts';
@@ -82,6 +84,7 @@ export interface Services {
   dispatches: DispatchService;
   ruleDryRun: RuleDryRun;
   absence: AbsenceWatcher;
+  calendar: CalendarService;
 }
 
 export interface AppOptions {
@@ -129,9 +132,10 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const engine = new AlarmEngine(db, rules, places, sop, clock);
   const alarmConsumer = new AlarmConsumer(db, engine, actions, bus);
   const ruleDryRun = new RuleDryRun(rules, places, engine, dispatches);
+  const calendar = new CalendarService(db, audit, (universityId) => engine.forgetCalendar(universityId));
   const absence = new AbsenceWatcher(db, places, writer, (universityId) => engine.calendar(universityId), clock);
   const alarms = new AlarmsService(db, bus, clock, sop, dispatches);
-  return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence };
+  return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence, calendar };
 }
 
 export interface RouteEntry {
@@ -200,6 +204,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   deviceHealthRoutes(app, services.health);
   liveRoutes(app, services.live);
   alarmsRoutes(app, services.alarms, services.rules, services.ruleDryRun);
+  calendarRoutes(app, services.calendar);
   alarmWorkRoutes(app, { alarms: services.alarms, sop: services.sop, dispatches: services.dispatches });
   caseFileRoutes(app, new CaseFileService(opts.store.db, services.alarms, services.audit, opts.clock ?? systemClock));
   alarmStatsRoutes(app, new AlarmStatsService(opts.store.db, opts.clock ?? systemClock));

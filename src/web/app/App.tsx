@@ -18,10 +18,11 @@ const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ 
 const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
 const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
-const AlarmStatsView = lazy(() => import('../features/alarm-stats/AlarmStatsView.tsx').then((m) => ({ default: m.AlarmStatsView })));
 const DeadLettersView = lazy(() => import('../features/dead-letters/DeadLettersView.tsx').then((m) => ({ default: m.DeadLettersView })));
 const OnlineRateView = lazy(() => import('../features/device-health/OnlineRateView.tsx').then((m) => ({ default: m.OnlineRateView })));
 const AlarmsView = lazy(() => import('../features/alarms/AlarmsView.tsx').then((m) => ({ default: m.AlarmsView })));
+const AlarmStatsView = lazy(() => import('../features/alarm-stats/AlarmStatsView.tsx').then((m) => ({ default: m.AlarmStatsView })));
+const RulesView = lazy(() => import('../features/rules/RulesView.tsx').then((m) => ({ default: m.RulesView })));
 const GuardPage = lazy(() => import('../features/guard/GuardPage.tsx').then((m) => ({ default: m.GuardPage })));
 
 /** Guards work on the phone page, not the console: they land on /guard after login. */
@@ -88,6 +89,16 @@ export function App() {
                     <RequireAuth permission="alarm.read">
                       <Suspense fallback={<ViewFallback />}>
                         <AlarmStatsView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="rules"
+                  element={
+                    <RequireAuth permission="rule.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <RulesView />
                       </Suspense>
                     </RequireAuth>
                   }

@@ -1,4 +1,4 @@
-import { AlertOutlined, AuditOutlined, BarChartOutlined, BellOutlined, DatabaseOutlined, EnvironmentOutlined, InboxOutlined, LineChartOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BellOutlined, DatabaseOutlined, EnvironmentOutlined, InboxOutlined, LineChartOutlined } from '@ant-design/icons';
 import { Menu } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
@@ -15,6 +15,7 @@ export function NavMenu() {
     { key: '/ledger', icon: <DatabaseOutlined />, label: <span data-testid="nav-ledger">{t('nav.ledger')}</span> },
     ...(can('alarm.read') ? [{ key: '/alarms', icon: <BellOutlined />, label: <span data-testid="nav-alarms">{t('alarms.nav')}</span> }] : []),
     ...(can('alarm.read') ? [{ key: '/alarm-stats', icon: <BarChartOutlined />, label: <span data-testid="nav-alarm-stats">{t('alarmStats.nav')}</span> }] : []),
+    ...(can('rule.read') ? [{ key: '/rules', icon: <ApartmentOutlined />, label: <span data-testid="nav-rules">{t('rules.nav')}</span> }] : []),
     ...(can('event.read') ? [{ key: '/events', icon: <AlertOutlined />, label: <span data-testid="nav-events">{t('events.nav')}</span> }] : []),
     ...(can('device.read')
       ? [

@@ -1,0 +1,147 @@
+import type { Kysely } from 'kysely';
+import type { CalendarDay, CalendarDayKind } from '../../../shared/calendar.ts';
+import type { FieldProblem } from '../../../shared/error-codes.ts';
+import { invalid, invalidField, notFound } from '../../http/errors.ts';
+import { scopeOf, type Actor } from '../../http/policy.ts';
+import type { DB } from '../../store/schema.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+
+export interface CalendarDayInput {
+  date: string;
+  kind: CalendarDayKind;
+  name?: string | null;
+}
+
+const toDay = (r: { university_id: string; date: string; kind: string; name: string | null }): CalendarDay => ({
+  universityId: r.university_id,
+  date: r.date,
+  kind: r.kind as CalendarDayKind,
+  name: r.name,
+});
+
+const cleanName = (name: string | null | undefined) => (name?.trim() ? name.trim() : null);
+
+/**
+ * The school calendar (校历): public holidays, makeup workdays (调休) and vacations, per
+ * university. Arming schedules read it through the alarm engine, whose cached copy `onChange`
+ * drops after every write, so a change counts from the next event on.
+ */
+export class CalendarService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly audit: AuditService,
+    private readonly onChange: (universityId: string) => void = () => {},
+  ) {}
+
+  /** The university a write goes to: the actor's own, or the one a city-wide account names. */
+  private async universityFor(actor: Actor, requested: string | undefined): Promise<string> {
+    const scope = scopeOf(actor);
+    if (scope !== null) {
+      // Naming another university is answered like naming none that exists: no ids leak.
+      if (requested && requested !== scope) throw invalidField('universityId', 'no such university');
+      return scope;
+    }
+    if (!requested) throw invalidField('universityId', 'is required for a city-wide account');
+    const uni = await this.db.selectFrom('org_units').select('id').where('id', '=', requested).where('kind', '=', 'university').executeTakeFirst();
+    if (!uni) throw invalidField('universityId', 'no such university');
+    return requested;
+  }
+
+  async list(actor: Actor, q: { from?: string; to?: string; universityId?: string }): Promise<CalendarDay[]> {
+    if (q.from && q.to && q.from > q.to) throw invalidField('to', 'must not be before from');
+    let query = this.db.selectFrom('calendar_days').selectAll();
+    const scope = scopeOf(actor) ?? q.universityId ?? null;
+    if (scope !== null) query = query.where('university_id', '=', scope);
+    if (q.from) query = query.where('date', '>=', q.from);
+    if (q.to) query = query.where('date', '<=', q.to);
+    return (await query.orderBy('date').orderBy('university_id').execute()).map(toDay);
+  }
+
+  private async find(universityId: string, date: string): Promise<CalendarDay | undefined> {
+    const row = await this.db.selectFrom('calendar_days').selectAll().where('university_id', '=', universityId).where('date', '=', date).executeTakeFirst();
+    return row && toDay(row);
+  }
+
+  /** Marks one day (or changes its mark). */
+  async put(actor: Actor, date: string, input: { kind: CalendarDayKind; name?: string | null; universityId?: string }): Promise<CalendarDay> {
+    const universityId = await this.universityFor(actor, input.universityId);
+    const day: CalendarDay = { universityId, date, kind: input.kind, name: cleanName(input.name) };
+    await this.db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('calendar_days').selectAll().where('university_id', '=', universityId).where('date', '=', date).executeTakeFirst();
+      await trx
+        .insertInto('calendar_days')
+        .values({ university_id: universityId, date, kind: day.kind, name: day.name })
+        .onConflict((oc) => oc.columns(['university_id', 'date']).doUpdateSet({ kind: day.kind, name: day.name }))
+        .execute();
+      await this.audit.record(trx, actor, {
+        action: before ? 'update' : 'create',
+        entityType: 'calendar_day',
+        entityId: date,
+        universityId,
+        before: before ? toDay(before) : undefined,
+        after: day,
+      });
+    });
+    this.onChange(universityId);
+    return day;
+  }
+
+  /** Unmarks a day: it counts as its weekday again. */
+  async remove(actor: Actor, date: string, requestedUniversityId?: string): Promise<void> {
+    const universityId = await this.universityFor(actor, requestedUniversityId);
+    const before = await this.find(universityId, date);
+    if (!before) throw notFound('calendar day');
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('calendar_days').where('university_id', '=', universityId).where('date', '=', date).execute();
+      await this.audit.record(trx, actor, { action: 'delete', entityType: 'calendar_day', entityId: date, universityId, before });
+    });
+    this.onChange(universityId);
+  }
+
+  /**
+   * Marks many days at once (a year's official holidays and makeup workdays, a vacation):
+   * all or nothing; a day already marked takes the new mark; `replace` first clears the
+   * marks in the span the list covers (first to last date).
+   */
+  async importDays(actor: Actor, input: { universityId?: string; days: CalendarDayInput[]; replace?: boolean }): Promise<{ imported: number; removed: number; days: CalendarDay[] }> {
+    const universityId = await this.universityFor(actor, input.universityId);
+    const problems: FieldProblem[] = [];
+    const seen = new Map<string, number>();
+    input.days.forEach((d, i) => {
+      const first = seen.get(d.date);
+      if (first !== undefined) problems.push({ field: `days[${i}].date`, reason: `${d.date} appears twice (also days[${first}])`, rule: 'unique' });
+      else seen.set(d.date, i);
+    });
+    if (problems.length) throw invalid(problems);
+    const days: CalendarDay[] = input.days.map((d) => ({ universityId, date: d.date, kind: d.kind, name: cleanName(d.name) })).sort((a, b) => a.date.localeCompare(b.date));
+    const removed = await this.db.transaction().execute(async (trx) => {
+      let removed = 0;
+      if (input.replace) {
+        const res = await trx
+          .deleteFrom('calendar_days')
+          .where('university_id', '=', universityId)
+          .where('date', '>=', days[0].date)
+          .where('date', '<=', days[days.length - 1].date)
+          .executeTakeFirst();
+        removed = Number(res.numDeletedRows);
+      }
+      for (const d of days) {
+        await trx
+          .insertInto('calendar_days')
+          .values({ university_id: universityId, date: d.date, kind: d.kind, name: d.name })
+          .onConflict((oc) => oc.columns(['university_id', 'date']).doUpdateSet({ kind: d.kind, name: d.name }))
+          .execute();
+      }
+      await this.audit.record(trx, actor, {
+        action: 'import',
+        entityType: 'calendar_day',
+        entityId: null,
+        universityId,
+        after: { from: days[0].date, to: days[days.length - 1].date, replace: input.replace ?? false, days: days.map(({ date, kind, name }) => ({ date, kind, name })) },
+      });
+      return removed;
+    });
+    this.onChange(universityId);
+    return { imported: days.length, removed, days };
+  }
+}

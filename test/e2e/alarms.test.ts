@@ -6,7 +6,7 @@
  * mandatory steps and closes. Saves docs/screenshots/alarms.png and guard.png.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -180,6 +180,13 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
     await op.getByTestId('note-ok').click();
     await op.locator('[data-testid="alarm-detail"][data-state="closed"]').waitFor();
     assert.match(await op.getByTestId('alarm-timeline').innerText(), /复位/);
+
+    // The closed alarm goes to the case file as a PDF, downloaded as a user would.
+    const [download] = await Promise.all([op.waitForEvent('download'), op.getByTestId('alarm-case-file').click()]);
+    assert.match(download.suggestedFilename(), /\.pdf$/);
+    const pdf = readFileSync((await download.path())!);
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.ok(pdf.length > 20_000, `case file of ${pdf.length} bytes`);
     assert.deepEqual(pageErrors, []);
   });
 });

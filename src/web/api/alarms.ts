@@ -90,6 +90,9 @@ export interface RuleActionTrace {
   type: string;
   status: string;
   detail?: string;
+  /** Key under alarms.traceDetail; traces written before codes existed have only `detail`. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export interface RuleRun {

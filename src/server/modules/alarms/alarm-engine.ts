@@ -32,9 +32,15 @@ const OFFSET_EVERY_MS = 1000;
 export interface ActionTrace {
   type: ActionT['type'];
   status: 'done' | 'pending' | 'skipped' | 'failed';
+  /** English, for API clients and logs; screens and the case file translate `code` with `params`. */
   detail: string;
+  code: TraceCode;
+  params?: Record<string, string | number>;
   data?: unknown;
 }
+
+/** What an action trace line says, as a key the console and the case file translate (alarms.traceDetail.*). */
+export type TraceCode = 'disarmed' | 'merged' | 'created' | 'created_latched' | 'cameras_linked' | 'no_position' | 'no_camera' | 'done_for_open_alarm' | 'queued';
 
 export interface RunTrace {
   rule: { id: string; name: string; version: number };
@@ -200,7 +206,7 @@ export class AlarmEngine {
     if (!claimed.length) return;
     if (!armed) {
       trace.outcome = 'disarmed';
-      trace.actions = def.actions.map((a) => ({ type: a.type, status: 'skipped', detail: 'rule disarmed at this time (撤防)' }));
+      trace.actions = def.actions.map((a) => ({ type: a.type, status: 'skipped', detail: 'rule disarmed at this time (撤防)', code: 'disarmed' }));
       await this.saveTrace(trx, rule.id, event.id, trace, null);
       return;
     }
@@ -214,7 +220,7 @@ export class AlarmEngine {
         await this.repo.merge(trx, open.id, event.id, event.occurredAt);
         await this.repo.linkEvent(trx, open.id, event.id, event.occurredAt);
         trace.outcome = 'alarm_merged';
-        trace.actions.push({ type: 'create_alarm', status: 'done', detail: `merged into open alarm (${open.eventCount + 1} events)` });
+        trace.actions.push({ type: 'create_alarm', status: 'done', detail: `merged into open alarm (${open.eventCount + 1} events)`, code: 'merged', params: { count: open.eventCount + 1 } });
         result.changed.push({ universityId: event.orgId, alarmId: open.id, change: 'merged' });
       } else {
         const link = def.actions.find((a) => a.type === 'link_cameras');
@@ -265,12 +271,20 @@ export class AlarmEngine {
           data: { ruleId: rule.id, ruleName: def.name, eventId: event.id },
         });
         trace.outcome = 'alarm_created';
-        trace.actions.push({ type: 'create_alarm', status: 'done', detail: `priority ${create.priority}${alarm.latched ? ', latched until reset' : ''}` });
+        trace.actions.push({
+          type: 'create_alarm',
+          status: 'done',
+          detail: `priority ${create.priority}${alarm.latched ? ', latched until reset' : ''}`,
+          code: alarm.latched ? 'created_latched' : 'created',
+          params: { priority: create.priority },
+        });
         if (link) {
           trace.actions.push({
             type: 'link_cameras',
             status: 'done',
             detail: cameras.length ? `${cameras.length} camera(s) cover the position` : place?.lon == null ? 'device has no position' : 'no camera covers the position',
+            code: cameras.length ? 'cameras_linked' : place?.lon == null ? 'no_position' : 'no_camera',
+            params: { count: cameras.length },
             data: cameras,
           });
         }
@@ -285,7 +299,7 @@ export class AlarmEngine {
       if (action.type === 'link_cameras' && !(action.presetFromRule && alarm?.linkedCameras.some((c) => c.ptz))) continue;
       if (trace.outcome === 'alarm_merged') {
         // The open alarm already had its linkage run; repeating it for every repeat event would flood doors and guards.
-        trace.actions.push({ type: action.type, status: 'skipped', detail: 'already done for the open alarm' });
+        trace.actions.push({ type: action.type, status: 'skipped', detail: 'already done for the open alarm', code: 'done_for_open_alarm' });
         continue;
       }
       const id = randomUUID();
@@ -294,7 +308,7 @@ export class AlarmEngine {
         .values({ id, university_id: event.orgId, rule_id: rule.id, event_id: event.id, alarm_id: alarm?.id ?? null, action: writeJson(action), status: 'pending', result: null, attempts: 0, created_at: now, done_at: null })
         .execute();
       result.pendingActionIds.push(id);
-      trace.actions.push({ type: action.type, status: 'pending', detail: `queued as ${id}` });
+      trace.actions.push({ type: action.type, status: 'pending', detail: `queued as ${id}`, code: 'queued' });
     }
     await this.saveTrace(trx, rule.id, event.id, trace, alarm?.id ?? null);
   }

@@ -271,13 +271,15 @@ interface DoorOutcome {
 
 function resultText(result: unknown, names: Map<string, string>): string {
   if (!result || typeof result !== 'object') return '';
-  const r = result as { doors?: DoorOutcome[]; dispatched?: { name: string | null; distanceM: number | null }[]; reason?: string; status?: number; ms?: number };
-  if (r.doors)
-    return r.doors
+  const r = result as { doors?: DoorOutcome[]; cameras?: (Omit<DoorOutcome, 'doorId'> & { cameraId: string })[]; preset?: number; dispatched?: { name: string | null; distanceM: number | null }[]; reason?: string; status?: number; ms?: number };
+  // Doors and PTZ cameras answer a command the same way: one acknowledgement per device.
+  const devices = r.doors ?? r.cameras?.map((c) => ({ ...c, doorId: c.cameraId }));
+  if (devices)
+    return [...(r.preset !== undefined ? [zhT('alarms.trace.preset', { preset: r.preset })] : []), ...devices
       .map((door) => {
         const ack = door.ackMs !== undefined ? ` ${zhT('alarms.trace.ackMs', { ms: door.ackMs })}` : '';
         return `${door.name ?? names.get(door.doorId) ?? door.doorId}：${label('alarms.trace.door', door.status)}${ack}${door.reason ? `（${door.reason}）` : ''}`;
-      })
+      })]
       .join('\n');
   if (r.dispatched) return r.dispatched.map((g) => `${g.name ?? '—'}${g.distanceM !== null ? `（${zhT('alarms.distance', { m: Math.round(g.distanceM) })}）` : ''}`).join('、');
   if (r.reason) return r.reason;
@@ -298,9 +300,18 @@ function linkage(l: Layout, d: CaseFileData) {
         { header: pdfT('col.actions'), width: 0.46 },
       ],
       ruleRuns.map((run) => {
-        const trace = (run.trace ?? {}) as { rule?: { name: string; version: number }; outcome?: string; actions?: { type: string; status: string; detail?: string }[] };
+        const trace = (run.trace ?? {}) as {
+          rule?: { name: string; version: number };
+          outcome?: string;
+          actions?: { type: string; status: string; detail?: string; code?: string; params?: Record<string, string | number> }[];
+        };
         const rule = trace.rule ? `${trace.rule.name}（v${trace.rule.version}）` : run.ruleId;
-        const acts = (trace.actions ?? []).map((a) => `${label('alarms.actionType', a.type)}：${label('alarms.trace.status', a.status)}${a.detail ? ` — ${a.detail}` : ''}`).join('\n');
+        const acts = (trace.actions ?? [])
+          .map((a) => {
+            const detail = a.code ? zhT(`alarms.traceDetail.${a.code}`, a.params, a.detail) : a.detail;
+            return `${label('alarms.actionType', a.type)}：${label('alarms.trace.status', a.status)}${detail ? ` — ${detail}` : ''}`;
+          })
+          .join('\n');
         return [beijingTime(run.at), rule, label('alarms.trace.outcomes', trace.outcome), acts];
       }),
     );

@@ -145,6 +145,7 @@ describe('alarm case file (PDF)', () => {
       '触发事件',
       '联动规则与动作',
       '紧急求助报警（24小时布防）', // the rule that fired
+      '1级优先，需人工复位', // what the create_alarm action did, in Chinese (trace code, not the English detail)
       '处置程序',
       '出警',
       '王保安', // the guard

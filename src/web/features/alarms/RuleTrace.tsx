@@ -18,11 +18,14 @@ interface DoorOutcome {
 function ResultText({ result }: { result: unknown }) {
   const { t } = useTranslation();
   if (!result || typeof result !== 'object') return null;
-  const r = result as { doors?: DoorOutcome[]; dispatched?: { name: string | null; distanceM: number | null }[]; reason?: string; status?: number; ms?: number };
-  if (r.doors)
+  const r = result as { doors?: DoorOutcome[]; cameras?: (Omit<DoorOutcome, 'doorId'> & { cameraId: string })[]; preset?: number; dispatched?: { name: string | null; distanceM: number | null }[]; reason?: string; status?: number; ms?: number };
+  // Doors and PTZ cameras answer a command the same way: one acknowledgement per device.
+  const devices = r.doors ?? r.cameras?.map((c) => ({ ...c, doorId: c.cameraId }));
+  if (devices)
     return (
       <ul className="trace-doors" data-testid="trace-doors">
-        {r.doors.map((d) => (
+        {r.preset !== undefined && <li>{t('alarms.trace.preset', { preset: r.preset })}</li>}
+        {devices.map((d) => (
           <li key={d.doorId}>
             {d.name} <Tag color={STATUS_COLORS[d.status] ?? 'default'}>{translateDynamic(`alarms.trace.door.${d.status}`, d.status)}</Tag>
             {d.ackMs !== undefined && t('alarms.trace.ackMs', { ms: d.ackMs })}
@@ -62,7 +65,7 @@ export function RuleTrace({ runs, actions }: { runs: RuleRun[]; actions: AlarmAc
                   {(run.trace?.actions ?? []).map((a, i) => (
                     <li key={i}>
                       {translateDynamic(`alarms.actionType.${a.type}`, a.type)} <Tag color={STATUS_COLORS[a.status] ?? 'default'}>{translateDynamic(`alarms.trace.status.${a.status}`, a.status)}</Tag>
-                      {a.detail && <span className="trace-reason">{a.detail}</span>}
+                      {(a.code || a.detail) && <span className="trace-reason">{a.code ? translateDynamic(`alarms.traceDetail.${a.code}`, a.detail ?? a.code, a.params) : a.detail}</span>}
                     </li>
                   ))}
                 </ul>

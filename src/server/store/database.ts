@@ -30,6 +30,9 @@ export interface StoreOptions {
 export function openStore(opts: StoreOptions): Store {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection that the server drops (restart, failover, admin) is replaced on next use;
+    // without a listener node-postgres re-throws it as an uncaught exception and the process dies.
+    pool.on('error', (err) => console.warn(`PostgreSQL connection lost (it will be replaced): ${err.message}`));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(opts.databaseUrl);
     return {

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
 import type { AlarmStats } from '../../src/web/api/alarm-stats.ts';
 import { lastDays, windowOf } from '../../src/web/features/alarm-stats/stats-format.ts';
-import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer } from './support.ts';
+import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer, clickNav } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
 const DEMO_PASSWORD = 'xiaoan-demo';
@@ -128,7 +128,7 @@ describe('alarm statistics page (browser)', { timeout: 300_000 }, () => {
     await page.getByTestId('login-username').fill('director');
     await page.getByTestId('login-password').fill(DEMO_PASSWORD);
     await page.getByTestId('login-submit').click();
-    await page.getByTestId('nav-alarm-stats').click();
+    await clickNav(page, 'nav-alarm-stats');
     await page.waitForURL('**/alarm-stats');
     await page.getByTestId('alarm-stats-view').waitFor();
     await page.getByTestId('kpi-total').waitFor();

@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
 import { seedCampus } from './seed-campus.ts';
-import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer } from './support.ts';
+import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer, clickNav } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
 const ANALYST_PASSWORD = 'analyst-password-1';
@@ -274,7 +274,7 @@ describe('live events, dead letters and device status (browser)', { timeout: 300
     assert.equal((await ingest(server.baseUrl, lpr, '{"events":[{"kind":"plate.read",')).status, 400);
     assert.equal((await ingest(server.baseUrl, devices.door!, { events: [{ kind: 'laser.beam', payload: {} }] })).status, 400);
 
-    await page.getByTestId('nav-dead-letters').click();
+    await clickNav(page, 'nav-dead-letters');
     await page.waitForURL('**/dead-letters');
     const table = page.getByTestId('dead-letter-table');
     await table.locator('.ant-table-row').first().waitFor();
@@ -373,7 +373,7 @@ describe('live events, dead letters and device status (browser)', { timeout: 300
     await analyst.locator('[data-testid="live-indicator"][data-phase="open"]').waitFor();
     assert.equal(await analyst.getByTestId('nav-events').count(), 0);
     assert.equal(await analyst.getByTestId('nav-dead-letters').count(), 1);
-    await analyst.getByTestId('nav-device-health').click();
+    await clickNav(analyst, 'nav-device-health');
     await analyst.getByTestId('online-rate-view').waitFor();
     await analyst.goto(server.baseUrl + '/events');
     await analyst.waitForURL('**/map');

@@ -91,7 +91,7 @@ describe('rule editor and school calendar (browser)', { timeout: 300_000 }, () =
     await page.getByTestId('login-password').fill(DEMO_PASSWORD);
     await page.getByTestId('login-submit').click();
     await page.waitForURL('**/rules');
-    await page.getByTestId('nav-rules').waitFor();
+    await page.getByTestId('nav-rules').waitFor({ state: 'attached' });
     await page.locator('[data-testid="rules-table"] tbody tr[data-row-key]').nth(4).waitFor();
     const table = await page.getByTestId('rules-table').innerText();
     assert.match(table, /紧急求助报警/);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildWeb, projectRoot } from '../../scripts/build-web.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -131,4 +131,19 @@ export async function launchChromium(): Promise<Browser> {
       '--enable-unsafe-swiftshader',
     ],
   });
+}
+
+/** Pages the navigation bar keeps in a group (hover the group, then click the page). */
+const NAV_GROUP: Record<string, string> = {
+  'nav-alarm-stats': 'nav-group-alarm',
+  'nav-rules': 'nav-group-alarm',
+  'nav-device-health': 'nav-group-device',
+  'nav-dead-letters': 'nav-group-device',
+};
+
+/** Clicks a navigation entry as a user would, opening its group first when it has one. */
+export async function clickNav(page: Page, testId: string): Promise<void> {
+  const group = NAV_GROUP[testId];
+  if (group) await page.getByTestId(group).hover();
+  await page.getByTestId(testId).click();
 }

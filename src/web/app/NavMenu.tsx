@@ -1,30 +1,40 @@
 import { AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BellOutlined, DatabaseOutlined, EnvironmentOutlined, InboxOutlined, LineChartOutlined } from '@ant-design/icons';
 import { Menu } from 'antd';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../features/auth/AuthProvider.tsx';
 
-/** 地图 · 设备台账 · 事件流 · 死信 · 设备在线率 · 审计日志, each only with its permission. */
+/**
+ * 地图 · 设备台账 · 报警处置 · 事件流 · 报警管理 (统计, 联动规则) · 设备运维 (在线率, 死信) · 审计日志,
+ * each only with its permission. Less frequent pages sit in two groups so the bar fits a 1280 px screen.
+ */
 export function NavMenu() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const navigate = useNavigate();
   const { pathname } = useLocation();
+  const item = (key: string, icon: ReactNode, testId: string, label: string) => ({ key, icon, label: <span data-testid={testId}>{label}</span> });
+  const group = (key: string, icon: ReactNode, testId: string, label: string, children: ReturnType<typeof item>[]) =>
+    children.length ? [{ key, icon, label: <span data-testid={testId}>{label}</span>, children }] : [];
   const items = [
-    { key: '/map', icon: <EnvironmentOutlined />, label: <span data-testid="nav-map">{t('nav.map')}</span> },
-    { key: '/ledger', icon: <DatabaseOutlined />, label: <span data-testid="nav-ledger">{t('nav.ledger')}</span> },
-    ...(can('alarm.read') ? [{ key: '/alarms', icon: <BellOutlined />, label: <span data-testid="nav-alarms">{t('alarms.nav')}</span> }] : []),
-    ...(can('alarm.read') ? [{ key: '/alarm-stats', icon: <BarChartOutlined />, label: <span data-testid="nav-alarm-stats">{t('alarmStats.nav')}</span> }] : []),
-    ...(can('rule.read') ? [{ key: '/rules', icon: <ApartmentOutlined />, label: <span data-testid="nav-rules">{t('rules.nav')}</span> }] : []),
-    ...(can('event.read') ? [{ key: '/events', icon: <AlertOutlined />, label: <span data-testid="nav-events">{t('events.nav')}</span> }] : []),
-    ...(can('device.read')
-      ? [
-          { key: '/dead-letters', icon: <InboxOutlined />, label: <span data-testid="nav-dead-letters">{t('deadLetters.nav')}</span> },
-          { key: '/device-health', icon: <LineChartOutlined />, label: <span data-testid="nav-device-health">{t('health.nav')}</span> },
-        ]
-      : []),
-    ...(can('audit.read') ? [{ key: '/audit', icon: <AuditOutlined />, label: <span data-testid="nav-audit">{t('nav.audit')}</span> }] : []),
+    item('/map', <EnvironmentOutlined />, 'nav-map', t('nav.map')),
+    item('/ledger', <DatabaseOutlined />, 'nav-ledger', t('nav.ledger')),
+    ...(can('alarm.read') ? [item('/alarms', <BellOutlined />, 'nav-alarms', t('alarms.nav'))] : []),
+    ...(can('event.read') ? [item('/events', <AlertOutlined />, 'nav-events', t('events.nav'))] : []),
+    ...group('alarm-admin', <BarChartOutlined />, 'nav-group-alarm', t('nav.alarmGroup'), [
+      ...(can('alarm.read') ? [item('/alarm-stats', <BarChartOutlined />, 'nav-alarm-stats', t('alarmStats.nav'))] : []),
+      ...(can('rule.read') ? [item('/rules', <ApartmentOutlined />, 'nav-rules', t('rules.nav'))] : []),
+    ]),
+    ...group('device-ops', <LineChartOutlined />, 'nav-group-device', t('nav.deviceOps'), [
+      ...(can('device.read')
+        ? [item('/device-health', <LineChartOutlined />, 'nav-device-health', t('health.nav')), item('/dead-letters', <InboxOutlined />, 'nav-dead-letters', t('deadLetters.nav'))]
+        : []),
+    ]),
+    ...(can('audit.read') ? [item('/audit', <AuditOutlined />, 'nav-audit', t('nav.audit'))] : []),
   ];
-  const selected = items.find((i) => pathname.startsWith(i.key))?.key;
-  return <Menu mode="horizontal" className="app-nav" items={items} selectedKeys={selected ? [selected] : []} onClick={({ key }) => navigate(key)} />;
+  const leaves = items.flatMap((i) => ('children' in i ? (i.children as { key: string }[]) : [i]));
+  const selected = leaves.find((i) => pathname.startsWith(i.key))?.key;
+  // forceSubMenuRender: grouped pages are in the DOM (hidden) before the group is first opened.
+  return <Menu mode="horizontal" className="app-nav" items={items} selectedKeys={selected ? [selected] : []} onClick={({ key }) => navigate(key)} forceSubMenuRender />;
 }

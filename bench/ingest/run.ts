@@ -19,8 +19,11 @@
  *            (light client; above 20,000 spread over 127.0.0.x source addresses) and sending
  *            heartbeats every --hb-interval s; server VmRSS from /proc/<pid>/status after each
  *            step and every 15 s of --rss-minutes of heartbeats. When the open-file limit is
- *            below what the count needs (and cannot be raised), it measures as many devices as
- *            the limit allows and extrapolates linearly (both figures are reported).
+ *            below what the count needs (and cannot be raised), as many devices as the limit
+ *            allows connect over MQTT and the rest (all registered in the ledger) send their
+ *            heartbeats over HTTP (POST /api/ingest/heartbeat from bench/ingest/http-heartbeats.ts,
+ *            a separate process with --http-sockets keep-alive sockets): all --rss-devices in one
+ *            server, measured; the all-MQTT figure is extrapolated linearly (both are reported).
  *
  * Options (defaults in brackets):
  *   --db sqlite|postgres|both     database(s) for e2e and latency [both; postgres skipped when not installed]
@@ -35,6 +38,8 @@
  *   --hb-interval S               heartbeat interval of each device [60]
  *   --hb-qos 0|1                  heartbeat QoS [0]
  *   --connect-concurrency N       connections opened at once [500]
+ *   --no-rss-http                 memory phase under the open-file limit: no HTTP devices, only extrapolate
+ *   --http-sockets N              keep-alive sockets of the HTTP heartbeat process [32]
  *   --broker-concurrency N        aedes `concurrency` of the raw broker [1000, as xiaoan's]
  *   --no-live                     no WebSocket client during the saturation phase
  *   --quiet-wait S                before each measurement wait up to S s until other processes on the
@@ -45,7 +50,8 @@
  *   --heap-probe                  memory phase: after each RSS reading also force a GC in the server and
  *                                 read its heap (bench/ingest/server-probe.ts); later readings are then lower
  *   --pg-url URL                  use this running (loopback) PostgreSQL instead of a temporary one
- *   --server-node-args='…'        extra node arguments for the server, e.g. '--max-semi-space-size=64'
+ *   --server-node-args='…'        node arguments for the server [those of package.json's `start` script,
+ *                                 so the server runs as `npm start` runs it], e.g. '--max-semi-space-size=64'
  *   --server-root DIR             start src/server/main.ts of another checkout (to measure a candidate
  *                                 change; the store is still prepared by this checkout's code)
  *   --write-results               replace the figures block in bench/RESULTS.md
@@ -72,6 +78,7 @@ import { LiveClient } from './live-client.ts';
 import { findProfile, summarizeProfile, type ProfileSummary } from './profile.ts';
 import { kindOf, type BrokerReply, type LatencySummary, type LoadCommand, type LoadDevice, type LoadReply, type SaturateResult, type SteadyResult } from './protocol.ts';
 import { startIngestServer, type HeapProbe, type IngestServer, type ProbeReport } from './server.ts';
+import type { HttpHeartbeatCommand, HttpHeartbeatReply } from './http-heartbeats.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ADMIN_PASSWORD = 'bench-ingest-Passw0rd';
@@ -98,6 +105,8 @@ const { values: args } = parseArgs({
     'hb-interval': { type: 'string', default: '60' },
     'hb-qos': { type: 'string', default: '0' },
     'connect-concurrency': { type: 'string', default: '500' },
+    'no-rss-http': { type: 'boolean', default: false },
+    'http-sockets': { type: 'string', default: '32' },
     'broker-concurrency': { type: 'string', default: '1000' },
     'no-live': { type: 'boolean', default: false },
     'quiet-wait': { type: 'string', default: '30' },
@@ -119,6 +128,13 @@ if (args.help) {
   const text = readFileSync(fileURLToPath(import.meta.url), 'utf8');
   console.log(/\/\*\*([\s\S]*?)\*\//.exec(text)![1].replace(/^ \* ?/gm, ''));
   process.exit(0);
+}
+
+/** The node flags of package.json's `start` script (e.g. --max-semi-space-size): the server is measured as `npm start` runs it. */
+function startScriptNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(HERE, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(1, words.indexOf('--import')).filter((w) => w.startsWith('--'));
 }
 
 function num(name: keyof typeof args, min: number, max: number): number {
@@ -146,6 +162,8 @@ const opt = {
   hbIntervalS: num('hb-interval', 5, 3600),
   hbQos: num('hb-qos', 0, 1) as 0 | 1,
   connectConcurrency: num('connect-concurrency', 1, 10_000),
+  rssHttp: !args['no-rss-http'],
+  httpSockets: num('http-sockets', 1, 1000),
   brokerConcurrency: num('broker-concurrency', 1, 100_000),
   live: !args['no-live'],
   quietWaitS: num('quiet-wait', 0, 3600),
@@ -153,7 +171,7 @@ const opt = {
   profile: args.profile,
   heapProbe: args['heap-probe'],
   probe: !args['no-probe'],
-  serverNodeArgs: String(args['server-node-args']).split(/\s+/).filter(Boolean),
+  serverNodeArgs: args['server-node-args'] ? String(args['server-node-args']).split(/\s+/).filter(Boolean) : startScriptNodeArgs(),
 };
 if (!opt.dbs.every((d) => d === 'sqlite' || d === 'postgres')) {
   console.error(`--db must be sqlite, postgres or both (got ${args.db})`);
@@ -435,6 +453,8 @@ interface RssFigures {
   connectFailures: number;
   lastError: string | null;
   finalProbe?: HeapProbe;
+  /** Devices beyond the MQTT connections, heartbeating over HTTP (all registered in the ledger). */
+  http?: { devices: number; sockets: number; sent: number; ok: number; errors: number; lastError: string | null; p50Ms: number; p99Ms: number; rounds: number; loadRss: number };
 }
 
 function fakeDevices(n: number): LoadDevice[] {
@@ -667,17 +687,21 @@ async function runRss(): Promise<RssFigures> {
     log(`  ${fmt(wanted)} connections need ≥ ${fmt(wanted + margin)} open files per process (server and load process): measuring ${fmt(n)} and extrapolating linearly. Run as root with CAP_SYS_RESOURCE, or \`ulimit -n ${(wanted + margin) * 2}\` first, to measure ${fmt(wanted)} directly.`);
   }
   if (n < 1000) throw new Error(`open-file limit ${limit.soft} is too low for the memory phase`);
+  // The devices that do not fit as connections still exist: registered in the ledger and
+  // heartbeating over HTTP through a bounded keep-alive pool (a few sockets for all of them).
+  const httpN = opt.rssHttp && n < wanted ? wanted - n : 0;
   // One source address has ~28,000 ephemeral ports towards one destination: above 20,000
   // connections spread them over 127.0.0.2… (each address carries at most 20,000).
   const localAddresses = n > 20_000 ? Array.from({ length: Math.ceil(n / 20_000) }, (_, i) => `127.0.0.${i + 2}`) : [];
-  log(`(d) memory: ${fmt(n)} devices over MQTT in 4 steps, then heartbeats every ${opt.hbIntervalS} s (QoS ${opt.hbQos}) for ${opt.rssMinutes} min`);
-  const server = await startIngestServer({ db: 'sqlite', devices: n, adminPassword: ADMIN_PASSWORD, nodeArgs: opt.serverNodeArgs, probe: opt.heapProbe ? ['heap'] : [], serverRoot: args['server-root'], keepData: args['keep-data'], log });
+  log(`(d) memory: ${fmt(n)} devices over MQTT in 4 steps${httpN ? ` (+ ${fmt(httpN)} over HTTP, ${opt.httpSockets} keep-alive sockets)` : ''}, then heartbeats every ${opt.hbIntervalS} s (QoS ${opt.hbQos}) for ${opt.rssMinutes} min`);
+  const server = await startIngestServer({ db: 'sqlite', devices: n + httpN, adminPassword: ADMIN_PASSWORD, nodeArgs: opt.serverNodeArgs, probe: opt.heapProbe ? ['heap'] : [], serverRoot: args['server-root'], keepData: args['keep-data'], log });
   const probe = async (): Promise<HeapProbe | undefined> => {
     const p = (await server.probe())?.heap;
     if (p) log(`    after a forced GC: VmRSS ${mib(p.rss)}, JS heap used ${mib(p.heapUsed)} of ${mib(p.heapTotal)}, external ${mib(p.external)}; outside the JS heap ${mib(p.rss - p.heapTotal)}`);
     return p;
   };
   const load = new LoadProcess(['--max-old-space-size=8192']);
+  let httpLoad: ChildProcess | null = null;
   try {
     await sleep(2000);
     const baseline = server.memory()?.rss ?? NaN;
@@ -704,6 +728,19 @@ async function runRss(): Promise<RssFigures> {
       steps.push({ connected, rss, probe: await probe() });
     }
     const afterConnect = steps[steps.length - 1].rss;
+    const httpReply = (type: HttpHeartbeatReply['type']) =>
+      new Promise<HttpHeartbeatReply>((resolve, reject) => {
+        const onMessage = (m: HttpHeartbeatReply) => m.type === type && (httpLoad!.off('message', onMessage), resolve(m));
+        httpLoad!.on('message', onMessage);
+        httpLoad!.once('exit', (code) => reject(new Error(`HTTP heartbeat process exited (${code})`)));
+      });
+    if (httpN) {
+      httpLoad = fork(path.join(HERE, 'http-heartbeats.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const started = httpReply('started');
+      const cmd: HttpHeartbeatCommand = { type: 'start', baseUrl: server.baseUrl, devices: server.prepared.devices.slice(n).map((d) => ({ id: d.id, secret: d.secret })), intervalS: opt.hbIntervalS, sockets: opt.httpSockets };
+      httpLoad.send(cmd);
+      await started;
+    }
     await load.request({ type: 'heartbeats', intervalS: opt.hbIntervalS, qos: opt.hbQos }, 'heartbeats-started');
     const samples: { minute: number; rss: number }[] = [];
     const started = performance.now();
@@ -716,6 +753,14 @@ async function runRss(): Promise<RssFigures> {
       log(`  heartbeats t=${fmt((performance.now() - started) / 1000)} s: server VmRSS ${mib(m.rss)} (peak ${mib(m.hwm)})`);
     }
     const hb = await load.request({ type: 'stop-heartbeats' }, 'heartbeats-stopped');
+    let http: RssFigures['http'];
+    if (httpLoad) {
+      const stopped = httpReply('stopped');
+      httpLoad.send({ type: 'stop' } satisfies HttpHeartbeatCommand);
+      const h = (await stopped) as Extract<HttpHeartbeatReply, { type: 'stopped' }>;
+      http = { devices: httpN, sockets: opt.httpSockets, sent: h.sent, ok: h.ok, errors: h.errors, lastError: h.lastError, p50Ms: h.p50Ms, p99Ms: h.p99Ms, rounds: h.rounds, loadRss: h.rssBytes };
+      log(`  HTTP heartbeats: ${fmt(h.sent)} sent, ${fmt(h.ok)} answered 204, ${h.errors} errors${h.lastError ? ` (${h.lastError})` : ''}; p50 ${fmtMs(h.p50Ms)} p99 ${fmtMs(h.p99Ms)} ms; ${h.rounds} full rounds`);
+    }
     const mem = server.memory()!;
     const finalProbe = await probe();
     let online: number | undefined;
@@ -758,9 +803,11 @@ async function runRss(): Promise<RssFigures> {
       connectFailures: failed,
       lastError: lastError ?? hb.lastError,
       finalProbe,
+      http,
     };
   } finally {
     log('  closing the connections …');
+    if (httpLoad && httpLoad.exitCode === null) httpLoad.kill();
     await load.close();
     await server.stop();
     await server.dispose();
@@ -844,20 +891,25 @@ async function main() {
   if (rss) {
     const worst = Math.max(rss.afterConnect, rss.final, ...rss.samples.map((s) => s.rss));
     rows.push([
-      `(d) server RSS, ${fmt(rss.connected)} devices connected, heartbeats every ${opt.hbIntervalS} s: after connect / after ${opt.rssMinutes} min`,
+      rss.http
+        ? `(d) server RSS, ${fmt(rss.connected + rss.http.devices)} devices: ${fmt(rss.connected)} MQTT connections + ${fmt(rss.http.devices)} heartbeating over HTTP (${rss.http.sockets} keep-alive sockets), every ${opt.hbIntervalS} s: MQTT connected / after ${opt.rssMinutes} min of heartbeats`
+        : `(d) server RSS, ${fmt(rss.connected)} devices connected, heartbeats every ${opt.hbIntervalS} s: after connect / after ${opt.rssMinutes} min`,
       `${mib(rss.afterConnect)} / ${mib(rss.final)} (peak VmHWM ${mib(rss.hwm)})`,
       '< 1 GiB',
-      rss.estimateAtWanted === undefined ? verdict(worst < TARGET.rssBytes && rss.connected === rss.devices) : worst < TARGET.rssBytes ? `met at ${fmt(rss.devices)}` : 'MISSED',
+      rss.http
+        ? verdict(Math.max(worst, rss.hwm) < TARGET.rssBytes && rss.connected === rss.devices && rss.http.errors === 0) + ` (measured, ${fmt(rss.connected + rss.http.devices)} devices)`
+        : rss.estimateAtWanted === undefined ? verdict(worst < TARGET.rssBytes && rss.connected === rss.devices) : worst < TARGET.rssBytes ? `met at ${fmt(rss.devices)}` : 'MISSED',
     ]);
+    if (rss.http) verdicts.push(Math.max(worst, rss.hwm) < TARGET.rssBytes && rss.http.errors === 0);
     if (rss.estimateAtWanted !== undefined && rss.estimateAfterConnectAtWanted !== undefined) {
       const worstEstimate = Math.max(rss.estimateAtWanted, rss.estimateAfterConnectAtWanted);
       rows.push([
-        `(d') the same extrapolated linearly to ${fmt(rss.wanted)} devices (open-file limit ${rss.fileLimit} allows ${fmt(rss.devices)}): after connect / after ${opt.rssMinutes} min`,
+        `(d') ${fmt(rss.wanted)} devices all over MQTT, extrapolated linearly from the ${fmt(rss.devices)} connections (open-file limit ${rss.fileLimit}): after connect / after ${opt.rssMinutes} min`,
         `≈ ${mib(rss.estimateAfterConnectAtWanted)} / ${mib(rss.estimateAtWanted)} (${fmt((rss.afterConnect - rss.baseline) / Math.max(1, rss.connected) / 1024, 1)} / ${fmt((rss.final - rss.baseline) / Math.max(1, rss.connected) / 1024, 1)} KiB per device)`,
         '< 1 GiB',
         worstEstimate < TARGET.rssBytes ? 'met (estimate)' : rss.estimateAtWanted < TARGET.rssBytes ? 'MISSED after connect (estimate)' : 'MISSED (estimate)',
       ]);
-      verdicts.push(worstEstimate < TARGET.rssBytes);
+      if (!rss.http) verdicts.push(worstEstimate < TARGET.rssBytes);
     }
   }
   const headers = ['measure', 'figure', 'target', 'result'];
@@ -903,7 +955,12 @@ async function main() {
     details.push(
       `(d) ${fmt(rss.connected)}/${fmt(rss.devices)} connected in ${fmt(rss.connectMs / 1000, 1)} s (4 steps); server VmRSS ${rss.steps.map((p) => `${mib(p.rss)} at ${fmt(p.connected)}`).join(', ')} ` +
         `(least-squares ${fmt(rss.slopePerConnection / 1024, 1)} KiB per connection), during heartbeats ${rss.samples.map((s) => mib(s.rss)).join(', ')}; peak ${mib(rss.hwm)}. ` +
-        `${fmt(rss.heartbeats)} heartbeats, ${rss.heartbeatErrors} errors, ${rss.disconnects} reconnects; online per /api/device-health: ${rss.online === undefined ? '–' : fmt(rss.online)}. Load process RSS ${mib(rss.loadRss)}.` +
+        `${fmt(rss.heartbeats)} MQTT heartbeats, ${rss.heartbeatErrors} errors, ${rss.disconnects} reconnects; ` +
+        (rss.http
+          ? `HTTP: ${fmt(rss.http.devices)} devices, ${fmt(rss.http.sent)} heartbeats (${fmt(rss.http.ok)} × 204, ${rss.http.errors} errors), p50 ${fmtMs(rss.http.p50Ms)} p99 ${fmtMs(rss.http.p99Ms)} ms, ${rss.http.rounds} full rounds, HTTP load process RSS ${mib(rss.http.loadRss)}; ` +
+            `server RSS from the MQTT-connected reading to the end ${fmt((rss.final - rss.afterConnect) / 1048576)} MiB (HTTP devices add no connection state; V8 gives back connect-phase garbage meanwhile); `
+          : '') +
+        `online per /api/device-health: ${rss.online === undefined ? '–' : fmt(rss.online)}. MQTT load process RSS ${mib(rss.loadRss)}.` +
         (rss.finalProbe
           ? ` At the end, after a forced GC: VmRSS ${mib(rss.finalProbe.rss)}, JS heap used ${mib(rss.finalProbe.heapUsed)} of ${mib(rss.finalProbe.heapTotal)} (${fmt((rss.finalProbe.heapUsed - (rss.steps[0].probe?.heapUsed ?? 0)) / rss.connected / 1024, 1)} KiB live heap per device), outside the JS heap ${mib(rss.finalProbe.rss - rss.finalProbe.heapTotal)}.`
           : ''),

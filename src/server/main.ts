@@ -46,6 +46,9 @@ async function main() {
 
   await services.health.load();
   services.health.start();
+  // One query instead of one per device during the reconnect storm after a restart.
+  const known = await services.ingest.directory.preload();
+  app.log.info({ devices: known }, 'device directory loaded');
   const mqtt = await startMqtt(config, services, app.log);
   services.actions.setCommandSender((universityId, deviceId, command) => mqtt.sendCommand(universityId, deviceId, command));
 

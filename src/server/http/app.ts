@@ -26,6 +26,7 @@ import { mapRoutes } from '../modules/map/map.routes.ts';
 import websocket from '@fastify/websocket';
 import { EventBus } from '../bus/event-bus.ts';
 import { EventWriter } from '../modules/events/event-writer.ts';
+import { EventsRepository } from '../modules/events/events.repository.ts';
 import { EventsService } from '../modules/events/events.service.ts';
 import { eventsRoutes } from '../modules/events/events.routes.ts';
 import { DeviceHealthService } from '../modules/health/device-health.service.ts';
@@ -44,17 +45,17 @@ import { AlarmsService } from '../modules/alarms/alarms.service.ts';
 import { alarmsRoutes } from '../modules/alarms/alarms.routes.ts';
 import { DevicePlaces } from '../modules/alarms/device-places.ts';
 import { AbsenceWatcher } from '../modules/alarms/absence-watcher.ts';
-import { CaseFileService } from '../modules/case-file/case-file.service.ts';
-import { caseFileRoutes } from '../modules/case-file/case-file.routes.ts';
-import { AlarmStatsService } from '../modules/alarm-stats/alarm-stats.service.ts';
-import { alarmStatsRoutes } from '../modules/alarm-stats/alarm-stats.routes.ts';
-import { CalendarService } from '../modules/calendar/calendar.service.ts';
-import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
 import { RulesService } from '../modules/alarms/rules.service.ts';
 import { SopService } from '../modules/alarms/sop.service.ts';
 import { DispatchService } from '../modules/alarms/dispatch.service.ts';
 import { alarmWorkRoutes } from '../modules/alarms/alarm-work.routes.ts';
+import { CaseFileService } from '../modules/case-file/case-file.service.ts';
+import { caseFileRoutes } from '../modules/case-file/case-file.routes.ts';
 import { RuleDryRun } from '../modules/alarms/rule-dry-run.ts';
+import { AlarmStatsService } from '../modules/alarm-stats/alarm-stats.service.ts';
+import { alarmStatsRoutes } from '../modules/alarm-stats/alarm-stats.routes.ts';
+import { CalendarService } from '../modules/calendar/calendar.service.ts';
+import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
 import { registerAuth, type RouteAccess } from './auth-hook.ts';
 import { SYSTEM_ACTOR } from './policy.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -83,8 +84,8 @@ export interface Services {
   sop: SopService;
   dispatches: DispatchService;
   ruleDryRun: RuleDryRun;
-  absence: AbsenceWatcher;
   calendar: CalendarService;
+  absence: AbsenceWatcher;
 }
 
 export interface AppOptions {
@@ -111,7 +112,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const devices = new DevicesService(db, audit, org, clock, new DevicesRepository(dialect), bus);
   const ledgerIo = new LedgerIoService({ db, dialect, devices, audit, clock, bus });
   const map = new MapService(db);
-  const writer = new EventWriter(db, bus);
+  const writer = new EventWriter(db, bus, new EventsRepository(store));
   const directory = new DeviceDirectory(db, bus);
   const ingest = new IngestService(db, writer, directory, clock);
   const credentials = new DeviceCredentialsService(db, devices, directory, audit, bus, clock);

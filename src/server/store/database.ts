@@ -10,6 +10,12 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<DB>;
   dialect: Dialect;
+  /**
+   * SQLite only: the better-sqlite3 handle under `db`, for hot paths that need cached prepared
+   * statements. Use it only while holding kysely's connection (inside a transaction), or it
+   * interleaves with someone else's open transaction.
+   */
+  sqlite?: SQLite.Database;
   /** Human description for logs, never containing a password. */
   describe: string;
   close(): Promise<void>;
@@ -51,8 +57,40 @@ export function openStore(opts: StoreOptions): Store {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: 'sqlite', describe: `sqlite ${path.resolve(file)}`, close: () => db.destroy() };
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  return { db, dialect: 'sqlite', sqlite: database, describe: `sqlite ${path.resolve(file)}`, close: () => db.destroy() };
+}
+
+/** Statements kept prepared: enough for every query shape the server runs, not for one-off batch inserts. */
+const STATEMENT_CACHE_SIZE = 1000;
+const MAX_CACHED_SQL_LENGTH = 4000;
+
+/**
+ * Kysely's SQLite driver prepares every statement anew, which costs more than running it for the
+ * small statements the alarm engine and the API run most (bench/RESULTS.md, alarms). The same
+ * SQL text gets the same prepared statement (least recently used ones are dropped), unless that
+ * statement is still being iterated by a streaming query.
+ */
+function withStatementCache(database: SQLite.Database) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText: string): SQLite.Statement {
+      if (sqlText.length > MAX_CACHED_SQL_LENGTH) return database.prepare(sqlText);
+      const hit = cache.get(sqlText);
+      if (hit && !hit.busy) {
+        cache.delete(sqlText); // re-insert: the Map's order is the recency order
+        cache.set(sqlText, hit);
+        return hit;
+      }
+      const stmt = database.prepare(sqlText);
+      if (!hit) {
+        cache.set(sqlText, stmt);
+        if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      return stmt;
+    },
+  };
 }
 
 /** Case-insensitive substring match in both dialects. */

@@ -75,7 +75,7 @@ export class EventWriter {
       const started = performance.now();
       try {
         const events = batch.map((p) => p.event);
-        const inserted = await this.db.transaction().execute((trx) => this.repo.append(trx, events));
+        const inserted = await this.db.transaction().execute((trx) => this.repo.appendInTransaction(trx, events));
         this.stats.batches++;
         this.stats.events += inserted.size;
         this.stats.duplicates += batch.length - inserted.size;

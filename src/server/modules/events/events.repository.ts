@@ -1,6 +1,7 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import type SQLite from 'better-sqlite3';
 import type { DeviceEvent, EventKind, EventSource, Severity } from '../../../shared/events.ts';
-import { readJson, writeJson } from '../../store/database.ts';
+import { readJson, writeJson, type Store } from '../../store/database.ts';
 import type { EventTable } from '../../store/schema.ts';
 import type { Db } from '../audit/audit.repository.ts';
 
@@ -39,7 +40,69 @@ export function toEvent(r: Selectable<EventTable>): DeviceEvent {
 
 const ROWS_PER_STATEMENT = 1000; // 11 columns: well under SQLite's bound-parameter limit
 
+const SQLITE_INSERT =
+  'insert into events (id, university_id, device_id, source, source_event_id, kind, severity, occurred_at, received_at, subject, payload) ' +
+  'values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing';
+
 export class EventsRepository {
+  private readonly dialect: Store['dialect'] | undefined;
+  private readonly sqlite: SQLite.Database | undefined;
+  private sqliteInsert: SQLite.Statement | undefined;
+
+  /** With the store, `appendInTransaction` takes the dialect's fast path. */
+  constructor(store?: Pick<Store, 'dialect' | 'sqlite'>) {
+    this.dialect = store?.dialect;
+    this.sqlite = store?.sqlite;
+  }
+
+  /**
+   * `append` for the event writer's group commit: `trx` must be a transaction on the store given
+   * to the constructor. SQLite: one cached prepared single-row insert per event on the raw handle
+   * (the same single connection, so the same transaction; no 11,000-node query to build and
+   * prepare per chunk). PostgreSQL: one `insert … select from unnest(…)` per batch, 11 array
+   * parameters instead of 11 per row.
+   */
+  async appendInTransaction(trx: Db, events: DeviceEvent[]): Promise<Set<string>> {
+    if (this.sqlite) {
+      const stmt = (this.sqliteInsert ??= this.sqlite.prepare(SQLITE_INSERT));
+      const inserted = new Set<string>();
+      for (const e of events) {
+        const r = stmt.run(e.id, e.orgId, e.deviceId, e.source, e.sourceEventId, e.kind, e.severity, e.occurredAt, e.receivedAt, subjectOf(e), writeJson(e.payload));
+        if (r.changes === 1) inserted.add(e.id);
+      }
+      return inserted;
+    }
+    if (this.dialect === 'postgres') return this.appendUnnest(trx, events);
+    return this.append(trx, events);
+  }
+
+  private async appendUnnest(db: Db, events: DeviceEvent[]): Promise<Set<string>> {
+    // One JSON document for the whole batch: JSON.stringify is native, where node-pg would
+    // escape 11 text arrays element by element in JavaScript (measured: more GC, no gain).
+    const rows = events.map((e) => ({
+      id: e.id,
+      university_id: e.orgId,
+      device_id: e.deviceId,
+      source: e.source,
+      source_event_id: e.sourceEventId,
+      kind: e.kind,
+      severity: e.severity,
+      occurred_at: e.occurredAt,
+      received_at: e.receivedAt,
+      subject: subjectOf(e),
+      payload: e.payload,
+    }));
+    const { rows: inserted } = await sql<{ id: string }>`
+      insert into events (id, university_id, device_id, source, source_event_id, kind, severity, occurred_at, received_at, subject, payload)
+      select id, university_id, device_id, source, source_event_id, kind, severity, occurred_at, received_at, subject, payload
+      from json_to_recordset(${JSON.stringify(rows)}::json)
+        as t(id text, university_id text, device_id text, source text, source_event_id text, kind text, severity text,
+             occurred_at timestamptz, received_at timestamptz, subject text, payload jsonb)
+      on conflict do nothing
+      returning id`.execute(db);
+    return new Set(inserted.map((r) => r.id));
+  }
+
   /**
    * Appends events; ones whose (device, sourceEventId) is already stored are skipped.
    * Returns the ids actually inserted.

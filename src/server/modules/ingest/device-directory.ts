@@ -33,6 +33,11 @@ export class DeviceDirectory {
     this.missing.delete(deviceId);
   }
 
+  /** The cached entry, without a promise: the hot path's lookup (misses go through `get`). */
+  cached(deviceId: string): KnownDevice | undefined {
+    return this.known.get(deviceId);
+  }
+
   async get(deviceId: string): Promise<KnownDevice | null> {
     const hit = this.known.get(deviceId);
     if (hit) return hit;

@@ -42,7 +42,7 @@ export class DeviceMessageHandler implements DeviceMessageSink {
       this.health.markSeen(device.id, device.universityId);
       return { ok: true };
     }
-    const device = await this.ingest.directory.get(parsed.deviceId);
+    const device = this.ingest.directory.cached(parsed.deviceId) ?? (await this.ingest.directory.get(parsed.deviceId));
     if (device && device.universityId !== parsed.universityId) {
       await this.ingest.recordRefused(payload, ctx, `device ${parsed.deviceId} does not belong to university ${parsed.universityId}`, 'topic');
       return { ok: false, reason: 'wrong university' };

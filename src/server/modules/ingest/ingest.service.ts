@@ -86,7 +86,7 @@ export class IngestService {
   }
 
   private async normalize(message: unknown, ctx: IngestContext): Promise<DeviceEvent> {
-    const device: KnownDevice | null = ctx.deviceId ? await this.directory.get(ctx.deviceId) : null;
+    const device: KnownDevice | null = ctx.deviceId ? (this.directory.cached(ctx.deviceId) ?? (await this.directory.get(ctx.deviceId))) : null;
     if (!device) throw new Rejection(ctx.deviceId ? `device ${ctx.deviceId} does not exist` : 'no device id', 'deviceId');
     const uni = device.universityId;
     if (!this.envelope(message)) {
@@ -114,7 +114,7 @@ export class IngestService {
     }
     const kind = m.kind as EventKind;
     return {
-      id: uuid7(now),
+      id: '', // assigned by the writer, in commit order
       source: ctx.source,
       sourceEventId: m.sourceEventId ?? null,
       orgId: uni,

@@ -14,7 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
 import type { DeviceKind, DeviceStatus } from '../../../shared/domain.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
@@ -33,7 +33,7 @@ import { COLUMNS, columnOfField, columnOrder, deviceRow, matchHeaders, parseRow,
 import type { ImportProblem, ImportReport } from './import-report.ts';
 import { CAMERA_TYPE_LABELS, KIND_LABELS, PLACEMENT_LABELS, RESOLUTION_LABELS, STATUS_LABELS } from './labels.ts';
 import { PlaceIndex, type ResolvedPlace } from './places.ts';
-import { csvStream, LEDGER_SHEET, LEDGER_SHEET_OPTIONS, MAX_ROWS, readSpreadsheet, setupLedgerSheet, xlsxStream, type FileFormat } from './spreadsheet.ts';
+import { csvStream, LEDGER_SHEET, loadExcelJS, LEDGER_SHEET_OPTIONS, MAX_ROWS, readSpreadsheet, setupLedgerSheet, xlsxStream, type FileFormat } from './spreadsheet.ts';
 
 export type ExportFilter = Omit<DeviceQuery, 'universityId' | 'page' | 'pageSize' | 'sort' | 'order'> &
   Partial<Pick<DeviceQuery, 'sort' | 'order'>> & { universityId?: string };
@@ -119,7 +119,7 @@ export class LedgerIoService {
       universityId: scope ?? filter.universityId ?? null,
       after: { format, filter, rows: first.total },
     });
-    const stream = format === 'csv' ? csvStream(rows()) : xlsxStream(rows(), onStreamError);
+    const stream = format === 'csv' ? csvStream(rows()) : await xlsxStream(rows(), onStreamError);
     const when = stamp(this.deps.clock.nowIso());
     return { stream, fileName: `${LEDGER_SHEET}-${when}.${format}`, asciiName: `device-ledger-${when}.${format}`, rows: first.total };
   }
@@ -144,7 +144,7 @@ export class LedgerIoService {
     const paths = target ? target.places.paths(target.id) : [];
     const where = paths.find((p) => p.length === 3) ?? paths.find((p) => p.length >= 1) ?? ['东校区'];
 
-    const wb = new ExcelJS.Workbook();
+    const wb = new (await loadExcelJS()).Workbook();
     wb.creator = 'xiaoan';
     const ws = wb.addWorksheet(LEDGER_SHEET, LEDGER_SHEET_OPTIONS);
     setupLedgerSheet(ws);

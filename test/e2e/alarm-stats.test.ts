@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
 import type { AlarmStats } from '../../src/web/api/alarm-stats.ts';
 import { lastDays, windowOf } from '../../src/web/features/alarm-stats/stats-format.ts';
-import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer, clickNav } from './support.ts';
+import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer, clickNav, newConsolePage } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
 const DEMO_PASSWORD = 'xiaoan-demo';
@@ -110,10 +110,7 @@ describe('alarm statistics page (browser)', { timeout: 300_000 }, () => {
     director = new Api(server.baseUrl);
     await director.login('director', DEMO_PASSWORD);
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1440 }, locale: 'zh-CN', deviceScaleFactor: 1 });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page = await newConsolePage(browser, { width: 1440, height: 1440 }, pageErrors);
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
-import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer } from './support.ts';
+import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer, newConsolePage } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
 const DEMO_PASSWORD = 'xiaoan-demo';
@@ -72,10 +72,7 @@ describe('rule editor and school calendar (browser)', { timeout: 300_000 }, () =
     await api.login('director', DEMO_PASSWORD);
 
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', deviceScaleFactor: 1 });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page = await newConsolePage(browser, { width: 1440, height: 900 }, pageErrors);
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
 

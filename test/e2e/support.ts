@@ -147,3 +147,12 @@ export async function clickNav(page: Page, testId: string): Promise<void> {
   if (group) await page.getByTestId(group).hover();
   await page.getByTestId(testId).click();
 }
+
+/** A zh-CN page at a fixed size that records uncaught page errors into `errors` (tests assert it stays empty). */
+export async function newConsolePage(browser: Browser, viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (err) => errors.push(err.message));
+  return page;
+}

@@ -2,6 +2,7 @@
  * The arithmetic of alarm statistics, free of any database: local (Beijing) time buckets, the
  * shift table and percentiles. The service feeds it one row per alarm.
  */
+import { STAT_STEPS, type DurationSummary, type ShiftKey, type StatStep } from '../../../shared/alarm-stats.ts';
 
 /**
  * China Standard Time (Asia/Shanghai) is UTC+8 all year: China has observed no daylight saving
@@ -21,8 +22,8 @@ export const SHIFTS = [
   { key: 'day', name: '早班', fromHour: 8, toHour: 16 },
   { key: 'evening', name: '中班', fromHour: 16, toHour: 24 },
   { key: 'night', name: '夜班', fromHour: 0, toHour: 8 },
-] as const;
-export type ShiftKey = (typeof SHIFTS)[number]['key'];
+] as const satisfies readonly { key: ShiftKey; name: string; fromHour: number; toHour: number }[];
+export type { ShiftKey };
 
 /**
  * The handling steps timed from the alarm's creation (`alarms.created_at`) to the first time the
@@ -35,8 +36,8 @@ export type ShiftKey = (typeof SHIFTS)[number]['key'];
  * - close: reaching a final state, `closed` or `false_alarm`.
  * Alarms that never reached a step are not in that step's figures (see its `count`).
  */
-export const STEPS = ['acknowledge', 'dispatch', 'arrive', 'close'] as const;
-export type StepKey = (typeof STEPS)[number];
+export const STEPS = STAT_STEPS;
+export type StepKey = StatStep;
 
 /** Log actions that show a person responding to the alarm (see `acknowledge` above). */
 export const PERSON_RESPONSE_ACTIONS = ['acknowledge', 'dispatch', 'arrive', 'resolve', 'close', 'false_alarm', 'reset', 'guard.accept', 'guard.arrive', 'guard.finish'] as const;
@@ -84,12 +85,7 @@ export function percentile(sortedAsc: readonly number[], p: number): number | nu
   return sortedAsc[Math.min(rank, n) - 1]!;
 }
 
-export interface DurationSummary {
-  count: number;
-  /** Seconds. */
-  p50: number | null;
-  p90: number | null;
-}
+export type { DurationSummary };
 
 export function summarize(values: number[]): DurationSummary {
   const sorted = [...values].sort((a, b) => a - b);

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.ts';
 import { invalidField } from '../../http/errors.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
+import type { AlarmStats, StepDurations } from '../../../shared/alarm-stats.ts';
 import {
   ARRIVE_ACTIONS,
   FINAL_STATES,
@@ -36,27 +37,7 @@ export interface StatsQuery {
   universityId?: string;
 }
 
-type StepDurations = Record<StepKey, DurationSummary>;
-
-export interface AlarmStats {
-  from: string;
-  to: string;
-  timeZone: string;
-  universityId: string | null;
-  campusId: string | null;
-  totals: { alarms: number; open: number; resolved: number; closed: number; falseAlarms: number; falseAlarmRate: number };
-  byState: Record<AlarmState, number>;
-  byType: { type: AlarmType; count: number }[];
-  byCampus: { campusId: string | null; name: string | null; count: number }[];
-  byBuilding: { buildingId: string | null; name: string | null; campusId: string | null; campusName: string | null; count: number }[];
-  byHour: number[];
-  byDay: { date: string; count: number }[];
-  devices: { deviceId: string; name: string | null; kind: string | null; alarms: number; falseAlarms: number; rate: number }[];
-  durations: {
-    overall: StepDurations;
-    shifts: { shift: ShiftKey; name: string; fromHour: number; toHour: number; alarms: number; steps: StepDurations }[];
-  };
-}
+export type { AlarmStats };
 
 interface Row {
   id: string;

@@ -10,7 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { dayOption, durationOption, hourOption, rankedBarOption } from './stats-charts.ts';
 import { durationParts, lastDays, percent, windowOf } from './stats-format.ts';
-import { StatsChart } from './StatsChart.tsx';
+import { EChart } from '../../components/EChart.tsx';
 import './alarm-stats.css';
 
 const PRESETS = [7, 30, 90, 365] as const;
@@ -143,7 +143,7 @@ export function AlarmStatsView() {
         <Row gutter={[12, 12]}>
           <Col xs={24} xl={12}>
             <Card size="small" title={t('alarmStats.chart.byType')}>
-              {data.byType.length ? <StatsChart option={charts.type} testId="chart-by-type" /> : <Empty description={t('alarmStats.empty')} />}
+              {data.byType.length ? <EChart className="alarm-stats-chart" option={charts.type} testId="chart-by-type" height={280} /> : <Empty description={t('alarmStats.empty')} />}
             </Card>
           </Col>
           <Col xs={24} xl={12}>
@@ -159,22 +159,22 @@ export function AlarmStatsView() {
                 />
               }
             >
-              {data.byCampus.length ? <StatsChart option={charts.area} testId="chart-by-area" /> : <Empty description={t('alarmStats.empty')} />}
+              {data.byCampus.length ? <EChart className="alarm-stats-chart" option={charts.area} testId="chart-by-area" height={280} /> : <Empty description={t('alarmStats.empty')} />}
             </Card>
           </Col>
           <Col xs={24} xl={12}>
             <Card size="small" title={t('alarmStats.chart.byHour')}>
-              <StatsChart option={charts.hour} testId="chart-by-hour" />
+              <EChart className="alarm-stats-chart" option={charts.hour} testId="chart-by-hour" height={280} />
             </Card>
           </Col>
           <Col xs={24} xl={12}>
             <Card size="small" title={t('alarmStats.chart.byDay')}>
-              <StatsChart option={charts.day} testId="chart-by-day" />
+              <EChart className="alarm-stats-chart" option={charts.day} testId="chart-by-day" height={280} />
             </Card>
           </Col>
           <Col xs={24} xl={14}>
             <Card size="small" title={t('alarmStats.chart.durations')}>
-              <StatsChart option={charts.durations} testId="chart-durations" height={320} />
+              <EChart className="alarm-stats-chart" option={charts.durations} testId="chart-durations" height={320} />
             </Card>
           </Col>
           <Col xs={24} xl={10}>

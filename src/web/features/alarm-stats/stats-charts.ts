@@ -4,7 +4,7 @@
  */
 import type { AlarmStats, ShiftKey, StatStep } from '../../api/alarm-stats.ts';
 import { STAT_STEPS } from '../../api/alarm-stats.ts';
-import type { ChartOption } from './StatsChart.tsx';
+import type { ChartOption } from '../../components/EChart.tsx';
 
 const FONT = "'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', sans-serif";
 const BLUE = '#1668dc';

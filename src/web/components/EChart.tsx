@@ -4,13 +4,13 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-// Only the parts the statistics page draws, so the chunk stays small.
+// Only the parts the console's charts draw (statistics, online rate), so the chunk stays small.
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 
 /** One echarts canvas that follows its box's size and redraws when the option changes. */
-export function StatsChart({ option, testId, height = 280 }: { option: ChartOption; testId: string; height?: number }) {
+export function EChart({ option, testId, className, height }: { option: ChartOption; testId: string; className: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
@@ -31,5 +31,5 @@ export function StatsChart({ option, testId, height = 280 }: { option: ChartOpti
     chart.current?.setOption(option, { notMerge: true });
   }, [option]);
 
-  return <div className="alarm-stats-chart" ref={ref} style={{ height }} data-testid={testId} />;
+  return <div className={className} ref={ref} style={height === undefined ? undefined : { height }} data-testid={testId} />;
 }

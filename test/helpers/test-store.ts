@@ -95,6 +95,16 @@ export async function createTestStoreOptions(): Promise<TestStoreOptions> {
       cleaned = true;
       try {
         await withAdminClient(adminUrl, async (client) => {
+          // A closed pool's connections may still be saying goodbye: give them a moment, because
+          // FORCE would terminate them and their client would report it as an error in the test.
+          for (let attempt = 0; attempt < 10; attempt++) {
+            try {
+              await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}`);
+              return;
+            } catch {
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          }
           try {
             // FORCE (PostgreSQL 13+) also ends connections a test forgot to close.
             await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);

@@ -146,6 +146,11 @@ export async function clickNav(page: Page, testId: string): Promise<void> {
   const group = NAV_GROUP[testId];
   if (group) await page.getByTestId(group).hover();
   await page.getByTestId(testId).click();
+  if (group) {
+    // The group's popup stays while the pointer rests on it, covering the page below: move away.
+    await page.mouse.move(1, 1);
+    await page.getByTestId(testId).waitFor({ state: 'hidden' });
+  }
 }
 
 /** A zh-CN page at a fixed size that records uncaught page errors into `errors` (tests assert it stays empty). */

@@ -146,3 +146,13 @@ export type RuleDefinitionT = Static<typeof RuleDefinition>;
 export type TriggerT = Static<typeof Trigger>;
 export type ScheduleT = Static<typeof Schedule>;
 export type ActionT = Static<typeof Action>;
+
+/** A stored linkage rule (GET /api/alarm-rules): the definition plus who it belongs to and its version. */
+export interface AlarmRule {
+  id: string;
+  universityId: string;
+  version: number;
+  definition: RuleDefinitionT;
+  createdAt: string;
+  updatedAt: string;
+}

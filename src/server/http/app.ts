@@ -86,6 +86,8 @@ export interface Services {
   ruleDryRun: RuleDryRun;
   calendar: CalendarService;
   absence: AbsenceWatcher;
+  caseFile: CaseFileService;
+  alarmStats: AlarmStatsService;
 }
 
 export interface AppOptions {
@@ -136,7 +138,9 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const calendar = new CalendarService(db, audit, (universityId) => engine.forgetCalendar(universityId));
   const absence = new AbsenceWatcher(db, places, writer, (universityId) => engine.calendar(universityId), clock);
   const alarms = new AlarmsService(db, bus, clock, sop, dispatches);
-  return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence, calendar };
+  const caseFile = new CaseFileService(db, alarms, audit, clock);
+  const alarmStats = new AlarmStatsService(db, clock);
+  return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 
 export interface RouteEntry {
@@ -207,8 +211,8 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   alarmsRoutes(app, services.alarms, services.rules, services.ruleDryRun);
   calendarRoutes(app, services.calendar);
   alarmWorkRoutes(app, { alarms: services.alarms, sop: services.sop, dispatches: services.dispatches });
-  caseFileRoutes(app, new CaseFileService(opts.store.db, services.alarms, services.audit, opts.clock ?? systemClock));
-  alarmStatsRoutes(app, new AlarmStatsService(opts.store.db, opts.clock ?? systemClock));
+  caseFileRoutes(app, services.caseFile);
+  alarmStatsRoutes(app, services.alarmStats);
   app.addHook('onClose', async () => {
     services.live.close();
     await services.writer.close();

@@ -2,21 +2,12 @@
  * Calls of the linkage-rule editor (联动规则) and the school calendar (校历). Shapes follow the
  * server's schemas (alarms.routes.ts, calendar.routes.ts; see /docs).
  */
-import type { RuleDefinitionT } from '../../shared/alarms.ts';
+import type { AlarmRule, RuleDefinitionT } from '../../shared/alarms.ts';
 import type { CalendarDay, CalendarDayKind } from '../../shared/calendar.ts';
 import type { EventKind } from '../../shared/events.ts';
 import { http, request } from './client.ts';
 
-export type { CalendarDay, CalendarDayKind, RuleDefinitionT };
-
-export interface AlarmRule {
-  id: string;
-  universityId: string;
-  version: number;
-  definition: RuleDefinitionT;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { AlarmRule, CalendarDay, CalendarDayKind, RuleDefinitionT };
 
 export interface RulesExport {
   format: 'xiaoan.rules/1';

@@ -4,13 +4,9 @@
  */
 import { STAT_STEPS, type DurationSummary, type ShiftKey, type StatStep } from '../../../shared/alarm-stats.ts';
 
-/**
- * China Standard Time (Asia/Shanghai) is UTC+8 all year: China has observed no daylight saving
- * time since 1991, so a fixed offset gives the local hour and date exactly and costs nothing per
- * row (Intl would be ~100× slower over a year of alarms).
- */
-export const LOCAL_OFFSET_MS = 8 * 3_600_000;
-export const TIME_ZONE = 'Asia/Shanghai';
+import { BEIJING_TIME_ZONE, beijingDate, beijingHour } from '../../../shared/beijing-time.ts';
+
+export const TIME_ZONE = BEIJING_TIME_ZONE;
 
 /**
  * Shifts (班次) of the command centre, by the local hour at which an alarm was CREATED (the shift
@@ -44,15 +40,8 @@ export const PERSON_RESPONSE_ACTIONS = ['acknowledge', 'dispatch', 'arrive', 're
 export const ARRIVE_ACTIONS = ['arrive', 'guard.arrive'] as const;
 export const FINAL_STATES = ['closed', 'false_alarm'] as const;
 
-/** Local hour 0–23 of an instant. */
-export function localHour(ms: number): number {
-  return new Date(ms + LOCAL_OFFSET_MS).getUTCHours();
-}
-
-/** Local calendar date YYYY-MM-DD of an instant. */
-export function localDate(ms: number): string {
-  return new Date(ms + LOCAL_OFFSET_MS).toISOString().slice(0, 10);
-}
+export const localHour = beijingHour;
+export const localDate = beijingDate;
 
 export function shiftOf(ms: number): ShiftKey {
   const h = localHour(ms);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { RuleDefinitionT } from '../../../shared/alarms.ts';
+import { BEIJING_OFFSET_MS, hhmmToMinutes } from '../../../shared/beijing-time.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { Clock } from '../../clock.ts';
 import { readJson } from '../../store/database.ts';
@@ -12,17 +13,14 @@ import type { DevicePlaces } from './device-places.ts';
 
 type AbsenceTriggerT = Extract<RuleDefinitionT['trigger'], { type: 'absence' }>;
 
-/** Beijing time is UTC+8 all year (no daylight saving). */
-const BEIJING_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** The latest window [start, deadline] whose deadline is at or before `nowMs`. */
 export function lastWindow(trigger: Pick<AbsenceTriggerT, 'from' | 'by'>, nowMs: number): { startMs: number; deadlineMs: number } {
   const beijingMidnight = Math.floor((nowMs + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS;
-  let deadlineMs = beijingMidnight + minutesOf(trigger.by) * 60_000;
+  let deadlineMs = beijingMidnight + hhmmToMinutes(trigger.by) * 60_000;
   if (deadlineMs > nowMs) deadlineMs -= DAY_MS;
-  const lengthMin = (minutesOf(trigger.by) - minutesOf(trigger.from) + 1440) % 1440 || 1440; // from == by: a whole day
+  const lengthMin = (hhmmToMinutes(trigger.by) - hhmmToMinutes(trigger.from) + 1440) % 1440 || 1440; // from == by: a whole day
   return { startMs: deadlineMs - lengthMin * 60_000, deadlineMs };
 }
 
@@ -33,8 +31,8 @@ export function lastWindow(trigger: Pick<AbsenceTriggerT, 'from' | 'by'>, nowMs:
  * names the rule and the deadline, so a repeated check (or one after a restart) stores nothing twice.
  */
 export class AbsenceWatcher {
-  /** Windows already checked in this process: `${ruleId}@${deadline}`. */
-  private readonly done = new Set<string>();
+  /** The deadline of the window last checked per rule in this process (only the latest matters). */
+  private readonly checkedUntil = new Map<string, number>();
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -53,13 +51,12 @@ export class AbsenceWatcher {
       const def = readJson<RuleDefinitionT>(row.definition);
       if (def.trigger.type !== 'absence') continue;
       const { startMs, deadlineMs } = lastWindow(def.trigger, nowMs);
-      const key = `${row.id}@${deadlineMs}`;
       // A window that closed before the rule was written (or last changed) is not the rule's to judge.
-      if (this.done.has(key) || deadlineMs < Date.parse(row.updated_at)) continue;
+      if (this.checkedUntil.get(row.id) === deadlineMs || deadlineMs < Date.parse(row.updated_at)) continue;
       if (isArmed(def.schedule, deadlineMs, await this.calendar(row.university_id))) {
         written += await this.checkWindow(row.id, row.university_id, def.trigger, startMs, deadlineMs);
       }
-      this.done.add(key);
+      this.checkedUntil.set(row.id, deadlineMs);
     }
     return written;
   }

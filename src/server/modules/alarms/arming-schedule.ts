@@ -1,11 +1,10 @@
 import type { ScheduleT } from '../../../shared/alarms.ts';
+import { BEIJING_OFFSET_MS, hhmmToMinutes } from '../../../shared/beijing-time.ts';
 
 /** Calendar entries that change how a day counts (法定节假日, 调休上班日, 寒暑假). */
 export type DayKind = 'holiday' | 'workday' | 'vacation';
 export type Calendar = ReadonlyMap<string, DayKind>;
 
-/** China has one time zone without daylight saving: Beijing time is UTC+8 all year. */
-const BEIJING_OFFSET_MS = 8 * 3600_000;
 
 function beijing(instantMs: number): { date: string; weekday: number; minutes: number } {
   const d = new Date(instantMs + BEIJING_OFFSET_MS);
@@ -13,7 +12,6 @@ function beijing(instantMs: number): { date: string; weekday: number; minutes: n
   return { date: d.toISOString().slice(0, 10), weekday, minutes: d.getUTCHours() * 60 + d.getUTCMinutes() };
 }
 
-const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /**
  * How a calendar day counts for arming: 'armed' (all day), 'disarmed' (all day) or the weekday
@@ -38,8 +36,8 @@ export function isArmed(schedule: ScheduleT | undefined, instantMs: number, cale
   const ruleYesterday = dayRule(schedule, calendar.get(yesterday.date), yesterday.weekday);
   const m = today.minutes;
   for (const p of schedule.periods) {
-    const from = toMinutes(p.from);
-    const to = p.to === '24:00' ? 1440 : toMinutes(p.to);
+    const from = hhmmToMinutes(p.from);
+    const to = p.to === '24:00' ? 1440 : hhmmToMinutes(p.to);
     const overnight = to <= from;
     // A period belongs to the day it starts on; an overnight one runs on into the next morning.
     if (typeof ruleToday === 'number' && p.days.includes(ruleToday) && m >= from && (overnight || m < to)) return true;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import type { Kysely, Selectable } from 'kysely';
-import { RuleDefinition, type RuleDefinitionT } from '../../../shared/alarms.ts';
+import { RuleDefinition, type AlarmRule, type RuleDefinitionT } from '../../../shared/alarms.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import type { Clock } from '../../clock.ts';
 import { invalid, invalidField, problemsFromAjv, type AjvError } from '../../http/errors.ts';
@@ -12,14 +12,7 @@ import type { AlarmRuleTable, DB } from '../../store/schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
 
-export interface AlarmRule {
-  id: string;
-  universityId: string;
-  version: number;
-  definition: RuleDefinitionT;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { AlarmRule };
 
 const toRule = (r: Selectable<AlarmRuleTable>): AlarmRule => ({
   id: r.id,

@@ -5,6 +5,7 @@
  * "generated at … by …" footer on every page. Pure: data in, bytes out.
  */
 import { inflateSync } from 'node:zlib';
+import { beijingDateTime } from '../../../shared/beijing-time.ts';
 import PDFDocument from 'pdfkit';
 import type { AlarmsService } from '../alarms/alarms.service.ts';
 import { eventKindLabel, label, payloadText, pdfT, zhT } from './case-file.labels.ts';
@@ -39,15 +40,12 @@ export interface CaseFileData {
 
 // ------------------------------------------------------------------------------------- time
 
-/** China Standard Time is UTC+8 all year (no daylight saving since 1991). */
-const UTC_OFFSET_MS = 8 * 3600_000;
-
 /** `2025-03-04 14:05:09` in Beijing time; empty for no time. */
 export function beijingTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  return new Date(ms + UTC_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+  return beijingDateTime(ms);
 }
 
 /** `20250304-1405` in Beijing time, for file names. */

@@ -3,11 +3,11 @@
  * split into hours, minutes and seconds for the i18n templates.
  */
 
-const OFFSET_MS = 8 * 3_600_000; // Asia/Shanghai, no daylight saving time
+import { beijingDate } from '../../../shared/beijing-time.ts';
 
 /** Today's date in Beijing time, YYYY-MM-DD (the server's days are Beijing days too). */
 export function beijingToday(nowMs = Date.now()): string {
-  return new Date(nowMs + OFFSET_MS).toISOString().slice(0, 10);
+  return beijingDate(nowMs);
 }
 
 /** YYYY-MM-DD plus n days. */

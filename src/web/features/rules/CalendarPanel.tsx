@@ -43,14 +43,12 @@ export function CalendarPanel({ universityId, canWrite, needsUniversity }: { uni
     form.setFieldsValue({ kind: existing?.kind ?? 'holiday', name: existing?.name ?? undefined, span: [date, date] });
   };
 
-  const save = async () => {
-    const v = await form.validateFields();
-    const [a, b] = v.span;
+  /** One calendar write: saving state, a success toast, the dialog closed and the month reloaded. */
+  const write = async (call: () => Promise<unknown>, savedKey: 'rules.calendar.saved' | 'rules.calendar.cleared') => {
     setSaving(true);
     try {
-      if (a.isSame(b, 'day')) await calendarApi.mark(a.format('YYYY-MM-DD'), { kind: v.kind, name: v.name || null, universityId });
-      else await calendarApi.importDays({ universityId, days: datesBetween(a.format('YYYY-MM-DD'), b.format('YYYY-MM-DD')).map((date) => ({ date, kind: v.kind, name: v.name || null })) });
-      void message.success(t('rules.calendar.saved'));
+      await call();
+      void message.success(t(savedKey));
       setEditing(null);
       reload();
     } catch (err) {
@@ -60,19 +58,21 @@ export function CalendarPanel({ universityId, canWrite, needsUniversity }: { uni
     }
   };
 
+  const save = async () => {
+    const v = await form.validateFields();
+    const [a, b] = v.span;
+    await write(
+      () =>
+        a.isSame(b, 'day')
+          ? calendarApi.mark(a.format('YYYY-MM-DD'), { kind: v.kind, name: v.name || null, universityId })
+          : calendarApi.importDays({ universityId, days: datesBetween(a.format('YYYY-MM-DD'), b.format('YYYY-MM-DD')).map((date) => ({ date, kind: v.kind, name: v.name || null })) }),
+      'rules.calendar.saved',
+    );
+  };
+
   const unmark = async () => {
-    if (!editing?.existing) return;
-    setSaving(true);
-    try {
-      await calendarApi.unmark(editing.existing.date, universityId);
-      void message.success(t('rules.calendar.cleared'));
-      setEditing(null);
-      reload();
-    } catch (err) {
-      void message.error(t('validation.fieldProblem', { field: errorTitle(err), message: errorMessage(err) }));
-    } finally {
-      setSaving(false);
-    }
+    const existing = editing?.existing;
+    if (existing) await write(() => calendarApi.unmark(existing.date, universityId), 'rules.calendar.cleared');
   };
 
   return (

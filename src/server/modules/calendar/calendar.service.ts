@@ -57,8 +57,8 @@ export class CalendarService {
     return (await query.orderBy('date').orderBy('university_id').execute()).map(toDay);
   }
 
-  private async find(universityId: string, date: string): Promise<CalendarDay | undefined> {
-    const row = await this.db.selectFrom('calendar_days').selectAll().where('university_id', '=', universityId).where('date', '=', date).executeTakeFirst();
+  private async find(db: Kysely<DB>, universityId: string, date: string): Promise<CalendarDay | undefined> {
+    const row = await db.selectFrom('calendar_days').selectAll().where('university_id', '=', universityId).where('date', '=', date).executeTakeFirst();
     return row && toDay(row);
   }
 
@@ -67,7 +67,7 @@ export class CalendarService {
     const universityId = await this.universityFor(actor, input.universityId);
     const day: CalendarDay = { universityId, date, kind: input.kind, name: cleanName(input.name) };
     await this.db.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom('calendar_days').selectAll().where('university_id', '=', universityId).where('date', '=', date).executeTakeFirst();
+      const before = await this.find(trx, universityId, date);
       await trx
         .insertInto('calendar_days')
         .values({ university_id: universityId, date, kind: day.kind, name: day.name })
@@ -78,7 +78,7 @@ export class CalendarService {
         entityType: 'calendar_day',
         entityId: date,
         universityId,
-        before: before ? toDay(before) : undefined,
+        before: before ?? undefined,
         after: day,
       });
     });
@@ -89,7 +89,7 @@ export class CalendarService {
   /** Unmarks a day: it counts as its weekday again. */
   async remove(actor: Actor, date: string, requestedUniversityId?: string): Promise<void> {
     const universityId = await this.universityFor(actor, requestedUniversityId);
-    const before = await this.find(universityId, date);
+    const before = await this.find(this.db, universityId, date);
     if (!before) throw notFound('calendar day');
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('calendar_days').where('university_id', '=', universityId).where('date', '=', date).execute();

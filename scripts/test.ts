@@ -9,6 +9,10 @@
  *   XIAOAN_TEST_DATABASE_URL=postgres://…  use this (superuser) server instead of a temporary one
  *   XIAOAN_TEST_POSTGRES=off               skip the PostgreSQL run
  *   XIAOAN_TEST_RUN_TIMEOUT_MIN=30         abort a run that takes longer (default 30 minutes)
+ *   XIAOAN_TEST_FILE_TIMEOUT_MIN=5         fail and kill a test file that takes longer (default 5 minutes,
+ *                                          10 for browser tests): a hung file never holds up the run
+ *   XIAOAN_TEST_NOW=2026-12-13T22:12+08:00 run the test apps' clock from this instant (see
+ *                                          test/helpers/test-clock.ts); `faketime` fakes it for everything
  *
  * Each test file runs in its own process (2 at a time) and gets XIAOAN_TEST_DB=sqlite|postgres
  * (and XIAOAN_TEST_DATABASE_URL for postgres); test/helpers/test-store.ts turns that into a
@@ -31,6 +35,10 @@ const CONCURRENCY = 2; // the CI machine has 2 cores
 const E2E_CONCURRENCY = 1; // each browser test file starts a server and a chromium
 const CHROMIUM = '/usr/bin/chromium';
 const RUN_TIMEOUT_MS = Number(process.env.XIAOAN_TEST_RUN_TIMEOUT_MIN || 30) * 60_000;
+// Per file, well below the run's: node:test kills a file's process when it runs out (a hook
+// waiting forever, a handle left open), reports it as failed and goes on with the next file.
+const FILE_TIMEOUT_MS = Number(process.env.XIAOAN_TEST_FILE_TIMEOUT_MIN || 5) * 60_000;
+const E2E_FILE_TIMEOUT_MS = Number(process.env.XIAOAN_TEST_FILE_TIMEOUT_MIN || 10) * 60_000;
 
 // ---------------------------------------------------------------------------------------------
 // Test file discovery
@@ -108,7 +116,7 @@ function isSet(flag: string | boolean | undefined): boolean {
   return flag !== undefined && flag !== false;
 }
 
-async function runFiles(label: string, files: string[], concurrency: number, env: Record<string, string | undefined>): Promise<RunResult> {
+async function runFiles(label: string, files: string[], concurrency: number, fileTimeoutMs: number, env: Record<string, string | undefined>): Promise<RunResult> {
   const result: RunResult = { label, passed: 0, failed: 0, skipped: 0, todo: 0 };
   const started = Date.now();
   // Test processes are spawned lazily and copy process.env at spawn time: keep it set for the whole run.
@@ -129,7 +137,7 @@ async function runFiles(label: string, files: string[], concurrency: number, env
     abort.abort();
   }, RUN_TIMEOUT_MS);
   try {
-    const stream = run({ files, concurrency, forceExit: true, signal: abort.signal, ...extraRunOptions });
+    const stream = run({ files, concurrency, timeout: fileTimeoutMs, forceExit: true, signal: abort.signal, ...extraRunOptions });
     stream.on('test:pass', (d) => {
       if (isContainer(d)) return;
       if (isSet(d.skip)) result.skipped++;
@@ -237,7 +245,7 @@ async function main(): Promise<void> {
   try {
     if (unitFiles.length > 0) {
       banner(`SQLite (${unitFiles.length} test files)`);
-      results.push(await runFiles('SQLite', unitFiles, CONCURRENCY, { ...baseEnv, XIAOAN_TEST_DB: 'sqlite' }));
+      results.push(await runFiles('SQLite', unitFiles, CONCURRENCY, FILE_TIMEOUT_MS, { ...baseEnv, XIAOAN_TEST_DB: 'sqlite' }));
     }
 
     const plan = await postgresPlan;
@@ -245,7 +253,7 @@ async function main(): Promise<void> {
       server = plan.target.server;
       banner(plan.target.description);
       results.push(
-        await runFiles(plan.target.description.split(' (')[0] ?? 'PostgreSQL', unitFiles, CONCURRENCY, {
+        await runFiles(plan.target.description.split(' (')[0] ?? 'PostgreSQL', unitFiles, CONCURRENCY, FILE_TIMEOUT_MS, {
           ...baseEnv,
           XIAOAN_TEST_DB: 'postgres',
           XIAOAN_TEST_DATABASE_URL: plan.target.url,
@@ -274,7 +282,7 @@ async function main(): Promise<void> {
     results.push({ label: 'Browser (e2e)', passed: 0, failed: 0, skipped: 0, todo: 0, skippedReason: reason });
   } else {
     banner(`Browser tests (SQLite, ${CHROMIUM}, ${e2eFiles.length} test files)`);
-    results.push(await runFiles('Browser (e2e)', e2eFiles, E2E_CONCURRENCY, e2eEnv));
+    results.push(await runFiles('Browser (e2e)', e2eFiles, E2E_CONCURRENCY, E2E_FILE_TIMEOUT_MS, e2eEnv));
   }
 
 }

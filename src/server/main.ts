@@ -1,3 +1,4 @@
+import { renameSync, writeFileSync } from 'node:fs';
 import { connectExternalBroker, startBuiltInBroker, type MqttTransport } from './adapters/mqtt/broker.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { buildApp, type Services } from './http/app.ts';
@@ -82,14 +83,20 @@ async function main() {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.PORT, host: config.HOST });
+  const address = app.server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
-  app.log.info(`xiaoan 校安 listening on http://${host}:${config.PORT}  (API docs: /docs, MQTT: ${mqtt.url})`);
+  app.log.info(`xiaoan 校安 listening on http://${host}:${httpPort}  (API docs: /docs, MQTT: ${mqtt.url})`);
+  if (config.XIAOAN_READY_FILE) {
+    // Written whole and then renamed, so a reader never sees half a file.
+    const tmp = `${config.XIAOAN_READY_FILE}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ pid: process.pid, httpPort, mqttPort: mqtt.port }));
+    renameSync(tmp, config.XIAOAN_READY_FILE);
+  }
 
   if (config.XIAOAN_DEMO && config.XIAOAN_SIM_RATE > 0) {
     // Simulated devices talk to this server over real TCP (MQTT) and HTTP, like devices on the network.
     const { startDemoSimulator } = await import('./simulator/demo-simulator.ts');
-    const address = app.server.address();
-    const httpPort = typeof address === 'object' && address ? address.port : config.PORT;
     const httpHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     simulator = await startDemoSimulator({ services, store, config, mqttUrl: mqtt.url, httpUrl: `http://${httpHost}:${httpPort}`, log: app.log });
   }

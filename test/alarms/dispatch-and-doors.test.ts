@@ -6,6 +6,7 @@ import type { DeviceEvent, EventKind } from '../../src/shared/events.ts';
 import { startBuiltInBroker, type MqttTransport } from '../../src/server/adapters/mqtt/broker.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { createTestApp, createUniversity, json, PASSWORD, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 let t: TestApp;
 let U: UniversityFixture;
@@ -16,21 +17,19 @@ const at = (eastM: number, northM: number) => ({ lon: 121.5 + eastM / M_PER_DEG_
 
 let seq = 0;
 async function emit(deviceId: string, kind: EventKind, payload: object = {}) {
-  const now = new Date().toISOString();
+  const now = t.clock.nowIso();
   const e = { id: '', source: 'http', sourceEventId: `d-${++seq}`, orgId: U.universityId, deviceId, kind, severity: 'info', occurredAt: now, receivedAt: now, payload } as DeviceEvent;
   await t.services.writer.append(e);
   await t.services.alarmConsumer.settled();
 }
 
-const until = async <T>(what: string, f: () => Promise<T | undefined | false>, ms = 5000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const until = waitFor;
+
+/** MQTT device connections a test opened; closed after it whether it passed or not. */
+const openClients: mqtt.MqttClient[] = [];
+async function closeClients() {
+  await Promise.all(openClients.splice(0).map((c) => c.endAsync(true).catch(() => {})));
+}
 
 describe('guard dispatch', () => {
   let guards: { id: string; username: string }[];
@@ -48,7 +47,7 @@ describe('guard dispatch', () => {
       assert.equal((await t.call(c, 'POST', '/api/my/position', { lon: pos.lon, lat: pos.lat, accuracyM: 8 })).statusCode, 204);
     }
   });
-  after(() => t.close());
+  after(() => t?.close());
 
   it('linkage sends the nearest on-duty guards, who accept, arrive and finish from their phone', async () => {
     await emit(button, 'panic'); // default rule: notify the 2 nearest guards
@@ -116,6 +115,7 @@ describe('fire opens the doors of the building (S-FIRE-OPEN)', () => {
     t.services.actions.setCommandSender((u, d, c) => broker.sendCommand(u, d, c));
   });
   after(async () => {
+    await closeClients();
     await broker.close();
     await t.close();
   });
@@ -132,6 +132,7 @@ describe('fire opens the doors of the building (S-FIRE-OPEN)', () => {
     // Door 1 is a real MQTT device that acknowledges commands; door 2 is offline.
     const cred = json(await t.call(admin, 'POST', `/api/devices/${d1.id}/credentials`));
     const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { username: cred.username, password: cred.password, reconnectPeriod: 0 });
+    openClients.push(c);
     await c.subscribeAsync(cred.topics.commands, { qos: 1 });
     const received: { command: string; id: string }[] = [];
     c.on('message', (_t, payload) => {
@@ -153,7 +154,6 @@ describe('fire opens the doors of the building (S-FIRE-OPEN)', () => {
     assert.ok(byDoor[d1.id].ackMs < 2000, `door acknowledged after ${byDoor[d1.id].ackMs} ms (S-AC-2S)`);
     assert.equal(byDoor[d2.id].status, 'no_ack');
     assert.equal(action.status, 'failed', 'a door that did not confirm makes the action fail visibly');
-    c.end(true);
   });
 });
 
@@ -166,6 +166,7 @@ describe('PTZ preset linkage', () => {
     t.services.actions.setCommandSender((u, d, c) => broker.sendCommand(u, d, c));
   });
   after(async () => {
+    await closeClients();
     await broker.close();
     await t.close();
   });
@@ -192,18 +193,17 @@ describe('PTZ preset linkage', () => {
     assert.equal(rule.statusCode, 201, rule.body);
 
     const received: Record<string, { command: string; preset?: number }[]> = { [dome.id]: [], [fixed.id]: [] };
-    const clients = [];
     const acks: Promise<unknown>[] = [];
     for (const cam of [dome, fixed]) {
       const cred = json(await t.call(admin, 'POST', `/api/devices/${cam.id}/credentials`));
       const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { username: cred.username, password: cred.password, reconnectPeriod: 0 });
+      openClients.push(c);
       await c.subscribeAsync(cred.topics.commands, { qos: 1 });
       c.on('message', (_t, payload) => {
         const cmd = JSON.parse(payload.toString());
         received[cam.id].push(cmd);
         acks.push(c.publishAsync(cred.topics.events, JSON.stringify({ kind: 'command.ack', sourceEventId: `ack-${cmd.id}`, payload: { commandId: cmd.id, result: 'ok' } }), { qos: 1 }));
       });
-      clients.push(c);
     }
 
     await emit(zone.id, 'intrusion', {});
@@ -218,7 +218,6 @@ describe('PTZ preset linkage', () => {
     assert.equal(action.result.cameras[0].cameraId, dome.id);
     assert.equal(action.result.cameras[0].status, 'acknowledged');
     await Promise.all(acks); // the PUBACKs, before the connections close
-    for (const c of clients) c.end(true);
   });
 });
 

@@ -3,28 +3,15 @@
  * demo mode on), a small API client with the session cookie, and chromium through
  * playwright-core (Debian's /usr/bin/chromium, no downloaded browser).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildWeb, projectRoot } from '../../scripts/build-web.ts';
+import { buildWeb } from '../../scripts/build-web.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningServer {
   baseUrl: string;
@@ -36,56 +23,28 @@ export interface RunningServer {
 export async function startServer(): Promise<RunningServer> {
   await buildWeb({ quiet: true });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'xiaoan-e2e-'));
-  const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     XIAOAN_DATA_DIR: dataDir,
     XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD,
     XIAOAN_DEMO: '1',
     XIAOAN_LOG_LEVEL: 'warn',
-    XIAOAN_MQTT_PORT: '0', // any free port: tests and other servers may run side by side
-    PORT: String(port),
-    HOST: '127.0.0.1',
   };
   delete env.DATABASE_URL;
   delete env.MQTT_URL;
   for (const key of Object.keys(env)) if (key.startsWith('XIAOAN_TEST_')) delete env[key];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-
-  const deadline = Date.now() + 120_000; // the demo generator may take a while on 2 cores
-  for (;;) {
-    if (child.exitCode !== null) {
-      rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    }
-    try {
-      const res = await fetch(`${baseUrl}/api/health`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`server did not start within 120 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  let server: ServerProcess;
+  try {
+    server = await startServerProcess({ env }); // the demo generator may take a while on 2 cores
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   }
-
   return {
-    baseUrl,
-    log: () => output,
+    baseUrl: server.baseUrl,
+    log: server.output,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -10,12 +10,15 @@ import { SYSTEM_ACTOR, type Actor } from '../../src/server/http/policy.ts';
 import { openStore, type Store } from '../../src/server/store/database.ts';
 import { migrateToLatest } from '../../src/server/store/migrations/index.ts';
 import type { Role } from '../../src/shared/domain.ts';
+import { testClock } from './test-clock.ts';
 import { createTestStoreOptions } from './test-store.ts';
 
 export const PASSWORD = 'test-password-1';
 
 export interface TestApp {
   app: FastifyInstance;
+  /** The clock the app runs on (see test-clock.ts): stamp test events with it, never with Date. */
+  clock: Clock;
   services: Services;
   store: Store;
   routes: RouteEntry[];
@@ -33,7 +36,8 @@ export async function createTestApp(opts: { clock?: Clock; env?: Record<string, 
   });
   const store = openStore({ databaseUrl: storeOpts.databaseUrl, dataDir: storeOpts.dataDir, sqliteFile: storeOpts.sqliteFile });
   await migrateToLatest(store.db, store.dialect);
-  const { app, services, routes } = await buildApp({ config, store, clock: opts.clock, logger: false });
+  const clock = opts.clock ?? testClock();
+  const { app, services, routes } = await buildApp({ config, store, clock, logger: false });
   await services.org.ensureCommission(SYSTEM_ACTOR);
   await services.accounts.ensureInitialAdmin(PASSWORD, SYSTEM_ACTOR);
   await services.alarmConsumer.start();
@@ -48,6 +52,7 @@ export async function createTestApp(opts: { clock?: Clock; env?: Record<string, 
 
   return {
     app,
+    clock,
     services,
     store,
     routes,

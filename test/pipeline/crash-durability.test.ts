@@ -4,7 +4,6 @@
  * ends with each event stored once. The server is a real child process.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import { loadConfig } from '../../src/server/config.ts';
@@ -12,8 +11,8 @@ import { createServices } from '../../src/server/http/app.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { openStore } from '../../src/server/store/database.ts';
 import { migrateToLatest } from '../../src/server/store/migrations/index.ts';
-import { findFreePort } from '../../scripts/pg-test-server.ts';
 import { createUniversity } from '../helpers/test-app.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { createTestStoreOptions, type TestStoreOptions } from '../helpers/test-store.ts';
 
 const TOTAL = 50_000;
@@ -22,12 +21,14 @@ const KILL_AFTER_ACKED = 15_000;
 
 let storeOpts: TestStoreOptions;
 let devices: { id: string; secret: string; topic: string }[] = [];
-let server: ChildProcess | null = null;
+let server: ServerProcess | null = null;
 let httpPort = 0;
 let mqttPort = 0;
 
-function startServer(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+/** Starts the server on ports it picks itself (port 0); a restart may get other ports. */
+async function startServer(): Promise<ServerProcess> {
+  const started = await startServerProcess({
+    inheritOutput: true,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -35,36 +36,13 @@ function startServer(): Promise<ChildProcess> {
       ...(storeOpts.databaseUrl ? { DATABASE_URL: storeOpts.databaseUrl } : {}),
       XIAOAN_DEMO: '0',
       XIAOAN_ADMIN_PASSWORD: 'crash-test-pw',
-      PORT: String(httpPort),
-      XIAOAN_MQTT_PORT: String(mqttPort),
-      HOST: '127.0.0.1',
       XIAOAN_LOG_LEVEL: 'error',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    startTimeoutMs: 60_000,
   });
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 60_000;
-    const poll = async () => {
-      if (child.exitCode !== null) return reject(new Error(`server exited ${child.exitCode}`));
-      try {
-        const res = await fetch(`http://127.0.0.1:${httpPort}/api/health`);
-        if (res.ok) return resolve(child);
-      } catch {
-        /* not up yet */
-      }
-      if (Date.now() > deadline) return reject(new Error('server did not start'));
-      setTimeout(poll, 100);
-    };
-    void poll();
-  });
-}
-
-async function stopServer() {
-  const s = server;
-  if (!s || s.exitCode !== null || s.signalCode !== null) return;
-  const exited = new Promise((r) => s.once('exit', r));
-  s.kill('SIGTERM');
-  await exited;
+  httpPort = started.httpPort;
+  mqttPort = started.mqttPort!;
+  return started;
 }
 
 interface PublishRun {
@@ -137,8 +115,6 @@ async function storedIds(): Promise<string[]> {
 describe('kill -9 durability', { timeout: 240_000 }, () => {
   before(async () => {
     storeOpts = await createTestStoreOptions();
-    httpPort = await findFreePort();
-    mqttPort = await findFreePort();
     const store = openStore(storeOpts);
     await migrateToLatest(store.db, store.dialect);
     const services = createServices(loadConfig({}, { XIAOAN_DATA_DIR: storeOpts.dataDir }), store);
@@ -152,7 +128,7 @@ describe('kill -9 durability', { timeout: 240_000 }, () => {
   });
 
   after(async () => {
-    server?.kill('SIGKILL');
+    await server?.kill();
     await storeOpts.cleanup();
   });
 
@@ -163,12 +139,12 @@ describe('kill -9 durability', { timeout: 240_000 }, () => {
     const first = publish(all, (n) => {
       if (n >= KILL_AFTER_ACKED && !killedAt) {
         killedAt = n;
-        server!.kill('SIGKILL');
+        void server!.kill();
       }
     });
     await first.done;
     for (const c of first.clients) c.end(true);
-    if (server.exitCode === null && server.signalCode === null) await new Promise((r) => server!.once('exit', r));
+    await server.kill(); // already killed: waits for the exit
     assert.ok(killedAt > 0, 'the server was not killed mid-stream');
     const acked = new Set(first.acked);
     assert.ok(acked.size >= KILL_AFTER_ACKED && acked.size < TOTAL, `acked ${acked.size}`);
@@ -188,7 +164,7 @@ describe('kill -9 durability', { timeout: 240_000 }, () => {
     const final = await storedIds();
     assert.equal(final.length, TOTAL);
     assert.equal(new Set(final).size, TOTAL);
-    await stopServer();
+    await server.stop();
   });
 
   it('every panic acknowledged before a kill -9 has its alarm after the restart (alarms are derived from stored events)', async () => {
@@ -208,8 +184,7 @@ describe('kill -9 durability', { timeout: 240_000 }, () => {
         }),
       );
     }
-    server.kill('SIGKILL');
-    if (server.exitCode === null && server.signalCode === null) await new Promise((r) => server!.once('exit', r));
+    await server.kill();
     assert.equal(acked.length, 5 * DEVICES);
 
     server = await startServer(); // answers /api/health only after the alarm engine caught up
@@ -225,6 +200,6 @@ describe('kill -9 durability', { timeout: 240_000 }, () => {
     } finally {
       await store.close();
     }
-    await stopServer();
+    await server.stop();
   });
 });

@@ -82,9 +82,12 @@ export class ActionExecutor {
         result = await this.doorCommand(row, action);
         status = (result as { failed: number }).failed ? 'failed' : 'done';
       } else if (action.type === 'notify_guards') {
-        const sent = row.alarm_id && this.dispatcher ? await this.dispatcher.dispatch(null, row.alarm_id, { count: action.count }) : [];
-        result = { dispatched: sent.map((d) => ({ guardId: d.guardId, name: d.guardName, distanceM: d.distanceM, etaS: d.etaS })) };
-        if (!sent.length) {
+        // Several rules on one alarm each ask for guards: the alarm gets as many as the largest ask, not the sum.
+        const already = row.alarm_id && this.dispatcher ? await this.dispatcher.activeCount(row.alarm_id) : 0;
+        const wanted = Math.max(0, action.count - already);
+        const sent = wanted && row.alarm_id && this.dispatcher ? await this.dispatcher.dispatch(null, row.alarm_id, { count: wanted }) : [];
+        result = { requested: action.count, alreadyDispatched: already, dispatched: sent.map((d) => ({ guardId: d.guardId, name: d.guardName, distanceM: d.distanceM, etaS: d.etaS })) };
+        if (!sent.length && !already) {
           status = 'failed';
           result = { reason: 'no guard on duty with a recent position (phone or patrol check-in)' };
         }

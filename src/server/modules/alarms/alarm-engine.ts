@@ -8,7 +8,7 @@ import { writeJson } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
 import { isArmed, type Calendar, type DayKind } from './arming-schedule.ts';
 import { AlarmsRepository, type Alarm } from './alarms.repository.ts';
-import { camerasCovering } from './camera-coverage.ts';
+import { camerasCovering, type CoveredBy } from './camera-coverage.ts';
 import type { DevicePlace, DevicePlaces } from './device-places.ts';
 import type { AlarmRule, RulesService } from './rules.service.ts';
 import type { SopService } from './sop.service.ts';
@@ -40,7 +40,7 @@ export interface ActionTrace {
 }
 
 /** What an action trace line says, as a key the console and the case file translate (alarms.traceDetail.*). */
-export type TraceCode = 'disarmed' | 'merged' | 'created' | 'created_latched' | 'cameras_linked' | 'no_position' | 'no_camera' | 'done_for_open_alarm' | 'queued';
+export type TraceCode = 'disarmed' | 'merged' | 'joined' | 'joined_raised' | 'joined_latched' | 'created' | 'created_latched' | 'cameras_linked' | 'no_position' | 'no_camera' | 'done_for_open_alarm' | 'queued';
 
 export interface RunTrace {
   rule: { id: string; name: string; version: number };
@@ -82,6 +82,27 @@ export function inScope(t: TriggerT, place: DevicePlace | undefined): boolean {
   if (t.buildingIds && !(place.buildingId && t.buildingIds.includes(place.buildingId))) return false;
   if (t.keySiteCategories && !place.keySiteCategories.some((c) => t.keySiteCategories!.includes(c))) return false;
   return true;
+}
+
+/** How narrowly a trigger picks its devices: a rule for one door outranks one for every door. */
+function specificity(t: TriggerT): number {
+  if (t.deviceIds) return 5;
+  if (t.keySiteCategories) return 4;
+  if (t.buildingIds) return 3;
+  if (t.campusIds) return 2;
+  if (t.deviceKinds) return 1;
+  return 0;
+}
+
+const alarmPriority = (rule: AlarmRule) => rule.definition.actions.find((a) => a.type === 'create_alarm')?.priority ?? 5;
+
+/**
+ * The order in which the rules matching one event are applied: most urgent first, then most
+ * specific. The first rule that raises an alarm names it; the others join it (see `apply`).
+ */
+export function byPrecedence(rules: readonly AlarmRule[]): readonly AlarmRule[] {
+  if (rules.length < 2) return rules;
+  return [...rules].sort((a, b) => alarmPriority(a) - alarmPriority(b) || specificity(b.definition.trigger) - specificity(a.definition.trigger));
 }
 
 /**
@@ -149,7 +170,7 @@ export class AlarmEngine {
       const matching = this.matching(await this.rules.rulesFor(event.orgId), event);
       if (!matching.length) continue;
       const place = await this.places.device(event.orgId, event.deviceId);
-      for (const rule of matching) {
+      for (const rule of byPrecedence(matching)) {
         if (!inScope(rule.definition.trigger, place)) continue;
         const armed = isArmed(rule.definition.schedule, Date.parse(event.occurredAt), await this.calendar(event.orgId));
         work.push({ event, rule, place, armed });
@@ -212,22 +233,27 @@ export class AlarmEngine {
     }
 
     let alarm: Alarm | undefined;
+    /** True only when this very rule's actions ran for the open alarm before; another rule's never count. */
+    let alreadyRan = false;
     const create = def.actions.find((a) => a.type === 'create_alarm');
     if (create) {
       const open = await this.repo.findOpen(trx, event.deviceId, create.alarmType);
       if (open) {
         alarm = open;
-        await this.repo.merge(trx, open.id, event.id, event.occurredAt);
-        await this.repo.linkEvent(trx, open.id, event.id, event.occurredAt);
+        // A second rule matching the same event links nothing new: one event counts once.
+        const newEvent = await this.repo.linkEvent(trx, open.id, event.id, event.occurredAt);
+        if (newEvent) await this.repo.merge(trx, open.id, event.id, event.occurredAt);
+        const count = open.eventCount + (newEvent ? 1 : 0);
+        alreadyRan = await this.repo.ruleRanFor(trx, open.id, rule.id);
         trace.outcome = 'alarm_merged';
-        trace.actions.push({ type: 'create_alarm', status: 'done', detail: `merged into open alarm (${open.eventCount + 1} events)`, code: 'merged', params: { count: open.eventCount + 1 } });
+        if (alreadyRan) {
+          trace.actions.push({ type: 'create_alarm', status: 'done', detail: `merged into open alarm (${count} events)`, code: 'merged', params: { count } });
+        } else {
+          alarm = await this.join(trx, open, rule, create, event, place, now, trace, count);
+        }
         result.changed.push({ universityId: event.orgId, alarmId: open.id, change: 'merged' });
       } else {
-        const link = def.actions.find((a) => a.type === 'link_cameras');
-        const cameras =
-          link && place?.lon != null && place.lat != null
-            ? camerasCovering({ lon: place.lon, lat: place.lat, floorId: place.floorId }, await this.places.cameras(event.orgId), link.max)
-            : [];
+        const cameras = await this.camerasFor(def, event, place);
         const nowMs = this.clock.now();
         alarm = {
           id: randomUUID(),
@@ -278,16 +304,7 @@ export class AlarmEngine {
           code: alarm.latched ? 'created_latched' : 'created',
           params: { priority: create.priority },
         });
-        if (link) {
-          trace.actions.push({
-            type: 'link_cameras',
-            status: 'done',
-            detail: cameras.length ? `${cameras.length} camera(s) cover the position` : place?.lon == null ? 'device has no position' : 'no camera covers the position',
-            code: cameras.length ? 'cameras_linked' : place?.lon == null ? 'no_position' : 'no_camera',
-            params: { count: cameras.length },
-            data: cameras,
-          });
-        }
+        this.traceCameras(def, place, cameras, trace);
         result.changed.push({ universityId: event.orgId, alarmId: alarm.id, change: 'created' });
       }
       trace.alarmId = alarm.id;
@@ -297,8 +314,8 @@ export class AlarmEngine {
       if (action.type === 'create_alarm') continue;
       // Choosing cameras happened with the alarm; only a PTZ preset call has an effect outside.
       if (action.type === 'link_cameras' && !(action.presetFromRule && alarm?.linkedCameras.some((c) => c.ptz))) continue;
-      if (trace.outcome === 'alarm_merged') {
-        // The open alarm already had its linkage run; repeating it for every repeat event would flood doors and guards.
+      if (alreadyRan) {
+        // This rule's linkage already ran for the open alarm; repeating it for every repeat event would flood doors and guards.
         trace.actions.push({ type: action.type, status: 'skipped', detail: 'already done for the open alarm', code: 'done_for_open_alarm' });
         continue;
       }
@@ -311,6 +328,88 @@ export class AlarmEngine {
       trace.actions.push({ type: action.type, status: 'pending', detail: `queued as ${id}`, code: 'queued' });
     }
     await this.saveTrace(trx, rule.id, event.id, trace, alarm?.id ?? null);
+  }
+
+  private async camerasFor(def: RuleDefinitionT, event: DeviceEvent, place: DevicePlace | undefined): Promise<CoveredBy[]> {
+    const link = def.actions.find((a) => a.type === 'link_cameras');
+    if (!link || place?.lon == null || place.lat == null) return [];
+    return camerasCovering({ lon: place.lon, lat: place.lat, floorId: place.floorId }, await this.places.cameras(event.orgId), link.max);
+  }
+
+  private traceCameras(def: RuleDefinitionT, place: DevicePlace | undefined, cameras: CoveredBy[], trace: RunTrace) {
+    if (!def.actions.some((a) => a.type === 'link_cameras')) return;
+    trace.actions.push({
+      type: 'link_cameras',
+      status: 'done',
+      detail: cameras.length ? `${cameras.length} camera(s) cover the position` : place?.lon == null ? 'device has no position' : 'no camera covers the position',
+      code: cameras.length ? 'cameras_linked' : place?.lon == null ? 'no_position' : 'no_camera',
+      params: { count: cameras.length },
+      data: cameras,
+    });
+  }
+
+  /**
+   * Another rule matched an event of an open alarm (the same event, or a later one) and has not
+   * run for it yet. The alarm stays one alarm, takes the most urgent priority and the latch of
+   * every rule that matched, gains cameras if it had none, and this rule's own actions run.
+   */
+  private async join(
+    trx: Transaction<DB>,
+    open: Alarm,
+    rule: AlarmRule,
+    create: Extract<ActionT, { type: 'create_alarm' }>,
+    event: DeviceEvent,
+    place: DevicePlace | undefined,
+    now: string,
+    trace: RunTrace,
+    count: number,
+  ): Promise<Alarm> {
+    const def = rule.definition;
+    let alarm = open;
+    const raisesPriority = create.priority < open.priority;
+    const latches = (create.latch ?? false) && !open.latched;
+    if (raisesPriority || latches) {
+      const priority = Math.min(create.priority, open.priority);
+      alarm = {
+        ...open,
+        priority,
+        latched: open.latched || (create.latch ?? false),
+        ruleId: raisesPriority ? rule.id : open.ruleId,
+        title: raisesPriority ? (create.title ?? `${ALARM_TITLE[create.alarmType]} · ${place?.name ?? event.deviceId}`) : open.title,
+        dueAt: raisesPriority ? dueAt(open.state, priority, Date.parse(open.stateChangedAt)) : open.dueAt,
+      };
+      await this.repo.raise(trx, open.id, { ruleId: alarm.ruleId ?? rule.id, priority: alarm.priority, title: alarm.title, latched: alarm.latched, dueAt: alarm.dueAt });
+    }
+    await this.repo.log(trx, {
+      id: uuid7(),
+      alarmId: open.id,
+      at: now,
+      actorId: null,
+      actorName: null,
+      action: 'rule_joined',
+      fromState: null,
+      toState: null,
+      note: def.name,
+      data: { ruleId: rule.id, ruleName: def.name, eventId: event.id, fromPriority: open.priority, toPriority: alarm.priority, latched: alarm.latched },
+    });
+    trace.actions.push({
+      type: 'create_alarm',
+      status: 'done',
+      detail: raisesPriority
+        ? `joined the open alarm, priority raised from ${open.priority} to ${alarm.priority}${latches ? ', now latched' : ''}`
+        : `joined the open alarm (priority ${alarm.priority}${latches ? ', now latched' : ''})`,
+      code: raisesPriority ? 'joined_raised' : latches ? 'joined_latched' : 'joined',
+      params: { count, from: open.priority, priority: alarm.priority },
+    });
+    if (!alarm.linkedCameras.length) {
+      const cameras = await this.camerasFor(def, event, place);
+      if (cameras.length) {
+        await this.repo.setLinkedCameras(trx, open.id, cameras);
+        alarm = { ...alarm, linkedCameras: cameras };
+      }
+      this.traceCameras(def, place, cameras, trace);
+    }
+    return alarm;
   }
 
   private async saveTrace(trx: Transaction<DB>, ruleId: string, eventId: string, trace: RunTrace, alarmId: string | null) {

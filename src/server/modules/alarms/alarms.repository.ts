@@ -157,8 +157,29 @@ export class AlarmsRepository {
       .execute();
   }
 
-  async linkEvent(db: Db, alarmId: string, eventId: string, at: string) {
-    await db.insertInto('alarm_events').values({ alarm_id: alarmId, event_id: eventId, at }).onConflict((oc) => oc.doNothing()).execute();
+  /** Links an event to an alarm; false when it was linked already (a second rule matching the same event). */
+  async linkEvent(db: Db, alarmId: string, eventId: string, at: string): Promise<boolean> {
+    const rows = await db.insertInto('alarm_events').values({ alarm_id: alarmId, event_id: eventId, at }).onConflict((oc) => oc.doNothing()).returning('event_id').execute();
+    return rows.length > 0;
+  }
+
+  /** A more urgent rule joined the alarm: it takes that rule's priority, title and latch. */
+  async raise(db: Db, id: string, patch: { ruleId: string; priority: number; title: string; latched: boolean; dueAt: string | null }) {
+    await db
+      .updateTable('alarms')
+      .set({ rule_id: patch.ruleId, priority: patch.priority, title: patch.title, latched: patch.latched ? 1 : 0, due_at: patch.dueAt })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setLinkedCameras(db: Db, id: string, cameras: CoveredBy[]) {
+    await db.updateTable('alarms').set({ linked_cameras: writeJson(cameras) }).where('id', '=', id).execute();
+  }
+
+  /** Whether this rule has already run its actions for this alarm (an earlier event it matched). */
+  async ruleRanFor(db: Db, alarmId: string, ruleId: string): Promise<boolean> {
+    const row = await db.selectFrom('rule_runs').select('rule_id').where('alarm_id', '=', alarmId).where('rule_id', '=', ruleId).limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   async log(db: Db, e: AlarmLogEntry) {

@@ -97,6 +97,17 @@ export class DispatchService {
       .slice(0, count);
   }
 
+  /** Guards sent to the alarm who have not declined or finished. */
+  async activeCount(alarmId: string): Promise<number> {
+    const { n } = await this.db
+      .selectFrom('dispatches')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('alarm_id', '=', alarmId)
+      .where('state', 'in', ['offered', 'accepted', 'arrived'])
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
   /** Sends guards to an alarm: the given ones, or the nearest `count` on duty. */
   async dispatch(actor: Actor | null, alarmId: string, opts: { guardIds?: string[]; count?: number }): Promise<Dispatch[]> {
     const alarm = actor ? assertInScope(actor, await this.alarms.find(this.db, alarmId), (a) => a.universityId, 'alarm') : await this.alarms.find(this.db, alarmId);

@@ -14,6 +14,7 @@ import { migrateToLatest } from '../../src/server/store/migrations/index.ts';
 import { uuid7 } from '../../src/server/util/uuid7.ts';
 import { createUniversity } from '../helpers/test-app.ts';
 import { createTestStoreOptions } from '../helpers/test-store.ts';
+import { testClock } from '../helpers/test-clock.ts';
 
 describe('alarms after a crash', () => {
   it('are derived on restart from events committed but never processed', async () => {
@@ -23,10 +24,11 @@ describe('alarms after a crash', () => {
     // as if the process died right after the commit, before the bus reached the alarm engine.
     let store = openStore(opts);
     await migrateToLatest(store.db, store.dialect);
-    let { app, services } = await buildApp({ config, store, logger: false });
+    const clock = testClock();
+    let { app, services } = await buildApp({ config, store, clock, logger: false });
     const u = await createUniversity(services, 'CR');
     const buttons = await Promise.all([1, 2, 3].map((i) => services.devices.create(SYSTEM_ACTOR, { name: `求助按钮${i}`, kind: 'panic_button', campusId: u.campusId })));
-    const now = new Date().toISOString();
+    const now = clock.nowIso();
     const events = buttons.flatMap((b, i) =>
       [0, 1].map((k) => ({ id: uuid7(), source: 'http', sourceEventId: `p${i}-${k}`, orgId: u.universityId, deviceId: b.id, kind: 'panic', severity: 'critical', occurredAt: now, receivedAt: now, payload: {} }) as DeviceEvent),
     );
@@ -37,7 +39,7 @@ describe('alarms after a crash', () => {
     // Second life: start-up catches up before anything else.
     for (let life = 2; life <= 3; life++) {
       store = openStore(opts);
-      ({ app, services } = await buildApp({ config, store, logger: false }));
+      ({ app, services } = await buildApp({ config, store, clock, logger: false }));
       const replayed = await services.alarmConsumer.start();
       const alarms = await store.db.selectFrom('alarms').select(['device_id', 'event_count', 'latched']).orderBy('device_id').execute();
       assert.equal(alarms.length, 3, `life ${life}: ${alarms.length} alarms`);

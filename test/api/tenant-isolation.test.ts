@@ -86,11 +86,11 @@ async function cookieOf(username: string) {
 const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template']);
 
 /** Query parameters a list route cannot do without. */
-const REQUIRED_QUERY: Record<string, string> = {
+const REQUIRED_QUERY: Record<string, string | (() => string)> = {
   '/api/device-health/online-rate': 'from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
   '/api/devices/export': 'format=csv', // text, so that the leak check reads it
   // The window around now: the alarms of withActivity() are counted (names and ids in the answer).
-  '/api/alarm-stats': `from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`,
+  '/api/alarm-stats': () => `from=${encodeURIComponent(new Date(t.clock.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(t.clock.now() + 86_400_000).toISOString())}`,
 };
 
 const eventIds = new Map<UniversityFixture, string>();
@@ -106,7 +106,7 @@ function secretsOf(f: UniversityFixture): string[] {
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
 async function withActivity(f: UniversityFixture) {
-  const now = new Date().toISOString();
+  const now = t.clock.nowIso();
   const event = { id: '', source: 'http', sourceEventId: `t-${f.deviceId}`, orgId: f.universityId, deviceId: f.deviceId, kind: 'motion', severity: 'info', occurredAt: now, receivedAt: now, payload: {} } as DeviceEvent;
   await t.services.writer.append(event);
   eventIds.set(f, event.id);
@@ -172,7 +172,8 @@ describe('tenant isolation over every route', () => {
     assert.ok(lists.length >= 6, `expected list routes, got ${lists.length}`);
     for (const r of lists) {
       const username = userFor((r.auth as { permission: string }).permission, B)!;
-      const required = REQUIRED_QUERY[r.url] ?? '';
+      const q = REQUIRED_QUERY[r.url] ?? '';
+      const required = typeof q === 'function' ? q() : q;
       for (const query of [required ? `?${required}` : '', `?${required ? required + '&' : ''}universityId=${A.universityId}`]) {
         const res = await t.call(await cookieOf(username), 'GET', r.url + query);
         if (res.statusCode === 400 && query) continue; // route takes no universityId: fine

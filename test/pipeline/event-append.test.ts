@@ -23,7 +23,7 @@ function event(sourceEventId: string | null, payload: object = { objectType: 'pe
     kind: 'motion',
     severity: 'info',
     occurredAt: '2026-11-26T01:02:03.456Z',
-    receivedAt: new Date().toISOString(),
+    receivedAt: t.clock.nowIso(),
     payload,
   } as DeviceEvent;
 }

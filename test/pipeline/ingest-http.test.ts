@@ -12,7 +12,7 @@ let deviceId: string;
 const plate = (n: number, extra: object = {}) => ({
   kind: 'plate.read',
   sourceEventId: `lpr-${n}`,
-  occurredAt: new Date(Date.now() - 1000).toISOString(),
+  occurredAt: new Date(t.clock.now() - 1000).toISOString(),
   payload: { plate: `沪A${10000 + n}`, colour: 'blue', direction: 'in', confidence: 0.96, ...extra },
 });
 
@@ -67,7 +67,7 @@ describe('HTTP ingest', () => {
         { kind: 'plate.read', payload: { plate: '沪A1' } },
         { kind: 'teleport' },
         { kind: 'device.went_offline', payload: { lastSeenAt: null, silenceS: 1 } },
-        { ...plate(12), occurredAt: new Date(Date.now() + 86400_000).toISOString() },
+        { ...plate(12), occurredAt: new Date(t.clock.now() + 86400_000).toISOString() },
         { ...plate(13), colour: 'blue' },
       ],
     });

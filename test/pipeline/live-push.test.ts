@@ -6,6 +6,7 @@ import type { DeviceEvent } from '../../src/shared/events.ts';
 import { uuid7 } from '../../src/server/util/uuid7.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { createTestApp, createUniversity, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 let t: TestApp;
 let A: UniversityFixture;
@@ -14,7 +15,7 @@ let base: string;
 const sockets: WebSocket[] = [];
 
 function event(f: UniversityFixture, i: number, payloadBytes = 0): DeviceEvent {
-  const now = new Date().toISOString();
+  const now = t.clock.nowIso();
   return {
     id: uuid7(),
     source: 'http',
@@ -42,13 +43,7 @@ async function open(username: string): Promise<{ ws: WebSocket; messages: { type
   return { ws, messages: messages as { type: string; [k: string]: unknown }[] };
 }
 
-const until = async (cond: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const until = (cond: () => boolean, ms = 5000) => waitFor('the live messages', cond, ms, 10);
 
 describe('live push', () => {
   before(async () => {

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import { SYSTEM_ACTOR } from '../../http/policy.ts';
 import { createTestApp, createUniversity, json, PASSWORD, type TestApp, type UniversityFixture } from '../../../../test/helpers/test-app.ts';
+import { waitFor } from '../../../../test/helpers/wait.ts';
 
 let t: TestApp;
 let U: UniversityFixture;
@@ -79,7 +80,7 @@ describe('alarm case file (PDF)', () => {
     assert.equal((await t.call(phone, 'POST', '/api/my/position', { ...near(60), accuracyM: 5 })).statusCode, 204);
 
     // A panic press: the default rule makes a latched alarm, links cameras and sends the guard.
-    const now = new Date().toISOString();
+    const now = t.clock.nowIso();
     await t.services.writer.append({ id: '', source: 'http', sourceEventId: 'cf-1', orgId: U.universityId, deviceId: button.id, kind: 'panic', severity: 'critical', occurredAt: now, receivedAt: now, payload: {} } as DeviceEvent);
     await t.services.alarmConsumer.settled();
     alarmId = (await t.store.db.selectFrom('alarms').select('id').where('device_id', '=', button.id).executeTakeFirstOrThrow()).id;
@@ -89,12 +90,7 @@ describe('alarm case file (PDF)', () => {
       assert.equal(res.statusCode, status, res.body);
       return res;
     };
-    let dispatchId: string | undefined;
-    for (let i = 0; i < 250 && !dispatchId; i++) {
-      dispatchId = json(await t.call(phone, 'GET', '/api/my/dispatches'))[0]?.id;
-      if (!dispatchId) await new Promise((r) => setTimeout(r, 40));
-    }
-    assert.ok(dispatchId, 'the linkage dispatched the guard');
+    const dispatchId: string = await waitFor('the linkage to dispatch the guard', async () => json(await t.call(phone, 'GET', '/api/my/dispatches'))[0]?.id);
 
     await ok(t.call(operator, 'POST', `/api/alarms/${alarmId}/sop/video`, {}));
     await ok(t.call(operator, 'POST', `/api/alarms/${alarmId}/sop/callback`, { note: '已回拨求助人，学生称同学晕倒' }));

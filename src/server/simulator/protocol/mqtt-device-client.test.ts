@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { waitFor as waitForCondition } from '../../../../test/helpers/wait.ts';
 import { MqttConnectError, MqttDeviceClient } from './mqtt-device-client.ts';
 
 const UNI = 'uni-1';
@@ -16,13 +17,9 @@ let ackDelayMs = 0;
 const received: { client: string; topic: string; payload: string; qos: number }[] = [];
 const clients = new Map<string, Client>();
 
-const waitFor = async (cond: () => boolean, ms = 5000) => {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const waitFor = (cond: () => boolean, ms = 5000) => waitForCondition('the broker or client state', cond, ms);
+/** Topics each client has subscribed to, as the broker saw them. */
+const subscribed = new Map<string, Set<string>>();
 
 describe('MqttDeviceClient', () => {
   before(async () => {
@@ -38,6 +35,12 @@ describe('MqttDeviceClient', () => {
         if (client) received.push({ client: client.id, topic: packet.topic, payload: packet.payload.toString(), qos: packet.qos });
         setTimeout(() => callback(null), ackDelayMs);
       },
+    });
+    broker.on('subscribe', (subs, client) => {
+      if (!client) return;
+      const set = subscribed.get(client.id) ?? new Set<string>();
+      for (const s of subs) set.add(s.topic);
+      subscribed.set(client.id, set);
     });
     await broker.listen();
     server = createServer(broker.handle);
@@ -85,7 +88,7 @@ describe('MqttDeviceClient', () => {
     const c = new MqttDeviceClient({ url, deviceId: 'dev-3', secret: SECRETS['dev-3'], universityId: UNI, onCommand: (cmd) => commands.push(cmd) });
     await c.connect();
     await waitFor(() => broker.connectedClients > 0);
-    await new Promise((r) => setTimeout(r, 100)); // SUBACK
+    await waitFor(() => subscribed.get('dev-3')?.has(c.topics.commands) ?? false);
     await new Promise<void>((resolve, reject) =>
       broker.publish({ cmd: 'publish', topic: c.topics.commands, payload: Buffer.from(JSON.stringify({ action: 'unlock', id: 'c-1' })), qos: 1, retain: false, dup: false }, (err) => (err ? reject(err) : resolve())),
     );
@@ -98,8 +101,7 @@ describe('MqttDeviceClient', () => {
     let connects = 0;
     const c = new MqttDeviceClient({ url, deviceId: 'dev-4', secret: SECRETS['dev-4'], universityId: UNI, keepaliveS: 2, reconnect: { minMs: 100, maxMs: 500 }, onConnect: () => connects++ });
     await c.connect();
-    await new Promise((r) => setTimeout(r, 3500));
-    assert.ok(c.stats.pings >= 1, `pings ${c.stats.pings}`);
+    await waitFor(() => c.stats.pings >= 1, 10_000);
     assert.equal(c.connected, true, 'still connected after more than the keepalive');
 
     // The broker drops the connection; a publish made meanwhile is delivered after the reconnect.
@@ -113,6 +115,8 @@ describe('MqttDeviceClient', () => {
 
     // A suspended device stays away until resumed.
     c.suspend();
+    await waitFor(() => !c.connected);
+    // Longer than the longest reconnect delay (500 ms): a client that ignored the suspension would be back by now.
     await new Promise((r) => setTimeout(r, 700));
     assert.equal(c.connected, false);
     await assert.rejects(c.publishEvent({ kind: 'panic' }));

@@ -37,6 +37,12 @@ export const ConfigSchema = Type.Object(
     ),
     XIAOAN_SIM_RATE: Type.Number({ minimum: 0, maximum: 100000, default: 20, description: 'Simulated events per second (demo); 0 disables the simulator' }),
     XIAOAN_CONFIG: Type.Optional(Type.String({ description: 'Path of a JSON file with any of these keys' })),
+    XIAOAN_TRUST_PROXY: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For is believed; unset, no proxy header is, so no client can choose the address that login and ingest limits count',
+      }),
+    ),
     XIAOAN_READY_FILE: Type.Optional(
       Type.String({ minLength: 1, description: 'Once listening, write {"pid","httpPort","mqttPort"} as JSON to this file (for supervisors and tests that start the server with PORT=0)' }),
     ),

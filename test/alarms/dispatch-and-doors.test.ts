@@ -6,6 +6,7 @@ import type { DeviceEvent, EventKind } from '../../src/shared/events.ts';
 import { startBuiltInBroker, type MqttTransport } from '../../src/server/adapters/mqtt/broker.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { createTestApp, createUniversity, json, PASSWORD, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+import { png } from '../helpers/images.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let t: TestApp;
@@ -74,7 +75,7 @@ describe('guard dispatch', () => {
     assert.equal(a.state, 'on_scene');
 
     // A photo from the scene for the procedure's on-site step.
-    const photo = await t.app.inject({ method: 'POST', url: `/api/my/dispatches/${d}/photos`, headers: { cookie: phone, 'content-type': 'image/jpeg' }, payload: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]) });
+    const photo = await t.app.inject({ method: 'POST', url: `/api/my/dispatches/${d}/photos`, headers: { cookie: phone, 'content-type': 'image/png' }, payload: png(32, 24) });
     assert.equal(photo.statusCode, 201, photo.body);
     const sop = json(await t.call(phone, 'POST', `/api/my/dispatches/${d}/sop/onsite`, { note: '学生突发疾病，已联系120' }));
     assert.ok(sop.find((s: { key: string; doneAt: string | null }) => s.key === 'onsite').doneAt);
@@ -88,10 +89,11 @@ describe('guard dispatch', () => {
     assert.equal((await t.call(other, 'POST', `/api/my/dispatches/${d}/steps`, { step: 'accept' })).statusCode, 404);
     assert.equal((await t.call(other, 'GET', `/api/alarms/${alarm.id}`)).statusCode, 403);
     const img = await t.app.inject({ method: 'GET', url: `/api/alarms/${alarm.id}/photos/${json(photo).id}`, headers: { cookie: await t.login(U.users.operator.username) } });
-    assert.equal(img.headers['content-type'], 'image/jpeg');
-    assert.equal(img.rawPayload.length, 7);
+    assert.equal(img.headers['content-type'], 'image/jpeg', 'stored re-encoded as JPEG');
+    assert.deepEqual([...img.rawPayload.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+    const size = img.rawPayload.length;
     const own = await t.app.inject({ method: 'GET', url: `/api/my/dispatches/${d}/photos/${json(photo).id}`, headers: { cookie: phone } });
-    assert.equal(own.rawPayload.length, 7, 'the guard sees the photo they took');
+    assert.equal(own.rawPayload.length, size, 'the guard sees the photo they took');
     assert.equal((await t.app.inject({ method: 'GET', url: `/api/my/dispatches/${d}/photos/${json(photo).id}`, headers: { cookie: other } })).statusCode, 404);
   });
 

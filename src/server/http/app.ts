@@ -153,7 +153,8 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   const services = createServices(opts.config, opts.store, opts.clock);
   const app = Fastify({
     logger: opts.logger ?? { level: opts.config.XIAOAN_LOG_LEVEL },
-    trustProxy: true,
+    // Proxy headers only from the configured proxies (issue 17, finding 3): otherwise every attempt could claim a new address.
+    trustProxy: opts.config.XIAOAN_TRUST_PROXY ?? false,
     bodyLimit: 10 * 1024 * 1024,
   });
 

@@ -4,6 +4,7 @@ import type { AlarmType } from '../../../shared/alarms.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalidField, notFound } from '../../http/errors.ts';
+import { normalizePhoto, PhotoRejected } from '../../util/photo.ts';
 import type { Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
@@ -90,9 +91,15 @@ export class SopService {
     return this.steps(alarmId);
   }
 
-  async addPhoto(actor: Actor, alarmId: string, contentType: string, bytes: Buffer): Promise<{ id: string; size: number }> {
+  async addPhoto(actor: Actor, alarmId: string, contentType: string, upload: Buffer): Promise<{ id: string; size: number }> {
     if (!(PHOTO_TYPES as readonly string[]).includes(contentType)) throw invalidField('content-type', `must be one of ${PHOTO_TYPES.join(', ')}`);
-    if (!bytes.length) throw invalidField('body', 'the photo is empty');
+    if (!upload.length) throw invalidField('body', 'the photo is empty');
+    // Stored as re-encoded JPEG only: what is kept and later embedded in a case file is never the sender's bytes.
+    const photo = await normalizePhoto(upload).catch((error: unknown) => {
+      throw error instanceof PhotoRejected ? invalidField('body', `the photo ${error.message}`, 'image') : error;
+    });
+    const bytes = photo.bytes;
+    contentType = photo.contentType;
     const id = randomUUID();
     const now = this.clock.nowIso();
     await this.db.transaction().execute(async (trx) => {

@@ -5,6 +5,7 @@ import type { DB } from '../../store/schema.ts';
 import type { AlarmsService } from '../alarms/alarms.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { beijingStamp, renderCaseFile, type CaseFileData } from './case-file.pdf.ts';
+import { normalizePhoto } from '../../util/photo.ts';
 import { pdfT } from './case-file.labels.ts';
 
 export interface CaseFile {
@@ -49,6 +50,9 @@ export class CaseFileService {
     const place = (id: string | null | undefined) => (id ? (unitName.get(id) ?? null) : null);
     const stepOfPhoto = new Map(record.sop.filter((s) => s.photoId).map((s) => [s.photoId!, s.title]));
 
+    // Every photo is decoded (bounded, off the event loop) and re-encoded before pdfkit sees it,
+    // also those stored before uploads were checked; one that will not decode is listed, not drawn.
+    const photoBytes = await Promise.all(photoRows.map((p) => normalizePhoto(Buffer.from(p.bytes)).then((n) => n.bytes, () => Buffer.alloc(0))));
     const generatedAt = this.clock.nowIso();
     const data: CaseFileData = {
       universityName: unitName.get(alarm.universityId) ?? alarm.universityId,
@@ -62,14 +66,14 @@ export class CaseFileService {
       },
       deviceNames: new Map(devices.map((d) => [d.id, d.name])),
       personNames: personName,
-      photos: photoRows.map((p) => ({
+      photos: photoRows.map((p, i) => ({
         id: p.id,
         contentType: p.content_type,
         size: p.size,
         at: p.at,
         uploadedBy: personName.get(p.uploaded_by) ?? (p.uploaded_by === 'system' ? pdfT('system') : p.uploaded_by),
         step: stepOfPhoto.get(p.id) ?? null,
-        bytes: Buffer.from(p.bytes),
+        bytes: photoBytes[i]!,
       })),
       generatedAt,
       generatedBy: `${actor.displayName}（${actor.username}）`,

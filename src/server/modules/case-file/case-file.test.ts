@@ -5,48 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import { SYSTEM_ACTOR } from '../../http/policy.ts';
 import { createTestApp, createUniversity, json, PASSWORD, type TestApp, type UniversityFixture } from '../../../../test/helpers/test-app.ts';
 import { waitFor } from '../../../../test/helpers/wait.ts';
+import { bombPng, png } from '../../../../test/helpers/images.ts';
 
 let t: TestApp;
 let U: UniversityFixture;
 let X: UniversityFixture;
 
-// ------------------------------------------------------------------------------ a real PNG
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-/** An RGBA PNG (the alpha path of pdfkit's PNG embedding); `idat` replaces the image data. */
-function png(width: number, height: number, idat?: Buffer): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 6, 0, 0, 0], 8); // 8 bits, RGBA
-  const raw = Buffer.alloc(height * (1 + width * 4));
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) raw.set([Math.round((x / width) * 255), Math.round((y / height) * 255), 160, 255], y * (1 + width * 4) + 1 + x * 4);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat ?? deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 // ------------------------------------------------------------------------------ reading PDFs
 
@@ -100,9 +69,14 @@ describe('alarm case file (PDF)', () => {
     const photo = await ok(t.app.inject({ method: 'POST', url: `/api/my/dispatches/${dispatchId}/photos`, headers: { cookie: phone, 'content-type': 'image/png' }, payload: png(320, 200) }), 201);
     await ok(t.call(phone, 'POST', `/api/my/dispatches/${dispatchId}/sop/onsite`, { note: '学生低血糖晕倒，已联系120送医', photoId: json(photo).id }));
     await ok(t.call(phone, 'POST', `/api/my/dispatches/${dispatchId}/steps`, { step: 'finish', note: '已移交120，现场恢复正常' }));
-    // Photos pdfkit cannot draw: damaged PNG data (would fail inside pdfkit's async decoding), and WebP.
-    await ok(t.app.inject({ method: 'POST', url: `/api/alarms/${alarmId}/photos`, headers: { cookie: operator, 'content-type': 'image/png' }, payload: png(8, 8, Buffer.from('not deflate data')) }), 201);
-    await ok(t.app.inject({ method: 'POST', url: `/api/alarms/${alarmId}/photos`, headers: { cookie: operator, 'content-type': 'image/webp' }, payload: Buffer.from('RIFF0000WEBPVP8 ') }), 201);
+    // Photos stored before uploads were checked (issue 17): damaged PNG data, a fake WebP and a
+    // 2.4 KB PNG declaring 60000 × 60000 pixels. The case file lists them and draws none.
+    for (const [i, bytes] of [png(8, 8, Buffer.from('not deflate data')), Buffer.from('RIFF0000WEBPVP8 '), bombPng(60_000, 60_000, 8)].entries()) {
+      await t.store.db
+        .insertInto('alarm_photos')
+        .values({ id: `legacy-${i}`, alarm_id: alarmId, content_type: i === 1 ? 'image/webp' : 'image/png', bytes, size: bytes.length, uploaded_by: U.users.operator.id, at: t.clock.nowIso() })
+        .execute();
+    }
     await ok(t.call(operator, 'POST', `/api/alarms/${alarmId}/reset`, { note: '现场确认安全，复位求助按钮' }));
     await ok(t.call(operator, 'POST', `/api/alarms/${alarmId}/sop/reset`, {}));
     await ok(t.call(operator, 'POST', `/api/alarms/${alarmId}/sop/record`, { note: '学生突发低血糖，保安3分钟到场，送医后无大碍' }));

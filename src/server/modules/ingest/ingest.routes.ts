@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ErrorBody, FieldProblem } from '../../../shared/error-codes.ts';
@@ -36,6 +36,29 @@ export interface IngestRouteDeps {
 
 export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
   const { ingest, credentials } = deps;
+  const guard = ingest.guard;
+  const devices = new WeakMap<FastifyRequest, string>();
+  const deviceOf = (req: FastifyRequest) => devices.get(req) ?? null;
+
+  /**
+   * Before the body is read: an unauthenticated sender gets 401 and leaves nothing but a counter
+   * (its body, up to 5 MB, is never stored), and an address that keeps failing gets 429 unheard.
+   */
+  const authenticateDevice = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!guard.mayTry(req.ip)) {
+      reply.header('retry-after', '60');
+      throw new AppError('XIAOAN_AUTH_RATE_LIMITED', 'too many failed device authentications from this address; try again in a minute', [
+        { field: 'authorization', reason: 'too many failures from this address', rule: 'rate' },
+      ]);
+    }
+    const auth = basicAuth(req);
+    const identity = auth ? await credentials.authenticate(auth.deviceId, auth.secret) : null;
+    if (!identity) {
+      guard.failedAuthentication(req.ip);
+      throw new AppError('XIAOAN_AUTH_REQUIRED', auth ? 'device authentication failed (unknown device or wrong secret)' : 'no device credentials: send HTTP Basic deviceId:secret');
+    }
+    devices.set(req, identity.deviceId);
+  };
 
   // Own plugin scope: this route takes the raw body, so even a body that is not JSON is kept as
   // a dead letter with its bytes.
@@ -46,6 +69,7 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
       {
         logLevel: 'warn', // one line per device request would drown the log
         config: { auth: { access: 'public' } }, // devices authenticate with their own credentials below
+        onRequest: authenticateDevice,
         schema: {
           tags: ['ingest'],
           summary: 'Device event batch (HTTP push). 200 only after every accepted event is committed.',
@@ -64,12 +88,7 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
       },
       async (req, reply) => {
         const raw = req.body as unknown as Buffer;
-        const auth = basicAuth(req);
-        const ctx = { source: 'http' as const, deviceId: auth?.deviceId ?? null, topic: null };
-        if (!auth || !(await credentials.authenticate(auth.deviceId, auth.secret))) {
-          await ingest.recordRefused(raw ?? Buffer.alloc(0), ctx, auth ? 'device authentication failed (unknown device or wrong secret)' : 'no device credentials (HTTP Basic)', 'authorization');
-          throw new AppError('XIAOAN_AUTH_REQUIRED', 'device authentication failed: send HTTP Basic deviceId:secret');
-        }
+        const ctx = { source: 'http' as const, deviceId: deviceOf(req), topic: null };
         let body: unknown;
         try {
           body = JSON.parse(raw.toString('utf8'));
@@ -111,6 +130,7 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
     {
       logLevel: 'warn',
       config: { auth: { access: 'public' } },
+      onRequest: authenticateDevice,
       schema: {
         tags: ['ingest'],
         summary: 'Device heartbeat over HTTP (HTTP Basic deviceId:secret); marks the device online',
@@ -119,10 +139,9 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
       },
     },
     async (req, reply) => {
-      const auth = basicAuth(req);
-      const identity = auth ? await credentials.authenticate(auth.deviceId, auth.secret) : null;
-      if (!identity) throw new AppError('XIAOAN_AUTH_REQUIRED', 'device authentication failed: send HTTP Basic deviceId:secret');
-      deps.health.markSeen(identity.deviceId, identity.universityId);
+      const deviceId = deviceOf(req)!;
+      const device = await ingest.directory.get(deviceId);
+      if (device) deps.health.markSeen(deviceId, device.universityId);
       return reply.status(204).send(null);
     },
   );

@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Kysely } from 'kysely';
 import { DEVICE_EVENT_KINDS, EVENT_KINDS, IngestEnvelope, type DeviceEvent, type EventKind, type EventSource, type IngestEnvelopeT } from '../../../shared/events.ts';
 import type { Clock } from '../../clock.ts';
+import { DEAD_LETTER_RAW_MAX_BYTES, IngestGuard } from './ingest-guard.ts';
 import { problemsFromAjv, type AjvError } from '../../http/errors.ts';
 import { createAjv } from '../../http/validator.ts';
 import type { DB } from '../../store/schema.ts';
@@ -15,7 +16,7 @@ export type IngestResult =
   | { status: 'stored'; id: string }
   /** Already stored under the same (device, sourceEventId). */
   | { status: 'duplicate' }
-  | { status: 'rejected'; reason: string; field: string | null; deadLetterId: string };
+  | { status: 'rejected'; reason: string; field: string | null; deadLetterId: string | null };
 
 export interface IngestContext {
   source: EventSource;
@@ -44,6 +45,7 @@ export class IngestService {
   private readonly payloads = new Map<string, ValidateFunction>();
   private readonly deadLetters = new DeadLetterRepository();
   readonly stats = { accepted: 0, duplicates: 0, rejected: 0 };
+  readonly guard: IngestGuard;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -51,6 +53,7 @@ export class IngestService {
     readonly directory: DeviceDirectory,
     private readonly clock: Clock,
   ) {
+    this.guard = new IngestGuard(clock);
     const ajv = createAjv(false);
     this.envelope = ajv.compile(IngestEnvelope);
     for (const kind of DEVICE_EVENT_KINDS) this.payloads.set(kind, ajv.compile(EVENT_KINDS[kind].payload));
@@ -129,6 +132,11 @@ export class IngestService {
 
   private async reject(raw: Buffer, ctx: IngestContext, r: Rejection): Promise<IngestResult> {
     const id = uuid7(this.clock.now());
+    this.stats.rejected++;
+    // A device that sends junk without end fills the disk only up to its hourly cap; beyond it the refusal is counted.
+    if (!this.guard.mayStoreDeadLetter(ctx.deviceId)) return { status: 'rejected', reason: r.reason, field: r.field, deadLetterId: null };
+    const kept = raw.length > DEAD_LETTER_RAW_MAX_BYTES ? raw.subarray(0, DEAD_LETTER_RAW_MAX_BYTES) : raw;
+    const reason = kept === raw ? r.reason : `${r.reason} (first ${DEAD_LETTER_RAW_MAX_BYTES} of ${raw.length} bytes kept)`;
     // Attribute the dead letter to the device's university whenever the device is known, so
     // that university's staff see it (a message that is not even JSON included).
     const universityId = r.universityId ?? (ctx.deviceId ? ((await this.directory.get(ctx.deviceId))?.universityId ?? null) : null);
@@ -139,11 +147,10 @@ export class IngestService {
       universityId,
       deviceId: ctx.deviceId,
       topic: ctx.topic ?? null,
-      reason: r.reason,
+      reason,
       field: r.field,
-      raw,
+      raw: kept,
     });
-    this.stats.rejected++;
     return { status: 'rejected', reason: r.reason, field: r.field, deadLetterId: id };
   }
 

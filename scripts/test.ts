@@ -18,6 +18,7 @@
  * (and XIAOAN_TEST_DATABASE_URL for postgres); test/helpers/test-store.ts turns that into a
  * fresh database per call. The last line printed is always `N passed, N failed[, N skipped]`.
  */
+import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -131,6 +132,7 @@ async function runFiles(label: string, files: string[], concurrency: number, fil
     d.details?.type === 'suite' || (d.nesting === 0 && fileSet.has(path.resolve(d.name)));
 
   const abort = new AbortController();
+  setMaxListeners(files.length + 10, abort.signal); // each test file (and its timeout) listens to it
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

@@ -216,6 +216,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   alarmStatsRoutes(app, services.alarmStats);
   app.addHook('onClose', async () => {
     services.live.close();
+    await services.actions.close();
     await services.writer.close();
   });
 

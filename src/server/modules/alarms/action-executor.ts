@@ -12,7 +12,8 @@ import type { DispatchService } from './dispatch.service.ts';
 export type CommandSender = (universityId: string, deviceId: string, command: object) => Promise<void>;
 
 interface AckWaiter {
-  resolve(ack: { result: string; message?: string; atMs: number }): void;
+  /** null: no acknowledgement (timeout, or the server is shutting down). */
+  resolve(ack: { result: string; message?: string; atMs: number } | null): void;
 }
 
 /** Older pending actions are not carried out after a restart: opening doors an hour late helps no one. */
@@ -27,6 +28,8 @@ export class ActionExecutor {
   private sender: CommandSender | null = null;
   private readonly waiters = new Map<string, AckWaiter>();
   private readonly running = new Set<string>();
+  private readonly inflight = new Set<Promise<void>>();
+  private closed = false;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -57,15 +60,35 @@ export class ActionExecutor {
     }
   }
 
+  /**
+   * On shutdown: no new actions; commands still waiting are recorded as unacknowledged now, and
+   * every running action writes its outcome before the store closes.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const [id, w] of this.waiters) {
+      this.waiters.delete(id);
+      w.resolve(null);
+    }
+    await Promise.allSettled([...this.inflight]);
+  }
+
   /** Runs the given pending actions (or every pending one, at start) without blocking the caller. */
   async runPending(ids?: string[]): Promise<void> {
+    if (this.closed) return;
     let q = this.db.selectFrom('pending_actions').selectAll().where('status', '=', 'pending');
     if (ids) {
       if (!ids.length) return;
       q = q.where('id', 'in', ids);
     }
     const rows = await q.orderBy('created_at').limit(500).execute();
-    await Promise.all(rows.map((r) => this.runOne(r)));
+    await Promise.all(
+      rows.map((r) => {
+        const p = this.runOne(r);
+        this.inflight.add(p);
+        return p.finally(() => this.inflight.delete(p));
+      }),
+    );
   }
 
   private async runOne(row: { id: string; university_id: string; event_id: string; alarm_id: string | null; action: unknown; created_at: string; attempts: number }) {

@@ -10,6 +10,7 @@ import type { Role } from '../../src/shared/domain.ts';
 import type { DeviceEvent } from '../../src/shared/events.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { createTestApp, createUniversity, json, square, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+import { png } from '../helpers/images.ts';
 
 let t: TestApp;
 let A: UniversityFixture;
@@ -120,7 +121,7 @@ async function withActivity(f: UniversityFixture) {
   alarmIds.set(f, alarm.id);
   const [dispatch] = await t.services.dispatches.dispatch(SYSTEM_ACTOR, alarm.id, { guardIds: [f.users.guard.id] });
   dispatchIds.set(f, dispatch.id);
-  photoIds.set(f, (await t.services.sop.addPhoto(SYSTEM_ACTOR, alarm.id, 'image/png', Buffer.from('png'))).id);
+  photoIds.set(f, (await t.services.sop.addPhoto(SYSTEM_ACTOR, alarm.id, 'image/png', png(4, 4))).id);
   // A rule whose name carries the university id, so exported definitions (which hold no ids) can be told apart.
   const rule = await t.services.rules.create(SYSTEM_ACTOR, {
     universityId: f.universityId,

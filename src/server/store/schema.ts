@@ -94,6 +94,10 @@ export interface UserTable {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
+  failed_logins: Generated<number>;
+  last_failed_login_at: string | null;
+  last_failed_login_ip: string | null;
+  locked_until: string | null;
 }
 
 export interface SessionTable {

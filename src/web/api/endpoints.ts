@@ -11,13 +11,14 @@ import type {
   MapData,
   OrgTreeNode,
   Page,
+  LoginNotice,
   Session,
 } from './types.ts';
 
 const id = (value: string) => encodeURIComponent(value);
 
 export const authApi = {
-  login: (username: string, password: string) => http.post<Session & { expiresAt: string }>('/api/auth/login', { username, password }),
+  login: (username: string, password: string) => http.post<Session & { expiresAt: string; notice: LoginNotice | null }>('/api/auth/login', { username, password }),
   logout: () => http.post<void>('/api/auth/logout'),
   me: () => http.get<Session>('/api/auth/me'),
 };

@@ -47,6 +47,13 @@ export interface Session {
   permissions: Permission[];
 }
 
+/** Failed logins to the account since its last successful login, told to the user at login. */
+export interface LoginNotice {
+  failedAttempts: number;
+  lastFailedAt: string | null;
+  lastFailedIp: string | null;
+}
+
 export interface OrgTreeNode {
   id: string;
   kind: OrgKind;

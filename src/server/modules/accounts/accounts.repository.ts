@@ -60,7 +60,23 @@ export class AccountsRepository {
 
   async findByUsername(db: Db, username: string) {
     const r = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-    return r && toUser(r);
+    return r && { ...toUser(r), logins: { failed: r.failed_logins, lastFailedAt: r.last_failed_login_at, lastFailedIp: r.last_failed_login_ip, lockedUntil: r.locked_until } };
+  }
+
+  /** One more failed login; returns how many in a row. `lockUntil` locks the account. */
+  async recordFailedLogin(db: Db, id: string, at: string, ip: string | null, lockAfter: number, lockUntil: string): Promise<number> {
+    const r = await db
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1), last_failed_login_at: at, last_failed_login_ip: ip }))
+      .where('id', '=', id)
+      .returning('failed_logins')
+      .executeTakeFirstOrThrow();
+    if (r.failed_logins % lockAfter === 0) await db.updateTable('users').set({ locked_until: lockUntil }).where('id', '=', id).execute();
+    return r.failed_logins;
+  }
+
+  async clearFailedLogins(db: Db, id: string) {
+    await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
   }
 
   async count(db: Db): Promise<number> {

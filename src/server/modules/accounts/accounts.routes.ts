@@ -55,14 +55,28 @@ export function accountsRoutes(app: FastifyInstance, opts: AccountsRouteOptions)
         tags: ['auth'],
         summary: 'Log in; sets the HTTP-only session cookie',
         body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ user: UserRef, permissions: Type.Array(Type.String()), expiresAt: Type.String() }), ...errorResponses },
+        response: {
+          200: Type.Object({
+            user: UserRef,
+            permissions: Type.Array(Type.String()),
+            expiresAt: Type.String(),
+            notice: Type.Union([
+              Type.Object(
+                { failedAttempts: Type.Integer(), lastFailedAt: Nullable(Type.String()), lastFailedIp: Nullable(Type.String()) },
+                { description: 'Failed logins to this account since its last successful login (show them to the user)' },
+              ),
+              Type.Null(),
+            ]),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {
       const { username, password } = req.body as { username: string; password: string };
-      const { token, user, expiresAt } = await accounts.login(username, password, req.ip);
+      const { token, user, expiresAt, notice } = await accounts.login(username, password, req.ip);
       reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: opts.cookieSecure, path: '/', expires: new Date(expiresAt) });
-      return { user, permissions: [...permissionsOf(user.role)], expiresAt };
+      return { user, permissions: [...permissionsOf(user.role)], expiresAt, notice };
     },
   );
 

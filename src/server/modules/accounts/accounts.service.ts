@@ -42,6 +42,20 @@ export interface AccountsDeps {
   isUniversity(id: string): Promise<boolean>;
 }
 
+/** Failed logins in a row after which an account is locked, and for how long. */
+export const LOGIN_LOCK_AFTER = 10;
+export const LOGIN_LOCK_MS = 15 * 60_000;
+
+/** Told to a user at login: what happened to the account since the last successful login. */
+export interface LoginNotice {
+  failedAttempts: number;
+  lastFailedAt: string | null;
+  lastFailedIp: string | null;
+}
+
+const locked = (until: string) =>
+  new AppError('XIAOAN_AUTH_RATE_LIMITED', `too many failed logins: the account is locked until ${until}`, [{ field: 'username', reason: `locked until ${until} after ${LOGIN_LOCK_AFTER} failed logins`, rule: 'lockout' }]);
+
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class AccountsService {
@@ -52,16 +66,29 @@ export class AccountsService {
     this.dummyHash = argon2.hash(randomBytes(16).toString('hex'), HASH_OPTIONS);
   }
 
-  async login(username: string, password: string, ip: string | null): Promise<{ token: string; user: User; expiresAt: string }> {
+  async login(username: string, password: string, ip: string | null): Promise<{ token: string; user: User; expiresAt: string; notice: LoginNotice | null }> {
     const user = await this.d.repo.findByUsername(this.d.db, username);
+    const nowMs = this.d.clock.now();
+    const lockedUntil = user ? user.logins.lockedUntil : this.unknownLockedUntil(username, nowMs);
+    if (lockedUntil && Date.parse(lockedUntil) > nowMs) throw locked(lockedUntil);
     const ok = await argon2.verify(user?.passwordHash ?? (await this.dummyHash), password).catch(() => false);
     const actorFor = (u: UserWithHash): Actor => ({ id: u.id, username: u.username, displayName: u.displayName, role: u.role, universityId: u.universityId, ip: ip ?? undefined });
     if (!user || !ok || user.disabled) {
+      const lockUntil = new Date(nowMs + LOGIN_LOCK_MS).toISOString();
       if (user) {
-        await this.d.audit.record(this.d.db, actorFor(user), { action: 'login_failed', entityType: 'user', entityId: user.id, universityId: user.universityId, after: { reason: user.disabled ? 'disabled' : 'password' } });
+        // Counted per account, from whatever address: rotating addresses does not buy more guesses.
+        const failed = await this.d.repo.recordFailedLogin(this.d.db, user.id, new Date(nowMs).toISOString(), ip, LOGIN_LOCK_AFTER, lockUntil);
+        await this.d.audit.record(this.d.db, actorFor(user), { action: 'login_failed', entityType: 'user', entityId: user.id, universityId: user.universityId, after: { reason: user.disabled ? 'disabled' : 'password', failedInARow: failed } });
+        if (failed % LOGIN_LOCK_AFTER === 0) {
+          await this.d.audit.record(this.d.db, actorFor(user), { action: 'account_locked', entityType: 'user', entityId: user.id, universityId: user.universityId, after: { until: lockUntil, failedInARow: failed } });
+          throw locked(lockUntil);
+        }
+      } else if (this.unknownFailed(username, nowMs) % LOGIN_LOCK_AFTER === 0) {
+        throw locked(lockUntil); // the same answer as for a real account, so locking tells no one which names exist
       }
       throw new AppError('XIAOAN_AUTH_INVALID_CREDENTIALS', 'wrong username or password, or the account is disabled');
     }
+    const notice: LoginNotice | null = user.logins.failed > 0 ? { failedAttempts: user.logins.failed, lastFailedAt: user.logins.lastFailedAt, lastFailedIp: user.logins.lastFailedIp } : null;
     const token = randomBytes(32).toString('base64url');
     const now = this.d.clock.now();
     const createdAt = new Date(now).toISOString();
@@ -69,9 +96,30 @@ export class AccountsService {
     await this.d.db.transaction().execute(async (trx) => {
       await this.d.repo.insertSession(trx, { tokenHash: hashToken(token), userId: user.id, createdAt, expiresAt, ip });
       await this.d.repo.setLastLogin(trx, user.id, createdAt);
+      if (user.logins.failed > 0 || user.logins.lockedUntil) await this.d.repo.clearFailedLogins(trx, user.id);
       await this.d.audit.record(trx, actorFor(user), { action: 'login', entityType: 'user', entityId: user.id, universityId: user.universityId });
     });
-    return { token, user: withoutHash({ ...user, lastLoginAt: createdAt }), expiresAt };
+    const { logins: _logins, ...account } = user;
+    return { token, user: withoutHash({ ...account, lastLoginAt: createdAt }), expiresAt, notice };
+  }
+
+  /** Failed logins under names that have no account, per 15 minutes, in bounded memory. */
+  private readonly unknownNames = new Map<string, { since: number; failed: number }>();
+
+  private unknownFailed(username: string, nowMs: number): number {
+    const key = username.toLowerCase();
+    let entry = this.unknownNames.get(key);
+    if (!entry || nowMs - entry.since > LOGIN_LOCK_MS) {
+      if (this.unknownNames.size >= 10_000) this.unknownNames.clear();
+      entry = { since: nowMs, failed: 0 };
+      this.unknownNames.set(key, entry);
+    }
+    return ++entry.failed;
+  }
+
+  private unknownLockedUntil(username: string, nowMs: number): string | null {
+    const entry = this.unknownNames.get(username.toLowerCase());
+    return entry && entry.failed >= LOGIN_LOCK_AFTER && nowMs - entry.since <= LOGIN_LOCK_MS ? new Date(entry.since + LOGIN_LOCK_MS).toISOString() : null;
   }
 
   /** Resolves a session cookie to the acting user; extends the session when half its life is used. */

@@ -8,6 +8,7 @@ import { pendingActions } from './0005-pending-actions.ts';
 import { sopDispatch } from './0006-sop-dispatch.ts';
 import { ledgerSearch } from './0007-ledger-search.ts';
 import { alarmStatsIndex } from './0008-alarm-stats-index.ts';
+import { loginLockout } from './0009-login-lockout.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -25,7 +26,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

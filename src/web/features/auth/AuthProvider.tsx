@@ -2,13 +2,14 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { Permission } from '../../../shared/permissions.ts';
 import { setUnauthorizedHandler } from '../../api/client.ts';
 import { authApi } from '../../api/endpoints.ts';
-import type { Session } from '../../api/types.ts';
+import type { LoginNotice, Session } from '../../api/types.ts';
 
 type AuthState = { status: 'loading' } | { status: 'anonymous'; expired: boolean } | { status: 'authenticated'; session: Session };
 
 interface AuthContextValue {
   state: AuthState;
-  login: (username: string, password: string) => Promise<void>;
+  /** Resolves with what happened to the account since its last login, if anything. */
+  login: (username: string, password: string) => Promise<LoginNotice | null>;
   logout: () => Promise<void>;
   /** What the server says this user may do (GET /api/auth/me); the UI only hides, the API decides. */
   can: (permission: Permission) => boolean;
@@ -34,8 +35,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const login = useCallback(async (username: string, password: string) => {
-    const { user, permissions } = await authApi.login(username, password);
+    const { user, permissions, notice } = await authApi.login(username, password);
     setState({ status: 'authenticated', session: { user, permissions } });
+    return notice;
   }, []);
 
   const logout = useCallback(async () => {

@@ -217,6 +217,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   app.addHook('onClose', async () => {
     services.live.close();
     await services.actions.close();
+    await services.caseFile.close();
     await services.writer.close();
   });
 

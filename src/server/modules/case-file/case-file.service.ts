@@ -4,7 +4,9 @@ import type { Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
 import type { AlarmsService } from '../alarms/alarms.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { beijingStamp, renderCaseFile, type CaseFileData } from './case-file.pdf.ts';
+import { AppError } from '../../http/errors.ts';
+import { IsolatedWorker, WorkerJobFailed } from '../../util/isolated-worker.ts';
+import { beijingStamp, type CaseFileData } from './case-file.pdf.ts';
 import { normalizePhoto } from '../../util/photo.ts';
 import { pdfT } from './case-file.labels.ts';
 
@@ -20,6 +22,13 @@ export interface CaseFile {
  * the accounts, and the photos embedded. Every export is audited.
  */
 export class CaseFileService {
+  /** Rendering runs in a worker thread: a photo or text that breaks pdfkit fails one export, never the server. */
+  private readonly renderer = new IsolatedWorker<CaseFileData, Uint8Array>(new URL('./case-file.worker.ts', import.meta.url), {
+    name: 'case file renderer',
+    timeoutMs: 60_000,
+    maxOldGenerationSizeMb: 512,
+  });
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly alarms: AlarmsService,
@@ -78,7 +87,11 @@ export class CaseFileService {
       generatedAt,
       generatedBy: `${actor.displayName}（${actor.username}）`,
     };
-    const pdf = await renderCaseFile(data);
+    const pdf = Buffer.from(
+      await this.renderer.run(data).catch((error: unknown) => {
+        throw error instanceof WorkerJobFailed ? new AppError('XIAOAN_INTERNAL', `the case file could not be rendered (${error.message}); please try again`) : error;
+      }),
+    );
 
     await this.audit.record(this.db, actor, {
       action: 'export',
@@ -89,5 +102,9 @@ export class CaseFileService {
     });
     const stamp = beijingStamp(alarm.firstAt);
     return { pdf, fileName: `${pdfT('fileName')}-${stamp}-${alarm.id}.pdf`, asciiName: `alarm-case-file-${stamp}-${alarm.id}.pdf` };
+  }
+
+  close(): Promise<void> {
+    return this.renderer.close();
   }
 }

@@ -18,6 +18,8 @@ export interface EventMap {
   'dispatches.changed': { guardId: string; dispatchId: string; change: string }[];
   /** A ledger write: caches keyed by device drop their entry. */
   'ledger.device_changed': { deviceId: string };
+  /** A key site (重点部位) was created, reshaped or removed: what lies inside it changed. */
+  'org.key_site_changed': { universityId: string; keySiteId: string };
 }
 
 type Handler<T> = (message: T) => void;

@@ -102,7 +102,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { db, dialect } = store;
   const bus = new EventBus();
   const audit = new AuditService(db, clock);
-  const org = new OrgService(db, audit, clock, new OrgRepository(dialect));
+  const org = new OrgService(db, audit, clock, new OrgRepository(dialect), bus);
   const accounts = new AccountsService({
     db,
     repo: new AccountsRepository(dialect),

@@ -39,6 +39,8 @@ export class DevicePlaces {
     bus: EventBus,
   ) {
     bus.subscribe('ledger.device_changed', () => this.byUniversity.clear());
+    // A reshaped key site changes which devices lie inside it, and so the scope of key-site rules.
+    bus.subscribe('org.key_site_changed', ({ universityId }) => this.byUniversity.delete(universityId));
   }
 
   private load(universityId: string): Promise<UniversityPlaces> {

@@ -4,6 +4,7 @@ import { ORG_PARENT_KIND, type KeySiteCategory, type OrgKind, type PrivacyKind }
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import type { AreaGeometry } from '../../../shared/geojson.ts';
 import { validatePoint, validatePolygonGeometry } from '../../../shared/geojson.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { definedOnly } from '../../util/patch.ts';
 import { conflict, forbidden, invalid, invalidField } from '../../http/errors.ts';
@@ -61,7 +62,13 @@ export class OrgService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly repo: OrgRepository,
+    /** Tells the modules that cache what lies inside key sites (alarm linkage) that one changed. */
+    private readonly bus: EventBus | null = null,
   ) {}
+
+  private keySiteChanged(universityId: string, keySiteId: string) {
+    this.bus?.publish('org.key_site_changed', { universityId, keySiteId });
+  }
 
   /** Called after a university is registered (the alarm module installs its default rules). */
   onUniversityCreated: ((universityId: string) => Promise<unknown>) | null = null;
@@ -276,6 +283,7 @@ export class OrgService {
       await this.repo.insertKeySite(trx, site);
       await this.audit.record(trx, actor, { action: 'create', entityType: 'key_site', entityId: site.id, universityId, after: site });
     });
+    this.keySiteChanged(universityId, site.id);
     return site;
   }
 
@@ -288,6 +296,8 @@ export class OrgService {
       await this.repo.updateKeySite(trx, after);
       await this.audit.record(trx, actor, { action: 'update', entityType: 'key_site', entityId: id, universityId, before, after });
     });
+    this.keySiteChanged(before.universityId, id);
+    if (universityId !== before.universityId) this.keySiteChanged(universityId, id);
     return after;
   }
 
@@ -297,6 +307,7 @@ export class OrgService {
       await this.repo.deleteKeySite(trx, id);
       await this.audit.record(trx, actor, { action: 'delete', entityType: 'key_site', entityId: id, universityId: before.universityId, before });
     });
+    this.keySiteChanged(before.universityId, id);
   }
 }
 

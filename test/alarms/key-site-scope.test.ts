@@ -14,7 +14,7 @@ let seq = 0;
 
 async function forced(deviceId: string) {
   const now = t.clock.nowIso();
-  await t.services.writer.append({ id: '', source: 'http', sourceEventId: `ks-${++seq}`, orgId: U.universityId, deviceId, kind: 'door.forced', severity: 'warning', occurredAt: now, receivedAt: now, payload: {} } as DeviceEvent);
+  await t.services.writer.append({ id: '', source: 'http', sourceEventId: `ks-${++seq}`, orgId: U.universityId, deviceId, kind: 'door.forced', severity: 'major', occurredAt: now, receivedAt: now, payload: {} } as DeviceEvent);
   await t.services.alarmConsumer.settled();
 }
 

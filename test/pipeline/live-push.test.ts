@@ -7,6 +7,7 @@ import { uuid7 } from '../../src/server/util/uuid7.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { createTestApp, createUniversity, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { LIVE_CLOSE_SESSION_ENDED } from '../../src/server/modules/live/live-hub.ts';
 
 let t: TestApp;
 let A: UniversityFixture;
@@ -30,8 +31,8 @@ function event(f: UniversityFixture, i: number, payloadBytes = 0): DeviceEvent {
   } as DeviceEvent;
 }
 
-async function open(username: string): Promise<{ ws: WebSocket; messages: { type: string; [k: string]: unknown }[] }> {
-  const cookie = await t.login(username);
+async function open(username: string, cookie?: string): Promise<{ ws: WebSocket; cookie: string; messages: { type: string; [k: string]: unknown }[] }> {
+  cookie ??= await t.login(username);
   const ws = new WebSocket(`${base.replace('http', 'ws')}/api/live`, { headers: { cookie } });
   sockets.push(ws);
   const messages: { type: string }[] = [];
@@ -40,7 +41,7 @@ async function open(username: string): Promise<{ ws: WebSocket; messages: { type
     ws.once('open', resolve);
     ws.once('error', reject);
   });
-  return { ws, messages: messages as { type: string; [k: string]: unknown }[] };
+  return { ws, cookie, messages: messages as { type: string; [k: string]: unknown }[] };
 }
 
 const until = (cond: () => boolean, ms = 5000) => waitFor('the live messages', cond, ms, 10);
@@ -95,6 +96,28 @@ describe('live push', () => {
     await until(() => g.messages.some((m) => m.type === 'dispatches'));
     assert.deepEqual(g.messages.find((m) => m.type === 'dispatches')!.changes, [{ dispatchId: d.id, change: 'offered' }]);
     assert.ok(!other.messages.some((m) => m.type === 'dispatches'));
+  });
+
+  it('closes a socket when its session ends: logout closes that session’s, disabling closes all', async () => {
+    const closed = (ws: WebSocket) => new Promise<number>((resolve) => (ws.readyState === ws.CLOSED ? resolve(-1) : ws.once('close', (code) => resolve(code))));
+    const user = A.users.maintainer.username;
+    const first = await open(user);
+    const second = await open(user); // another login: a second session
+    const sameSession = await open(user, first.cookie);
+    const firstClosed = closed(first.ws);
+    const sameClosed = closed(sameSession.ws);
+    assert.equal((await t.call(first.cookie, 'POST', '/api/auth/logout')).statusCode, 204);
+    assert.deepEqual(await Promise.all([firstClosed, sameClosed]), [LIVE_CLOSE_SESSION_ENDED, LIVE_CLOSE_SESSION_ENDED]);
+    assert.equal(second.ws.readyState, second.ws.OPEN, 'the other session goes on');
+
+    const secondClosed = closed(second.ws);
+    const admin = await t.login('admin');
+    assert.equal((await t.call(admin, 'PATCH', `/api/users/${A.users.maintainer.id}`, { disabled: true })).statusCode, 200);
+    assert.equal(await secondClosed, LIVE_CLOSE_SESSION_ENDED, 'a disabled user keeps no live stream');
+    // Nothing more reaches the closed sockets, and a new connection is refused.
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/live`, { headers: { cookie: second.cookie } });
+    ws.on('error', () => {});
+    assert.equal(await new Promise<number>((resolve) => ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))), 401);
   });
 
   it('a browser that stops reading does not stall ingest, and is told what it missed', async () => {

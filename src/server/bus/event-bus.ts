@@ -18,6 +18,11 @@ export interface EventMap {
   'dispatches.changed': { guardId: string; dispatchId: string; change: string }[];
   /** A ledger write: caches keyed by device drop their entry. */
   'ledger.device_changed': { deviceId: string };
+  /**
+   * Sessions ended: one (logout, `tokenHash` set) or all of a user's (disabled, role or university
+   * changed, password changed). Open live sockets of those sessions close.
+   */
+  'accounts.sessions_ended': { userId: string; tokenHash?: string; reason: 'logout' | 'disabled' | 'access_changed' | 'password_changed' };
   /** A key site (重点部位) was created, reshaped or removed: what lies inside it changed. */
   'org.key_site_changed': { universityId: string; keySiteId: string };
 }

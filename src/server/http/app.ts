@@ -110,6 +110,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     clock,
     sessionTtlHours: config.XIAOAN_SESSION_TTL_HOURS,
     isUniversity: (id) => org.isUniversity(id),
+    bus,
   });
   const devices = new DevicesService(db, audit, org, clock, new DevicesRepository(dialect), bus);
   const ledgerIo = new LedgerIoService({ db, dialect, devices, audit, clock, bus });

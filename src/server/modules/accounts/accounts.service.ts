@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Role } from '../../../shared/domain.ts';
 import { CITY_WIDE_ROLES } from '../../../shared/domain.ts';
 import { DIRECTOR_GRANTABLE_ROLES } from '../../../shared/permissions.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError, conflict, forbidden, invalidField, notFound } from '../../http/errors.ts';
 import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
@@ -40,6 +41,7 @@ export interface AccountsDeps {
   sessionTtlHours: number;
   /** True when the id names a university (the org module answers). */
   isUniversity(id: string): Promise<boolean>;
+  bus?: EventBus;
 }
 
 /** Failed logins in a row after which an account is locked, and for how long. */
@@ -138,7 +140,10 @@ export class AccountsService {
   }
 
   async logout(token: string): Promise<void> {
-    await this.d.repo.deleteSession(this.d.db, hashToken(token));
+    const tokenHash = hashToken(token);
+    const found = await this.d.repo.findSessionUser(this.d.db, tokenHash);
+    await this.d.repo.deleteSession(this.d.db, tokenHash);
+    if (found) this.d.bus?.publish('accounts.sessions_ended', { userId: found.user.id, tokenHash, reason: 'logout' });
   }
 
   async purgeExpiredSessions(): Promise<void> {
@@ -213,10 +218,13 @@ export class AccountsService {
       updatedAt: this.d.clock.nowIso(),
       passwordHash: patch.password ? await argon2.hash(patch.password, HASH_OPTIONS) : before.passwordHash,
     };
+    // A password change, a new role or university, or disabling ends the user's sessions.
+    const endsSessions = patch.password || patch.disabled || after.role !== before.role || after.universityId !== before.universityId;
     await this.d.db.transaction().execute(async (trx) => {
       await this.d.repo.update(trx, after);
-      // A password change, a new role or disabling ends the user's sessions.
-      if (patch.password || patch.disabled || after.role !== before.role) await this.d.repo.deleteSessionsOf(trx, id);
+      if (endsSessions) await this.d.repo.deleteSessionsOf(trx, id);
+      // A password set by an administrator also lifts a lockout.
+      if (patch.password) await this.d.repo.clearFailedLogins(trx, id);
       await this.d.audit.record(trx, actor, {
         action: 'update',
         entityType: 'user',
@@ -226,6 +234,7 @@ export class AccountsService {
         after: { ...withoutHash(after), ...(patch.password ? { password: '(changed)' } : {}) },
       });
     });
+    if (endsSessions) this.d.bus?.publish('accounts.sessions_ended', { userId: id, reason: patch.disabled ? 'disabled' : patch.password ? 'password_changed' : 'access_changed' });
     return withoutHash(after);
   }
 
@@ -238,6 +247,7 @@ export class AccountsService {
       await this.d.repo.deleteSessionsOf(trx, user.id);
       await this.d.audit.record(trx, actor, { action: 'password_changed', entityType: 'user', entityId: user.id, universityId: user.universityId });
     });
+    this.d.bus?.publish('accounts.sessions_ended', { userId: user.id, reason: 'password_changed' });
   }
 
   /**

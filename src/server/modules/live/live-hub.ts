@@ -3,12 +3,17 @@ import type { DeviceEvent } from '../../../shared/events.ts';
 import type { DeviceStatusChange, EventBus } from '../../bus/event-bus.ts';
 import { can, scopeOf, type Actor } from '../../http/policy.ts';
 
+/** Close code of a live socket whose login session ended (4000–4999: application codes). */
+export const LIVE_CLOSE_SESSION_ENDED = 4401;
+
 /** Above this many bytes queued for one browser, its messages are dropped and counted instead. */
 const HIGH_WATER = 1 << 20;
 
 interface LiveClient {
   socket: WebSocket;
   userId: string;
+  /** The login session the socket was opened with; it closes when that session ends. */
+  sessionHash: string | null;
   scope: string | null;
   seesEvents: boolean;
   seesAlarms: boolean;
@@ -56,6 +61,15 @@ export class LiveHub {
         if (mine.length) this.send(client, JSON.stringify({ type: 'alarms', changes: mine } satisfies LiveMessage), mine.length);
       }
     });
+    // What a socket may see was fixed when it opened: when its session ends (logout, account
+    // disabled, role or university changed, password changed) it closes, and a reconnect is asked to log in.
+    bus.subscribe('accounts.sessions_ended', ({ userId, tokenHash, reason }) => {
+      for (const client of this.clients) {
+        if (client.userId !== userId || (tokenHash && client.sessionHash !== tokenHash)) continue;
+        this.clients.delete(client);
+        client.socket.close(LIVE_CLOSE_SESSION_ENDED, `session ended: ${reason}`);
+      }
+    });
     // Status changes come in bursts (a campus switch going down); send them in batches.
     bus.subscribe('device.status_changed', (change) => {
       this.pendingStatus.push(change);
@@ -67,8 +81,8 @@ export class LiveHub {
     return this.clients.size;
   }
 
-  add(socket: WebSocket, actor: Actor) {
-    const client: LiveClient = { socket, userId: actor.id, scope: scopeOf(actor), seesEvents: can(actor, 'event.read'), seesAlarms: can(actor, 'alarm.read'), missed: 0 };
+  add(socket: WebSocket, actor: Actor, sessionHash: string | null = null) {
+    const client: LiveClient = { socket, userId: actor.id, sessionHash, scope: scopeOf(actor), seesEvents: can(actor, 'event.read'), seesAlarms: can(actor, 'alarm.read'), missed: 0 };
     this.clients.add(client);
     socket.on('close', () => this.clients.delete(client));
     socket.on('error', () => this.clients.delete(client));

@@ -1,6 +1,7 @@
 import type {} from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../../http/auth-hook.ts';
+import { actorOf, SESSION_COOKIE } from '../../http/auth-hook.ts';
+import { hashToken } from '../accounts/accounts.service.ts';
 import type { LiveHub } from './live-hub.ts';
 
 export function liveRoutes(app: FastifyInstance, hub: LiveHub) {
@@ -14,6 +15,9 @@ export function liveRoutes(app: FastifyInstance, hub: LiveHub) {
         summary: 'WebSocket: new events and device status changes of your university, as JSON messages (hello, events, status, missed)',
       },
     },
-    (socket, req) => hub.add(socket, actorOf(req)),
+    (socket, req) => {
+      const token = req.cookies[SESSION_COOKIE];
+      hub.add(socket, actorOf(req), token ? hashToken(token) : null);
+    },
   );
 }

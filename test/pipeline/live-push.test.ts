@@ -7,7 +7,7 @@ import { uuid7 } from '../../src/server/util/uuid7.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { createTestApp, createUniversity, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { LIVE_CLOSE_SESSION_ENDED } from '../../src/server/modules/live/live-hub.ts';
+import { LIVE_CLOSE_SESSION_ENDED } from '../../src/shared/live.ts';
 
 let t: TestApp;
 let A: UniversityFixture;

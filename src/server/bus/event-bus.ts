@@ -1,11 +1,7 @@
 import type { DeviceEvent } from '../../shared/events.ts';
+import type { DeviceStatusChange } from '../../shared/live.ts';
 
-export interface DeviceStatusChange {
-  deviceId: string;
-  universityId: string;
-  online: boolean;
-  at: string;
-}
+export type { DeviceStatusChange };
 
 /** Everything published on the in-process bus, by name. */
 export interface EventMap {

@@ -29,6 +29,11 @@ export interface RequestOptions {
 
 let onUnauthorized: (() => void) | null = null;
 /** Called when a request other than a login is answered 401 (the session ended). */
+/** The session ended outside an HTTP call (e.g. the live socket was closed for it). */
+export function sessionEnded(): void {
+  onUnauthorized?.();
+}
+
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
 }

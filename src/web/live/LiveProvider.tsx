@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { DeviceEvent } from '../../shared/events.ts';
+import { sessionEnded } from '../api/client.ts';
 import { LiveConnection, liveUrl, type AnyLiveMessage, type DeviceStatusChange, type LiveState, type ResyncReason } from './live-connection.ts';
 
 const LiveContext = createContext<LiveConnection | null>(null);
@@ -9,7 +10,7 @@ const LiveContext = createContext<LiveConnection | null>(null);
  * authenticated layout) and closes it on logout. Pages subscribe through the hooks below.
  */
 export function LiveProvider({ children }: { children: ReactNode }) {
-  const [connection] = useState(() => new LiveConnection({ url: liveUrl(window.location) }));
+  const [connection] = useState(() => new LiveConnection({ url: liveUrl(window.location), onSessionEnded: sessionEnded }));
   useEffect(() => {
     connection.start();
     // Back from sleep or a network outage: do not wait for the backoff timer.

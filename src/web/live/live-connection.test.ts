@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DeviceEvent } from '../../shared/events.ts';
+import { LIVE_CLOSE_SESSION_ENDED } from '../../shared/live.ts';
 import { defaultBackoff, LiveConnection, liveUrl, type LiveState, type SocketLike } from './live-connection.ts';
 
 class FakeSocket implements SocketLike {
@@ -22,7 +23,7 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function harness() {
+function harness(onSessionEnded?: () => void) {
   const sockets: FakeSocket[] = [];
   const timers: { fn: () => void; ms: number; cleared: boolean }[] = [];
   let now = 1_000_000;
@@ -41,6 +42,7 @@ function harness() {
       return t;
     },
     clearTimer: (h) => ((h as (typeof timers)[number]).cleared = true),
+    onSessionEnded,
   });
   const fire = () => {
     const t = timers.filter((x) => !x.cleared).pop();
@@ -128,6 +130,18 @@ describe('live connection', () => {
     assert.equal(conn.getState().phase, 'stopped');
     sockets[1]!.drop(); // late close of the old socket
     assert.equal(sockets.length, 2, 'no reconnection after stop');
+  });
+
+  it('stops and asks for a new login when the server closes the socket because the session ended', () => {
+    let ended = 0;
+    const { conn, sockets, timers } = harness(() => ended++);
+    conn.start();
+    sockets[0]!.send({ type: 'hello', at: '' });
+    sockets[0]!.onclose?.({ code: LIVE_CLOSE_SESSION_ENDED });
+    assert.equal(ended, 1);
+    assert.equal(conn.getState().phase, 'stopped');
+    assert.ok(timers.every((t) => t.cleared), 'no reconnection with a dead session');
+    assert.equal(sockets.length, 1);
   });
 
   it('passes message types it has no hook for to onMessage subscribers, and survives a failing subscriber', () => {

@@ -6,20 +6,9 @@
  * No React here: LiveProvider owns one instance per logged-in session.
  */
 import type { DeviceEvent } from '../../shared/events.ts';
+import { LIVE_CLOSE_SESSION_ENDED, type DeviceStatusChange, type LiveMessage } from '../../shared/live.ts';
 
-export interface DeviceStatusChange {
-  deviceId: string;
-  universityId: string;
-  online: boolean;
-  at: string;
-}
-
-/** Messages of the server on /api/live (src/server/modules/live/live-hub.ts). */
-export type LiveMessage =
-  | { type: 'hello'; at: string }
-  | { type: 'events'; events: DeviceEvent[] }
-  | { type: 'status'; changes: DeviceStatusChange[] }
-  | { type: 'missed'; count: number; hint: 'reload' };
+export type { DeviceStatusChange, LiveMessage };
 
 /** Any message of the server, including types added later (e.g. `alarms`); see {@link LiveConnection.onMessage}. */
 export type AnyLiveMessage = { type: string; [key: string]: unknown };
@@ -60,6 +49,8 @@ export interface LiveConnectionOptions {
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /** The server closed the socket because the login session ended: log in again instead of retrying. */
+  onSessionEnded?: () => void;
 }
 
 const BACKOFF_STEPS_MS = [1000, 2000, 5000, 10_000, 20_000, 30_000];
@@ -95,6 +86,7 @@ export class LiveConnection {
   constructor(opts: LiveConnectionOptions) {
     this.opts = {
       createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+      onSessionEnded: () => {},
       backoff: (n) => defaultBackoff(n),
       now: () => Date.now(),
       setTimer: (fn, ms) => setTimeout(fn, ms),
@@ -176,9 +168,14 @@ export class LiveConnection {
     }
     this.socket = socket;
     socket.onmessage = (ev) => this.handleMessage(ev.data);
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (ev.code === LIVE_CLOSE_SESSION_ENDED) {
+        this.stop();
+        this.opts.onSessionEnded();
+        return;
+      }
       this.scheduleRetry();
     };
     // An error is always followed by a close; the close decides.

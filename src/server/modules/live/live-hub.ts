@@ -1,10 +1,8 @@
 import type { WebSocket } from 'ws';
 import type { DeviceEvent } from '../../../shared/events.ts';
-import type { DeviceStatusChange, EventBus } from '../../bus/event-bus.ts';
+import { LIVE_CLOSE_SESSION_ENDED, type DeviceStatusChange, type LiveMessage } from '../../../shared/live.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
 import { can, scopeOf, type Actor } from '../../http/policy.ts';
-
-/** Close code of a live socket whose login session ended (4000–4999: application codes). */
-export const LIVE_CLOSE_SESSION_ENDED = 4401;
 
 /** Above this many bytes queued for one browser, its messages are dropped and counted instead. */
 const HIGH_WATER = 1 << 20;
@@ -20,14 +18,7 @@ interface LiveClient {
   missed: number;
 }
 
-/** Messages sent to the browser on /api/live. */
-export type LiveMessage =
-  | { type: 'hello'; at: string }
-  | { type: 'events'; events: DeviceEvent[] }
-  | { type: 'status'; changes: DeviceStatusChange[] }
-  | { type: 'alarms'; changes: { alarmId: string; change: string }[] }
-  | { type: 'dispatches'; changes: { dispatchId: string; change: string }[] }
-  | { type: 'missed'; count: number; hint: 'reload' };
+export type { LiveMessage };
 
 /**
  * Pushes committed events and device status changes to the browsers of the right university.

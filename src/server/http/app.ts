@@ -217,9 +217,10 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
   alarmStatsRoutes(app, services.alarmStats);
   app.addHook('onClose', async () => {
     services.live.close();
+    await services.writer.close(); // the last events are committed (and published) here
+    await services.alarmConsumer.stop();
     await services.actions.close();
     await services.caseFile.close();
-    await services.writer.close();
   });
 
   await (await import('./static-web.ts')).registerStaticWeb(app); // web console at /, SPA fallback (last: API routes win)

@@ -19,6 +19,7 @@ export class AlarmConsumer {
   private lastId = '';
   private busy = false;
   private started = false;
+  private stopped = false;
   private idle: (() => void)[] = [];
   readonly stats = { batches: 0, events: 0, errors: 0 };
 
@@ -72,10 +73,10 @@ export class AlarmConsumer {
   }
 
   private async drain() {
-    if (this.busy || !this.started) return;
+    if (this.busy || !this.started || this.stopped) return;
     this.busy = true;
     try {
-      while (this.queue.length) {
+      while (this.queue.length && !this.stopped) {
         const batch = this.queue[0];
         try {
           await this.handle(batch);
@@ -92,6 +93,16 @@ export class AlarmConsumer {
       this.busy = false;
       for (const f of this.idle.splice(0)) f();
     }
+  }
+
+  /**
+   * Shutdown: the batch in progress finishes, later ones are left to the store (the next start
+   * replays them from the offset), so nothing runs against a closed database.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.length = 0;
+    if (this.busy) await new Promise<void>((r) => this.idle.push(r));
   }
 
   /** Resolves when everything queued so far has been processed (tests, shutdown). */

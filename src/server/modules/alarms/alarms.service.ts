@@ -13,6 +13,7 @@ import { dueAt } from './alarm-engine.ts';
 import { AlarmsRepository, type Alarm, type AlarmQuery } from './alarms.repository.ts';
 import type { DispatchService } from './dispatch.service.ts';
 import type { SopService } from './sop.service.ts';
+import { presentEvent } from '../../../shared/personal-data.ts';
 
 /**
  * The alarm lifecycle: new → acknowledged → dispatched → on scene → resolved → closed (or false
@@ -53,7 +54,7 @@ export class AlarmsService {
       sop,
       photos: photos.map((p) => ({ id: p.id, contentType: p.content_type, size: p.size, uploadedBy: p.uploaded_by, at: p.at })),
       dispatches,
-      events: eventRows.map(toEvent),
+      events: eventRows.map((r) => presentEvent(toEvent(r))),
       log,
       ruleRuns: runs.map((r) => ({ ruleId: r.rule_id, eventId: r.event_id, at: r.at, trace: readJson(r.trace) })),
       actions: actions.map((a) => ({ id: a.id, action: readJson(a.action), status: a.status, result: a.result === null ? null : readJson(a.result), createdAt: a.created_at, doneAt: a.done_at })),

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { EVENT_KIND_LIST, type DeviceEvent, type EventKind } from '../../../shared/events.ts';
+import { presentEvent } from '../../../shared/personal-data.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
 import { EventsRepository, type EventQuery } from './events.repository.ts';
@@ -12,7 +13,8 @@ export class EventsService {
 
   /** Newest first, paged by id (`beforeId`): stable while new events keep arriving. */
   async list(actor: Actor, q: Omit<EventQuery, 'universityId'> & { universityId?: string }): Promise<{ items: DeviceEvent[]; nextBeforeId: string | null }> {
-    const items = await this.repo.list(this.db, { ...q, universityId: scopeOf(actor) ?? q.universityId ?? null });
+    const stored = await this.repo.list(this.db, { ...q, universityId: scopeOf(actor) ?? q.universityId ?? null });
+    const items = stored.map(presentEvent);
     return { items, nextBeforeId: items.length === q.limit ? items[items.length - 1].id : null };
   }
 }

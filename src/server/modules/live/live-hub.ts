@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import { LIVE_CLOSE_SESSION_ENDED, type DeviceStatusChange, type LiveMessage } from '../../../shared/live.ts';
+import { presentEvent } from '../../../shared/personal-data.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import { can, scopeOf, type Actor } from '../../http/policy.ts';
 
@@ -80,8 +81,9 @@ export class LiveHub {
     this.send(client, JSON.stringify({ type: 'hello', at: new Date().toISOString() } satisfies LiveMessage), 0);
   }
 
-  private onEvents(events: DeviceEvent[]) {
+  private onEvents(committed: DeviceEvent[]) {
     if (!this.clients.size) return;
+    const events = committed.map(presentEvent);
     // Serialize once per university, not once per browser.
     const byUniversity = new Map<string, DeviceEvent[]>();
     for (const e of events) {

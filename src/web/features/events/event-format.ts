@@ -4,6 +4,7 @@
  */
 import type { DeviceEvent } from '../../../shared/events.ts';
 import { formatDateTime } from '../../components/format.ts';
+import { maskCredentialId, maskId, maskPersonId } from '../../../shared/personal-data.ts';
 
 /** `t` of i18next, loosely typed: field and value keys are built from the payload. */
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -58,16 +59,7 @@ const NOT_IN_SUMMARY = new Set(['snapshotRef', 'uptimeS', 'temperatureC', 'firmw
  * Keeps the start and the end of an id and hides the middle: `2023104567` → `2023****67`.
  * Short ids keep less, so that at least half is always hidden.
  */
-export function maskId(value: string, head = 4, tail = 2): string {
-  const n = value.length;
-  if (n <= 2) return '*'.repeat(n);
-  const keepTail = Math.min(tail, Math.floor(n / 4));
-  const keepHead = Math.min(head, Math.max(1, Math.floor((n - keepTail) / 2)));
-  return value.slice(0, keepHead) + '*'.repeat(n - keepHead - keepTail) + value.slice(n - keepTail);
-}
-
-export const maskPersonId = (v: string) => maskId(v, 4, 2);
-export const maskCredentialId = (v: string) => maskId(v, 2, 2);
+export { maskCredentialId, maskId, maskPersonId };
 
 export function formatPercent(ratio: number): string {
   const pct = ratio * 100;

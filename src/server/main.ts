@@ -40,8 +40,7 @@ async function main() {
   }
 
   // Alarms are derived from stored events: first catch up on what was committed before a stop.
-  const universities = await store.db.selectFrom('org_units').select('id').where('kind', '=', 'university').execute();
-  for (const u of universities) await services.rules.ensureDefaults(SYSTEM_ACTOR, u.id);
+  for (const universityId of await services.org.universityIds()) await services.rules.ensureDefaults(SYSTEM_ACTOR, universityId);
   const replayed = await services.alarmConsumer.start();
   if (replayed) app.log.info({ events: replayed }, 'alarm engine caught up with stored events');
 

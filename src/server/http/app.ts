@@ -139,7 +139,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const calendar = new CalendarService(db, audit, (universityId) => engine.forgetCalendar(universityId));
   const absence = new AbsenceWatcher(db, places, writer, (universityId) => engine.calendar(universityId), clock);
   const alarms = new AlarmsService(db, bus, clock, sop, dispatches);
-  const caseFile = new CaseFileService(db, alarms, audit, clock);
+  const caseFile = new CaseFileService(db, alarms, sop, accounts, audit, clock);
   const alarmStats = new AlarmStatsService(db, clock);
   return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }

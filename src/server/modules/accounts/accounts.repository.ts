@@ -53,6 +53,10 @@ export interface UserQuery {
 export class AccountsRepository {
   constructor(private readonly dialect: Dialect) {}
 
+  async namesByIds(db: Db, ids: string[]) {
+    return ids.length ? db.selectFrom('users').select(['id', 'display_name', 'username']).where('id', 'in', ids).execute() : [];
+  }
+
   async findById(db: Db, id: string) {
     const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toUser(r);

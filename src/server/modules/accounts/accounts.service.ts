@@ -139,6 +139,12 @@ export class AccountsService {
     return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, universityId: user.universityId };
   }
 
+  /** How records name people: 显示名（username）, by user id (case files, reports). */
+  async labelsOf(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.d.repo.namesByIds(this.d.db, [...new Set(ids)]);
+    return new Map(rows.map((u) => [u.id, `${u.display_name}（${u.username}）`]));
+  }
+
   async logout(token: string): Promise<void> {
     const tokenHash = hashToken(token);
     const found = await this.d.repo.findSessionUser(this.d.db, tokenHash);

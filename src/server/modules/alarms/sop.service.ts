@@ -115,6 +115,11 @@ export class SopService {
     return { contentType: p.content_type, bytes: Buffer.from(p.bytes) };
   }
 
+  /** Every photo of the alarm with its bytes, oldest first (the case file embeds them). */
+  async photosWithBytes(alarmId: string) {
+    return this.db.selectFrom('alarm_photos').selectAll().where('alarm_id', '=', alarmId).orderBy('at').orderBy('id').execute();
+  }
+
   async photosOf(alarmId: string) {
     return this.db.selectFrom('alarm_photos').select(['id', 'content_type', 'size', 'uploaded_by', 'at']).where('alarm_id', '=', alarmId).orderBy('at').execute();
   }

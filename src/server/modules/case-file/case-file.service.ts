@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
+import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { AlarmsService } from '../alarms/alarms.service.ts';
+import type { SopService } from '../alarms/sop.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { AppError } from '../../http/errors.ts';
 import { IsolatedWorker, WorkerJobFailed } from '../../util/isolated-worker.ts';
@@ -32,6 +34,8 @@ export class CaseFileService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly alarms: AlarmsService,
+    private readonly sop: SopService,
+    private readonly accounts: AccountsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -49,12 +53,11 @@ export class CaseFileService {
     const [devices, units, photoRows] = await Promise.all([
       this.db.selectFrom('devices').select(['id', 'name']).where('id', 'in', [...deviceIds]).where('university_id', '=', alarm.universityId).execute(),
       this.db.selectFrom('org_units').select(['id', 'name']).where('id', 'in', placeIds).execute(),
-      this.db.selectFrom('alarm_photos').selectAll().where('alarm_id', '=', alarm.id).orderBy('at').orderBy('id').execute(),
+      this.sop.photosWithBytes(alarm.id),
     ]);
     // People by id: photo uploaders, and guards whose dispatch row carries no name.
     const personIds = [...new Set([...photoRows.map((p) => p.uploaded_by), ...record.dispatches.map((g) => g.guardId)])];
-    const people = personIds.length ? await this.db.selectFrom('users').select(['id', 'display_name', 'username']).where('id', 'in', personIds).execute() : [];
-    const personName = new Map(people.map((u) => [u.id, `${u.display_name}（${u.username}）`]));
+    const personName = await this.accounts.labelsOf(personIds);
     const unitName = new Map(units.map((u) => [u.id, u.name]));
     const place = (id: string | null | undefined) => (id ? (unitName.get(id) ?? null) : null);
     const stepOfPhoto = new Map(record.sop.filter((s) => s.photoId).map((s) => [s.photoId!, s.title]));

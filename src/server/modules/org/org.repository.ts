@@ -131,6 +131,10 @@ export class OrgRepository {
     return rows.map(toUnit);
   }
 
+  async universityIds(db: Db): Promise<string[]> {
+    return (await db.selectFrom('org_units').select('id').where('kind', '=', 'university').execute()).map((r) => r.id);
+  }
+
   async findCommission(db: Db): Promise<OrgUnit | undefined> {
     const r = await db.selectFrom('org_units').selectAll().where('kind', '=', 'commission').executeTakeFirst();
     return r && toUnit(r);

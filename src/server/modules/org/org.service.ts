@@ -89,6 +89,11 @@ export class OrgService {
     return unit;
   }
 
+  /** Every registered university (system work at start: default rules, demo). */
+  universityIds(): Promise<string[]> {
+    return this.repo.universityIds(this.db);
+  }
+
   async isUniversity(id: string): Promise<boolean> {
     const u = await this.repo.findUnit(this.db, id);
     return u?.kind === 'university';

@@ -47,6 +47,11 @@ export function setLanguage(lng: Language): void {
  * Translates a key built from a server-sent string (an audit action, an error code …) that the
  * type system cannot check; falls back to the raw value so nothing shows as a bare key.
  */
+/** 一级（紧急）… 四级（一般）: the alarm priority as a security office names it; `short` for tight places. */
+export function priorityLabel(priority: number, short = false): string {
+  return translateDynamic(`alarms.${short ? 'priorityShortLevel' : 'priorityLevel'}.${priority}`, `P${priority}`);
+}
+
 export function translateDynamic(key: string, fallback: string, options: Record<string, unknown> = {}): string {
   return i18n.exists(key) ? String(i18n.t(key as never, options as never)) : fallback;
 }

@@ -208,7 +208,7 @@ function summary(l: Layout, d: CaseFileData) {
     [
       [L('alarmId'), { text: alarm.id, span: 3 }],
       [L('title'), { text: alarm.title, span: 3 }],
-      [L('type'), label('alarms.type', alarm.type), L('priority'), zhT('alarms.priority', { p: alarm.priority })],
+      [L('type'), label('alarms.type', alarm.type), L('priority'), zhT(`alarms.priorityLevel.${alarm.priority}`)],
       [L('device'), { text: device, span: 3 }],
       [L('location'), { text: dash(place), span: 3 }],
       [L('coordinates'), coords, L('eventCount'), String(alarm.eventCount)],

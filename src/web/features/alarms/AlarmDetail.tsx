@@ -17,6 +17,7 @@ import { DispatchPanel } from './DispatchPanel.tsx';
 import { LinkedCameras } from './LinkedCameras.tsx';
 import { RuleTrace } from './RuleTrace.tsx';
 import { SopChecklist } from './SopChecklist.tsx';
+import { priorityLabel } from '../../i18n/index.ts';
 
 interface AlarmDetailProps {
   alarmId: string;
@@ -64,7 +65,7 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
     <div className="alarm-detail" data-testid="alarm-detail" data-state={alarm.state}>
       <div className="alarm-detail-head">
         <Space wrap>
-          <Tag color={priorityColor(alarm.priority)}>{t('alarms.priority', { p: alarm.priority })}</Tag>
+          <Tag color={priorityColor(alarm.priority)}>{priorityLabel(alarm.priority)}</Tag>
           <Typography.Title level={4} className="alarm-title" data-testid="alarm-title">
             {alarm.title}
           </Typography.Title>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Alarm } from '../../api/alarms.ts';
 import { formatAge, priorityColor } from './alarm-format.ts';
 import { useNow } from './useNow.ts';
+import { priorityLabel } from '../../i18n/index.ts';
 
 interface AlarmQueueProps {
   alarms: Alarm[];
@@ -29,7 +30,7 @@ export function AlarmQueue({ alarms, selectedId, flashing, onSelect }: AlarmQueu
           onClick={() => onSelect(a.id)}
         >
           <div className="alarm-queue-head">
-            <Tag color={priorityColor(a.priority)}>{t('alarms.priorityShort', { p: a.priority })}</Tag>
+            <Tag color={priorityColor(a.priority)}>{priorityLabel(a.priority, true)}</Tag>
             <Typography.Text strong ellipsis className="alarm-queue-title">
               {a.title}
             </Typography.Text>

@@ -7,6 +7,7 @@ import { formatDateTime } from '../../components/format.ts';
 import { etaMinutes, priorityColor } from '../alarms/alarm-format.ts';
 import { NoteModal } from '../alarms/NoteModal.tsx';
 import { SopChecklist } from '../alarms/SopChecklist.tsx';
+import { priorityLabel } from '../../i18n/index.ts';
 
 const ACTIVE = ['offered', 'accepted', 'arrived'];
 
@@ -52,7 +53,7 @@ export function GuardDispatchCard({ dispatch, onChanged }: { dispatch: MyDispatc
   return (
     <Card size="small" className={`guard-card${active ? ' is-active' : ''}`} style={{ borderLeftColor: priorityColor(dispatch.alarm.priority) }} data-testid="guard-dispatch" data-state={dispatch.state}>
       <div className="guard-card-head">
-        <Tag color={priorityColor(dispatch.alarm.priority)}>{t('alarms.priorityShort', { p: dispatch.alarm.priority })}</Tag>
+        <Tag color={priorityColor(dispatch.alarm.priority)}>{priorityLabel(dispatch.alarm.priority, true)}</Tag>
         <Typography.Text strong className="guard-card-title">
           {dispatch.alarm.title}
         </Typography.Text>

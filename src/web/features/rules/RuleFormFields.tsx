@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ALARM_TYPES } from '../../../shared/alarms.ts';
 import { DEVICE_KINDS, KEY_SITE_CATEGORIES } from '../../../shared/domain.ts';
 import { useOrg } from '../../app/OrgContext.tsx';
-import { translateDynamic } from '../../i18n/index.ts';
+import { priorityLabel, translateDynamic } from '../../i18n/index.ts';
 import { EVENT_KIND_GROUP_LIST, EVENT_KIND_GROUPS, kindKey } from '../events/event-kinds.ts';
 import { DeviceSearchSelect } from './DeviceSearchSelect.tsx';
 import { ACTION_TYPE_LIST, DEFAULT_SCHEDULE, newAction as newActionOf, TRIGGER_TYPES, TRIGGER_VARIANTS } from './rule-form.ts';
@@ -249,7 +249,7 @@ function ActionFields({ name }: { name: number }) {
           </Col>
           <Col span={6}>
             <Form.Item name={[name, 'priority']} label={t('rules.form.priority')}>
-              <Select options={[1, 2, 3, 4].map((p) => ({ value: p, label: t('rules.priority', { p }) }))} data-testid="rule-priority" />
+              <Select options={[1, 2, 3, 4].map((p) => ({ value: p, label: priorityLabel(p) }))} data-testid="rule-priority" />
             </Form.Item>
           </Col>
           <Col span={8}>

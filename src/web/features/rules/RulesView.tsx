@@ -10,7 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { errorMessage, errorTitle } from '../../components/errors.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { useApi } from '../../components/useApi.ts';
-import { translateDynamic } from '../../i18n/index.ts';
+import { priorityLabel, translateDynamic } from '../../i18n/index.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { priorityColor } from '../alarms/alarm-format.ts';
 import { problemMessage } from '../ledger/form-errors.ts';
@@ -154,7 +154,7 @@ export function RulesView() {
         const a = alarmActionOf(r.definition);
         return a ? (
           <Tooltip title={translateDynamic(`alarms.type.${a.alarmType}`, a.alarmType)}>
-            <Tag color={priorityColor(a.priority)}>{t('rules.priority', { p: a.priority })}</Tag>
+            <Tag color={priorityColor(a.priority)}>{priorityLabel(a.priority)}</Tag>
           </Tooltip>
         ) : (
           <Typography.Text type="secondary">{t('rules.noAlarm')}</Typography.Text>

@@ -147,6 +147,45 @@ export type TriggerT = Static<typeof Trigger>;
 export type ScheduleT = Static<typeof Schedule>;
 export type ActionT = Static<typeof Action>;
 
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+/** A camera linked to an alarm: its view covers the alarm's position. */
+export const LinkedCamera = Type.Object({ id: Type.String(), name: Type.String(), distanceM: Type.Number(), ptz: Type.Boolean() });
+export type LinkedCameraT = Static<typeof LinkedCamera>;
+
+/** An alarm as the API shows it (GET /api/alarms, /api/alarms/:id): one definition for server and console. */
+export const AlarmView = Type.Object(
+  {
+    id: Type.String(),
+    universityId: Type.String(),
+    ruleId: Nullable(Type.String()),
+    type: Enum(ALARM_TYPES),
+    priority: Type.Integer({ minimum: 1, maximum: 4 }),
+    state: Enum(ALARM_STATES),
+    latched: Type.Boolean({ description: 'Must be reset by a person before it can be closed' }),
+    title: Type.String(),
+    deviceId: Type.String(),
+    campusId: Nullable(Type.String()),
+    buildingId: Nullable(Type.String()),
+    floorId: Nullable(Type.String()),
+    lon: Nullable(Type.Number()),
+    lat: Nullable(Type.Number()),
+    eventCount: Type.Integer({ description: 'Events merged into this alarm' }),
+    firstEventId: Type.String(),
+    lastEventId: Type.String(),
+    firstAt: Type.String(),
+    lastAt: Type.String(),
+    linkedCameras: Type.Array(LinkedCamera, { description: 'Cameras whose view covers the alarm position, nearest first' }),
+    stateChangedAt: Type.String(),
+    dueAt: Nullable(Type.String({ description: 'Deadline of the next step; past it the alarm escalates' })),
+    escalationLevel: Type.Integer(),
+    createdAt: Type.String(),
+  },
+  { $id: 'Alarm' },
+);
+export type AlarmViewT = Static<typeof AlarmView>;
+
 /** A stored linkage rule (GET /api/alarm-rules): the definition plus who it belongs to and its version. */
 export interface AlarmRule {
   id: string;

@@ -2,46 +2,15 @@
  * Calls of alarm handling (报警处置): the operator's queue and case file, and the guard's phone
  * page. Shapes follow the server's schemas (alarms.routes.ts, alarm-work.routes.ts; see /docs).
  */
-import type { AlarmState, AlarmStep, AlarmType } from '../../shared/alarms.ts';
+import type { AlarmState, AlarmStep, AlarmType, AlarmViewT, LinkedCameraT } from '../../shared/alarms.ts';
 import type { DeviceEvent } from '../../shared/events.ts';
 import { ApiError, http } from './client.ts';
 import type { Page } from './types.ts';
 
 export type { AlarmState, AlarmStep, AlarmType };
 
-export interface LinkedCamera {
-  id: string;
-  name: string;
-  distanceM: number;
-  ptz: boolean;
-}
-
-export interface Alarm {
-  id: string;
-  universityId: string;
-  ruleId: string | null;
-  type: AlarmType;
-  priority: number;
-  state: AlarmState;
-  latched: boolean;
-  title: string;
-  deviceId: string;
-  campusId: string | null;
-  buildingId: string | null;
-  floorId: string | null;
-  lon: number | null;
-  lat: number | null;
-  eventCount: number;
-  firstEventId: string;
-  lastEventId: string;
-  firstAt: string;
-  lastAt: string;
-  linkedCameras: LinkedCamera[];
-  stateChangedAt: string;
-  dueAt: string | null;
-  escalationLevel: number;
-  createdAt: string;
-}
+export type LinkedCamera = LinkedCameraT;
+export type Alarm = AlarmViewT;
 
 export interface SopStep {
   idx: number;

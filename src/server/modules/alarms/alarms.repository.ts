@@ -1,36 +1,12 @@
 import type { Selectable } from 'kysely';
-import { OPEN_ALARM_STATES, type AlarmState, type AlarmType } from '../../../shared/alarms.ts';
+import { OPEN_ALARM_STATES, type AlarmState, type AlarmType, type AlarmViewT } from '../../../shared/alarms.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { AlarmTable } from '../../store/schema.ts';
 import type { Db } from '../audit/audit.repository.ts';
 import type { CoveredBy } from './camera-coverage.ts';
 
-export interface Alarm {
-  id: string;
-  universityId: string;
-  ruleId: string | null;
-  type: AlarmType;
-  priority: number;
-  state: AlarmState;
-  latched: boolean;
-  title: string;
-  deviceId: string;
-  campusId: string | null;
-  buildingId: string | null;
-  floorId: string | null;
-  lon: number | null;
-  lat: number | null;
-  eventCount: number;
-  firstEventId: string;
-  lastEventId: string;
-  firstAt: string;
-  lastAt: string;
-  linkedCameras: CoveredBy[];
-  stateChangedAt: string;
-  dueAt: string | null;
-  escalationLevel: number;
-  createdAt: string;
-}
+/** The alarm as stored and as the API shows it (one shape: src/shared/alarms.ts). */
+export type Alarm = AlarmViewT;
 
 export interface AlarmLogEntry {
   id: string;

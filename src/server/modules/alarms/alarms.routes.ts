@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ALARM_STATES, ALARM_STEPS, ALARM_TYPES, OPEN_ALARM_STATES, RuleDefinition, type AlarmStep } from '../../../shared/alarms.ts';
+import { ALARM_STATES, ALARM_STEPS, ALARM_TYPES, AlarmView, OPEN_ALARM_STATES, RuleDefinition, type AlarmStep } from '../../../shared/alarms.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, IdParams, Nullable, Page, PagingQuery, StringEnum } from '../../http/schemas.ts';
 import type { AlarmsService } from './alarms.service.ts';
@@ -9,35 +9,7 @@ import type { RulesService } from './rules.service.ts';
 import type { RuleDryRun } from './rule-dry-run.ts';
 import { EVENT_KIND_LIST } from '../../../shared/events.ts';
 
-const AlarmSchema = Type.Object(
-  {
-    id: Type.String(),
-    universityId: Type.String(),
-    ruleId: Nullable(Type.String()),
-    type: StringEnum(ALARM_TYPES),
-    priority: Type.Integer({ minimum: 1, maximum: 4 }),
-    state: StringEnum(ALARM_STATES),
-    latched: Type.Boolean({ description: 'Must be reset by a person before it can be closed' }),
-    title: Type.String(),
-    deviceId: Type.String(),
-    campusId: Nullable(Type.String()),
-    buildingId: Nullable(Type.String()),
-    floorId: Nullable(Type.String()),
-    lon: Nullable(Type.Number()),
-    lat: Nullable(Type.Number()),
-    eventCount: Type.Integer({ description: 'Events merged into this alarm' }),
-    firstEventId: Type.String(),
-    lastEventId: Type.String(),
-    firstAt: Type.String(),
-    lastAt: Type.String(),
-    linkedCameras: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), distanceM: Type.Number(), ptz: Type.Boolean() })),
-    stateChangedAt: Type.String(),
-    dueAt: Nullable(Type.String({ description: 'Deadline of the next step; past it the alarm escalates' })),
-    escalationLevel: Type.Integer(),
-    createdAt: Type.String(),
-  },
-  { $id: 'Alarm' },
-);
+const AlarmSchema = AlarmView;
 
 const RuleSchema = Type.Object(
   { id: Type.String(), universityId: Type.String(), version: Type.Integer(), definition: Type.Unknown(), createdAt: Type.String(), updatedAt: Type.String() },

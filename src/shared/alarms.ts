@@ -186,6 +186,53 @@ export const AlarmView = Type.Object(
 );
 export type AlarmViewT = Static<typeof AlarmView>;
 
+/** One step of an alarm's procedure (SOP) as the API shows it. */
+export interface SopStep {
+  idx: number;
+  key: string;
+  title: string;
+  mandatory: boolean;
+  requires: 'none' | 'note' | 'photo';
+  doneAt: string | null;
+  doneBy: string | null;
+  note: string | null;
+  photoId: string | null;
+}
+
+export const DISPATCH_STATES = ['offered', 'accepted', 'arrived', 'finished', 'declined'] as const;
+export type DispatchState = (typeof DISPATCH_STATES)[number];
+
+/** A guard sent to an alarm. */
+export interface Dispatch {
+  id: string;
+  alarmId: string;
+  guardId: string;
+  guardName: string | null;
+  state: DispatchState;
+  distanceM: number | null;
+  /** Walking estimate in seconds: distance × 1.3 (paths are not straight) at 1.2 m/s. */
+  etaS: number | null;
+  createdAt: string;
+  acceptedAt: string | null;
+  arrivedAt: string | null;
+  finishedAt: string | null;
+  note: string | null;
+}
+
+/** One line of an alarm's timeline (处置记录). */
+export interface AlarmLogEntry {
+  id: string;
+  alarmId: string;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  note: string | null;
+  data: unknown;
+}
+
 /** A stored linkage rule (GET /api/alarm-rules): the definition plus who it belongs to and its version. */
 export interface AlarmRule {
   id: string;

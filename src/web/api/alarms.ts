@@ -2,58 +2,18 @@
  * Calls of alarm handling (报警处置): the operator's queue and case file, and the guard's phone
  * page. Shapes follow the server's schemas (alarms.routes.ts, alarm-work.routes.ts; see /docs).
  */
-import type { AlarmState, AlarmStep, AlarmType, AlarmViewT, LinkedCameraT } from '../../shared/alarms.ts';
+import type { AlarmLogEntry, AlarmState, AlarmStep, AlarmType, AlarmViewT, Dispatch, DispatchState, LinkedCameraT, SopStep } from '../../shared/alarms.ts';
 import type { DeviceEvent } from '../../shared/events.ts';
 import { ApiError, http } from './client.ts';
 import type { Page } from './types.ts';
 
-export type { AlarmState, AlarmStep, AlarmType };
+export type { AlarmLogEntry, AlarmState, AlarmStep, AlarmType, Dispatch, DispatchState, SopStep };
 
 export type LinkedCamera = LinkedCameraT;
 export type Alarm = AlarmViewT;
 
-export interface SopStep {
-  idx: number;
-  key: string;
-  title: string;
-  mandatory: boolean;
-  requires: 'none' | 'note' | 'photo';
-  doneAt: string | null;
-  doneBy: string | null;
-  note: string | null;
-  photoId: string | null;
-}
 
-export type DispatchState = 'offered' | 'accepted' | 'arrived' | 'finished' | 'declined';
 
-export interface Dispatch {
-  id: string;
-  alarmId: string;
-  guardId: string;
-  guardName: string | null;
-  state: DispatchState;
-  distanceM: number | null;
-  /** Walking estimate in seconds. */
-  etaS: number | null;
-  createdAt: string;
-  acceptedAt: string | null;
-  arrivedAt: string | null;
-  finishedAt: string | null;
-  note: string | null;
-}
-
-export interface AlarmLogEntry {
-  id: string;
-  alarmId: string;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  action: string;
-  fromState: string | null;
-  toState: string | null;
-  note: string | null;
-  data: unknown;
-}
 
 export interface RuleActionTrace {
   type: string;

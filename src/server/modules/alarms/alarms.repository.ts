@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { OPEN_ALARM_STATES, type AlarmState, type AlarmType, type AlarmViewT } from '../../../shared/alarms.ts';
+import { OPEN_ALARM_STATES, type AlarmState, type AlarmType, type AlarmViewT, type AlarmLogEntry } from '../../../shared/alarms.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { AlarmTable } from '../../store/schema.ts';
 import type { Db } from '../audit/audit.repository.ts';
@@ -8,18 +8,7 @@ import type { CoveredBy } from './camera-coverage.ts';
 /** The alarm as stored and as the API shows it (one shape: src/shared/alarms.ts). */
 export type Alarm = AlarmViewT;
 
-export interface AlarmLogEntry {
-  id: string;
-  alarmId: string;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  action: string;
-  fromState: string | null;
-  toState: string | null;
-  note: string | null;
-  data: unknown;
-}
+export type { AlarmLogEntry };
 
 export const toAlarm = (r: Selectable<AlarmTable>): Alarm => ({
   id: r.id,

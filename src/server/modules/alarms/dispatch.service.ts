@@ -10,22 +10,9 @@ import { uuid7 } from '../../util/uuid7.ts';
 import { AlarmsRepository } from './alarms.repository.ts';
 import { distanceM } from './camera-coverage.ts';
 import { dueAt } from './alarm-engine.ts';
+import type { Dispatch } from '../../../shared/alarms.ts';
 
-export interface Dispatch {
-  id: string;
-  alarmId: string;
-  guardId: string;
-  guardName: string | null;
-  state: 'offered' | 'accepted' | 'arrived' | 'finished' | 'declined';
-  distanceM: number | null;
-  /** Walking estimate: distance × 1.3 (paths are not straight) at 1.2 m/s. */
-  etaS: number | null;
-  createdAt: string;
-  acceptedAt: string | null;
-  arrivedAt: string | null;
-  finishedAt: string | null;
-  note: string | null;
-}
+export type { Dispatch };
 
 /** Positions older than this do not count: the guard may be anywhere by now. */
 const POSITION_MAX_AGE_MS = 30 * 60_000;

@@ -10,18 +10,9 @@ import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import { AlarmsRepository } from './alarms.repository.ts';
 import { sopFor } from './default-sops.ts';
+import type { SopStep } from '../../../shared/alarms.ts';
 
-export interface SopStep {
-  idx: number;
-  key: string;
-  title: string;
-  mandatory: boolean;
-  requires: 'none' | 'note' | 'photo';
-  doneAt: string | null;
-  doneBy: string | null;
-  note: string | null;
-  photoId: string | null;
-}
+export type { SopStep };
 
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;

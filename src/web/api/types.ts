@@ -16,6 +16,8 @@ import type {
   Role,
 } from '../../shared/domain.ts';
 import type { Permission } from '../../shared/permissions.ts';
+import type { User } from '../../shared/accounts.ts';
+import type { AuditEntry } from '../../shared/audit.ts';
 
 export type CameraResolution = (typeof CAMERA_RESOLUTIONS)[number];
 export type CameraType = (typeof CAMERA_TYPES)[number];
@@ -29,18 +31,8 @@ export interface Page<T> {
   pageSize: number;
 }
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  universityId: string | null;
-  disabled: boolean;
-  phone: string | null;
-  createdAt: string;
-  updatedAt: string;
-  lastLoginAt: string | null;
-}
+
+export type { AuditEntry, User };
 
 export interface Session {
   user: User;
@@ -158,21 +150,6 @@ export interface MaintenanceInput {
   notes?: string | null;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  actorRole: string | null;
-  universityId: string | null;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-  requestId: string | null;
-}
 
 export interface AuditQuery {
   page?: number;

@@ -3,19 +3,9 @@ import type { Db } from '../audit/audit.repository.ts';
 import type { Role } from '../../../shared/domain.ts';
 import type { UserTable } from '../../store/schema.ts';
 import { containsInsensitive, type Dialect } from '../../store/database.ts';
+import type { User } from '../../../shared/accounts.ts';
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  universityId: string | null;
-  disabled: boolean;
-  phone: string | null;
-  createdAt: string;
-  updatedAt: string;
-  lastLoginAt: string | null;
-}
+export type { User };
 
 export interface UserWithHash extends User {
   passwordHash: string;

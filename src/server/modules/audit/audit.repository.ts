@@ -1,24 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
+import type { AuditEntry } from '../../../shared/audit.ts';
 
 export type Db = Kysely<DB> | Transaction<DB>;
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  actorRole: string | null;
-  universityId: string | null;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-  requestId: string | null;
-}
+export type { AuditEntry };
 
 export interface AuditQuery {
   universityId: string | null; // null = all (admin)

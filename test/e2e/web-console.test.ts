@@ -120,6 +120,12 @@ describe('web console (browser)', { timeout: 300_000 }, () => {
     await page.getByTestId('login-submit').click();
     // Logging in returns to the page first asked for.
     await page.waitForURL('**/ledger');
+    // The wrong password a moment ago is told to the user, in a banner that covers nothing.
+    const notice = page.getByTestId('login-notice');
+    assert.match(await notice.innerText(), /自上次登录以来，本账号有 1 次登录失败[\s\S]*来自 127\.0\.0\.1/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'login-notice.png'), clip: { x: 0, y: 0, width: 1440, height: 260 } });
+    await notice.locator('.ant-alert-close-icon').click();
+    await notice.waitFor({ state: 'detached' });
     await page.getByTestId('nav-map').click();
     await page.waitForURL('**/map');
     assert.match(await page.getByTestId('current-user').innerText(), /系统管理员/);

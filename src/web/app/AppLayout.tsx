@@ -1,5 +1,6 @@
 import { Layout } from 'antd';
 import { Outlet } from 'react-router';
+import { LoginNoticeBanner } from '../features/auth/LoginNoticeBanner.tsx';
 import { LiveBanner } from '../live/LiveBanner.tsx';
 import { LiveIndicator } from '../live/LiveIndicator.tsx';
 import { LiveProvider } from '../live/LiveProvider.tsx';
@@ -29,6 +30,7 @@ export function AppLayout() {
                 <ScopeBar />
                 <LiveIndicator />
               </div>
+              <LoginNoticeBanner />
               <LiveBanner />
               <div className="app-view">
                 <Outlet />

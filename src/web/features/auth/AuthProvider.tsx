@@ -4,12 +4,17 @@ import { setUnauthorizedHandler } from '../../api/client.ts';
 import { authApi } from '../../api/endpoints.ts';
 import type { LoginNotice, Session } from '../../api/types.ts';
 
-type AuthState = { status: 'loading' } | { status: 'anonymous'; expired: boolean } | { status: 'authenticated'; session: Session };
+type AuthState =
+  | { status: 'loading' }
+  | { status: 'anonymous'; expired: boolean }
+  /** `notice`: failed logins since the last one, shown until the user dismisses it. */
+  | { status: 'authenticated'; session: Session; notice?: LoginNotice | null };
 
 interface AuthContextValue {
   state: AuthState;
-  /** Resolves with what happened to the account since its last login, if anything. */
-  login: (username: string, password: string) => Promise<LoginNotice | null>;
+  login: (username: string, password: string) => Promise<void>;
+  /** The user has read the login notice. */
+  dismissNotice: () => void;
   logout: () => Promise<void>;
   /** What the server says this user may do (GET /api/auth/me); the UI only hides, the API decides. */
   can: (permission: Permission) => boolean;
@@ -36,9 +41,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(async (username: string, password: string) => {
     const { user, permissions, notice } = await authApi.login(username, password);
-    setState({ status: 'authenticated', session: { user, permissions } });
-    return notice;
+    setState({ status: 'authenticated', session: { user, permissions }, notice });
   }, []);
+
+  const dismissNotice = useCallback(() => setState((s) => (s.status === 'authenticated' ? { ...s, notice: null } : s)), []);
 
   const logout = useCallback(async () => {
     try {
@@ -53,9 +59,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       state,
       login,
       logout,
+      dismissNotice,
       can: (permission) => state.status === 'authenticated' && state.session.permissions.includes(permission),
     }),
-    [state, login, logout],
+    [state, login, logout, dismissNotice],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,11 +1,10 @@
 import { LockOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
 import { LanguageSwitch } from '../../app/LanguageSwitch.tsx';
 import { errorMessage, errorTitle } from '../../components/errors.ts';
-import { formatDateTime } from '../../components/format.ts';
 import { useAuth } from './AuthProvider.tsx';
 import './login.css';
 
@@ -17,7 +16,6 @@ interface LoginValues {
 export function LoginPage() {
   const { t } = useTranslation();
   const { state, login } = useAuth();
-  const { notification } = App.useApp();
   const location = useLocation();
   const [error, setError] = useState<unknown>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -31,16 +29,7 @@ export function LoginPage() {
     setSubmitting(true);
     setError(null);
     try {
-      const notice = await login(values.username, values.password);
-      if (notice) {
-        // Someone else may be guessing this password: the user must see it, not just the audit log.
-        notification.warning({
-          title: t('auth.failedSinceLast', { count: notice.failedAttempts }),
-          description: t('auth.failedSinceLastDetail', { at: formatDateTime(notice.lastFailedAt), ip: notice.lastFailedIp ?? '—' }),
-          duration: 0,
-          key: 'login-notice',
-        });
-      }
+      await login(values.username, values.password);
     } catch (err) {
       setError(err);
     } finally {

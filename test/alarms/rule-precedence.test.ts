@@ -135,3 +135,23 @@ describe('several rules matching one event', () => {
     assert.ok(Date.parse(alarm.due_at!) - Date.parse(alarm.state_changed_at) <= 60_000, 'the deadline of a priority-1 alarm');
   });
 });
+
+describe('a device going offline, by what it guards (issue 10, item 12)', () => {
+  before(async () => {
+    t = await createTestApp();
+    U = await createUniversity(t.services, 'OF');
+  });
+  after(() => t?.close());
+
+  it('a panic button offline is priority 2, a camera in a finance office 3, a classroom camera 4', async () => {
+    const device = async (name: string, kind: 'panic_button' | 'camera', lon: number, lat: number) =>
+      (await t.services.devices.create(SYSTEM_ACTOR, { name, kind, campusId: U.campusId, lon, lat, ...(kind === 'camera' ? { camera: { resolution: '1080p', type: 'fixed' } } : {}) })).id;
+    // The fixture's finance office (财务室OF) is a 0.0001° square around (121.5, 31.3).
+    const button = await device('宿舍求助按钮', 'panic_button', 121.51, 31.31);
+    const financeCamera = await device('财务室摄像机', 'camera', 121.5, 31.3);
+    const classroomCamera = await device('教室摄像机', 'camera', 121.502, 31.302);
+    for (const id of [button, financeCamera, classroomCamera]) await emit(id, 'device.went_offline');
+    const priorityOf = async (id: string) => (await t.store.db.selectFrom('alarms').select(['priority', 'type']).where('device_id', '=', id).executeTakeFirstOrThrow()).priority;
+    assert.deepEqual([await priorityOf(button), await priorityOf(financeCamera), await priorityOf(classroomCamera)], [2, 3, 4]);
+  });
+});

@@ -97,6 +97,24 @@ export const DEFAULT_RULES: RuleDefinitionT[] = [
     actions: [{ type: 'create_alarm', alarmType: 'device_offline', priority: 4 }],
   },
   {
+    name: '报警设备离线（紧急求助、周界、入侵、火警）',
+    description: 'S-NOMISS: while a panic button, a perimeter or intrusion zone or a fire detector is offline, its alarms cannot reach anyone; more urgent than an ordinary device going offline (the most urgent matching rule names the alarm).',
+    enabled: true,
+    trigger: { type: 'event', kinds: ['device.went_offline'], deviceKinds: ['panic_button', 'perimeter_zone', 'intrusion_zone', 'fire_detector', 'alarm_panel'] },
+    actions: [{ type: 'create_alarm', alarmType: 'device_offline', priority: 2 }],
+  },
+  {
+    name: '重点部位设备离线',
+    description: 'A device inside a key site (重点部位) going offline leaves that site unwatched.',
+    enabled: true,
+    trigger: {
+      type: 'event',
+      kinds: ['device.went_offline'],
+      keySiteCategories: ['gate', 'key_laboratory', 'hazardous_lab', 'finance_office', 'secrets_room', 'archives', 'machine_room'],
+    },
+    actions: [{ type: 'create_alarm', alarmType: 'device_offline', priority: 3 }],
+  },
+  {
     name: '夜间巡更漏检（21:00–23:00 每个巡更点须签到）',
     description: 'Example absence rule: enable it once patrol routes and checkpoints are in the ledger.',
     enabled: false,

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { DEVICE_STYLE } from '../../components/palette.ts';
-import type { RateSeries } from './online-rate.ts';
+import { rateAxisMin, type RateSeries } from './online-rate.ts';
 
 /** One line per device kind (and a bold one for all), percent online over time. */
 export function OnlineRateChart({ series }: { series: RateSeries[] }) {
@@ -15,7 +15,7 @@ export function OnlineRateChart({ series }: { series: RateSeries[] }) {
       legend: { type: 'scroll', top: 8 },
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (v == null ? '—' : `${v}%`) },
       xAxis: { type: 'time' },
-      yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+      yAxis: { type: 'value', min: rateAxisMin(series), max: 100, axisLabel: { formatter: '{value}%' } },
       series: series.map((s) => ({
         name: name(s),
         type: 'line',

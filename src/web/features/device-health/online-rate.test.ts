@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OnlineRateSample } from '../../api/events.ts';
-import { rateSeries } from './online-rate.ts';
+import { rateAxisMin, rateSeries, type RateSeries } from './online-rate.ts';
 
 const s = (at: string, campusId: string, kind: OnlineRateSample['kind'], total: number, online: number): OnlineRateSample => ({ at, campusId, kind, total, online, rate: total ? online / total : 0 });
 
@@ -43,5 +43,22 @@ describe('online rate series', () => {
         ['camera', [50, 100]],
       ],
     );
+  });
+});
+
+describe('online rate axis', () => {
+  const series = (...values: (number | null)[]): RateSeries[] => [{ key: 'all', total: 1, points: values.map((v, i) => [`T${i}`, v]) }];
+
+  it('zooms in so 99.0 % and 99.9 % are visibly apart (issue 10, item 15)', () => {
+    const min = rateAxisMin(series(99.0, 99.9, null));
+    assert.ok(min < 99 && min >= 98, `axis from ${min} %`);
+    assert.ok((99.9 - 99.0) / (100 - min) > 0.3, 'the two values at least a third of the axis apart');
+  });
+
+  it('starts at a round value below the lowest point, never below 0', () => {
+    assert.equal(rateAxisMin(series(100, 100)), 99.8);
+    assert.equal(rateAxisMin(series(50, 90)), 20);
+    assert.equal(rateAxisMin(series(0, 100)), 0);
+    assert.equal(rateAxisMin([]), 99.8);
   });
 });

@@ -40,3 +40,18 @@ export function rateSeries(samples: readonly OnlineRateSample[], campusId?: stri
   // "all" first, then the kinds with the most devices.
   return out.sort((a, b) => (a.key === 'all' ? -1 : b.key === 'all' ? 1 : b.total - a.total));
 }
+
+const AXIS_STEPS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20];
+
+/**
+ * Lower end of the percent axis: just below the lowest value shown, on a round step, so the
+ * difference between 99.0 % and 99.9 % is visible instead of two lines glued to the top of 0–100 %.
+ */
+export function rateAxisMin(series: RateSeries[]): number {
+  let lowest = 100;
+  for (const s of series) for (const [, v] of s.points) if (v !== null && v < lowest) lowest = v;
+  const span = Math.max(100 - lowest, 0.5); // never zoom in further than half a percent
+  const target = lowest - span * 0.25;
+  const step = AXIS_STEPS.find((st) => (100 - target) / st <= 6) ?? 20;
+  return Math.max(0, Math.round(Math.floor(target / step) * step * 1000) / 1000);
+}

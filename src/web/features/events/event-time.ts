@@ -1,11 +1,12 @@
-import dayjs from 'dayjs';
+import { beijingDateTime } from '../../../shared/beijing-time.ts';
 
-/** `23:05:11` today, `11-24 23:05:11` on another day of this year, else the full date. */
-export function formatEventTime(iso: string, now = dayjs()): string {
-  const d = dayjs(iso);
-  if (d.isSame(now, 'day')) return d.format('HH:mm:ss');
-  if (d.isSame(now, 'year')) return d.format('MM-DD HH:mm:ss');
-  return d.format('YYYY-MM-DD HH:mm:ss');
+/** `23:05:11` today, `11-24 23:05:11` on another day of this year, else the full date: Beijing time, whatever the browser's. */
+export function formatEventTime(iso: string, nowMs = Date.now()): string {
+  const at = beijingDateTime(Date.parse(iso)); // YYYY-MM-DD HH:mm:ss
+  const today = beijingDateTime(nowMs);
+  if (at.slice(0, 10) === today.slice(0, 10)) return at.slice(11);
+  if (at.slice(0, 4) === today.slice(0, 4)) return at.slice(5);
+  return at;
 }
 
 /** An event received this much later than it happened was held back by the device (buffered, resent). */

@@ -171,6 +171,26 @@ describe('rule editor and school calendar (browser)', { timeout: 300_000 }, () =
     assert.equal(stored.definition.enabled, true);
   });
 
+  it('asks before Esc or the close button drops a half-written rule', async () => {
+    await page.getByTestId('rule-create').click();
+    const editor = page.getByTestId('rule-editor');
+    await editor.waitFor();
+    await page.getByTestId('rule-name').fill('写了一半的规则');
+    await page.getByTestId('rule-name').press('Escape');
+    const keep = page.locator('.ant-modal-confirm').getByRole('button', { name: '继续编辑' });
+    await keep.click();
+    await keep.waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('rule-name').inputValue(), '写了一半的规则', 'still there after Esc');
+    await page.getByTestId('rule-editor-close').click();
+    await page.getByTestId('discard-confirm').click();
+    await editor.waitFor({ state: 'detached' });
+    // An untouched editor closes without asking.
+    await page.getByTestId('rule-create').click();
+    await editor.waitFor();
+    await page.getByTestId('rule-editor-close').click();
+    await editor.waitFor({ state: 'detached' });
+  });
+
   it('marks a holiday in the calendar, and the engine’s arming follows', async () => {
     const date = weekdayThisMonth();
     const intrusion = (await api.call<Rule[]>('GET', '/api/alarm-rules')).find((r) => r.definition.name.startsWith('入侵报警'))!;

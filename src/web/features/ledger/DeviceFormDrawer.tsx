@@ -6,6 +6,7 @@ import { devicesApi } from '../../api/endpoints.ts';
 import type { Device } from '../../api/types.ts';
 import { useOrg } from '../../app/OrgContext.tsx';
 import { errorMessage, errorTitle } from '../../components/errors.ts';
+import { useConfirmDiscard } from '../../components/useConfirmDiscard.ts';
 import { deviceFieldOf, formValuesOf, payloadOf, type DeviceFormValues } from './device-form.ts';
 import { DeviceFormFields } from './DeviceFormFields.tsx';
 import { mapProblems, type MappedProblems, type NamePath } from './form-errors.ts';
@@ -27,6 +28,9 @@ export function DeviceFormDrawer({ open, device, defaultLocation, onClose, onSav
   const [form] = Form.useForm<DeviceFormValues>();
   const [saving, setSaving] = useState(false);
   const [problem, setProblem] = useState<{ title: string; lines: string[] } | null>(null);
+  const confirmDiscard = useConfirmDiscard();
+  // Touched since opened (opening resets the form): closing asks before dropping the input.
+  const requestClose = () => confirmDiscard(form.isFieldsTouched(), onClose);
 
   useEffect(() => {
     if (!open) return;
@@ -70,12 +74,14 @@ export function DeviceFormDrawer({ open, device, defaultLocation, onClose, onSav
       open={open}
       size={640}
       title={device ? t('ledger.editTitle', { name: device.name }) : t('ledger.createTitle')}
-      onClose={onClose}
+      onClose={requestClose}
       destroyOnHidden
       data-testid="device-form"
       extra={
         <Space>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button onClick={requestClose} data-testid="device-form-cancel">
+            {t('common.cancel')}
+          </Button>
           <Button type="primary" loading={saving} onClick={() => void submit()} data-testid="device-save">
             {t('common.save')}
           </Button>

@@ -5,6 +5,7 @@ import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { ApiError } from '../../api/client.ts';
 import { rulesApi, type AlarmRule } from '../../api/rules.ts';
 import { errorMessage, errorTitle } from '../../components/errors.ts';
+import { useConfirmDiscard } from '../../components/useConfirmDiscard.ts';
 import { problemMessage } from '../ledger/form-errors.ts';
 import { DryRunPanel } from './DryRunPanel.tsx';
 import { formPathOf, newRule, switchTrigger, toDefinition } from './rule-form.ts';
@@ -42,6 +43,10 @@ export function RuleEditorDrawer({ open, rule, tab, universityId, canWrite, onCl
   const [failure, setFailure] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<AlarmRule | null>(rule);
+  /** Edited since opened or last saved (form or JSON). */
+  const [dirty, setDirty] = useState(false);
+  const confirmDiscard = useConfirmDiscard();
+  const requestClose = () => confirmDiscard(dirty, onClose);
 
   const load = (definition: unknown) => {
     form.resetFields();
@@ -58,6 +63,7 @@ export function RuleEditorDrawer({ open, rule, tab, universityId, canWrite, onCl
     setProblems(null);
     setFailure(null);
     setSaved(rule);
+    setDirty(false);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, rule, tab]);
 
@@ -120,6 +126,7 @@ export function RuleEditorDrawer({ open, rule, tab, universityId, canWrite, onCl
       setSaved(result);
       load(result.definition);
       setJson(pretty(result.definition));
+      setDirty(false);
       onSaved(result);
     } catch (err) {
       if (err instanceof ApiError && err.details.length) {
@@ -132,6 +139,7 @@ export function RuleEditorDrawer({ open, rule, tab, universityId, canWrite, onCl
   };
 
   const onValuesChange = (changed: Record<string, unknown>) => {
+    setDirty(true);
     const trigger = changed.trigger as Record<string, unknown> | undefined;
     if (trigger && typeof trigger.type === 'string' && Object.keys(trigger).length === 1) {
       form.setFieldValue('trigger', switchTrigger(form.getFieldValue('trigger') as Record<string, unknown>, trigger.type));
@@ -145,12 +153,14 @@ export function RuleEditorDrawer({ open, rule, tab, universityId, canWrite, onCl
       open={open}
       size={760}
       title={title}
-      onClose={onClose}
+      onClose={requestClose}
       destroyOnHidden
       data-testid="rule-editor"
       extra={
         <Space>
-          <Button onClick={onClose}>{t('common.close')}</Button>
+          <Button onClick={requestClose} data-testid="rule-editor-close">
+            {t('common.close')}
+          </Button>
           {canWrite && active !== 'dryRun' && (
             <Button type="primary" loading={saving} onClick={() => void save()} data-testid="rule-save">
               {t('common.save')}
@@ -203,6 +213,7 @@ export function RuleEditorDrawer({ open, rule, tab, universityId, canWrite, onCl
                   value={json}
                   onChange={(e) => {
                     setJson(e.target.value);
+                    setDirty(true);
                     setJsonError(null);
                   }}
                   readOnly={!canWrite}

@@ -119,6 +119,7 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
     await op.getByTestId('alarm-queue-item').first().click();
     await op.getByTestId('alarm-detail').waitFor();
     assert.equal(await op.getByTestId('alarm-state').innerText().then((s) => s.length > 0), true);
+    assert.match(await op.getByTestId('alarm-case-no').innerText(), /^案件编号 \d{4}-\d{4}-\d{4}$/, 'a case number people can read');
     await op.getByTestId('linked-cameras').waitFor();
     assert.ok((await op.getByTestId('linked-camera').count()) > 0, 'cameras covering the panic button');
     assert.match(await op.getByTestId('sop-list').innerText(), /队员到场处置/);

@@ -57,6 +57,8 @@ export interface AlarmPhoto {
 
 export interface AlarmRecord {
   alarm: Alarm;
+  /** 案件编号 YYYY-MMDD-NNNN. */
+  caseNo: string;
   sop: SopStep[];
   photos: AlarmPhoto[];
   dispatches: Dispatch[];

@@ -4,6 +4,7 @@ import { readJson, writeJson } from '../../store/database.ts';
 import type { AlarmTable } from '../../store/schema.ts';
 import type { Db } from '../audit/audit.repository.ts';
 import type { CoveredBy } from './camera-coverage.ts';
+import { beijingDate } from '../../../shared/beijing-time.ts';
 
 /** The alarm as stored and as the API shows it (one shape: src/shared/alarms.ts). */
 export type Alarm = AlarmViewT;
@@ -178,6 +179,24 @@ export class AlarmsRepository {
     // The queue: most urgent first, then oldest first (the one waiting longest).
     const rows = await query.selectAll().orderBy('priority').orderBy('created_at').orderBy('id').limit(q.limit).offset(q.offset).execute();
     return { items: rows.map(toAlarm), total: Number(n) };
+  }
+
+  /**
+   * 案件编号 YYYY-MMDD-NNNN: the Beijing date the alarm was raised and its number among the
+   * university's alarms of that day. Derived, never stored: alarms are never deleted, so it does not change.
+   */
+  async caseNumber(db: Db, alarm: Pick<Alarm, 'id' | 'universityId' | 'createdAt'>): Promise<string> {
+    const created = Date.parse(alarm.createdAt);
+    const day = beijingDate(created);
+    const dayStart = new Date(Date.parse(`${day}T00:00:00+08:00`)).toISOString();
+    const { n } = await db
+      .selectFrom('alarms')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('university_id', '=', alarm.universityId)
+      .where('created_at', '>=', dayStart)
+      .where((eb) => eb.or([eb('created_at', '<', alarm.createdAt), eb.and([eb('created_at', '=', alarm.createdAt), eb('id', '<=', alarm.id)])]))
+      .executeTakeFirstOrThrow();
+    return `${day.slice(0, 4)}-${day.slice(5, 7)}${day.slice(8, 10)}-${String(Number(n)).padStart(4, '0')}`;
   }
 
   async logOf(db: Db, alarmId: string): Promise<AlarmLogEntry[]> {

@@ -82,6 +82,7 @@ export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, ru
         response: {
           200: Type.Object({
             alarm: AlarmRef,
+            caseNo: Type.String({ description: '案件编号 YYYY-MMDD-NNNN: the Beijing date of the alarm and its number that day in the university' }),
             sop: Type.Array(Type.Unknown(), { description: 'The procedure checklist' }),
             photos: Type.Array(Type.Unknown()),
             dispatches: Type.Array(Type.Unknown()),

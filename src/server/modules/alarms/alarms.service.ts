@@ -48,9 +48,10 @@ export class AlarmsService {
       this.db.selectFrom('rule_runs').selectAll().where('alarm_id', '=', id).orderBy('at').execute(),
       this.db.selectFrom('pending_actions').selectAll().where('alarm_id', '=', id).orderBy('created_at').execute(),
     ]);
-    const [sop, photos, dispatches] = await Promise.all([this.sop.steps(id), this.sop.photosOf(id), this.dispatches.ofAlarm(id)]);
+    const [sop, photos, dispatches, caseNo] = await Promise.all([this.sop.steps(id), this.sop.photosOf(id), this.dispatches.ofAlarm(id), this.repo.caseNumber(this.db, alarm)]);
     return {
       alarm,
+      caseNo,
       sop,
       photos: photos.map((p) => ({ id: p.id, contentType: p.content_type, size: p.size, uploadedBy: p.uploaded_by, at: p.at })),
       dispatches,

@@ -27,7 +27,7 @@ export interface CaseFilePhoto {
 export interface CaseFileData {
   universityName: string;
   record: AlarmRecord;
-  device: { id: string; name: string; kind: string } | null;
+  device: { id: string; name: string; kind: string; gbId: string | null } | null;
   place: { campus: string | null; building: string | null; floor: string | null; area: string | null };
   /** Names of devices (events, doors) by id, from the ledger. */
   deviceNames: Map<string, string>;
@@ -46,12 +46,6 @@ export function beijingTime(iso: string | null | undefined): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
   return beijingDateTime(ms);
-}
-
-/** `20250304-1405` in Beijing time, for file names. */
-export function beijingStamp(iso: string): string {
-  const t = beijingTime(iso);
-  return `${t.slice(0, 10).replace(/-/g, '')}-${t.slice(11, 16).replace(':', '')}`;
 }
 
 // ------------------------------------------------------------------------------------ layout
@@ -200,13 +194,15 @@ function summary(l: Layout, d: CaseFileData) {
   const L = (key: string): Cell => ({ text: pdfT(`field.${key}`), shade: true, bold: true });
   const place = [d.place.campus, d.place.building, d.place.floor, d.place.area].filter(Boolean).join(' / ');
   const coords = alarm.lon !== null && alarm.lat !== null ? zhT('alarms.coordinates', { lon: alarm.lon.toFixed(6), lat: alarm.lat.toFixed(6) }) : '—';
-  const device = d.device ? `${d.device.name}（${label('enum.deviceKind', d.device.kind)}）\n${pdfT('field.deviceId')}：${d.device.id}` : alarm.deviceId;
+  const device = d.device
+    ? `${d.device.name}（${label('enum.deviceKind', d.device.kind)}）\n${d.device.gbId ? `${pdfT('field.gbId')}：${d.device.gbId}\n` : ''}${pdfT('field.deviceId')}：${d.device.id}`
+    : alarm.deviceId;
   const state = `${label('alarms.state', alarm.state)}${alarm.latched ? `，${zhT('alarms.latched')}` : ''}${alarm.escalationLevel > 0 ? `，${zhT('alarms.escalated', { level: alarm.escalationLevel })}` : ''}`;
   const cameras = alarm.linkedCameras.length ? alarm.linkedCameras.map((c) => `${c.name}（${zhT('alarms.distance', { m: Math.round(c.distanceM) })}）`).join('、') : '—';
   l.table(
     null,
     [
-      [L('alarmId'), { text: alarm.id, span: 3 }],
+      [L('caseNo'), d.record.caseNo, L('alarmId'), alarm.id],
       [L('title'), { text: alarm.title, span: 3 }],
       [L('type'), label('alarms.type', alarm.type), L('priority'), zhT(`alarms.priorityLevel.${alarm.priority}`)],
       [L('device'), { text: device, span: 3 }],
@@ -435,6 +431,25 @@ function photos(l: Layout, d: CaseFileData) {
 }
 
 /** Running header (from page 2), page numbers and who generated the file, on every page. */
+/** Lines to sign on paper: the operator who handled the alarm and the duty leader who reviewed it. */
+function signatures(l: Layout) {
+  const { doc } = l;
+  l.ensure(90);
+  doc.moveDown(2);
+  const y = doc.y;
+  const half = l.width / 2;
+  l.font('regular', FONT.body);
+  for (const [i, key] of (['operator', 'leader'] as const).entries()) {
+    const x = l.left + i * half;
+    doc.text(`${pdfT(`sign.${key}`)}：`, x, y, { lineBreak: false });
+    doc.lineWidth(0.5).moveTo(x + 70, y + 14).lineTo(x + half - 24, y + 14).stroke(COLOR.rule);
+    doc.text(`${pdfT('sign.date')}：`, x, y + 30, { lineBreak: false });
+    doc.lineWidth(0.5).moveTo(x + 70, y + 44).lineTo(x + half - 24, y + 44).stroke(COLOR.rule);
+  }
+  doc.x = l.left;
+  doc.y = y + 56;
+}
+
 function decorate(l: Layout, d: CaseFileData) {
   const { doc } = l;
   const range = doc.bufferedPageRange();
@@ -449,7 +464,7 @@ function decorate(l: Layout, d: CaseFileData) {
     doc.text(footer, l.left, y, { width: l.width * 0.75, lineBreak: false });
     doc.text(pdfT('page', { n: i + 1, total: range.count }), l.left, y, { width: l.width, align: 'right', lineBreak: false });
     if (i > range.start) {
-      doc.text(`${d.universityName} · ${pdfT('title')} · ${d.record.alarm.id}`, l.left, 32, { width: l.width, lineBreak: false });
+      doc.text(`${d.universityName} · ${pdfT('title')} · ${d.record.caseNo}`, l.left, 32, { width: l.width, lineBreak: false });
       doc.lineWidth(0.5).moveTo(l.left, 44).lineTo(l.left + l.width, 44).stroke(COLOR.rule);
     }
     doc.page.margins.bottom = bottom;
@@ -462,7 +477,7 @@ export async function renderCaseFile(d: CaseFileData): Promise<Buffer> {
     size: PAGE.size,
     margins: PAGE.margins,
     bufferPages: true,
-    info: { Title: `${d.universityName} ${pdfT('title')} ${d.record.alarm.id}`, Author: d.generatedBy, Subject: d.record.alarm.title, Creator: 'xiaoan 校安', CreationDate: new Date(d.generatedAt) },
+    info: { Title: `${d.universityName} ${pdfT('title')} ${d.record.caseNo}`, Author: d.generatedBy, Subject: d.record.alarm.title, Creator: 'xiaoan 校安', CreationDate: new Date(d.generatedAt) },
     lang: 'zh-CN',
   });
   const chunks: Buffer[] = [];
@@ -491,6 +506,7 @@ export async function renderCaseFile(d: CaseFileData): Promise<Buffer> {
   procedure(l, d);
   dispatches(l, d);
   photos(l, d);
+  signatures(l);
   decorate(l, d);
   doc.end();
   return done;

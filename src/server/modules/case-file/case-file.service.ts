@@ -8,7 +8,7 @@ import type { SopService } from '../alarms/sop.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { AppError } from '../../http/errors.ts';
 import { IsolatedWorker, WorkerJobFailed } from '../../util/isolated-worker.ts';
-import { beijingStamp, type CaseFileData } from './case-file.pdf.ts';
+import type { CaseFileData } from './case-file.pdf.ts';
 import { normalizePhoto } from '../../util/photo.ts';
 import { pdfT } from './case-file.labels.ts';
 
@@ -43,7 +43,7 @@ export class CaseFileService {
   async export(actor: Actor, alarmId: string): Promise<CaseFile> {
     const record = await this.alarms.record(actor, alarmId);
     const { alarm } = record;
-    const device = await this.db.selectFrom('devices').select(['id', 'name', 'kind', 'campus_id', 'building_id', 'floor_id', 'area_id']).where('id', '=', alarm.deviceId).executeTakeFirst();
+    const device = await this.db.selectFrom('devices').select(['id', 'name', 'kind', 'gb_id', 'campus_id', 'building_id', 'floor_id', 'area_id']).where('id', '=', alarm.deviceId).executeTakeFirst();
 
     // Names of every device the record mentions: the events' devices and the doors of door commands.
     const deviceIds = new Set<string>([alarm.deviceId, ...record.events.map((e) => e.deviceId)]);
@@ -69,7 +69,7 @@ export class CaseFileService {
     const data: CaseFileData = {
       universityName: unitName.get(alarm.universityId) ?? alarm.universityId,
       record,
-      device: device ? { id: device.id, name: device.name, kind: device.kind } : null,
+      device: device ? { id: device.id, name: device.name, kind: device.kind, gbId: device.gb_id } : null,
       place: {
         campus: place(alarm.campusId ?? device?.campus_id),
         building: place(alarm.buildingId ?? device?.building_id),
@@ -103,8 +103,7 @@ export class CaseFileService {
       universityId: alarm.universityId,
       after: { format: 'pdf', kind: 'case_file', bytes: pdf.length, events: record.events.length, photos: photoRows.length },
     });
-    const stamp = beijingStamp(alarm.firstAt);
-    return { pdf, fileName: `${pdfT('fileName')}-${stamp}-${alarm.id}.pdf`, asciiName: `alarm-case-file-${stamp}-${alarm.id}.pdf` };
+    return { pdf, fileName: `${pdfT('fileName')}-${record.caseNo}-${alarm.id}.pdf`, asciiName: `alarm-case-file-${record.caseNo}-${alarm.id}.pdf` };
   }
 
   close(): Promise<void> {

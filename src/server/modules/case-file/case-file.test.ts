@@ -43,7 +43,7 @@ describe('alarm case file (PDF)', () => {
     t = await createTestApp();
     U = await createUniversity(t.services, 'CF');
     X = await createUniversity(t.services, 'CX', 121.43, 31.03);
-    const button = await t.services.devices.create(SYSTEM_ACTOR, { name: '图书馆三楼紧急求助按钮', kind: 'panic_button', areaId: U.areaId, ...near(0) });
+    const button = await t.services.devices.create(SYSTEM_ACTOR, { name: '图书馆三楼紧急求助按钮', kind: 'panic_button', gbId: '31011500111340000042', areaId: U.areaId, ...near(0) });
     const guard = await t.services.accounts.create(SYSTEM_ACTOR, { username: 'cf-guard', displayName: '王保安', password: PASSWORD, role: 'guard', universityId: U.universityId });
     const phone = await t.login('cf-guard');
     assert.equal((await t.call(phone, 'POST', '/api/my/position', { ...near(60), accuracyM: 5 })).statusCode, 204);
@@ -91,7 +91,7 @@ describe('alarm case file (PDF)', () => {
     assert.equal(res.statusCode, 200, res.body.slice(0, 300));
     assert.equal(res.headers['content-type'], 'application/pdf');
     const disposition = String(res.headers['content-disposition']);
-    assert.match(disposition, /^attachment; filename="alarm-case-file-\d{8}-\d{4}-[0-9a-f-]+\.pdf"; filename\*=UTF-8''/);
+    assert.match(disposition, /^attachment; filename="alarm-case-file-\d{4}-\d{4}-0001-[0-9a-f-]+\.pdf"; filename\*=UTF-8''/, 'named by the case number (the first alarm of its day)');
     assert.ok(disposition.includes(alarmId), disposition);
     assert.ok(decodeURIComponent(disposition.split("UTF-8''")[1]!).startsWith('报警案卷-'), disposition);
     const pdf = res.rawPayload;
@@ -126,9 +126,16 @@ describe('alarm case file (PDF)', () => {
       'operatorCF', // who closed it / who generated it
       '第1页/共',
       '照片无法嵌入', // damaged and WebP photos are listed, not drawn
+      '案件编号',
+      '国标编码：31011500111340000042', // the device's GB/T 28181 id
+      '值班员签字',
+      '值班领导签字',
     ])
       assert.ok(squeezed.includes(expected), `the PDF text lacks ${expected}`);
     assert.ok(pages >= 2, `expected the photos to need a second page, got ${pages}`);
+    const caseNo = json(await t.call(operator, 'GET', `/api/alarms/${alarmId}`)).caseNo as string;
+    assert.match(caseNo, /^\d{4}-\d{4}-0001$/);
+    assert.ok(squeezed.includes(caseNo), `the PDF names case ${caseNo}`);
 
     const audit = await t.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'export').where('entity_id', '=', alarmId).execute();
     assert.equal(audit.length, 1, 'the export is audited');

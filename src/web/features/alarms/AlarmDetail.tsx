@@ -38,7 +38,7 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
 
   if (record.error && !record.data) return <ErrorAlert error={record.error} onRetry={record.reload} />;
   if (!record.data || record.data.alarm.id !== alarmId) return <Spin className="view-spin" />;
-  const { alarm, sop, dispatches, log, events, ruleRuns, actions } = record.data;
+  const { alarm, caseNo, sop, dispatches, log, events, ruleRuns, actions } = record.data;
 
   const changed = () => {
     setProblem(null);
@@ -81,6 +81,8 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
           </Button>
         </Space>
         <Typography.Text type="secondary" className="alarm-times">
+          <span data-testid="alarm-case-no">{t('alarms.caseNo', { no: caseNo })}</span>
+          {' · '}
           {t('alarms.times', { first: formatDateTime(alarm.firstAt), last: formatDateTime(alarm.lastAt), count: alarm.eventCount })}
           {alarm.dueAt && !final && ` · ${t('alarms.due', { at: formatDateTime(alarm.dueAt) })}`}
         </Typography.Text>

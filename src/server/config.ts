@@ -35,6 +35,12 @@ export const ConfigSchema = Type.Object(
     XIAOAN_EVENT_RETENTION: Type.Optional(
       Type.String({ pattern: '^([a-z_.]+=\\d+)(,[a-z_.]+=\\d+)*$', description: 'Per-kind retention in days, e.g. "access.granted=30,plate.read=90"' }),
     ),
+    XIAOAN_DISPATCH_ETA_WARN_MIN: Type.Number({
+      minimum: 1,
+      maximum: 120,
+      default: 5,
+      description: 'Warn the operator when the nearest guard sent by a linkage rule needs longer than this many minutes to arrive',
+    }),
     XIAOAN_SIM_RATE: Type.Number({ minimum: 0, maximum: 100000, default: 20, description: 'Simulated events per second (demo); 0 disables the simulator' }),
     XIAOAN_CONFIG: Type.Optional(Type.String({ description: 'Path of a JSON file with any of these keys' })),
     XIAOAN_TRUST_PROXY: Type.Optional(

@@ -219,6 +219,9 @@ export interface Dispatch {
   note: string | null;
 }
 
+/** What a linkage dispatch tells the operator (in the `notify_guards` action result): too few guards, or too far. */
+export type DispatchWarning = { code: 'fewer_guards'; requested: number; found: number } | { code: 'far'; etaS: number; limitS: number };
+
 /** One line of an alarm's timeline (处置记录). */
 export interface AlarmLogEntry {
   id: string;

@@ -108,6 +108,33 @@ describe('guard dispatch', () => {
   });
 });
 
+describe('too few guards, or too far (issue 10, item 8)', () => {
+  before(async () => {
+    t = await createTestApp();
+    U = await createUniversity(t.services, 'GW');
+  });
+  after(() => t?.close());
+
+  it('tells the operator when the rule asks for 2 guards and the only one is 818 m away', async () => {
+    const button = (await t.services.devices.create(SYSTEM_ACTOR, { name: '操场求助', kind: 'panic_button', campusId: U.campusId, ...at(0, 0) })).id;
+    const u = await t.services.accounts.create(SYSTEM_ACTOR, { username: 'gw-guard', displayName: '唯一保安', password: PASSWORD, role: 'guard', universityId: U.universityId });
+    const pos = at(818, 0);
+    assert.equal((await t.call(await t.login(u.username), 'POST', '/api/my/position', { lon: pos.lon, lat: pos.lat, accuracyM: 8 })).statusCode, 204);
+    await emit(button, 'panic'); // the default panic rule asks for the 2 nearest guards
+    const alarm = await t.store.db.selectFrom('alarms').selectAll().where('device_id', '=', button).executeTakeFirstOrThrow();
+    const operator = await t.login(U.users.operator.username);
+    const action = await until('the dispatch to be done', async () => {
+      const r = json(await t.call(operator, 'GET', `/api/alarms/${alarm.id}`));
+      return r.actions.find((a: { action: { type: string }; status: string }) => a.action.type === 'notify_guards' && a.status !== 'pending');
+    });
+    assert.equal(action.result.dispatched.length, 1);
+    assert.deepEqual(action.result.warnings, [
+      { code: 'fewer_guards', requested: 2, found: 1 },
+      { code: 'far', etaS: Math.round((818 * 1.3) / 1.2), limitS: 300 },
+    ]);
+  });
+});
+
 describe('fire opens the doors of the building (S-FIRE-OPEN)', () => {
   let broker: MqttTransport;
   before(async () => {

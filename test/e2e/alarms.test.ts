@@ -125,6 +125,8 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
     assert.match(await op.getByTestId('sop-list').innerText(), /队员到场处置/);
     // The default rule dispatched guard01 (the only guard with a fresh position).
     await op.getByTestId('dispatch-table').getByText('guard01', { exact: false }).or(op.getByTestId('dispatch-table').locator('tbody tr')).first().waitFor();
+    // The rule asks for 2 guards and the demo has one with a fresh position: the operator is told.
+    assert.match(await op.getByTestId('dispatch-warning').first().innerText(), /规则要求调派 2 名保安，只找到 1 名/);
     await op.getByTestId('rule-trace').waitFor();
   });
 

@@ -129,7 +129,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const rules = new RulesService(db, audit, clock);
   org.onUniversityCreated = (universityId) => rules.ensureDefaults(SYSTEM_ACTOR, universityId);
   const places = new DevicePlaces(db, bus);
-  const actions = new ActionExecutor(db, places, bus, clock);
+  const actions = new ActionExecutor(db, places, bus, clock, { etaWarnS: config.XIAOAN_DISPATCH_ETA_WARN_MIN * 60 });
   const sop = new SopService(db, bus, clock);
   const dispatches = new DispatchService(db, bus, clock);
   actions.setDispatcher(dispatches);

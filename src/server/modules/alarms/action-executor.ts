@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ActionT } from '../../../shared/alarms.ts';
+import type { ActionT, DispatchWarning } from '../../../shared/alarms.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
@@ -36,6 +36,7 @@ export class ActionExecutor {
     private readonly places: DevicePlaces,
     bus: EventBus,
     private readonly clock: Clock,
+    private readonly opts: { etaWarnS: number } = { etaWarnS: 300 },
   ) {
     bus.subscribe('events.committed', (events) => {
       for (const e of events) if (e.kind === 'command.ack') this.onAck(e as DeviceEvent<'command.ack'>);
@@ -109,10 +110,20 @@ export class ActionExecutor {
         const already = row.alarm_id && this.dispatcher ? await this.dispatcher.activeCount(row.alarm_id) : 0;
         const wanted = Math.max(0, action.count - already);
         const sent = wanted && row.alarm_id && this.dispatcher ? await this.dispatcher.dispatch(null, row.alarm_id, { count: wanted }) : [];
-        result = { requested: action.count, alreadyDispatched: already, dispatched: sent.map((d) => ({ guardId: d.guardId, name: d.guardName, distanceM: d.distanceM, etaS: d.etaS })) };
+        // What the operator must know: fewer guards than the rule asks, or the nearest one far away.
+        const warnings: DispatchWarning[] = [];
+        if (already + sent.length < action.count) warnings.push({ code: 'fewer_guards', requested: action.count, found: already + sent.length });
+        const nearestEta = Math.min(...sent.map((d) => d.etaS ?? Infinity));
+        if (Number.isFinite(nearestEta) && nearestEta > this.opts.etaWarnS) warnings.push({ code: 'far', etaS: nearestEta, limitS: this.opts.etaWarnS });
+        result = {
+          requested: action.count,
+          alreadyDispatched: already,
+          dispatched: sent.map((d) => ({ guardId: d.guardId, name: d.guardName, distanceM: d.distanceM, etaS: d.etaS })),
+          warnings,
+        };
         if (!sent.length && !already) {
           status = 'failed';
-          result = { reason: 'no guard on duty with a recent position (phone or patrol check-in)' };
+          result = { reason: 'no guard on duty with a recent position (phone or patrol check-in)', warnings: [{ code: 'fewer_guards', requested: action.count, found: 0 }] };
         }
       } else if (action.type === 'link_cameras') {
         result = await this.ptzPreset(row, action);

@@ -2,7 +2,7 @@ import { FilePdfOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Space, Spin, Steps, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { alarmsApi, type SopInput } from '../../api/alarms.ts';
+import { alarmsApi, type AlarmAction, type SopInput } from '../../api/alarms.ts';
 import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { errorMessage, errorTitle } from '../../components/errors.ts';
@@ -18,6 +18,7 @@ import { LinkedCameras } from './LinkedCameras.tsx';
 import { RuleTrace } from './RuleTrace.tsx';
 import { SopChecklist } from './SopChecklist.tsx';
 import { priorityLabel } from '../../i18n/index.ts';
+import type { DispatchWarning } from '../../../shared/alarms.ts';
 
 interface AlarmDetailProps {
   alarmId: string;
@@ -105,7 +106,7 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
           <LinkedCameras cameras={alarm.linkedCameras} />
         </Card>
         <Card size="small" title={t('alarms.dispatch.title')} className="alarm-card alarm-card-wide">
-          <DispatchPanel alarm={alarm} dispatches={dispatches} canHandle={canHandle} onDone={changed} onError={failed} />
+          <DispatchPanel alarm={alarm} dispatches={dispatches} warnings={dispatchWarnings(actions)} canHandle={canHandle} onDone={changed} onError={failed} />
         </Card>
         <Card size="small" title={t('alarms.timeline.title')} className="alarm-card">
           <AlarmTimeline log={log} events={events} />
@@ -143,4 +144,9 @@ function ProblemAlert({ error, onClose }: { error: unknown; onClose: () => void 
       }
     />
   );
+}
+
+/** Warnings of the linkage rules' guard dispatches (fewer guards than asked, the nearest too far). */
+function dispatchWarnings(actions: AlarmAction[]): DispatchWarning[] {
+  return actions.filter((a) => a.action.type === 'notify_guards').flatMap((a) => ((a.result as { warnings?: DispatchWarning[] } | null)?.warnings ?? []));
 }

@@ -1,6 +1,7 @@
-import { App, Button, Empty, Select, Space, Table, Tag } from 'antd';
+import { Alert, App, Button, Empty, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { DispatchWarning } from '../../../shared/alarms.ts';
 import { alarmsApi, type Alarm, type Dispatch, type NearestGuard } from '../../api/alarms.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { etaMinutes } from './alarm-format.ts';
@@ -10,13 +11,15 @@ const STATE_COLORS: Record<Dispatch['state'], string> = { offered: 'orange', acc
 interface DispatchPanelProps {
   alarm: Alarm;
   dispatches: Dispatch[];
+  /** From the linkage rules' dispatches: too few guards, or the nearest too far. */
+  warnings?: DispatchWarning[];
   canHandle: boolean;
   onDone: () => void;
   onError: (err: unknown) => void;
 }
 
 /** Guards sent to the alarm (distance, ETA, state); send the nearest one, or pick from the nearest on duty. */
-export function DispatchPanel({ alarm, dispatches, canHandle, onDone, onError }: DispatchPanelProps) {
+export function DispatchPanel({ alarm, dispatches, warnings = [], canHandle, onDone, onError }: DispatchPanelProps) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
@@ -50,6 +53,21 @@ export function DispatchPanel({ alarm, dispatches, canHandle, onDone, onError }:
 
   return (
     <div data-testid="dispatch-panel">
+      {open &&
+        warnings.map((w, i) => (
+          <Alert
+            key={i}
+            className="dispatch-warning"
+            type="warning"
+            showIcon
+            data-testid="dispatch-warning"
+            title={
+              w.code === 'fewer_guards'
+                ? t('alarms.dispatch.fewerGuards', { requested: w.requested, found: w.found })
+                : t('alarms.dispatch.far', { minutes: Math.ceil(w.etaS / 60), limit: Math.round(w.limitS / 60) })
+            }
+          />
+        ))}
       {canHandle && open && (
         <Space wrap className="dispatch-tools">
           <Button type="primary" loading={busy} onClick={() => void send({ count: 1 })} data-testid="dispatch-nearest">

@@ -74,4 +74,12 @@ describe('ingest refusals', () => {
     assert.equal(n, DEAD_LETTERS_PER_DEVICE_PER_HOUR, 'one device cannot add more dead letters than the cap in an hour');
     assert.ok(t.services.ingest.guard.refusals.deadLettersNotStored >= 1000);
   });
+
+  it('answers a deeply nested item with 400 and a dead letter, not 500 (issue 17, item 11)', async () => {
+    const depth = 100_000;
+    const body = `{"events":[{"kind":"motion","sourceEventId":"deep-1","payload":{"objectType":"person","x":${'['.repeat(depth)}${']'.repeat(depth)}}}]}`;
+    const res = await push(body, basic, { 'x-test-address': '10.9.0.7' });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(json(res).details[0].field, 'events[0].payload.x');
+  });
 });

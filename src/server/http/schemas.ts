@@ -5,7 +5,8 @@ import { Type, type TSchema } from 'typebox';
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
 export const PagingQuery = {
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Page number, from 1' })),
+  // Bounded: a page number like 99999999999999999999 overflowed the database's OFFSET (a 500).
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1, description: 'Page number, from 1 (≤ 1,000,000)' })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Items per page (≤ 500)' })),
 };
 

@@ -25,6 +25,15 @@ export interface IngestContext {
   topic?: string | null;
 }
 
+/** An HTTP batch item as bytes for its dead letter; one nested too deeply to serialize is kept as a note (it was a 500). */
+function bytesOf(message: unknown): Buffer {
+  try {
+    return Buffer.from(JSON.stringify(message) ?? 'undefined');
+  } catch (error) {
+    return Buffer.from(`(item not kept: ${(error as Error).message})`);
+  }
+}
+
 /** How far in the future a device clock may be before its timestamps are refused (S-CLOCK allows seconds). */
 const MAX_FUTURE_MS = 10 * 60_000;
 
@@ -76,7 +85,7 @@ export class IngestService {
     try {
       event = await this.normalize(message, ctx);
     } catch (e) {
-      if (e instanceof Rejection) return this.reject(raw ?? Buffer.from(JSON.stringify(message) ?? 'undefined'), ctx, e);
+      if (e instanceof Rejection) return this.reject(raw ?? bytesOf(message), ctx, e);
       throw e;
     }
     const status = await this.writer.append(event);

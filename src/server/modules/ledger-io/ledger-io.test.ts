@@ -11,7 +11,7 @@ import { SYSTEM_ACTOR } from '../../http/policy.ts';
 import { createTestApp, createUniversity, json, type TestApp, type UniversityFixture } from '../../../../test/helpers/test-app.ts';
 import { cellText, HEADERS } from './columns.ts';
 import type { ImportProblem, ImportReport } from './import-report.ts';
-import { parseCsv, readSpreadsheet, XLSX_MIME } from './spreadsheet.ts';
+import { csvStream, parseCsv, readSpreadsheet, XLSX_MIME } from './spreadsheet.ts';
 
 let t: TestApp;
 let U: UniversityFixture;
@@ -341,6 +341,20 @@ describe('ledger Excel/CSV import and export', () => {
     const empty = await upload(director, csvOf([HEADERS]), 'mode=commit&fileName=empty.csv');
     assert.equal(empty.statusCode, 400);
     assert.match(json(empty).message, /no device rows/);
+  });
+});
+
+describe('CSV writing', () => {
+  it('defuses a formula that starts like a negative number, keeps real negative numbers, and reads both back (issue 17, item 11)', async () => {
+    const attack = "-1+cmd|'/c calc'!A1";
+    async function* rows() {
+      yield [attack, '-5', '-2.5', '=1+1'];
+    }
+    let text = '';
+    for await (const chunk of csvStream(rows())) text += chunk;
+    const line = text.split('\r\n')[1]!;
+    assert.equal(line, `"'${attack}",-5,-2.5,"'=1+1"`);
+    assert.deepEqual(parseCsv(line)[0]!.cells, [attack, '-5', '-2.5', '=1+1'], 'the import takes the guard off again');
   });
 });
 

@@ -144,8 +144,10 @@ export function decodeText(buf: Buffer): string {
  * written with one more leading apostrophe (CSV injection), which the import takes off again.
  */
 const FORMULA_LIKE = /^'*[=+\-@\t\r]/;
-const escapeFormula = (s: string) => (FORMULA_LIKE.test(s) && !/^-\d/.test(s) ? "'" + s : s);
-const unescapeFormula = (s: string) => (s.startsWith("'") && FORMULA_LIKE.test(s) && !/^'-\d/.test(s) ? s.slice(1) : s);
+/** Only a whole negative number is safe: `-1+cmd|'/c calc'!A1` starts like one and is a formula. */
+const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
+const escapeFormula = (s: string) => (FORMULA_LIKE.test(s) && !NEGATIVE_NUMBER.test(s) ? "'" + s : s);
+const unescapeFormula = (s: string) => (s.startsWith("'") && FORMULA_LIKE.test(s) && !NEGATIVE_NUMBER.test(s.slice(1)) ? s.slice(1) : s);
 
 /** RFC 4180 records; the delimiter is a comma, or a tab when the first line has tabs and no commas. Row = record number. */
 export function parseCsv(text: string): { row: number; cells: Cell[] }[] {

@@ -101,6 +101,22 @@ describe('MQTT ingest', () => {
     assert.match(dl[0].reason, /may not publish as/);
   });
 
+  it('a device cannot take over another device’s connection by using its client id (issue 17, item 4)', async () => {
+    const a = await deviceWithCredentials('CA');
+    const b = await deviceWithCredentials('CB');
+    const victim = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { username: a.username, password: a.password, clientId: `door-${a.id}`, reconnectPeriod: 0 });
+    clients.push(victim);
+    await assert.rejects(
+      mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { username: b.username, password: b.password, clientId: `door-${a.id}`, reconnectPeriod: 0, connectTimeout: 5000 }),
+      /Identifier rejected/i,
+    );
+    assert.equal(victim.connected, true, 'the first device stays connected');
+    // The same device reconnecting with its own client id still takes over (a device that rebooted).
+    const again = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { username: a.username, password: a.password, clientId: `door-${a.id}`, reconnectPeriod: 0 });
+    clients.push(again);
+    assert.equal(again.connected, true);
+  });
+
   it('refuses wrong secrets and unknown devices at connect', async () => {
     const d = await deviceWithCredentials('C');
     await assert.rejects(connect(d.username, 'wrong'), /Bad username or password|Not authorized/i);

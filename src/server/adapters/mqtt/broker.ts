@@ -52,6 +52,14 @@ export async function startBuiltInBroker(opts: { port: number; host: string; sin
       opts.auth.authenticate(username, password.toString('utf8')).then(
         (identity) => {
           if (!identity) return fail(4);
+          // MQTT lets a new connection with a client id take over the old one: only the same
+          // device may, or any device could disconnect any other, across universities (issue 17, item 4).
+          const holder = (broker as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
+          const holderIdentity = holder && holder !== client ? identities.get(holder) : undefined;
+          if (holderIdentity && holderIdentity.deviceId !== identity.deviceId) {
+            opts.log.warn({ clientId: client.id, deviceId: identity.deviceId, holder: holderIdentity.deviceId }, 'MQTT client id of another connected device refused');
+            return fail(2); // identifier rejected
+          }
           identities.set(client, identity);
           done(null, true);
         },

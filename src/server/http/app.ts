@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Type } from 'typebox';
 import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { systemClock } from '../clock.ts';
 import type { Store } from '../store/database.ts';
 import { AccountsRepository } from '../modules/accounts/accounts.repository.ts';
@@ -171,6 +172,7 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, auth: r.config?.auth });
   });
   registerErrorHandling(app);
+  registerSecurityHeaders(app);
   registerValidators(app);
   app.addSchema(ErrorResponse);
   await app.register(cookie);

@@ -1,0 +1,32 @@
+/** Every answer carries the browser protections; the console's pages a content security policy (issue 17, item 10). */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+
+describe('security headers', () => {
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(() => t?.close());
+
+  it('API answers: no sniffing, no framing, no referrer, not cached', async () => {
+    for (const url of ['/api/health', '/api/devices', '/api/no-such-route']) {
+      const res = await t.call(null, 'GET', url);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+      assert.equal(res.headers['x-frame-options'], 'DENY', url);
+      assert.equal(res.headers['referrer-policy'], 'no-referrer', url);
+      assert.equal(res.headers['cache-control'], 'no-store', url);
+    }
+  });
+
+  it('the console page has a content security policy that allows only its own server', async () => {
+    const res = await t.call(null, 'GET', '/map');
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    const csp = String(res.headers['content-security-policy']);
+    for (const part of ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]) assert.ok(csp.includes(part), `${part} in ${csp}`);
+    assert.ok(!/https?:/.test(csp), 'no outside origin allowed');
+  });
+});

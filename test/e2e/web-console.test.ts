@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
 import { seedCampus } from './seed-campus.ts';
 import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer } from './support.ts';
+import { CONSOLE_CSP } from '../../src/server/http/security-headers.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
 const OPERATOR_PASSWORD = 'operator-password-1';
@@ -103,7 +104,10 @@ describe('web console (browser)', { timeout: 300_000 }, () => {
   });
 
   it('sends an anonymous visitor to the login page and shows the API error for a wrong password', async () => {
-    await page.goto(server.baseUrl + '/ledger');
+    const response = await page.goto(server.baseUrl + '/ledger');
+    // The console page comes with its content security policy (issue 17, item 10), and everything below runs under it.
+    assert.equal(response?.headers()['content-security-policy'], CONSOLE_CSP);
+    assert.equal(response?.headers()['x-frame-options'], 'DENY');
     await page.waitForURL('**/login');
     await page.getByTestId('login-username').fill('admin');
     await page.getByTestId('login-password').fill('not-the-password');

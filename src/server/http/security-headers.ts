@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
  * elsewhere). Ant Design writes its styles at run time (inline), MapLibre runs its workers from
  * blob URLs and draws tiles from blob/data URLs, the live feed is a WebSocket to the same host.
  */
-const CONSOLE_CSP = [
+export const CONSOLE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",

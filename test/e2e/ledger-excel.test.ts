@@ -121,6 +121,8 @@ describe('ledger Excel import and export (browser)', { timeout: 300_000 }, () =>
     assert.match(await result.innerText(), /已导入 3 台设备/);
     assert.match(await result.innerText(), /另有 1 行有错误，未导入/);
     await page.getByTestId('excel-close').click();
+    // The dialog has finished closing (its mask would catch the next clicks).
+    await page.locator('.ant-modal-wrap').filter({ has: result }).waitFor({ state: 'detached' });
     await page.getByTestId('ledger-search').locator('input').fill('导入测试');
     await page.getByTestId('ledger-search').locator('input').press('Enter');
     const table = page.getByTestId('ledger-table');

@@ -74,6 +74,10 @@ const ALARM_TITLE: Record<string, string> = {
   custom: '报警',
 };
 
+/** The rule's own title, or the alarm type and the device's name. */
+const alarmTitle = (create: Extract<ActionT, { type: 'create_alarm' }>, place: DevicePlace | undefined, event: DeviceEvent) =>
+  create.title ?? `${ALARM_TITLE[create.alarmType]} · ${place?.name ?? event.deviceId}`;
+
 export function inScope(t: TriggerT, place: DevicePlace | undefined): boolean {
   if (!place) return !(t.deviceKinds || t.deviceIds || t.campusIds || t.buildingIds || t.keySiteCategories);
   if (t.deviceKinds && !t.deviceKinds.includes(place.kind)) return false;
@@ -263,7 +267,7 @@ export class AlarmEngine {
           priority: create.priority,
           state: 'new',
           latched: create.latch ?? false,
-          title: create.title ?? `${ALARM_TITLE[create.alarmType]} · ${place?.name ?? event.deviceId}`,
+          title: alarmTitle(create, place, event),
           deviceId: event.deviceId,
           campusId: place?.campusId ?? null,
           buildingId: place?.buildingId ?? null,
@@ -375,7 +379,7 @@ export class AlarmEngine {
         priority,
         latched: open.latched || (create.latch ?? false),
         ruleId: raisesPriority ? rule.id : open.ruleId,
-        title: raisesPriority ? (create.title ?? `${ALARM_TITLE[create.alarmType]} · ${place?.name ?? event.deviceId}`) : open.title,
+        title: raisesPriority ? alarmTitle(create, place, event) : open.title,
         dueAt: raisesPriority ? dueAt(open.state, priority, Date.parse(open.stateChangedAt)) : open.dueAt,
       };
       await this.repo.raise(trx, open.id, { ruleId: alarm.ruleId ?? rule.id, priority: alarm.priority, title: alarm.title, latched: alarm.latched, dueAt: alarm.dueAt });

@@ -9,7 +9,6 @@ import type { RulesService } from './rules.service.ts';
 import type { RuleDryRun } from './rule-dry-run.ts';
 import { EVENT_KIND_LIST } from '../../../shared/events.ts';
 
-const AlarmSchema = AlarmView;
 
 const RuleSchema = Type.Object(
   { id: Type.String(), universityId: Type.String(), version: Type.Integer(), definition: Type.Unknown(), createdAt: Type.String(), updatedAt: Type.String() },
@@ -22,7 +21,7 @@ const csv = (q: Record<string, unknown>, keys: string[]) => {
 
 export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, rules: RulesService, dryRun: RuleDryRun) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.addSchema(AlarmSchema);
+  app.addSchema(AlarmView);
   app.addSchema(RuleSchema);
   const AlarmRef = Type.Ref('Alarm');
   const RuleRef = Type.Ref('AlarmRule');

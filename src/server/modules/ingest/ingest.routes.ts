@@ -37,7 +37,8 @@ export interface IngestRouteDeps {
 export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
   const { ingest, credentials } = deps;
   const guard = ingest.guard;
-  const devices = new WeakMap<FastifyRequest, string>();
+  /** The device each request authenticated as (set before the body is read). */
+  const devices = new WeakMap<FastifyRequest, { deviceId: string; universityId: string }>();
   const deviceOf = (req: FastifyRequest) => devices.get(req) ?? null;
 
   /**
@@ -57,7 +58,7 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
       guard.failedAuthentication(req.ip);
       throw new AppError('XIAOAN_AUTH_REQUIRED', auth ? 'device authentication failed (unknown device or wrong secret)' : 'no device credentials: send HTTP Basic deviceId:secret');
     }
-    devices.set(req, identity.deviceId);
+    devices.set(req, identity);
   };
 
   // Own plugin scope: this route takes the raw body, so even a body that is not JSON is kept as
@@ -88,7 +89,7 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
       },
       async (req, reply) => {
         const raw = req.body as unknown as Buffer;
-        const ctx = { source: 'http' as const, deviceId: deviceOf(req), topic: null };
+        const ctx = { source: 'http' as const, deviceId: deviceOf(req)?.deviceId ?? null, topic: null };
         let body: unknown;
         try {
           body = JSON.parse(raw.toString('utf8'));
@@ -139,9 +140,8 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
       },
     },
     async (req, reply) => {
-      const deviceId = deviceOf(req)!;
-      const device = await ingest.directory.get(deviceId);
-      if (device) deps.health.markSeen(deviceId, device.universityId);
+      const { deviceId, universityId } = deviceOf(req)!;
+      deps.health.markSeen(deviceId, universityId);
       return reply.status(204).send(null);
     },
   );

@@ -232,8 +232,8 @@ async function partA(): Promise<PartA> {
     log(`(a) ${fmt(events.length)} events stored in ${fmt(storeMs)} ms (at ${fmt(opt.rate)}/s of event time: ${fmt(events.length / opt.rate, 1)} s)`);
 
     // The engine as createServices builds it (its own caches), without the consumer.
-    const places = new DevicePlaces(store.db, services.bus);
-    const engine = new AlarmEngine(store.db, services.rules, places, services.sop, systemClock);
+    const places = new DevicePlaces(services.devices, services.org, services.bus);
+    const engine = new AlarmEngine(store.db, services.rules, places, services.sop, systemClock, services.calendar, services.events);
 
     // What the rules ask per event (computed outside the timing): candidates by kind, in scope, by trigger type.
     const rules = await services.rules.rulesFor(uni.universityId);

@@ -74,7 +74,7 @@ describe('device health after a restart', () => {
       t3.services.health.markSeen(u.deviceId, u.universityId);
       await t3.services.health.flush();
       clock.advance(3600_000); // the server was down for an hour
-      const restarted = new DeviceHealthService(t3.store.db, t3.services.writer, t3.services.bus, clock, { heartbeatIntervalS: 30, offlineAfterMissed: 3 });
+      const restarted = new DeviceHealthService(t3.store.db, t3.services.devices, t3.services.writer, t3.services.bus, clock, { heartbeatIntervalS: 30, offlineAfterMissed: 3 });
       await restarted.load();
       assert.equal(await restarted.sweep(), 0, 'marked offline for the time the server itself was down');
       clock.advance(91_000);

@@ -114,34 +114,35 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     bus,
   });
   const devices = new DevicesService(db, audit, org, clock, new DevicesRepository(dialect), bus);
-  const ledgerIo = new LedgerIoService({ db, dialect, devices, audit, clock, bus });
-  const map = new MapService(db);
+  const ledgerIo = new LedgerIoService({ devices, org, audit, clock, bus });
+  const map = new MapService(org, devices);
   const writer = new EventWriter(db, bus, new EventsRepository(store));
-  const directory = new DeviceDirectory(db, bus);
+  const directory = new DeviceDirectory(db, devices, bus);
   const ingest = new IngestService(db, writer, directory, clock);
   const credentials = new DeviceCredentialsService(db, devices, directory, audit, bus, clock);
-  const health = new DeviceHealthService(db, writer, bus, clock, {
+  const health = new DeviceHealthService(db, devices, writer, bus, clock, {
     heartbeatIntervalS: config.XIAOAN_HEARTBEAT_INTERVAL_S,
     offlineAfterMissed: config.XIAOAN_OFFLINE_AFTER_MISSED,
   });
   const deviceMessages = new DeviceMessageHandler(ingest, health);
   const events = new EventsService(db);
   const live = new LiveHub(bus);
-  const rules = new RulesService(db, audit, clock);
+  const rules = new RulesService(db, audit, clock, org, devices);
   org.onUniversityCreated = (universityId) => rules.ensureDefaults(SYSTEM_ACTOR, universityId);
-  const places = new DevicePlaces(db, bus);
-  const actions = new ActionExecutor(db, places, bus, clock, { etaWarnS: config.XIAOAN_DISPATCH_ETA_WARN_MIN * 60 });
+  org.addDependents('users', (work, unitId) => accounts.countOfUniversity(work, unitId));
+  const places = new DevicePlaces(devices, org, bus);
+  const actions = new ActionExecutor(db, places, events, bus, clock, { etaWarnS: config.XIAOAN_DISPATCH_ETA_WARN_MIN * 60 });
   const sop = new SopService(db, bus, clock);
-  const dispatches = new DispatchService(db, bus, clock);
+  const dispatches = new DispatchService(db, bus, clock, accounts, places);
   actions.setDispatcher(dispatches);
-  const engine = new AlarmEngine(db, rules, places, sop, clock);
-  const alarmConsumer = new AlarmConsumer(db, engine, actions, bus);
+  const calendar = new CalendarService(db, audit, org, clock);
+  const engine = new AlarmEngine(db, rules, places, sop, clock, calendar, events);
+  const alarmConsumer = new AlarmConsumer(db, events, engine, actions, bus);
   const ruleDryRun = new RuleDryRun(rules, places, engine, dispatches);
-  const calendar = new CalendarService(db, audit, (universityId) => engine.forgetCalendar(universityId));
-  const absence = new AbsenceWatcher(db, places, writer, (universityId) => engine.calendar(universityId), clock);
-  const alarms = new AlarmsService(db, bus, clock, sop, dispatches);
-  const caseFile = new CaseFileService(db, alarms, sop, accounts, audit, clock);
-  const alarmStats = new AlarmStatsService(db, clock);
+  const absence = new AbsenceWatcher(db, places, writer, events, calendar, clock);
+  const alarms = new AlarmsService(db, bus, clock, sop, dispatches, events);
+  const caseFile = new CaseFileService(devices, org, alarms, sop, accounts, audit, clock);
+  const alarmStats = new AlarmStatsService(alarms, org, devices, clock);
   return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 

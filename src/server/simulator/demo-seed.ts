@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from '../http/app.ts';
-import { OrgRepository } from '../modules/org/org.repository.ts';
 import type { Store } from '../store/database.ts';
 import { generateDemoUniversity } from './demo-university/generate.ts';
 import { validateDemoData, writeDemoUniversity } from './demo-university/write.ts';
@@ -17,10 +16,9 @@ export interface DemoSeedContext {
  * including a few deliberate compliance flaws (see demo-university/generate.ts).
  */
 export async function seedDemoIfEmpty(ctx: DemoSeedContext): Promise<void> {
-  const existing = await ctx.store.db.selectFrom('org_units').select('id').where('kind', '=', 'university').limit(1).execute();
-  if (existing.length) return;
+  if (await ctx.services.org.hasUniversity()) return;
   const started = performance.now();
-  const commission = await new OrgRepository(ctx.store.dialect).findCommission(ctx.store.db);
+  const commission = await ctx.services.org.commission();
   if (!commission) throw new Error('demo seed: the commission root is missing (OrgService.ensureCommission runs first)');
   const data = generateDemoUniversity({ commissionId: commission.id });
   validateDemoData(data);

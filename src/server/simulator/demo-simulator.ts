@@ -87,31 +87,23 @@ const SIM_ACTOR: Actor = { ...SYSTEM_ACTOR, username: 'simulator', displayName: 
 
 export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<DemoSimulator> {
   const { services, store, config, log } = opts;
-  const db = store.db;
   const name = opts.universityName ?? DEMO_UNIVERSITY_NAME;
   const noop: DemoSimulator = { stop: async () => {}, stats: () => emptyStats() };
 
-  const university = await db.selectFrom('org_units').select(['id']).where('kind', '=', 'university').where('name', '=', name).executeTakeFirst();
+  const university = await services.org.universityNamed(name);
   if (!university) {
     log.info(`simulator: no university named ${name}; no devices simulated`);
     return noop;
   }
   const universityId = university.id;
-  const rows = await db
-    .selectFrom('devices as d')
-    .leftJoin('org_units as b', 'b.id', 'd.building_id')
-    .select(['d.id', 'd.kind', 'd.name', 'd.campus_id', 'd.building_id', 'b.name as building_name'])
-    .where('d.university_id', '=', universityId)
-    .where('d.status', '=', 'in_service')
-    .orderBy('d.id')
-    .execute();
+  const inService = (await services.devices.ofUniversity(universityId)).filter((d) => d.status === 'in_service').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const buildingNames = await services.org.namesOf(inService.map((d) => d.buildingId).filter((id): id is string => id !== null));
+  const rows = inService.map((d) => ({ id: d.id, kind: d.kind, name: d.name, campus_id: d.campusId, building_id: d.buildingId, building_name: d.buildingId ? (buildingNames.get(d.buildingId) ?? null) : null }));
   if (!rows.length) {
     log.info(`simulator: ${name} has no devices in service; nothing to simulate`);
     return noop;
   }
-  const guards = (
-    await db.selectFrom('users').select('username').where('university_id', '=', universityId).where('role', '=', 'guard').where('disabled', '=', 0).orderBy('username').execute()
-  ).map((u) => u.username);
+  const guards = await services.accounts.activeGuardUsernames(universityId);
 
   // Credentials: one transaction for all devices; the secrets live only in this process.
   const secrets = new Map(rows.map((r) => [r.id, randomBytes(24).toString('base64url')]));

@@ -47,6 +47,31 @@ export class AccountsRepository {
     return ids.length ? db.selectFrom('users').select(['id', 'display_name', 'username']).where('id', 'in', ids).execute() : [];
   }
 
+  /** Who the ids are, for other modules (dispatch, case files): no hashes, no login data. */
+  async peopleByIds(db: Db, ids: string[]) {
+    return ids.length ? db.selectFrom('users').select(['id', 'display_name', 'username', 'role', 'university_id', 'disabled']).where('id', 'in', ids).execute() : [];
+  }
+
+  /** A guard named by id or username (patrol devices report either). */
+  async findGuard(db: Db, idOrUsername: string) {
+    return db
+      .selectFrom('users')
+      .select(['id', 'university_id'])
+      .where((eb) => eb.or([eb('id', '=', idOrUsername), eb('username', '=', idOrUsername)]))
+      .where('role', '=', 'guard')
+      .executeTakeFirst();
+  }
+
+  async activeGuardUsernames(db: Db, universityId: string): Promise<string[]> {
+    const rows = await db.selectFrom('users').select('username').where('university_id', '=', universityId).where('role', '=', 'guard').where('disabled', '=', 0).orderBy('username').execute();
+    return rows.map((r) => r.username);
+  }
+
+  async countOfUniversity(db: Db, universityId: string): Promise<number> {
+    const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('university_id', '=', universityId).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
   async findById(db: Db, id: string) {
     const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toUser(r);

@@ -58,6 +58,16 @@ export interface LoginNotice {
 const locked = (until: string) =>
   new AppError('XIAOAN_AUTH_RATE_LIMITED', `too many failed logins: the account is locked until ${until}`, [{ field: 'username', reason: `locked until ${until} after ${LOGIN_LOCK_AFTER} failed logins`, rule: 'lockout' }]);
 
+/** A person as other modules see them: no password hash, no login data. */
+export interface Person {
+  id: string;
+  displayName: string;
+  username: string;
+  role: Role;
+  universityId: string | null;
+  disabled: boolean;
+}
+
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class AccountsService {
@@ -143,6 +153,41 @@ export class AccountsService {
   async labelsOf(ids: string[]): Promise<Map<string, string>> {
     const rows = await this.d.repo.namesByIds(this.d.db, [...new Set(ids)]);
     return new Map(rows.map((u) => [u.id, `${u.display_name}（${u.username}）`]));
+  }
+
+  /** Who the ids are (other modules ask here, never the users table): ids not found are absent. */
+  async people(ids: string[]): Promise<Person[]> {
+    const rows = await this.d.repo.peopleByIds(this.d.db, [...new Set(ids)]);
+    return rows.map((r) => ({ id: r.id, displayName: r.display_name, username: r.username, role: r.role as Role, universityId: r.university_id, disabled: r.disabled === 1 }));
+  }
+
+  /**
+   * Writes accounts with their password hashes in the caller's transaction `work`, skipping
+   * usernames that are taken (returned); no audit entry of their own (the demo seed audits once).
+   */
+  async loadBulk(work: Kysely<DB>, users: UserWithHash[]): Promise<string[]> {
+    const skipped: string[] = [];
+    for (const u of users) {
+      if (await this.d.repo.findByUsername(work, u.username)) skipped.push(u.username);
+      else await this.d.repo.insert(work, u);
+    }
+    return skipped;
+  }
+
+  /** The guard a patrol device names, by id or username. */
+  async findGuard(idOrUsername: string): Promise<{ id: string; universityId: string | null } | undefined> {
+    const r = await this.d.repo.findGuard(this.d.db, idOrUsername);
+    return r && { id: r.id, universityId: r.university_id };
+  }
+
+  /** Usernames of a university's enabled guards, in order (the demo simulator patrols with them). */
+  activeGuardUsernames(universityId: string): Promise<string[]> {
+    return this.d.repo.activeGuardUsernames(this.d.db, universityId);
+  }
+
+  /** Accounts that belong to the university (the org module asks, in its transaction `work`, before removing one). */
+  countOfUniversity(work: Kysely<DB>, universityId: string): Promise<number> {
+    return this.d.repo.countOfUniversity(work, universityId);
   }
 
   async logout(token: string): Promise<void> {

@@ -1,9 +1,10 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { ALARM_STATES, OPEN_ALARM_STATES, type AlarmState, type AlarmType } from '../../../shared/alarms.ts';
 import type { Clock } from '../../clock.ts';
 import { invalidField } from '../../http/errors.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
-import type { DB } from '../../store/schema.ts';
+import type { AlarmHandlingTimes, AlarmsService } from '../alarms/alarms.service.ts';
+import type { DevicesService } from '../devices/devices.service.ts';
+import type { OrgService } from '../org/org.service.ts';
 import type { AlarmStats, StepDurations } from '../../../shared/alarm-stats.ts';
 import {
   ARRIVE_ACTIONS,
@@ -39,19 +40,7 @@ export interface StatsQuery {
 
 export type { AlarmStats };
 
-interface Row {
-  id: string;
-  type: string;
-  state: string;
-  device_id: string;
-  campus_id: string | null;
-  building_id: string | null;
-  created_at: string;
-  ack_at: string | null;
-  dispatch_at: string | null;
-  arrive_at: string | null;
-  close_at: string | null;
-}
+type Row = AlarmHandlingTimes;
 
 /**
  * Alarm statistics (报警统计) over a time window of the actor's university: counts by type, area,
@@ -61,7 +50,9 @@ interface Row {
  */
 export class AlarmStatsService {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly alarms: Pick<AlarmsService, 'handlingTimes'>,
+    private readonly org: Pick<OrgService, 'unit' | 'namesOf'>,
+    private readonly ledger: Pick<DevicesService, 'byIds'>,
     private readonly clock: Clock,
   ) {}
 
@@ -72,44 +63,15 @@ export class AlarmStatsService {
     const universityId = scopeOf(actor) ?? q.universityId ?? null;
     const campusId = q.campusId ?? null;
     if (campusId !== null) {
-      const campus = await this.db.selectFrom('org_units').select(['id', 'university_id']).where('id', '=', campusId).where('kind', '=', 'campus').executeTakeFirst();
+      const campus = await this.org.unit(campusId);
       // Another university's campus reads as missing, like any object out of scope.
-      if (!campus || (universityId !== null && campus.university_id !== universityId)) throw invalidField('campusId', 'no such campus');
+      if (campus?.kind !== 'campus' || (universityId !== null && campus.universityId !== universityId)) throw invalidField('campusId', 'no such campus');
     }
 
-    const inWindow = <O>(qb: SelectQueryBuilder<DB, 'alarms', O>) => {
-      let r = qb.where('alarms.created_at', '>=', from).where('alarms.created_at', '<', to);
-      if (universityId !== null) r = r.where('alarms.university_id', '=', universityId);
-      if (campusId !== null) r = r.where('alarms.campus_id', '=', campusId);
-      return r;
-    };
-    const firstSteps = this.db
-      .selectFrom('alarm_log')
-      .select((eb) => [
-        'alarm_log.alarm_id',
-        eb.fn
-          .min(
-            eb
-              .case()
-              .when(eb.and([eb('alarm_log.actor_id', 'is not', null), eb('alarm_log.action', 'in', [...PERSON_RESPONSE_ACTIONS])]))
-              .then(eb.ref('alarm_log.at'))
-              .end(),
-          )
-          .$castTo<string | null>()
-          .as('ack_at'),
-        eb.fn.min(eb.case().when('alarm_log.action', '=', 'dispatch').then(eb.ref('alarm_log.at')).end()).$castTo<string | null>().as('dispatch_at'),
-        eb.fn.min(eb.case().when('alarm_log.action', 'in', [...ARRIVE_ACTIONS]).then(eb.ref('alarm_log.at')).end()).$castTo<string | null>().as('arrive_at'),
-        eb.fn.min(eb.case().when('alarm_log.to_state', 'in', [...FINAL_STATES]).then(eb.ref('alarm_log.at')).end()).$castTo<string | null>().as('close_at'),
-      ])
-      .where('alarm_log.alarm_id', 'in', inWindow(this.db.selectFrom('alarms').select('alarms.id')))
-      .groupBy('alarm_log.alarm_id')
-      .as('l');
-    const rows: Row[] = await inWindow(
-      this.db
-        .selectFrom('alarms')
-        .leftJoin(firstSteps, 'l.alarm_id', 'alarms.id')
-        .select(['alarms.id', 'alarms.type', 'alarms.state', 'alarms.device_id', 'alarms.campus_id', 'alarms.building_id', 'alarms.created_at', 'l.ack_at', 'l.dispatch_at', 'l.arrive_at', 'l.close_at']),
-    ).execute();
+    const rows = await this.alarms.handlingTimes(
+      { from, to, universityId, campusId },
+      { responseActions: PERSON_RESPONSE_ACTIONS, arriveActions: ARRIVE_ACTIONS, finalStates: FINAL_STATES },
+    );
 
     return { from, to, timeZone: TIME_ZONE, universityId, campusId, ...(await this.aggregate(rows, fromMs, toMs)) };
   }
@@ -180,9 +142,9 @@ export class AlarmStatsService {
       .slice(0, TOP_DEVICES);
 
     const orgIds = [...new Set([...byCampus.keys(), ...byBuilding.keys(), ...[...byBuilding.values()].map((b) => b.campusId)].filter((x): x is string => x !== null))];
-    const names = await this.namesOf('org_units', orgIds);
-    const devices = await this.namesOf('devices', topDevices.map((d) => d.deviceId));
-    const nameOf = (id: string | null) => (id === null ? null : (names.get(id)?.name ?? null));
+    const names = await this.org.namesOf(orgIds);
+    const devices = new Map((await this.ledger.byIds(topDevices.map((d) => d.deviceId))).map((d) => [d.id, d]));
+    const nameOf = (id: string | null) => (id === null ? null : (names.get(id) ?? null));
 
     const total = rows.length;
     const open = OPEN_ALARM_STATES.reduce((n, s) => n + byState[s], 0);
@@ -205,15 +167,5 @@ export class AlarmStatsService {
         }),
       },
     };
-  }
-
-  /** Names (and kinds) of org units or devices, in chunks that stay below any bind-parameter limit. */
-  private async namesOf(table: 'org_units' | 'devices', ids: string[]): Promise<Map<string, { name: string; kind: string }>> {
-    const out = new Map<string, { name: string; kind: string }>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db.selectFrom(table).select(['id', 'name', 'kind']).where('id', 'in', ids.slice(i, i + 500)).execute();
-      for (const r of rows) out.set(r.id, { name: r.name, kind: r.kind });
-    }
-    return out;
   }
 }

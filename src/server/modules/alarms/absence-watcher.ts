@@ -7,6 +7,8 @@ import { readJson } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { EventWriter } from '../events/event-writer.ts';
+import type { EventsService } from '../events/events.service.ts';
+import type { CalendarService } from '../calendar/calendar.service.ts';
 import { isArmed, type Calendar } from './arming-schedule.ts';
 import { inScope } from './alarm-engine.ts';
 import type { DevicePlaces } from './device-places.ts';
@@ -38,7 +40,8 @@ export class AbsenceWatcher {
     private readonly db: Kysely<DB>,
     private readonly places: DevicePlaces,
     private readonly writer: EventWriter,
-    private readonly calendar: (universityId: string) => Promise<Calendar>,
+    private readonly events: Pick<EventsService, 'devicesReporting'>,
+    private readonly calendars: Pick<CalendarService, 'daysOf'>,
     private readonly clock: Clock,
   ) {}
 
@@ -53,7 +56,7 @@ export class AbsenceWatcher {
       const { startMs, deadlineMs } = lastWindow(def.trigger, nowMs);
       // A window that closed before the rule was written (or last changed) is not the rule's to judge.
       if (this.checkedUntil.get(row.id) === deadlineMs || deadlineMs < Date.parse(row.updated_at)) continue;
-      if (isArmed(def.schedule, deadlineMs, await this.calendar(row.university_id))) {
+      if (isArmed(def.schedule, deadlineMs, await this.calendars.daysOf(row.university_id))) {
         written += await this.checkWindow(row.id, row.university_id, def.trigger, startMs, deadlineMs);
       }
       this.checkedUntil.set(row.id, deadlineMs);
@@ -66,16 +69,7 @@ export class AbsenceWatcher {
     if (!expected.length) return 0;
     const windowStart = new Date(startMs).toISOString();
     const deadline = new Date(deadlineMs).toISOString();
-    const reported = await this.db
-      .selectFrom('events')
-      .select('device_id')
-      .distinct()
-      .where('university_id', '=', universityId)
-      .where('kind', 'in', trigger.kinds)
-      .where('occurred_at', '>=', windowStart)
-      .where('occurred_at', '<=', deadline)
-      .execute();
-    const seen = new Set(reported.map((r) => r.device_id));
+    const seen = await this.events.devicesReporting(universityId, trigger.kinds, windowStart, deadline);
     const missing = expected.filter((d) => !seen.has(d.id));
     const receivedAt = this.clock.nowIso();
     const results = await Promise.all(

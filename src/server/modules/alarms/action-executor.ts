@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ActionT, DispatchWarning } from '../../../shared/alarms.ts';
+import type { EventsService } from '../events/events.service.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
@@ -34,6 +35,7 @@ export class ActionExecutor {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly places: DevicePlaces,
+    private readonly events: Pick<EventsService, 'byIds'>,
     bus: EventBus,
     private readonly clock: Clock,
     private readonly opts: { etaWarnS: number } = { etaWarnS: 300 },
@@ -156,8 +158,8 @@ export class ActionExecutor {
   }
 
   private async doorCommand(row: { id: string; university_id: string; event_id: string }, action: Extract<ActionT, { type: 'door_command' }>) {
-    const event = await this.db.selectFrom('events').select(['device_id']).where('id', '=', row.event_id).executeTakeFirst();
-    const origin = event ? await this.places.device(row.university_id, event.device_id) : undefined;
+    const [event] = await this.events.byIds([row.event_id]);
+    const origin = event ? await this.places.device(row.university_id, event.deviceId) : undefined;
     const doors =
       action.target === 'event_device'
         ? origin && origin.kind === 'door'

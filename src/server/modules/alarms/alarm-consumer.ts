@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DeviceEvent } from '../../../shared/events.ts';
+import type { EventsService } from '../events/events.service.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { DB } from '../../store/schema.ts';
 import { toEvent } from '../events/events.repository.ts';
@@ -25,6 +26,7 @@ export class AlarmConsumer {
 
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly events: Pick<EventsService, 'after'>,
     private readonly engine: AlarmEngine,
     private readonly executor: ActionExecutor,
     private readonly bus: EventBus,
@@ -43,14 +45,11 @@ export class AlarmConsumer {
     this.busy = true;
     try {
       for (;;) {
-        let q = this.db.selectFrom('events').selectAll().orderBy('id').limit(PAGE);
-        if (this.lastId) q = q.where('id', '>', this.lastId);
-        const rows = await q.execute();
-        if (!rows.length) break;
-        const events = rows.map(toEvent);
+        const events = await this.events.after(this.lastId, PAGE);
+        if (!events.length) break;
         await this.handle(events);
         replayed += events.length;
-        if (rows.length < PAGE) break;
+        if (events.length < PAGE) break;
       }
       await this.executor.runPending(); // actions left pending by a crash
     } finally {

@@ -6,7 +6,9 @@ import type { DeviceEvent } from '../../../shared/events.ts';
 import type { Clock } from '../../clock.ts';
 import { writeJson } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
-import { isArmed, type Calendar, type DayKind } from './arming-schedule.ts';
+import { isArmed, type Calendar } from './arming-schedule.ts';
+import type { CalendarService } from '../calendar/calendar.service.ts';
+import type { EventsService } from '../events/events.service.ts';
 import { AlarmsRepository, type Alarm } from './alarms.repository.ts';
 import { camerasCovering, type CoveredBy } from './camera-coverage.ts';
 import type { DevicePlace, DevicePlaces } from './device-places.ts';
@@ -117,7 +119,6 @@ export function byPrecedence(rules: readonly AlarmRule[]): readonly AlarmRule[] 
  */
 export class AlarmEngine {
   private readonly repo = new AlarmsRepository();
-  private calendars = new Map<string, { loadedAt: number; days: Calendar }>();
   private offsetWrittenAt = 0;
 
   constructor(
@@ -126,19 +127,13 @@ export class AlarmEngine {
     private readonly places: DevicePlaces,
     private readonly sop: SopService,
     private readonly clock: Clock,
+    private readonly calendars: Pick<CalendarService, 'daysOf'>,
+    private readonly events: Pick<EventsService, 'countFromDevice'>,
   ) {}
 
-  async calendar(universityId: string): Promise<Calendar> {
-    const hit = this.calendars.get(universityId);
-    if (hit && this.clock.now() - hit.loadedAt < 60_000) return hit.days;
-    const rows = await this.db.selectFrom('calendar_days').select(['date', 'kind']).where('university_id', '=', universityId).execute();
-    const days = new Map(rows.map((r) => [r.date, r.kind as DayKind]));
-    this.calendars.set(universityId, { loadedAt: this.clock.now(), days });
-    return days;
-  }
-
-  forgetCalendar(universityId: string) {
-    this.calendars.delete(universityId);
+  /** The university's school calendar (holidays, makeup workdays) as arming schedules read it. */
+  calendar(universityId: string): Promise<Calendar> {
+    return this.calendars.daysOf(universityId);
   }
 
   /** Rules by the event kind that triggers them, built once per rules list (1,000 rules × 20,000 events/s). */
@@ -209,15 +204,7 @@ export class AlarmEngine {
     };
     if (def.trigger.type === 'count') {
       const since = new Date(Date.parse(event.occurredAt) - def.trigger.windowSeconds * 1000).toISOString();
-      const { n } = await trx
-        .selectFrom('events')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('device_id', '=', event.deviceId)
-        .where('kind', 'in', def.trigger.kinds)
-        .where('occurred_at', '>', since)
-        .where('occurred_at', '<=', event.occurredAt)
-        .executeTakeFirstOrThrow();
-      trace.count = Number(n);
+      trace.count = await this.events.countFromDevice(trx, event.deviceId, def.trigger.kinds, since, event.occurredAt);
       if (trace.count < def.trigger.threshold) return; // nothing happened: no trace either
     }
     // Claim (rule, event) first: if it was processed before a crash, do nothing again.

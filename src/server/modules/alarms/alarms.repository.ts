@@ -1,7 +1,7 @@
-import type { Selectable } from 'kysely';
+import type { Selectable, SelectQueryBuilder } from 'kysely';
 import { OPEN_ALARM_STATES, type AlarmState, type AlarmType, type AlarmViewT, type AlarmLogEntry } from '../../../shared/alarms.ts';
 import { readJson, writeJson } from '../../store/database.ts';
-import type { AlarmTable } from '../../store/schema.ts';
+import type { AlarmTable, DB } from '../../store/schema.ts';
 import type { Db } from '../audit/audit.repository.ts';
 import type { CoveredBy } from './camera-coverage.ts';
 import { beijingDate } from '../../../shared/beijing-time.ts';
@@ -50,7 +50,76 @@ export interface AlarmQuery {
   offset: number;
 }
 
+export interface HandlingWindow {
+  from: string;
+  to: string;
+  universityId: string | null;
+  campusId: string | null;
+}
+
+/** Which log entries count as which handling step. */
+export interface HandlingSteps {
+  /** Actions by a person that count as the first response. */
+  responseActions: readonly string[];
+  arriveActions: readonly string[];
+  finalStates: readonly string[];
+}
+
+export interface AlarmHandlingTimes {
+  id: string;
+  type: string;
+  state: string;
+  device_id: string;
+  campus_id: string | null;
+  building_id: string | null;
+  created_at: string;
+  ack_at: string | null;
+  dispatch_at: string | null;
+  arrive_at: string | null;
+  close_at: string | null;
+}
+
 export class AlarmsRepository {
+  /**
+   * One scan of the window's alarms with their first step times aggregated in SQL (portable
+   * MIN/CASE/GROUP BY): identical on SQLite and PostgreSQL.
+   */
+  async handlingTimes(db: Db, w: HandlingWindow, steps: HandlingSteps): Promise<AlarmHandlingTimes[]> {
+    const inWindow = <O>(qb: SelectQueryBuilder<DB, 'alarms', O>) => {
+      let r = qb.where('alarms.created_at', '>=', w.from).where('alarms.created_at', '<', w.to);
+      if (w.universityId !== null) r = r.where('alarms.university_id', '=', w.universityId);
+      if (w.campusId !== null) r = r.where('alarms.campus_id', '=', w.campusId);
+      return r;
+    };
+    const firstSteps = db
+      .selectFrom('alarm_log')
+      .select((eb) => [
+        'alarm_log.alarm_id',
+        eb.fn
+          .min(
+            eb
+              .case()
+              .when(eb.and([eb('alarm_log.actor_id', 'is not', null), eb('alarm_log.action', 'in', [...steps.responseActions])]))
+              .then(eb.ref('alarm_log.at'))
+              .end(),
+          )
+          .$castTo<string | null>()
+          .as('ack_at'),
+        eb.fn.min(eb.case().when('alarm_log.action', '=', 'dispatch').then(eb.ref('alarm_log.at')).end()).$castTo<string | null>().as('dispatch_at'),
+        eb.fn.min(eb.case().when('alarm_log.action', 'in', [...steps.arriveActions]).then(eb.ref('alarm_log.at')).end()).$castTo<string | null>().as('arrive_at'),
+        eb.fn.min(eb.case().when('alarm_log.to_state', 'in', [...steps.finalStates]).then(eb.ref('alarm_log.at')).end()).$castTo<string | null>().as('close_at'),
+      ])
+      .where('alarm_log.alarm_id', 'in', inWindow(db.selectFrom('alarms').select('alarms.id')))
+      .groupBy('alarm_log.alarm_id')
+      .as('l');
+    return inWindow(
+      db
+        .selectFrom('alarms')
+        .leftJoin(firstSteps, 'l.alarm_id', 'alarms.id')
+        .select(['alarms.id', 'alarms.type', 'alarms.state', 'alarms.device_id', 'alarms.campus_id', 'alarms.building_id', 'alarms.created_at', 'l.ack_at', 'l.dispatch_at', 'l.arrive_at', 'l.close_at']),
+    ).execute();
+  }
+
   async find(db: Db, id: string): Promise<Alarm | undefined> {
     const r = await db.selectFrom('alarms').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toAlarm(r);

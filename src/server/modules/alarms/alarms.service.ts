@@ -1,5 +1,6 @@
 import { uuid7 } from '../../util/uuid7.ts';
 import type { Kysely } from 'kysely';
+import type { EventsService } from '../events/events.service.ts';
 import { ALARM_STEPS, type AlarmState, type AlarmStep } from '../../../shared/alarms.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
@@ -10,7 +11,7 @@ import { readJson } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
 import { toEvent } from '../events/events.repository.ts';
 import { dueAt } from './alarm-engine.ts';
-import { AlarmsRepository, type Alarm, type AlarmQuery } from './alarms.repository.ts';
+import { AlarmsRepository, type Alarm, type AlarmHandlingTimes, type AlarmQuery, type HandlingSteps, type HandlingWindow } from './alarms.repository.ts';
 import type { DispatchService } from './dispatch.service.ts';
 import type { SopService } from './sop.service.ts';
 import { presentEvent } from '../../../shared/personal-data.ts';
@@ -20,6 +21,8 @@ import { presentEvent } from '../../../shared/personal-data.ts';
  * alarm), who and when at each step, step deadlines that escalate, latching until a person
  * resets. Nothing about an alarm is ever deleted.
  */
+export type { AlarmHandlingTimes, HandlingSteps, HandlingWindow };
+
 export class AlarmsService {
   private readonly repo = new AlarmsRepository();
 
@@ -29,10 +32,19 @@ export class AlarmsService {
     private readonly clock: Clock,
     private readonly sop: SopService,
     private readonly dispatches: DispatchService,
+    private readonly events: Pick<EventsService, 'byIds'>,
   ) {}
 
   list(actor: Actor, q: Omit<AlarmQuery, 'universityId'> & { universityId?: string }) {
     return this.repo.list(this.db, { ...q, universityId: scopeOf(actor) ?? q.universityId ?? null });
+  }
+
+  /**
+   * The alarms created in a window with the time of their first handling steps (a read for
+   * alarm statistics; which log actions count as which step is the caller's definition).
+   */
+  handlingTimes(window: HandlingWindow, steps: HandlingSteps): Promise<AlarmHandlingTimes[]> {
+    return this.repo.handlingTimes(this.db, window, steps);
   }
 
   async get(actor: Actor, id: string): Promise<Alarm> {
@@ -44,7 +56,7 @@ export class AlarmsService {
     const alarm = await this.get(actor, id);
     const [log, eventRows, runs, actions] = await Promise.all([
       this.repo.logOf(this.db, id),
-      this.db.selectFrom('alarm_events').innerJoin('events', 'events.id', 'alarm_events.event_id').selectAll('events').where('alarm_events.alarm_id', '=', id).orderBy('events.id').limit(1000).execute(),
+      this.db.selectFrom('alarm_events').select('event_id').where('alarm_id', '=', id).orderBy('event_id').limit(1000).execute().then((rows) => this.events.byIds(rows.map((r) => r.event_id))),
       this.db.selectFrom('rule_runs').selectAll().where('alarm_id', '=', id).orderBy('at').execute(),
       this.db.selectFrom('pending_actions').selectAll().where('alarm_id', '=', id).orderBy('created_at').execute(),
     ]);
@@ -55,7 +67,7 @@ export class AlarmsService {
       sop,
       photos: photos.map((p) => ({ id: p.id, contentType: p.content_type, size: p.size, uploadedBy: p.uploaded_by, at: p.at })),
       dispatches,
-      events: eventRows.map((r) => presentEvent(toEvent(r))),
+      events: eventRows.map(presentEvent),
       log,
       ruleRuns: runs.map((r) => ({ ruleId: r.rule_id, eventId: r.event_id, at: r.at, trace: readJson(r.trace) })),
       actions: actions.map((a) => ({ id: a.id, action: readJson(a.action), status: a.status, result: a.result === null ? null : readJson(a.result), createdAt: a.created_at, doneAt: a.done_at })),

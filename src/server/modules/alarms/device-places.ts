@@ -1,10 +1,8 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import type { Kysely } from 'kysely';
 import type { DeviceKind, KeySiteCategory } from '../../../shared/domain.ts';
-import type { AreaGeometry } from '../../../shared/geojson.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
-import { readJson } from '../../store/database.ts';
-import type { DB } from '../../store/schema.ts';
+import type { DevicesService } from '../devices/devices.service.ts';
+import type { OrgService } from '../org/org.service.ts';
 import type { CameraGeometry } from './camera-coverage.ts';
 
 export interface DevicePlace {
@@ -35,7 +33,8 @@ export class DevicePlaces {
   private readonly byUniversity = new Map<string, Promise<UniversityPlaces>>();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly ledger: Pick<DevicesService, 'ofUniversity'>,
+    private readonly org: Pick<OrgService, 'keySitesOf'>,
     bus: EventBus,
   ) {
     bus.subscribe('ledger.device_changed', () => this.byUniversity.clear());
@@ -54,27 +53,23 @@ export class DevicePlaces {
   }
 
   private async read(universityId: string): Promise<UniversityPlaces> {
-    const [rows, sites] = await Promise.all([
-      this.db.selectFrom('devices').selectAll().where('university_id', '=', universityId).execute(),
-      this.db.selectFrom('key_sites').select(['category', 'geometry']).where('university_id', '=', universityId).execute(),
-    ]);
-    const polygons = sites.map((s) => ({ category: s.category as KeySiteCategory, geometry: readJson<AreaGeometry>(s.geometry) }));
+    const [rows, sites] = await Promise.all([this.ledger.ofUniversity(universityId), this.org.keySitesOf(universityId)]);
     const devices = new Map<string, DevicePlace>();
     const cameras: CameraGeometry[] = [];
     for (const r of rows) {
       const categories: KeySiteCategory[] = [];
       if (r.lon !== null && r.lat !== null) {
-        for (const s of polygons) if (!categories.includes(s.category) && booleanPointInPolygon([r.lon, r.lat], s.geometry)) categories.push(s.category);
+        for (const s of sites) if (!categories.includes(s.category) && booleanPointInPolygon([r.lon, r.lat], s.geometry)) categories.push(s.category);
       }
       devices.set(r.id, {
         id: r.id,
         name: r.name,
-        kind: r.kind as DeviceKind,
+        kind: r.kind,
         status: r.status,
-        universityId: r.university_id,
-        campusId: r.campus_id,
-        buildingId: r.building_id,
-        floorId: r.floor_id,
+        universityId: r.universityId,
+        campusId: r.campusId,
+        buildingId: r.buildingId,
+        floorId: r.floorId,
         lon: r.lon,
         lat: r.lat,
         keySiteCategories: categories,
@@ -85,11 +80,11 @@ export class DevicePlaces {
           name: r.name,
           lon: r.lon,
           lat: r.lat,
-          bearingDeg: r.bearing_deg,
-          fovDeg: r.fov_deg,
-          rangeM: r.range_m,
-          ptz: r.camera_type === 'ptz',
-          floorId: r.floor_id,
+          bearingDeg: r.camera?.bearingDeg ?? null,
+          fovDeg: r.camera?.fovDeg ?? null,
+          rangeM: r.camera?.rangeM ?? null,
+          ptz: r.camera?.type === 'ptz',
+          floorId: r.floorId,
           status: r.status,
         });
       }

@@ -7,6 +7,8 @@ import { conflict, invalidField, notFound } from '../../http/errors.ts';
 import { assertInScope, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
+import type { AccountsService } from '../accounts/accounts.service.ts';
+import type { DevicePlaces } from './device-places.ts';
 import { AlarmsRepository } from './alarms.repository.ts';
 import { distanceM } from './camera-coverage.ts';
 import { dueAt } from './alarm-engine.ts';
@@ -30,6 +32,8 @@ export class DispatchService {
     private readonly db: Kysely<DB>,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly accounts: Pick<AccountsService, 'people' | 'findGuard'>,
+    private readonly places: Pick<DevicePlaces, 'device'>,
   ) {
     // A patrol check-in tells where the guard is: at the checkpoint.
     bus.subscribe('events.committed', (events) => {
@@ -40,11 +44,8 @@ export class DispatchService {
 
   private async positionsFromCheckins(events: DeviceEvent<'patrol.checkin'>[]) {
     for (const e of events) {
-      const [guard, checkpoint] = await Promise.all([
-        this.db.selectFrom('users').select(['id', 'university_id']).where((eb) => eb.or([eb('id', '=', e.payload.guardId), eb('username', '=', e.payload.guardId)])).where('role', '=', 'guard').executeTakeFirst(),
-        this.db.selectFrom('devices').select(['lon', 'lat']).where('id', '=', e.deviceId).executeTakeFirst(),
-      ]);
-      if (!guard || guard.university_id !== e.orgId || checkpoint?.lon == null || checkpoint.lat == null) continue;
+      const [guard, checkpoint] = await Promise.all([this.accounts.findGuard(e.payload.guardId), this.places.device(e.orgId, e.deviceId)]);
+      if (!guard || guard.universityId !== e.orgId || checkpoint?.lon == null || checkpoint.lat == null) continue;
       await this.savePosition(guard.id, e.orgId, checkpoint.lon, checkpoint.lat, null, 'checkin', e.occurredAt);
     }
   }
@@ -66,20 +67,14 @@ export class DispatchService {
   /** On-duty guards (a fresh position, not busy with another alarm), nearest first. */
   async nearestGuards(universityId: string, lon: number | null, lat: number | null, count: number) {
     const since = new Date(this.clock.now() - POSITION_MAX_AGE_MS).toISOString();
-    const rows = await this.db
-      .selectFrom('guard_positions')
-      .innerJoin('users', 'users.id', 'guard_positions.user_id')
-      .select(['users.id', 'users.display_name', 'guard_positions.lon', 'guard_positions.lat', 'guard_positions.at'])
-      .where('guard_positions.university_id', '=', universityId)
-      .where('users.disabled', '=', 0)
-      .where('guard_positions.at', '>=', since)
-      .execute();
+    const positions = await this.db.selectFrom('guard_positions').select(['user_id', 'lon', 'lat']).where('university_id', '=', universityId).where('at', '>=', since).execute();
+    const guards = new Map((await this.accounts.people(positions.map((p) => p.user_id))).filter((u) => !u.disabled).map((u) => [u.id, u]));
     const busy = new Set(
       (await this.db.selectFrom('dispatches').select('guard_id').where('university_id', '=', universityId).where('state', 'in', ['offered', 'accepted', 'arrived']).execute()).map((r) => r.guard_id),
     );
-    return rows
-      .filter((r) => !busy.has(r.id))
-      .map((r) => ({ id: r.id, name: r.display_name, distanceM: lon === null || lat === null ? null : Math.round(distanceM(r.lon, r.lat, lon, lat)) }))
+    return positions
+      .filter((p) => guards.has(p.user_id) && !busy.has(p.user_id))
+      .map((p) => ({ id: p.user_id, name: guards.get(p.user_id)!.displayName, distanceM: lon === null || lat === null ? null : Math.round(distanceM(p.lon, p.lat, lon, lat)) }))
       .sort((a, b) => (a.distanceM ?? Infinity) - (b.distanceM ?? Infinity))
       .slice(0, count);
   }
@@ -102,13 +97,13 @@ export class DispatchService {
     if (!['new', 'acknowledged', 'dispatched', 'on_scene'].includes(alarm.state)) throw conflict(`the alarm is ${alarm.state}`, [{ field: 'state', reason: 'only open alarms take dispatches', rule: 'transition' }]);
     let guards: { id: string; name: string; distanceM: number | null }[];
     if (opts.guardIds?.length) {
-      const rows = await this.db.selectFrom('users').select(['id', 'display_name', 'university_id', 'role']).where('id', 'in', opts.guardIds).execute();
+      const rows = await this.accounts.people(opts.guardIds);
       const positions = new Map((await this.db.selectFrom('guard_positions').selectAll().where('user_id', 'in', opts.guardIds).execute()).map((p) => [p.user_id, p]));
       guards = opts.guardIds.map((id, i) => {
         const u = rows.find((r) => r.id === id);
-        if (!u || u.role !== 'guard' || u.university_id !== alarm.universityId) throw invalidField(`guardIds[${i}]`, 'no such guard in this university');
+        if (!u || u.role !== 'guard' || u.universityId !== alarm.universityId) throw invalidField(`guardIds[${i}]`, 'no such guard in this university');
         const p = positions.get(id);
-        return { id, name: u.display_name, distanceM: p && alarm.lon !== null && alarm.lat !== null ? Math.round(distanceM(p.lon, p.lat, alarm.lon, alarm.lat)) : null };
+        return { id, name: u.displayName, distanceM: p && alarm.lon !== null && alarm.lat !== null ? Math.round(distanceM(p.lon, p.lat, alarm.lon, alarm.lat)) : null };
       });
     } else {
       guards = await this.nearestGuards(alarm.universityId, alarm.lon, alarm.lat, opts.count ?? 1);
@@ -176,8 +171,9 @@ export class DispatchService {
   }
 
   async ofAlarm(alarmId: string): Promise<Dispatch[]> {
-    const rows = await this.db.selectFrom('dispatches').leftJoin('users', 'users.id', 'dispatches.guard_id').selectAll('dispatches').select('users.display_name').where('alarm_id', '=', alarmId).orderBy('created_at').execute();
-    return rows.map((r) => this.toDispatch(r));
+    const rows = await this.db.selectFrom('dispatches').selectAll().where('alarm_id', '=', alarmId).orderBy('created_at').execute();
+    const names = new Map((await this.accounts.people(rows.map((r) => r.guard_id))).map((u) => [u.id, u.displayName]));
+    return rows.map((r) => this.toDispatch({ ...r, display_name: names.get(r.guard_id) ?? null }));
   }
 
   /** The guard's own open and recent dispatches, with their alarms. */

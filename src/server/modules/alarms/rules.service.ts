@@ -9,6 +9,8 @@ import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
 import { createAjv } from '../../http/validator.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { AlarmRuleTable, DB } from '../../store/schema.ts';
+import type { DevicesService } from '../devices/devices.service.ts';
+import type { OrgService } from '../org/org.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
 
@@ -36,6 +38,8 @@ export class RulesService {
     private readonly db: Kysely<DB>,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly org: Pick<OrgService, 'isUniversity' | 'unitsByIds'>,
+    private readonly ledger: Pick<DevicesService, 'byIds'>,
   ) {
     this.validate = createAjv(false).compile(RuleDefinition);
   }
@@ -46,11 +50,10 @@ export class RulesService {
     const def = value as RuleDefinitionT;
     const problems: FieldProblem[] = [];
     const at = (f: string) => (prefix ? `${prefix}.${f}` : f);
-    const ids = async (field: string, list: string[] | undefined, table: 'devices' | 'org_units', kind?: string) => {
+    const ids = async (field: string, list: string[] | undefined, objects: 'devices' | 'org_units', kind?: string) => {
       if (!list?.length) return;
-      let q = this.db.selectFrom(table).select('id').where('id', 'in', list).where('university_id', '=', universityId);
-      if (kind) q = q.where('kind' as never, '=', kind as never);
-      const found = new Set((await q.execute()).map((r) => r.id));
+      const candidates = objects === 'devices' ? await this.ledger.byIds(list) : await this.org.unitsByIds(list);
+      const found = new Set(candidates.filter((o) => o.universityId === universityId && (!kind || o.kind === kind)).map((o) => o.id));
       list.forEach((id, i) => found.has(id) || problems.push({ field: at(`${field}[${i}]`), reason: 'no such object in this university', rule: 'exists' }));
     };
     await ids('trigger.deviceIds', def.trigger.deviceIds, 'devices');
@@ -85,8 +88,7 @@ export class RulesService {
 
   async create(actor: Actor, input: { universityId?: string; definition: unknown }): Promise<AlarmRule> {
     const universityId = this.universityFor(actor, input.universityId);
-    const uni = await this.db.selectFrom('org_units').select('id').where('id', '=', universityId).where('kind', '=', 'university').executeTakeFirst();
-    if (!uni) throw invalidField('universityId', 'no such university');
+    if (!(await this.org.isUniversity(universityId))) throw invalidField('universityId', 'no such university');
     const definition = await this.check(universityId, input.definition, 'definition');
     const rule = await this.insert(actor, universityId, definition);
     return rule;

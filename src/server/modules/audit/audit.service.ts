@@ -41,6 +41,11 @@ export class AuditService {
     });
   }
 
+  /** An entry for something that wrote nothing else (an export, a view of personal data). */
+  recordAlone(actor: Actor, r: AuditRecord): Promise<void> {
+    return this.record(this.db, actor, r);
+  }
+
   list(actor: Actor, q: Omit<AuditQuery, 'universityId'>) {
     return this.repo.list(this.db, { ...q, universityId: scopeOf(actor) });
   }

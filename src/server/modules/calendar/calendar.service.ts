@@ -4,7 +4,9 @@ import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { invalid, invalidField, notFound } from '../../http/errors.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
+import type { Clock } from '../../clock.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { OrgService } from '../org/org.service.ts';
 
 export interface CalendarDayInput {
   date: string;
@@ -23,15 +25,33 @@ const cleanName = (name: string | null | undefined) => (name?.trim() ? name.trim
 
 /**
  * The school calendar (校历): public holidays, makeup workdays (调休) and vacations, per
- * university. Arming schedules read it through the alarm engine, whose cached copy `onChange`
- * drops after every write, so a change counts from the next event on.
+ * university. Arming schedules read it through `daysOf`, whose cached copy every write here drops,
+ * so a change counts from the next event on.
  */
 export class CalendarService {
+  /** What arming schedules read per event, kept for a minute and dropped on every write here. */
+  private readonly cache = new Map<string, { loadedAt: number; days: ReadonlyMap<string, CalendarDayKind> }>();
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly audit: AuditService,
-    private readonly onChange: (universityId: string) => void = () => {},
+    private readonly org: Pick<OrgService, 'isUniversity'>,
+    private readonly clock: Clock,
   ) {}
+
+  private onChange(universityId: string) {
+    this.cache.delete(universityId);
+  }
+
+  /** The university's calendar as date → kind (system read: arming schedules, absence checks). */
+  async daysOf(universityId: string): Promise<ReadonlyMap<string, CalendarDayKind>> {
+    const hit = this.cache.get(universityId);
+    if (hit && this.clock.now() - hit.loadedAt < 60_000) return hit.days;
+    const rows = await this.db.selectFrom('calendar_days').select(['date', 'kind']).where('university_id', '=', universityId).execute();
+    const days = new Map(rows.map((r) => [r.date, r.kind as CalendarDayKind]));
+    this.cache.set(universityId, { loadedAt: this.clock.now(), days });
+    return days;
+  }
 
   /** The university a write goes to: the actor's own, or the one a city-wide account names. */
   private async universityFor(actor: Actor, requested: string | undefined): Promise<string> {
@@ -42,8 +62,7 @@ export class CalendarService {
       return scope;
     }
     if (!requested) throw invalidField('universityId', 'is required for a city-wide account');
-    const uni = await this.db.selectFrom('org_units').select('id').where('id', '=', requested).where('kind', '=', 'university').executeTakeFirst();
-    if (!uni) throw invalidField('universityId', 'no such university');
+    if (!(await this.org.isUniversity(requested))) throw invalidField('universityId', 'no such university');
     return requested;
   }
 

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { Actor } from '../../http/policy.ts';
-import type { DB } from '../../store/schema.ts';
+import type { DevicesService } from '../devices/devices.service.ts';
+import type { OrgService } from '../org/org.service.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { AlarmsService } from '../alarms/alarms.service.ts';
 import type { SopService } from '../alarms/sop.service.ts';
@@ -32,7 +32,8 @@ export class CaseFileService {
   });
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly ledger: Pick<DevicesService, 'byIds'>,
+    private readonly org: Pick<OrgService, 'namesOf'>,
     private readonly alarms: AlarmsService,
     private readonly sop: SopService,
     private readonly accounts: AccountsService,
@@ -43,22 +44,18 @@ export class CaseFileService {
   async export(actor: Actor, alarmId: string): Promise<CaseFile> {
     const record = await this.alarms.record(actor, alarmId);
     const { alarm } = record;
-    const device = await this.db.selectFrom('devices').select(['id', 'name', 'kind', 'gb_id', 'campus_id', 'building_id', 'floor_id', 'area_id']).where('id', '=', alarm.deviceId).executeTakeFirst();
+    const [device] = await this.ledger.byIds([alarm.deviceId]);
 
     // Names of every device the record mentions: the events' devices and the doors of door commands.
     const deviceIds = new Set<string>([alarm.deviceId, ...record.events.map((e) => e.deviceId)]);
     for (const a of record.actions) for (const door of ((a.result as { doors?: { doorId: string }[] } | null)?.doors ?? [])) deviceIds.add(door.doorId);
-    const placeIds = [alarm.universityId, alarm.campusId ?? device?.campus_id, alarm.buildingId ?? device?.building_id, alarm.floorId ?? device?.floor_id, device?.area_id].filter((x): x is string => !!x);
+    const placeIds = [alarm.universityId, alarm.campusId ?? device?.campusId, alarm.buildingId ?? device?.buildingId, alarm.floorId ?? device?.floorId, device?.areaId].filter((x): x is string => !!x);
 
-    const [devices, units, photoRows] = await Promise.all([
-      this.db.selectFrom('devices').select(['id', 'name']).where('id', 'in', [...deviceIds]).where('university_id', '=', alarm.universityId).execute(),
-      this.db.selectFrom('org_units').select(['id', 'name']).where('id', 'in', placeIds).execute(),
-      this.sop.photosWithBytes(alarm.id),
-    ]);
+    const [mentioned, unitName, photoRows] = await Promise.all([this.ledger.byIds([...deviceIds]), this.org.namesOf(placeIds), this.sop.photosWithBytes(alarm.id)]);
+    const devices = mentioned.filter((d) => d.universityId === alarm.universityId);
     // People by id: photo uploaders, and guards whose dispatch row carries no name.
     const personIds = [...new Set([...photoRows.map((p) => p.uploaded_by), ...record.dispatches.map((g) => g.guardId)])];
     const personName = await this.accounts.labelsOf(personIds);
-    const unitName = new Map(units.map((u) => [u.id, u.name]));
     const place = (id: string | null | undefined) => (id ? (unitName.get(id) ?? null) : null);
     const stepOfPhoto = new Map(record.sop.filter((s) => s.photoId).map((s) => [s.photoId!, s.title]));
 
@@ -69,12 +66,12 @@ export class CaseFileService {
     const data: CaseFileData = {
       universityName: unitName.get(alarm.universityId) ?? alarm.universityId,
       record,
-      device: device ? { id: device.id, name: device.name, kind: device.kind, gbId: device.gb_id } : null,
+      device: device ? { id: device.id, name: device.name, kind: device.kind, gbId: device.gbId } : null,
       place: {
-        campus: place(alarm.campusId ?? device?.campus_id),
-        building: place(alarm.buildingId ?? device?.building_id),
-        floor: place(alarm.floorId ?? device?.floor_id),
-        area: place(device?.area_id),
+        campus: place(alarm.campusId ?? device?.campusId),
+        building: place(alarm.buildingId ?? device?.buildingId),
+        floor: place(alarm.floorId ?? device?.floorId),
+        area: place(device?.areaId),
       },
       deviceNames: new Map(devices.map((d) => [d.id, d.name])),
       personNames: personName,
@@ -96,7 +93,7 @@ export class CaseFileService {
       }),
     );
 
-    await this.audit.record(this.db, actor, {
+    await this.audit.recordAlone(actor, {
       action: 'export',
       entityType: 'alarm',
       entityId: alarm.id,

@@ -206,6 +206,64 @@ export class DevicesRepository {
     return { total: Number(total), items: rows.map(toDevice) };
   }
 
+  async ofUniversity(db: Db, universityId: string): Promise<Device[]> {
+    return (await db.selectFrom('devices').selectAll().where('university_id', '=', universityId).execute()).map(toDevice);
+  }
+
+  async byIds(db: Db, ids: string[]): Promise<Device[]> {
+    const out: Device[] = [];
+    for (let i = 0; i < ids.length; i += 500) out.push(...(await db.selectFrom('devices').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute()).map(toDevice));
+    return out;
+  }
+
+  async identities(db: Db, f: { id?: string; universityId?: string; status?: DeviceStatus }) {
+    let q = db.selectFrom('devices').select(['id', 'university_id', 'campus_id', 'kind', 'status']);
+    if (f.id !== undefined) q = q.where('id', '=', f.id);
+    if (f.universityId !== undefined) q = q.where('university_id', '=', f.universityId);
+    if (f.status !== undefined) q = q.where('status', '=', f.status);
+    const rows = await q.execute();
+    return rows.map((r) => ({ id: r.id, universityId: r.university_id, campusId: r.campus_id, kind: r.kind as DeviceKind, status: r.status as DeviceStatus }));
+  }
+
+  async identifiersOf(db: Db, universityId: string) {
+    const rows = await db
+      .selectFrom('devices')
+      .select(['name', 'gb_id', 'serial'])
+      .where('university_id', '=', universityId)
+      .where((eb) => eb.or([eb('gb_id', 'is not', null), eb('serial', 'is not', null)]))
+      .execute();
+    return rows.map((r) => ({ name: r.name, gbId: r.gb_id, serial: r.serial }));
+  }
+
+  /** Devices placed at an org unit at any level (an org unit in use is not deleted). */
+  async countAt(db: Db, unitId: string): Promise<number> {
+    const r = await db
+      .selectFrom('devices')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => eb.or([eb('campus_id', '=', unitId), eb('building_id', '=', unitId), eb('floor_id', '=', unitId), eb('area_id', '=', unitId)]))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /**
+   * PostgreSQL plans ledger queries from table statistics; after a bulk import they are stale
+   * until autovacuum's ANALYZE (up to a minute), and the first queries pick poor plans.
+   */
+  async refreshStatistics(db: Db) {
+    if (this.dialect === 'postgres') await sql`ANALYZE devices`.execute(db).catch(() => {});
+  }
+
+  /** Devices that have a position, in the columns a campus map draws. */
+  async mapPoints(db: Db, universityId: string | null, campusId: string | undefined) {
+    let q = db
+      .selectFrom('devices')
+      .select(['id', 'name', 'kind', 'status', 'campus_id', 'building_id', 'floor_id', 'lon', 'lat', 'camera_resolution', 'bearing_deg', 'fov_deg', 'range_m'])
+      .where('lon', 'is not', null)
+      .where('lat', 'is not', null);
+    if (universityId !== null) q = q.where('university_id', '=', universityId);
+    if (campusId) q = q.where('campus_id', '=', campusId);
+    return q.execute();
+  }
   async insert(db: Db, d: Device) {
     await db.insertInto('devices').values(fromDevice(d)).execute();
   }

@@ -11,9 +11,21 @@ import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
 import { definedOnly } from '../../util/patch.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import type { OrgService } from '../org/org.service.ts';
+import type { OrgService, UnitRef } from '../org/org.service.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import { DevicesRepository, type CameraFields, type Device, type DeviceQuery, type MaintenanceRecord } from './devices.repository.ts';
+
+/** A device in a few columns, for the hot paths of other modules. */
+export interface DeviceIdentity {
+  id: string;
+  universityId: string;
+  campusId: string;
+  kind: DeviceKind;
+  status: DeviceStatus;
+}
+
+/** Bulk writes at least this big refresh the store's statistics of the devices table. */
+const ANALYZE_AFTER_ROWS = 1000;
 
 /** Kinds whose video is recorded, so retention applies (S-RET-30/90). */
 const RETENTION_KINDS: readonly DeviceKind[] = ['camera', 'lpr_camera', 'recorder'];
@@ -82,7 +94,9 @@ export class DevicesService {
     private readonly clock: Clock,
     private readonly repo: DevicesRepository,
     private readonly bus?: EventBus,
-  ) {}
+  ) {
+    org.addDependents('devices', (work, unitId) => this.repo.countAt(work, unitId));
+  }
 
   async get(actor: Actor, id: string): Promise<Device> {
     return assertInScope(actor, await this.repo.find(this.db, id), (d) => d.universityId, 'device');
@@ -94,11 +108,11 @@ export class DevicesService {
   }
 
   /** Validates and builds a device without writing it (used by create, update and import). */
-  async prepare(actor: Actor, input: DeviceInput, base?: Device): Promise<Device> {
+  async prepare(actor: Actor, input: DeviceInput, base?: Device, knownUnits?: ReadonlyMap<string, UnitRef>): Promise<Device> {
     const problems = checkDeviceFields(input);
     let location: Awaited<ReturnType<OrgService['resolveLocation']>> | undefined;
     try {
-      location = await this.org.resolveLocation(actor, input);
+      location = await this.org.resolveLocation(actor, input, knownUnits);
     } catch (e) {
       if ((e as { details?: FieldProblem[] }).details) problems.push(...(e as { details: FieldProblem[] }).details);
       else throw e;
@@ -214,5 +228,54 @@ export class DevicesService {
       await this.audit.record(trx, actor, { action: 'create', entityType: 'maintenance_record', entityId: record.id, universityId: device.universityId, after: record });
     });
     return record;
+  }
+
+  /**
+   * Devices made elsewhere (a ledger file import, each checked by `prepare`) written in one
+   * transaction with one audit entry; a GB/T 28181 id taken meanwhile fails the whole batch.
+   */
+  async createMany(actor: Actor, devices: Device[], audit: { universityId: string; after: Record<string, unknown> }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.repo.insertMany(trx, devices);
+      await this.audit.record(trx, actor, { action: 'import', entityType: 'device', entityId: null, universityId: audit.universityId, after: audit.after });
+    });
+    for (const d of devices) this.bus?.publish('ledger.device_changed', { deviceId: d.id });
+    if (devices.length >= ANALYZE_AFTER_ROWS) await this.repo.refreshStatistics(this.db);
+  }
+
+  /**
+   * Writes checked devices and their maintenance records as they are, in the caller's
+   * transaction `work`, without an audit entry of their own (the demo seed audits once).
+   */
+  async loadBulk(work: Kysely<DB>, devices: Device[], maintenance: MaintenanceRecord[]): Promise<void> {
+    await this.repo.insertMany(work, devices);
+    for (const m of maintenance) await this.repo.insertMaintenance(work, m);
+  }
+
+  // ---- reads for other modules: system work, the caller has checked the actor's scope ----
+
+  /** Devices that have a position, for a campus map (the caller has scoped `universityId`). */
+  mapPoints(universityId: string | null, campusId: string | undefined) {
+    return this.repo.mapPoints(this.db, universityId, campusId);
+  }
+
+  /** Every device of a university (alarm linkage, maps). */
+  ofUniversity(universityId: string): Promise<Device[]> {
+    return this.repo.ofUniversity(this.db, universityId);
+  }
+
+  /** Devices by id; ids not found are absent. */
+  byIds(ids: string[]): Promise<Device[]> {
+    return ids.length ? this.repo.byIds(this.db, [...new Set(ids)]) : Promise.resolve([]);
+  }
+
+  /** Who a device is, in a few columns, for hot paths (ingest, health): by id, university or status. */
+  identities(filter: { id?: string; universityId?: string; status?: DeviceStatus }): Promise<DeviceIdentity[]> {
+    return this.repo.identities(this.db, filter);
+  }
+
+  /** GB/T 28181 ids and serials already in a university's ledger (a file import refuses them again). */
+  identifiersOf(universityId: string) {
+    return this.repo.identifiersOf(this.db, universityId);
   }
 }

@@ -133,6 +133,46 @@ export class EventsRepository {
     return rows.map(toEvent);
   }
 
+  async byIds(db: Db, ids: string[]): Promise<DeviceEvent[]> {
+    const out: DeviceEvent[] = [];
+    for (let i = 0; i < ids.length; i += 500) out.push(...(await db.selectFrom('events').selectAll().where('id', 'in', ids.slice(i, i + 500)).orderBy('id').execute()).map(toEvent));
+    return out;
+  }
+
+  /** Events in commit order (ids are time-ordered), after `afterId`: a consumer catching up. */
+  async after(db: Db, afterId: string, limit: number): Promise<DeviceEvent[]> {
+    let q = db.selectFrom('events').selectAll().orderBy('id').limit(limit);
+    if (afterId) q = q.where('id', '>', afterId);
+    return (await q.execute()).map(toEvent);
+  }
+
+  /** Devices of a university that sent any of `kinds` between `from` and `to` (both inclusive). */
+  async devicesReporting(db: Db, universityId: string, kinds: readonly string[], from: string, to: string): Promise<Set<string>> {
+    const rows = await db
+      .selectFrom('events')
+      .select('device_id')
+      .distinct()
+      .where('university_id', '=', universityId)
+      .where('kind', 'in', kinds)
+      .where('occurred_at', '>=', from)
+      .where('occurred_at', '<=', to)
+      .execute();
+    return new Set(rows.map((r) => r.device_id));
+  }
+
+  /** Events of `kinds` from one device after `since` and up to `until` (a count trigger's window). */
+  async countFromDevice(db: Db, deviceId: string, kinds: readonly string[], since: string, until: string): Promise<number> {
+    const { n } = await db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('device_id', '=', deviceId)
+      .where('kind', 'in', kinds)
+      .where('occurred_at', '>', since)
+      .where('occurred_at', '<=', until)
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
   async count(db: Db, universityId?: string): Promise<number> {
     let query = db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n'));
     if (universityId) query = query.where('university_id', '=', universityId);

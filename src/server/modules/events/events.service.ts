@@ -17,6 +17,31 @@ export class EventsService {
     const items = stored.map(presentEvent);
     return { items, nextBeforeId: items.length === q.limit ? items[items.length - 1].id : null };
   }
+
+  // ---- reads for other modules: system work, stored events as they are (unmasked) ----
+
+  /** Stored events by id, in id order; ids not found are absent. */
+  byIds(ids: string[]): Promise<DeviceEvent[]> {
+    return ids.length ? this.repo.byIds(this.db, ids) : Promise.resolve([]);
+  }
+
+  /** The next `limit` events after `afterId` in commit order (a consumer catching up after a stop). */
+  after(afterId: string, limit: number): Promise<DeviceEvent[]> {
+    return this.repo.after(this.db, afterId, limit);
+  }
+
+  /** Devices of a university that reported any of `kinds` in the window (an absence rule's check). */
+  devicesReporting(universityId: string, kinds: readonly string[], from: string, to: string): Promise<Set<string>> {
+    return this.repo.devicesReporting(this.db, universityId, kinds, from, to);
+  }
+
+  /**
+   * How many `kinds` events one device sent in (since, until]. `work` is the caller's open
+   * transaction (the alarm engine counts inside the batch it writes), or the store.
+   */
+  countFromDevice(work: Kysely<DB>, deviceId: string, kinds: readonly string[], since: string, until: string): Promise<number> {
+    return this.repo.countFromDevice(work, deviceId, kinds, since, until);
+  }
 }
 
 /** Days to keep each kind: the default, overridden per kind by "kind=days,…". */

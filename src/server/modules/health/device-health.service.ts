@@ -5,6 +5,7 @@ import type { Clock } from '../../clock.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
+import type { DevicesService } from '../devices/devices.service.ts';
 import type { EventWriter } from '../events/event-writer.ts';
 
 interface Seen {
@@ -32,6 +33,7 @@ export class DeviceHealthService {
 
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly ledger: Pick<DevicesService, 'identities'>,
     private readonly writer: EventWriter,
     private readonly bus: EventBus,
     private readonly clock: Clock,
@@ -141,7 +143,7 @@ export class DeviceHealthService {
         try {
           await upsert(this.db, [row]);
         } catch {
-          const exists = await this.db.selectFrom('devices').select('id').where('id', '=', row.device_id).executeTakeFirst();
+          const [exists] = await this.ledger.identities({ id: row.device_id });
           if (!exists) this.seen.delete(row.device_id);
           else this.seen.get(row.device_id)!.dirty = true;
         }
@@ -164,7 +166,7 @@ export class DeviceHealthService {
   /** Stores the current online rate per campus and device kind. */
   async sample(): Promise<void> {
     const at = this.clock.nowIso();
-    const devices = await this.db.selectFrom('devices').select(['id', 'university_id', 'campus_id', 'kind']).where('status', '=', 'in_service').execute();
+    const devices = (await this.ledger.identities({ status: 'in_service' })).map((d) => ({ id: d.id, university_id: d.universityId, campus_id: d.campusId, kind: d.kind }));
     const groups = new Map<string, { university_id: string; campus_id: string; kind: string; total: number; online: number }>();
     for (const d of devices) {
       const key = `${d.university_id}|${d.campus_id}|${d.kind}`;

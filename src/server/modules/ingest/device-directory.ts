@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DeviceKind } from '../../../shared/domain.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { DB } from '../../store/schema.ts';
+import type { DevicesService } from '../devices/devices.service.ts';
 
 export interface KnownDevice {
   id: string;
@@ -23,6 +24,7 @@ export class DeviceDirectory {
 
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly ledger: Pick<DevicesService, 'identities'>,
     bus: EventBus,
   ) {
     bus.subscribe('ledger.device_changed', ({ deviceId }) => this.forget(deviceId));
@@ -43,30 +45,27 @@ export class DeviceDirectory {
     if (hit) return hit;
     const missedAt = this.missing.get(deviceId);
     if (missedAt !== undefined && Date.now() - missedAt < MISSING_TTL_MS) return null;
-    const row = await this.db
-      .selectFrom('devices')
-      .leftJoin('device_credentials', 'device_credentials.device_id', 'devices.id')
-      .select(['devices.id', 'devices.university_id', 'devices.kind', 'device_credentials.secret_hash'])
-      .where('devices.id', '=', deviceId)
-      .executeTakeFirst();
-    if (!row) {
+    const [[identity], secrets] = await Promise.all([this.ledger.identities({ id: deviceId }), this.secretHashes([deviceId])]);
+    if (!identity) {
       this.missing.set(deviceId, Date.now());
       return null;
     }
-    const device: KnownDevice = { id: row.id, universityId: row.university_id, kind: row.kind as DeviceKind, secretHash: row.secret_hash ?? null };
+    const device: KnownDevice = { id: identity.id, universityId: identity.universityId, kind: identity.kind, secretHash: secrets.get(deviceId) ?? null };
     this.known.set(deviceId, device);
     return device;
   }
 
   /** Warms the cache with every device (simulator and broker start-up). */
   async preload(universityId?: string): Promise<number> {
-    let q = this.db
-      .selectFrom('devices')
-      .leftJoin('device_credentials', 'device_credentials.device_id', 'devices.id')
-      .select(['devices.id', 'devices.university_id', 'devices.kind', 'device_credentials.secret_hash']);
-    if (universityId) q = q.where('devices.university_id', '=', universityId);
-    const rows = await q.execute();
-    for (const r of rows) this.known.set(r.id, { id: r.id, universityId: r.university_id, kind: r.kind as DeviceKind, secretHash: r.secret_hash ?? null });
-    return rows.length;
+    const [identities, secrets] = await Promise.all([this.ledger.identities(universityId ? { universityId } : {}), this.secretHashes()]);
+    for (const d of identities) this.known.set(d.id, { id: d.id, universityId: d.universityId, kind: d.kind, secretHash: secrets.get(d.id) ?? null });
+    return identities.length;
+  }
+
+  /** Secret hashes by device id: of the given devices, or of all. */
+  private async secretHashes(deviceIds?: string[]): Promise<Map<string, string>> {
+    let q = this.db.selectFrom('device_credentials').select(['device_id', 'secret_hash']);
+    if (deviceIds) q = q.where('device_id', 'in', deviceIds);
+    return new Map((await q.execute()).map((r) => [r.device_id, r.secret_hash]));
   }
 }

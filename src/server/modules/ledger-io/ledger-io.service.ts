@@ -25,10 +25,9 @@ import { scopeOf, type Actor } from '../../http/policy.ts';
 import type { Dialect } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { DevicesRepository, type Device, type DeviceQuery } from '../devices/devices.repository.ts';
-import { checkDeviceFields, DevicesService, type DeviceInput } from '../devices/devices.service.ts';
-import { OrgRepository } from '../org/org.repository.ts';
-import { OrgService } from '../org/org.service.ts';
+import type { Device, DeviceQuery } from '../devices/devices.repository.ts';
+import { checkDeviceFields, type DevicesService, type DeviceInput } from '../devices/devices.service.ts';
+import type { OrgService } from '../org/org.service.ts';
 import { COLUMNS, columnOfField, columnOrder, deviceRow, matchHeaders, parseRow, type ParsedRow } from './columns.ts';
 import type { ImportProblem, ImportReport } from './import-report.ts';
 import { CAMERA_TYPE_LABELS, KIND_LABELS, PLACEMENT_LABELS, RESOLUTION_LABELS, STATUS_LABELS } from './labels.ts';
@@ -59,8 +58,6 @@ export class ImportRejected extends AppError {
 const toFieldProblem = (p: ImportProblem): FieldProblem => ({ field: `row ${p.row}: ${p.column}`, reason: p.reason, rule: p.rule });
 
 const EXPORT_PAGE = 1000;
-/** Imports at least this big refresh PostgreSQL's statistics of the devices table. */
-const ANALYZE_AFTER_ROWS = 1000;
 const CAMERA_COLUMNS = COLUMNS.filter((c) => c.field.startsWith('camera.')).map((c) => c.header);
 
 /** Beijing wall-clock time for file names: 20250601-0930. */
@@ -75,21 +72,18 @@ function isUniqueViolation(e: unknown): boolean {
 }
 
 export interface LedgerIoDeps {
-  db: Kysely<DB>;
-  dialect: Dialect;
   devices: DevicesService;
+  org: OrgService;
   audit: AuditService;
   clock: Clock;
   bus?: EventBus;
 }
 
 export class LedgerIoService {
-  private readonly orgRepo: OrgRepository;
-  private readonly devicesRepo: DevicesRepository;
+  constructor(private readonly deps: LedgerIoDeps) {}
 
-  constructor(private readonly deps: LedgerIoDeps) {
-    this.orgRepo = new OrgRepository(deps.dialect);
-    this.devicesRepo = new DevicesRepository(deps.dialect);
+  private async places(universityId: string | null): Promise<PlaceIndex> {
+    return new PlaceIndex(await this.deps.org.treeRows(universityId));
   }
 
   // ---------------------------------------------------------------- export
@@ -100,7 +94,7 @@ export class LedgerIoService {
    */
   async exportDevices(actor: Actor, filter: ExportFilter, format: FileFormat, onStreamError: (err: unknown) => void): Promise<{ stream: Readable; fileName: string; asciiName: string; rows: number }> {
     const scope = scopeOf(actor);
-    const places = await PlaceIndex.load(this.deps.db, this.orgRepo, scope ?? filter.universityId ?? null);
+    const places = await this.places(scope ?? filter.universityId ?? null);
     const query = { ...filter, sort: filter.sort ?? 'name', order: filter.order ?? 'asc', pageSize: EXPORT_PAGE } as const;
     const first = await this.deps.devices.list(actor, { ...query, page: 1 });
     const devices = this.deps.devices;
@@ -112,7 +106,7 @@ export class LedgerIoService {
         page = await devices.list(actor, { ...query, page: ++n });
       }
     }
-    await this.deps.audit.record(this.deps.db, actor, {
+    await this.deps.audit.recordAlone(actor, {
       action: 'export',
       entityType: 'device',
       entityId: null,
@@ -132,7 +126,7 @@ export class LedgerIoService {
     if (scope === null && !requested) throw invalidField('universityId', 'is required for a city-wide account: name the university to import into', 'required');
     const id = scope ?? requested!;
     if (requested && requested !== id) throw invalidField('universityId', 'no such university');
-    const places = await PlaceIndex.load(this.deps.db, this.orgRepo, id);
+    const places = await this.places(id);
     const uni = places.university(id);
     if (!uni) throw invalidField('universityId', 'no such university');
     return { ...uni, places };
@@ -233,17 +227,6 @@ export class LedgerIoService {
 
   // ---------------------------------------------------------------- import
 
-  /**
-   * `DevicesService.prepare` exactly as the API runs it (`checkDeviceFields`, then
-   * `OrgService.resolveLocation` for the place), with the org unit reads served from the
-   * preloaded tree: the same rules, no query per row.
-   */
-  private preparer(places: PlaceIndex): DevicesService {
-    const { db, audit, clock, dialect } = this.deps;
-    const org = new OrgService(db, audit, clock, places.repository(dialect));
-    return new DevicesService(db, audit, org, clock, this.devicesRepo);
-  }
-
   async importFile(actor: Actor, opts: ImportOptions): Promise<ImportReport> {
     const t0 = performance.now();
     const uni = await this.targetUniversity(actor, opts.universityId);
@@ -251,16 +234,11 @@ export class LedgerIoService {
     const sheet = await readSpreadsheet(opts.body, opts.fileName);
     const t1 = performance.now();
 
-    const existing = await this.deps.db
-      .selectFrom('devices')
-      .select(['name', 'gb_id', 'serial'])
-      .where('university_id', '=', uni.id)
-      .where((eb) => eb.or([eb('gb_id', 'is not', null), eb('serial', 'is not', null)]))
-      .execute();
+    const existing = await this.deps.devices.identifiersOf(uni.id);
     const existingGb = new Map<string, string>();
     const existingSerial = new Map<string, string>();
     for (const e of existing) {
-      if (e.gb_id) existingGb.set(e.gb_id, e.name);
+      if (e.gbId) existingGb.set(e.gbId, e.name);
       if (e.serial) existingSerial.set(e.serial, e.name);
     }
 
@@ -271,9 +249,8 @@ export class LedgerIoService {
       parsed.problems.push(...problems);
       return { parsed, place, placed: !problems.length && !!place.campusId };
     });
-    const prepare = this.preparer(uni.places);
     const rows: { parsed: ParsedRow; device: Device | null }[] = [];
-    for (const d of drafts) rows.push({ parsed: d.parsed, device: await this.checkRow(actor, d, prepare) });
+    for (const d of drafts) rows.push({ parsed: d.parsed, device: await this.checkRow(actor, d, uni.places) });
     this.checkIdentity(rows, 'gbId', existingGb);
     this.checkIdentity(rows, 'serial', existingSerial);
 
@@ -308,33 +285,23 @@ export class LedgerIoService {
     if (!valid.length) throw new ImportRejected(`none of the ${report.rows} rows is valid; nothing was imported`, report);
 
     try {
-      await this.deps.db.transaction().execute(async (trx) => {
-        await this.devicesRepo.insertMany(trx, valid);
-        await this.deps.audit.record(trx, actor, {
-          action: 'import',
-          entityType: 'device',
-          entityId: null,
-          universityId: uni.id,
-          after: {
-            fileName: opts.fileName,
-            format: sheet.format,
-            sheet: sheet.sheet,
-            rows: report.rows,
-            created: valid.length,
-            skippedInvalid: report.invalid,
-            onlyValid: opts.onlyValid,
-            deviceIds: valid.map((d) => d.id),
-          },
-        });
+      await this.deps.devices.createMany(actor, valid, {
+        universityId: uni.id,
+        after: {
+          fileName: opts.fileName,
+          format: sheet.format,
+          sheet: sheet.sheet,
+          rows: report.rows,
+          created: valid.length,
+          skippedInvalid: report.invalid,
+          onlyValid: opts.onlyValid,
+          deviceIds: valid.map((d) => d.id),
+        },
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict('a device with the same GB/T 28181 id was registered while the file was being imported; nothing was imported, check the file again');
       throw e;
     }
-    for (const d of valid) this.deps.bus?.publish('ledger.device_changed', { deviceId: d.id });
-    // PostgreSQL plans ledger queries from table statistics; after a bulk import they are stale
-    // until autovacuum's ANALYZE (up to a minute), and the first queries pick poor plans.
-    if (this.deps.dialect === 'postgres' && valid.length >= ANALYZE_AFTER_ROWS) await sql`ANALYZE devices`.execute(this.deps.db).catch(() => {});
     const t3 = performance.now();
     report.created = valid.length;
     report.timings.writeMs = t3 - t2;
@@ -342,8 +309,12 @@ export class LedgerIoService {
     return report;
   }
 
-  /** The API's own checks of a row whose places are resolved; the problems are added to `parsed`. */
-  private async checkRow(actor: Actor, draft: { parsed: ParsedRow; place: ResolvedPlace; placed: boolean }, prepare: DevicesService): Promise<Device | null> {
+  /**
+   * The API's own checks of a row whose places are resolved (`DevicesService.prepare`, with the
+   * org units served from the preloaded tree: the same rules, no query per row); the problems are
+   * added to `parsed`.
+   */
+  private async checkRow(actor: Actor, draft: { parsed: ParsedRow; place: ResolvedPlace; placed: boolean }, places: PlaceIndex): Promise<Device | null> {
     const { parsed, place } = draft;
     const kind = parsed.input.kind as DeviceKind | undefined;
     if (!kind || !parsed.input.name) return null;
@@ -359,7 +330,7 @@ export class LedgerIoService {
     let found: FieldProblem[];
     if (draft.placed) {
       try {
-        device = await prepare.prepare(actor, input);
+        device = await this.deps.devices.prepare(actor, input, undefined, places.unitsById);
         found = [];
       } catch (e) {
         if (!(e instanceof AppError) || !e.details.length) throw e;

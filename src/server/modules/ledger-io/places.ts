@@ -3,10 +3,8 @@
  * to turn place names into ids and back without a query per row. Names are looked up within
  * their parent: a building under its campus, a floor under its building, an area under its floor.
  */
-import type { OrgKind, PrivacyKind } from '../../../shared/domain.ts';
-import type { Dialect } from '../../store/database.ts';
-import type { Db } from '../audit/audit.repository.ts';
-import { OrgRepository, type OrgUnit } from '../org/org.repository.ts';
+import type { OrgKind } from '../../../shared/domain.ts';
+import type { UnitRef } from '../org/org.service.ts';
 import { COLUMNS, type PlaceLevel, type PlaceNames } from './columns.ts';
 import type { ImportProblem } from './import-report.ts';
 import { fold } from './labels.ts';
@@ -64,45 +62,9 @@ export class PlaceIndex implements PlaceNames {
   }
 
   /** `universityId` null: every university (a city-wide export). */
-  static async load(db: Db, repo: OrgRepository, universityId: string | null): Promise<PlaceIndex> {
-    return new PlaceIndex(await repo.listTreeRows(db, universityId));
-  }
-
-  /**
-   * An org repository whose unit reads are served from this index, so that
-   * `OrgService.resolveLocation` — the API's own place check — runs without a query. Units
-   * carry what the tree holds (no geometry, address or population); reads of units not in the
-   * index go to the database.
-   */
-  repository(dialect: Dialect): OrgRepository {
-    const units = this.units;
-    const full = (u: Unit): OrgUnit => ({
-      id: u.id,
-      kind: u.kind,
-      parentId: u.parentId,
-      universityId: u.universityId,
-      name: u.name,
-      code: null,
-      floorLevel: u.floorLevel,
-      privacy: u.privacy as PrivacyKind | null,
-      population: null,
-      address: null,
-      lon: null,
-      lat: null,
-      geometry: null,
-      createdAt: '',
-      updatedAt: '',
-    });
-    return new (class extends OrgRepository {
-      override async findUnit(db: Db, id: string) {
-        const u = units.get(id);
-        return u ? full(u) : super.findUnit(db, id);
-      }
-      override async findUnitsByIds(db: Db, ids: string[]) {
-        if (ids.every((id) => units.has(id))) return ids.map((id) => full(units.get(id)!));
-        return super.findUnitsByIds(db, ids);
-      }
-    })(dialect);
+  /** Every unit of the index by id: `OrgService.resolveLocation` resolves against these without a query. */
+  get unitsById(): ReadonlyMap<string, UnitRef> {
+    return this.units;
   }
 
   nameOf(id: string | null): string | null {

@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
 import { inScope, scopeOf, type Actor } from '../../http/policy.ts';
 import { invalidField } from '../../http/errors.ts';
-import type { DB } from '../../store/schema.ts';
-import { MapRepository } from './map.repository.ts';
+import type { DevicesService } from '../devices/devices.service.ts';
+import type { OrgService } from '../org/org.service.ts';
 
 interface Feature {
   type: 'Feature';
@@ -18,17 +17,13 @@ const collection = (features: Feature[]) => ({ type: 'FeatureCollection' as cons
  */
 export class MapService {
   constructor(
-    private readonly db: Kysely<DB>,
-    private readonly repo = new MapRepository(),
+    private readonly org: Pick<OrgService, 'mapLayers'>,
+    private readonly ledger: Pick<DevicesService, 'mapPoints'>,
   ) {}
 
   async layers(actor: Actor, q: { universityId?: string; campusId?: string }) {
     const universityId = scopeOf(actor) ?? q.universityId ?? null;
-    const [units, sites, devices] = await Promise.all([
-      this.repo.units(this.db, universityId, q.campusId),
-      this.repo.keySites(this.db, universityId, q.campusId),
-      this.repo.devices(this.db, universityId, q.campusId),
-    ]);
+    const [[units, sites], devices] = await Promise.all([this.org.mapLayers(universityId, q.campusId), this.ledger.mapPoints(universityId, q.campusId)]);
     if (q.campusId && !units.some((u) => u.id === q.campusId && u.kind === 'campus' && inScope(actor, u.university_id))) {
       throw invalidField('campusId', 'no such campus');
     }

@@ -126,9 +126,10 @@ export class OrgRepository {
   }
 
   async findUnitsByIds(db: Db, ids: string[]): Promise<OrgUnit[]> {
-    if (!ids.length) return [];
-    const rows = await db.selectFrom('org_units').selectAll().where('id', 'in', ids).execute();
-    return rows.map(toUnit);
+    const out: OrgUnit[] = [];
+    // In chunks that stay below any bind-parameter limit.
+    for (let i = 0; i < ids.length; i += 500) out.push(...(await db.selectFrom('org_units').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute()).map(toUnit));
+    return out;
   }
 
   async universityIds(db: Db): Promise<string[]> {
@@ -182,17 +183,10 @@ export class OrgRepository {
     await db.deleteFrom('org_units').where('id', '=', id).execute();
   }
 
-  /** What still points at an org unit; a unit is deleted only when nothing does. */
-  async countDependents(db: Db, id: string): Promise<{ children: number; devices: number; keySites: number; users: number }> {
+  /** Org units and key sites that still point at an org unit (other modules count their own). */
+  async countDependents(db: Db, id: string): Promise<{ children: number; keySites: number }> {
     const count = async (p: Promise<{ n: number | string | bigint }>) => Number((await p).n);
     const children = await count(db.selectFrom('org_units').select((eb) => eb.fn.countAll<number>().as('n')).where('parent_id', '=', id).executeTakeFirstOrThrow());
-    const devices = await count(
-      db
-        .selectFrom('devices')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where((eb) => eb.or([eb('campus_id', '=', id), eb('building_id', '=', id), eb('floor_id', '=', id), eb('area_id', '=', id)]))
-        .executeTakeFirstOrThrow(),
-    );
     const keySites = await count(
       db
         .selectFrom('key_sites')
@@ -200,8 +194,42 @@ export class OrgRepository {
         .where((eb) => eb.or([eb('campus_id', '=', id), eb('building_id', '=', id)]))
         .executeTakeFirstOrThrow(),
     );
-    const users = await count(db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('university_id', '=', id).executeTakeFirstOrThrow());
-    return { children, devices, keySites, users };
+    return { children, keySites };
+  }
+
+  async findUniversityByName(db: Db, name: string): Promise<OrgUnit | undefined> {
+    const r = await db.selectFrom('org_units').selectAll().where('kind', '=', 'university').where('name', '=', name).executeTakeFirst();
+    return r && toUnit(r);
+  }
+
+  /** Places with their outlines for a campus map (no commission or university rows). */
+  async mapUnits(db: Db, universityId: string | null, campusId: string | undefined) {
+    let q = db
+      .selectFrom('org_units')
+      .select(['id', 'kind', 'parent_id', 'name', 'floor_level', 'privacy', 'geometry', 'university_id'])
+      .where('kind', 'in', ['campus', 'building', 'floor', 'area']);
+    if (universityId !== null) q = q.where('university_id', '=', universityId);
+    const rows = await q.execute();
+    const parsed = rows.map((r) => ({ ...r, geometry: r.geometry === null ? null : readJson<AreaGeometry>(r.geometry) }));
+    if (!campusId) return parsed;
+    // Keep only the campus and what lies under it.
+    const keep = new Set([campusId]);
+    for (const kind of ['building', 'floor', 'area']) for (const r of parsed) if (r.kind === kind && r.parent_id && keep.has(r.parent_id)) keep.add(r.id);
+    return parsed.filter((r) => keep.has(r.id));
+  }
+
+  /** Key sites with their outlines for a campus map. */
+  async mapKeySites(db: Db, universityId: string | null, campusId: string | undefined) {
+    let q = db.selectFrom('key_sites').select(['id', 'name', 'category', 'campus_id', 'building_id', 'geometry']);
+    if (universityId !== null) q = q.where('university_id', '=', universityId);
+    if (campusId) q = q.where('campus_id', '=', campusId);
+    const rows = await q.execute();
+    return rows.map((r) => ({ ...r, geometry: readJson<AreaGeometry>(r.geometry) }));
+  }
+
+  /** Every key site of a university, whole (alarm linkage tests which devices lie inside). */
+  async keySitesOf(db: Db, universityId: string): Promise<KeySite[]> {
+    return (await db.selectFrom('key_sites').selectAll().where('university_id', '=', universityId).execute()).map(toSite);
   }
 
   async findKeySite(db: Db, id: string): Promise<KeySite | undefined> {

@@ -56,6 +56,9 @@ export interface TreeNode {
   children: TreeNode[];
 }
 
+/** What resolving a place needs of an org unit. */
+export type UnitRef = Pick<OrgUnit, 'id' | 'kind' | 'parentId' | 'universityId'>;
+
 export class OrgService {
   constructor(
     private readonly db: Kysely<DB>,
@@ -68,6 +71,17 @@ export class OrgService {
 
   private keySiteChanged(universityId: string, keySiteId: string) {
     this.bus?.publish('org.key_site_changed', { universityId, keySiteId });
+  }
+
+  /** Counters of what other modules keep at an org unit (devices, accounts): a unit they use is not deleted. */
+  private readonly dependents: { name: string; count: (work: Kysely<DB>, unitId: string) => Promise<number> }[] = [];
+
+  /**
+   * Another module keeps records at org units: deleting a unit it still counts is refused. The
+   * count runs inside the deleting transaction (`work`), so nothing slips in between.
+   */
+  addDependents(name: string, count: (work: Kysely<DB>, unitId: string) => Promise<number>) {
+    this.dependents.push({ name, count });
   }
 
   /** Called after a university is registered (the alarm module installs its default rules). */
@@ -97,6 +111,63 @@ export class OrgService {
   async isUniversity(id: string): Promise<boolean> {
     const u = await this.repo.findUnit(this.db, id);
     return u?.kind === 'university';
+  }
+
+  // ---- reads for other modules: system work, the caller has checked the actor's scope ----
+
+  /** One org unit by id (any kind), or undefined. */
+  unit(id: string): Promise<OrgUnit | undefined> {
+    return this.repo.findUnit(this.db, id);
+  }
+
+  /** Org units by id (any kind); ids not found are absent. */
+  unitsByIds(ids: string[]): Promise<OrgUnit[]> {
+    return this.repo.findUnitsByIds(this.db, [...new Set(ids)]);
+  }
+
+  /** Names of org units by id (records and reports print places by name). */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    const units = ids.length ? await this.repo.findUnitsByIds(this.db, [...new Set(ids)]) : [];
+    return new Map(units.map((u) => [u.id, u.name]));
+  }
+
+  /** The university registered under this name (the demo simulator finds its campus by name). */
+  universityNamed(name: string): Promise<OrgUnit | undefined> {
+    return this.repo.findUniversityByName(this.db, name);
+  }
+
+  /** The commission root, once `ensureCommission` has run. */
+  commission(): Promise<OrgUnit | undefined> {
+    return this.repo.findCommission(this.db);
+  }
+
+  /** True once any university is registered; `work` may be an open transaction (the demo seed checks inside its own). */
+  async hasUniversity(work: Kysely<DB> = this.db): Promise<boolean> {
+    return (await this.repo.universityIds(work)).length > 0;
+  }
+
+  /**
+   * Writes checked units and key sites as they are, in the caller's transaction `work`, without
+   * an audit entry of their own (the demo seed audits once for everything it writes).
+   */
+  async loadBulk(work: Kysely<DB>, units: OrgUnit[], sites: KeySite[]): Promise<void> {
+    await this.repo.insertUnits(work, units);
+    await this.repo.insertKeySites(work, sites);
+  }
+
+  /** The org tree's rows (no geometry), of one university and the commission root, or of all. */
+  treeRows(universityId: string | null) {
+    return this.repo.listTreeRows(this.db, universityId);
+  }
+
+  /** Places and key sites with outlines, for a campus map (the caller has scoped `universityId`). */
+  mapLayers(universityId: string | null, campusId: string | undefined) {
+    return Promise.all([this.repo.mapUnits(this.db, universityId, campusId), this.repo.mapKeySites(this.db, universityId, campusId)]);
+  }
+
+  /** Every key site of a university (alarm linkage: which devices lie inside). */
+  keySitesOf(universityId: string): Promise<KeySite[]> {
+    return this.repo.keySitesOf(this.db, universityId);
   }
 
   private visible(actor: Actor, u: OrgUnit | undefined): OrgUnit {
@@ -200,8 +271,11 @@ export class OrgService {
     if (before.kind === 'commission') throw forbidden('the commission root cannot be deleted');
     if (before.kind === 'university' && !can(actor, 'university.manage')) throw forbidden('only an administrator removes a university');
     await this.db.transaction().execute(async (trx) => {
-      const deps = await this.repo.countDependents(trx, id);
-      const blocking = Object.entries(deps).filter(([, n]) => n > 0);
+      const { children, keySites } = await this.repo.countDependents(trx, id);
+      const counts: [string, number][] = [['children', children]];
+      for (const d of this.dependents) counts.push([d.name, await d.count(trx, id)]);
+      counts.push(['keySites', keySites]);
+      const blocking = counts.filter(([, n]) => n > 0);
       if (blocking.length) {
         throw conflict(`org unit still has ${blocking.map(([k, n]) => `${n} ${k}`).join(', ')}; move or delete them first`);
       }
@@ -214,7 +288,12 @@ export class OrgService {
    * Resolves and checks a device's place. Missing upper levels are filled in from the lower
    * ones; a level that does not belong to the one above is an error naming the field.
    */
-  async resolveLocation(actor: Actor, given: { campusId?: string | null; buildingId?: string | null; floorId?: string | null; areaId?: string | null }): Promise<Location> {
+  async resolveLocation(
+    actor: Actor,
+    given: { campusId?: string | null; buildingId?: string | null; floorId?: string | null; areaId?: string | null },
+    /** Units already in memory (a file import resolves thousands of rows against one tree): no query for these. */
+    known?: ReadonlyMap<string, UnitRef>,
+  ): Promise<Location> {
     const levels = [
       ['areaId', 'area'],
       ['floorId', 'floor'],
@@ -222,8 +301,9 @@ export class OrgService {
       ['campusId', 'campus'],
     ] as const;
     const ids = levels.map(([f]) => given[f]).filter((x): x is string => !!x);
-    const units = new Map((await this.repo.findUnitsByIds(this.db, ids)).map((u) => [u.id, u]));
-    const resolved: Record<string, OrgUnit | null> = {};
+    const units = new Map<string, UnitRef>(known ? [] : (await this.repo.findUnitsByIds(this.db, ids)).map((u) => [u.id, u]));
+    const lookup = async (id: string): Promise<UnitRef | undefined> => known?.get(id) ?? units.get(id) ?? (await this.repo.findUnit(this.db, id));
+    const resolved: Record<string, UnitRef | null> = {};
     let childParent: string | null = null;
     let childField: string | null = null;
     for (const [field, kind] of levels) {
@@ -233,7 +313,7 @@ export class OrgService {
         resolved[field] = null;
         continue;
       }
-      const unit: OrgUnit | undefined = units.get(id) ?? (await this.repo.findUnit(this.db, id));
+      const unit = await lookup(id);
       if (!unit || unit.kind !== kind || !inScope(actor, unit.universityId)) throw invalidField(field, `no such ${kind}`);
       if (childParent && childParent !== unit.id) throw invalidField(childField!, `does not belong to the given ${kind}`, 'hierarchy');
       resolved[field] = unit;

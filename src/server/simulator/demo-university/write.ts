@@ -1,6 +1,6 @@
 /**
  * Checks the generated demo university against our own rules and writes it in one
- * transaction through the repositories, with a single audit entry.
+ * transaction through the modules' bulk loads, with a single audit entry.
  */
 import argon2 from 'argon2';
 import { HASH_OPTIONS } from '../../modules/accounts/accounts.service.ts';
@@ -8,10 +8,9 @@ import { ORG_PARENT_KIND } from '../../../shared/domain.ts';
 import { validatePolygonGeometry } from '../../../shared/geojson.ts';
 import type { Services } from '../../http/app.ts';
 import { SYSTEM_ACTOR } from '../../http/policy.ts';
-import { AccountsRepository, type UserWithHash } from '../../modules/accounts/accounts.repository.ts';
-import { DevicesRepository } from '../../modules/devices/devices.repository.ts';
+import type { UserWithHash } from '../../modules/accounts/accounts.repository.ts';
 import { checkDeviceFields } from '../../modules/devices/devices.service.ts';
-import { OrgRepository, type OrgUnit } from '../../modules/org/org.repository.ts';
+import type { OrgUnit } from '../../modules/org/org.repository.ts';
 import type { Store } from '../../store/database.ts';
 import type { DemoUniversityData } from './generate.ts';
 
@@ -105,40 +104,28 @@ export interface WriteContext {
  */
 export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversityData): Promise<{ written: boolean; skippedAccounts: string[] }> {
   const { store, services } = ctx;
-  const org = new OrgRepository(store.dialect);
-  const devices = new DevicesRepository(store.dialect);
-  const accounts = new AccountsRepository(store.dialect);
   // One hash for every demo account: argon2id is deliberately slow.
   const passwordHash = await argon2.hash(DEMO_PASSWORD, HASH_OPTIONS);
-  const skippedAccounts: string[] = [];
+  const users: UserWithHash[] = data.accounts.map((a) => ({
+    id: a.id,
+    username: a.username,
+    displayName: a.displayName,
+    role: a.role,
+    universityId: a.inUniversity ? data.university.id : null,
+    disabled: false,
+    phone: a.phone,
+    createdAt: data.university.createdAt,
+    updatedAt: data.university.createdAt,
+    lastLoginAt: null,
+    passwordHash,
+  }));
+  let skippedAccounts: string[] = [];
 
   const written = await store.db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('org_units').select('id').where('kind', '=', 'university').limit(1).execute();
-    if (existing.length) return false;
-    await org.insertUnits(trx, [data.university, ...data.campuses, ...data.buildings, ...data.floors, ...data.areas]);
-    await org.insertKeySites(trx, data.keySites);
-    await devices.insertMany(trx, data.devices);
-    for (const m of data.maintenance) await devices.insertMaintenance(trx, m);
-    for (const a of data.accounts) {
-      if (await accounts.findByUsername(trx, a.username)) {
-        skippedAccounts.push(a.username);
-        continue;
-      }
-      const user: UserWithHash = {
-        id: a.id,
-        username: a.username,
-        displayName: a.displayName,
-        role: a.role,
-        universityId: a.inUniversity ? data.university.id : null,
-        disabled: false,
-        phone: a.phone,
-        createdAt: data.university.createdAt,
-        updatedAt: data.university.createdAt,
-        lastLoginAt: null,
-        passwordHash,
-      };
-      await accounts.insert(trx, user);
-    }
+    if (await services.org.hasUniversity(trx)) return false;
+    await services.org.loadBulk(trx, [data.university, ...data.campuses, ...data.buildings, ...data.floors, ...data.areas], data.keySites);
+    await services.devices.loadBulk(trx, data.devices, data.maintenance);
+    skippedAccounts = await services.accounts.loadBulk(trx, users);
     await services.audit.record(trx, SYSTEM_ACTOR, {
       action: 'demo_seeded',
       entityType: 'university',

@@ -1,7 +1,8 @@
 /**
  * Both languages carry the same files, keys and placeholders, every file is part of the resource,
  * every closed list of the domain has a label in both (in src/shared/i18n, where the server reads
- * it), and components hold no Chinese text of their own (it belongs in zh-CN/<feature>.json).
+ * it), components hold no Chinese text of their own (it belongs in zh-CN/<feature>.json), and the
+ * server reads nothing from src/web.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -145,4 +146,29 @@ describe('i18n resources', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('are never read by the server from src/web (its strings are in src/shared/i18n)', () => {
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.(ts|js|mjs|cjs|json)$/.test(e.name)) files.push(p);
+      }
+    };
+    walk(path.join(srcRoot, 'server'));
+    assert.ok(files.length > 50, 'server sources found');
+    const offenders: string[] = [];
+    for (const file of files) {
+      const code = readFileSync(file, 'utf8');
+      // Every relative path written in the file (imports, `new URL(…, import.meta.url)`, path.join
+      // parts) must stay out of src/web; dist/web, the built console it serves, is fine.
+      for (const [, spec] of code.matchAll(/['"`](\.{1,2}\/[^'"`\s]*)['"`]/g)) {
+        const target = path.resolve(path.dirname(file), spec);
+        if (target === webRoot || target.startsWith(webRoot + path.sep)) offenders.push(`${path.relative(srcRoot, file)}: ${spec}`);
+      }
+      for (const [hit] of code.matchAll(/(['"`])[^'"`\n]*\bsrc[\\/]+web\b[^'"`\n]*\1/g)) offenders.push(`${path.relative(srcRoot, file)}: ${hit}`);
+      for (const [hit] of code.matchAll(/['"`](?:\.\.|src)['"`]\s*,\s*['"`]web['"`]/g)) offenders.push(`${path.relative(srcRoot, file)}: ${hit}`);
+    }
+    assert.deepEqual(offenders, []);
+  });
 });

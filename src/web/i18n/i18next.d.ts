@@ -1,7 +1,8 @@
 import 'i18next';
-import type zhCN from './zh-CN.json';
+import type { zhCN } from './resources.ts';
 
-// Keys are checked at compile time against the Chinese file; i18n.test.ts keeps en.json in step.
+// Keys are checked at compile time against the merged Chinese resource (every zh-CN/*.json here
+// and in src/shared/i18n); i18n.test.ts keeps the English files in step.
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';

@@ -1,11 +1,8 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './en.json';
-import zhCN from './zh-CN.json';
+import { LANGUAGES, resources, type Language } from './resources.ts';
 
-/** Simplified Chinese is the default; English is the one alternative. */
-export const LANGUAGES = ['zh-CN', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, resources, type Language };
 
 const STORAGE_KEY = 'xiaoan.lang';
 
@@ -17,8 +14,6 @@ function savedLanguage(): Language {
     return 'zh-CN';
   }
 }
-
-export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const;
 
 void i18n.use(initReactI18next).init({
   resources,

@@ -1,29 +1,16 @@
 /**
  * Chinese wording of the case file. Closed lists (alarm types, states, log actions, event kinds,
- * payload fields …) are read from the web console's zh-CN resource, so the PDF says exactly what
- * the operator screen says; the case file's own headings live in its `caseFile.pdf` namespace
- * there too.
+ * payload fields …) and the case file's own headings (`caseFile.pdf.*`) are read from the shared
+ * zh-CN strings (src/shared/i18n/zh-CN/), the same ones the web console shows, so the PDF says
+ * exactly what the operator screen says.
  */
-import { readFileSync } from 'node:fs';
+import { lookupString, SHARED_STRINGS, type StringTree } from '../../../shared/i18n/index.ts';
 
-const ZH_CN_FILE = new URL('../../../web/i18n/zh-CN.json', import.meta.url);
-
-type Tree = { [key: string]: string | Tree };
-let zh: Tree | null = null;
-
-function lookup(key: string): string | undefined {
-  zh ??= JSON.parse(readFileSync(ZH_CN_FILE, 'utf8')) as Tree;
-  let node: string | Tree | undefined = zh;
-  for (const part of key.split('.')) {
-    if (!node || typeof node === 'string') return undefined;
-    node = node[part];
-  }
-  return typeof node === 'string' ? node : undefined;
-}
+const ZH: StringTree = SHARED_STRINGS['zh-CN'];
 
 /** The zh-CN text of `key` with `{{var}}` filled in; `fallback` (or the key) when it has none. */
 export function zhT(key: string, vars: Record<string, string | number> = {}, fallback?: string): string {
-  const text = lookup(key) ?? fallback ?? key;
+  const text = lookupString(ZH, key) ?? fallback ?? key;
   return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, name: string) => (name in vars ? String(vars[name]) : ''));
 }
 

@@ -1,15 +1,13 @@
 /**
- * The Chinese labels of the closed lists, read from the web console's zh-CN resource so that a
- * spreadsheet says exactly what the UI says (设备类型 摄像机, 台账状态 在用 …). One source: a
- * label changed in zh-CN.json changes the export, the template and what the import accepts.
+ * The Chinese labels of the closed lists, read from the shared zh-CN strings that the web console
+ * shows too, so that a spreadsheet says exactly what the UI says (设备类型 摄像机, 台账状态 在用 …).
+ * One source: a label changed in src/shared/i18n/zh-CN/enum.json changes the screen, the export,
+ * the template and what the import accepts.
  */
-import { readFileSync } from 'node:fs';
 import { CAMERA_RESOLUTIONS, CAMERA_TYPES, DEVICE_KINDS, DEVICE_STATUSES, PLACEMENTS } from '../../../shared/domain.ts';
+import { SHARED_STRINGS } from '../../../shared/i18n/index.ts';
 
-const ZH_CN_FILE = new URL('../../../web/i18n/zh-CN.json', import.meta.url);
-
-type Tree = { [key: string]: string | Tree };
-const zh = JSON.parse(readFileSync(ZH_CN_FILE, 'utf8')) as Tree;
+const ZH_ENUM: Readonly<Record<string, Readonly<Record<string, string>>>> = SHARED_STRINGS['zh-CN'].enum;
 
 /** A closed list: its codes (English keys) and their Chinese labels, in the domain's order. */
 export interface EnumList<T extends string = string> {
@@ -25,11 +23,11 @@ export interface EnumList<T extends string = string> {
 export const fold = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 
 function enumList<T extends string>(name: string, codes: readonly T[]): EnumList<T> {
-  const group = (zh.enum as Tree)[name] as Record<string, string> | undefined;
+  const group = ZH_ENUM[name];
   const byCode = new Map<T, string>();
   for (const code of codes) {
     const label = group?.[code];
-    if (typeof label !== 'string' || !label) throw new Error(`zh-CN.json lacks enum.${name}.${code}`);
+    if (typeof label !== 'string' || !label) throw new Error(`src/shared/i18n/zh-CN/enum.json lacks ${name}.${code}`);
     byCode.set(code, label);
   }
   const exact = new Map<string, T>();

@@ -9,7 +9,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { useApi } from '../../components/useApi.ts';
 import { translateDynamic } from '../../i18n/index.ts';
-import zhCN from '../../i18n/zh-CN.json';
+import { zhCN } from '../../i18n/resources.ts';
 import { AuditChange } from './AuditChange.tsx';
 
 /** The filter lists offer every action and object type the console has words for. */

@@ -1,24 +1,20 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import i18next from 'i18next';
 import { EVENT_KIND_LIST, EVENT_KINDS, EVENT_SOURCES, SEVERITIES, type DeviceEvent } from '../../../shared/events.ts';
+import { resources } from '../../i18n/resources.ts';
 import { formatDuration, formatPercent, maskCredentialId, maskId, maskPersonId, payloadFields, payloadSummary, type Translate } from './event-format.ts';
 import { ALL_EVENT_KINDS, kindKey } from './event-kinds.ts';
 
-const i18nDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../i18n');
-const load = (f: string) => JSON.parse(readFileSync(path.join(i18nDir, f), 'utf8'));
 let zh: Translate;
 let en: Translate;
 before(async () => {
-  for (const [lng, file, set] of [
-    ['zh-CN', 'zh-CN.json', (t: Translate) => (zh = t)],
-    ['en', 'en.json', (t: Translate) => (en = t)],
+  for (const [lng, set] of [
+    ['zh-CN', (t: Translate) => (zh = t)],
+    ['en', (t: Translate) => (en = t)],
   ] as const) {
     const instance = i18next.createInstance();
-    await instance.init({ lng, resources: { [lng]: { translation: load(file) } }, interpolation: { escapeValue: false } });
+    await instance.init({ lng, resources: { [lng]: resources[lng] }, interpolation: { escapeValue: false } });
     set(instance.t as unknown as Translate);
   }
 });

@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import i18next, { type TFunction } from 'i18next';
 import type { Device, OrgTreeNode } from '../../api/types.ts';
 import { buildOrgIndex } from '../../app/org-index.ts';
+import { resources } from '../../i18n/resources.ts';
 import { deviceFieldOf, payloadOf } from './device-form.ts';
 import { mapProblems, problemMessage } from './form-errors.ts';
 
-const i18nDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../i18n');
 let t: TFunction;
 before(async () => {
   const instance = i18next.createInstance();
-  const zh = JSON.parse(readFileSync(path.join(i18nDir, 'zh-CN.json'), 'utf8'));
-  await instance.init({ lng: 'zh-CN', resources: { 'zh-CN': { translation: zh } }, interpolation: { escapeValue: false } });
+  await instance.init({ lng: 'zh-CN', resources: { 'zh-CN': resources['zh-CN'] }, interpolation: { escapeValue: false } });
   t = instance.t;
 });
 

@@ -3,12 +3,12 @@ import { connectExternalBroker, startBuiltInBroker, type MqttTransport } from '.
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { buildApp, type Services } from './http/app.ts';
 import { SYSTEM_ACTOR } from './http/policy.ts';
-import { enforceRetention, retentionDays } from './modules/events/events.service.ts';
+import { startModules } from './modules/module.ts';
 import { openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrations/index.ts';
 import { refreshPlannerStatistics } from './store/statistics.ts';
 
-/** Composition root: config → store → migrations → services → MQTT → HTTP → jobs. */
+/** Start-up: config → store → migrations → modules (http/app.ts composes them) → start → MQTT → jobs → HTTP. */
 async function main() {
   let config: Config;
   try {
@@ -20,7 +20,6 @@ async function main() {
     }
     throw e;
   }
-  const retention = retentionDays(config.XIAOAN_EVENT_RETENTION_DAYS, config.XIAOAN_EVENT_RETENTION);
   const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.XIAOAN_DATA_DIR });
   const applied = await migrateToLatest(store.db, store.dialect);
   await refreshPlannerStatistics(store.db, store.dialect);
@@ -39,16 +38,7 @@ async function main() {
     await seedDemoIfEmpty({ services, store, log: app.log });
   }
 
-  // Alarms are derived from stored events: first catch up on what was committed before a stop.
-  for (const universityId of await services.org.universityIds()) await services.rules.ensureDefaults(SYSTEM_ACTOR, universityId);
-  const replayed = await services.alarmConsumer.start();
-  if (replayed) app.log.info({ events: replayed }, 'alarm engine caught up with stored events');
-
-  await services.health.load();
-  services.health.start();
-  // One query instead of one per device during the reconnect storm after a restart.
-  const known = await services.ingest.directory.preload();
-  app.log.info({ devices: known }, 'device directory loaded');
+  await startModules(services.modules, { log: app.log });
   const mqtt = await startMqtt(config, services, app.log);
   services.actions.setCommandSender((universityId, deviceId, command) => mqtt.sendCommand(universityId, deviceId, command));
 
@@ -58,14 +48,8 @@ async function main() {
     t.unref();
     jobs.push(t);
   };
-  every(3600_000, 'session sweep', () => services.accounts.purgeExpiredSessions());
+  for (const m of services.modules) for (const job of m.jobs ?? []) every(job.everyMs, job.name, () => job.run({ log: app.log }));
   every(3600_000, 'planner statistics', () => refreshPlannerStatistics(store.db, store.dialect));
-  every(5_000, 'alarm escalation', () => services.alarms.escalateOverdue());
-  every(30_000, 'absence check', () => services.absence.check());
-  every(3600_000, 'event retention', async () => {
-    const n = await enforceRetention(store.db, retention, Date.now());
-    if (n) app.log.info({ deleted: n }, 'old events removed (retention)');
-  });
 
   let simulator: { stop(): Promise<void> } | null = null;
   const shutdown = async (signal: string) => {
@@ -73,8 +57,7 @@ async function main() {
     for (const t of jobs) clearInterval(t);
     await simulator?.stop();
     await mqtt.close();
-    await services.health.stop();
-    await app.close();
+    await app.close(); // the modules flush and stop here (see stopModules)
     await store.close();
     process.exit(0);
   };

@@ -9,87 +9,29 @@ import type { Clock } from '../clock.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { systemClock } from '../clock.ts';
 import type { Store } from '../store/database.ts';
-import { AccountsRepository } from '../modules/accounts/accounts.repository.ts';
-import { AccountsService } from '../modules/accounts/accounts.service.ts';
-import { accountsRoutes } from '../modules/accounts/accounts.routes.ts';
-import { AuditService } from '../modules/audit/audit.service.ts';
-import { auditRoutes } from '../modules/audit/audit.routes.ts';
-import { OrgRepository } from '../modules/org/org.repository.ts';
-import { OrgService } from '../modules/org/org.service.ts';
-import { orgRoutes } from '../modules/org/org.routes.ts';
-import { DevicesRepository } from '../modules/devices/devices.repository.ts';
-import { DevicesService } from '../modules/devices/devices.service.ts';
-import { devicesRoutes } from '../modules/devices/devices.routes.ts';
-import { LedgerIoService } from '../modules/ledger-io/ledger-io.service.ts';
-import { ledgerIoRoutes } from '../modules/ledger-io/ledger-io.routes.ts';
-import { MapService } from '../modules/map/map.service.ts';
-import { mapRoutes } from '../modules/map/map.routes.ts';
-import websocket from '@fastify/websocket';
 import { EventBus } from '../bus/event-bus.ts';
-import { EventWriter } from '../modules/events/event-writer.ts';
-import { EventsRepository } from '../modules/events/events.repository.ts';
-import { EventsService } from '../modules/events/events.service.ts';
-import { eventsRoutes } from '../modules/events/events.routes.ts';
-import { DeviceHealthService } from '../modules/health/device-health.service.ts';
-import { deviceHealthRoutes } from '../modules/health/device-health.routes.ts';
-import { DeviceCredentialsService } from '../modules/ingest/device-credentials.service.ts';
-import { DeviceDirectory } from '../modules/ingest/device-directory.ts';
-import { DeviceMessageHandler } from '../modules/ingest/device-message-handler.ts';
-import { IngestService } from '../modules/ingest/ingest.service.ts';
-import { ingestRoutes } from '../modules/ingest/ingest.routes.ts';
-import { LiveHub } from '../modules/live/live-hub.ts';
-import { liveRoutes } from '../modules/live/live.routes.ts';
-import { ActionExecutor } from '../modules/alarms/action-executor.ts';
-import { AlarmConsumer } from '../modules/alarms/alarm-consumer.ts';
-import { AlarmEngine } from '../modules/alarms/alarm-engine.ts';
-import { AlarmsService } from '../modules/alarms/alarms.service.ts';
-import { alarmsRoutes } from '../modules/alarms/alarms.routes.ts';
-import { DevicePlaces } from '../modules/alarms/device-places.ts';
-import { AbsenceWatcher } from '../modules/alarms/absence-watcher.ts';
-import { RulesService } from '../modules/alarms/rules.service.ts';
-import { SopService } from '../modules/alarms/sop.service.ts';
-import { DispatchService } from '../modules/alarms/dispatch.service.ts';
-import { alarmWorkRoutes } from '../modules/alarms/alarm-work.routes.ts';
-import { CaseFileService } from '../modules/case-file/case-file.service.ts';
-import { caseFileRoutes } from '../modules/case-file/case-file.routes.ts';
-import { RuleDryRun } from '../modules/alarms/rule-dry-run.ts';
-import { AlarmStatsService } from '../modules/alarm-stats/alarm-stats.service.ts';
-import { alarmStatsRoutes } from '../modules/alarm-stats/alarm-stats.routes.ts';
-import { CalendarService } from '../modules/calendar/calendar.service.ts';
-import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
+import websocket from '@fastify/websocket';
+import { createAccountsModule } from '../modules/accounts/index.ts';
+import { createAlarmStatsModule } from '../modules/alarm-stats/index.ts';
+import { createAlarmsModule } from '../modules/alarms/index.ts';
+import { createAuditModule } from '../modules/audit/index.ts';
+import { createCalendarModule } from '../modules/calendar/index.ts';
+import { createCaseFileModule } from '../modules/case-file/index.ts';
+import { createDevicesModule } from '../modules/devices/index.ts';
+import { createEventsModule } from '../modules/events/index.ts';
+import { createHealthModule } from '../modules/health/index.ts';
+import { createIngestModule } from '../modules/ingest/index.ts';
+import { createLedgerIoModule } from '../modules/ledger-io/index.ts';
+import { createLiveModule } from '../modules/live/index.ts';
+import { createMapModule } from '../modules/map/index.ts';
+import { stopModules, type ModuleFace } from '../modules/module.ts';
+import { createOrgModule } from '../modules/org/index.ts';
 import { registerAuth, type RouteAccess } from './auth-hook.ts';
-import { SYSTEM_ACTOR } from './policy.ts';
 import { registerErrorHandling } from './errors.ts';
 import { ErrorResponse } from './schemas.ts';
 import { registerValidators } from './validator.ts';
 
-export interface Services {
-  bus: EventBus;
-  audit: AuditService;
-  accounts: AccountsService;
-  org: OrgService;
-  devices: DevicesService;
-  ledgerIo: LedgerIoService;
-  map: MapService;
-  writer: EventWriter;
-  events: EventsService;
-  ingest: IngestService;
-  credentials: DeviceCredentialsService;
-  deviceMessages: DeviceMessageHandler;
-  health: DeviceHealthService;
-  live: LiveHub;
-  rules: RulesService;
-  alarms: AlarmsService;
-  alarmConsumer: AlarmConsumer;
-  actions: ActionExecutor;
-  sop: SopService;
-  dispatches: DispatchService;
-  ruleDryRun: RuleDryRun;
-  calendar: CalendarService;
-  absence: AbsenceWatcher;
-  caseFile: CaseFileService;
-  alarmStats: AlarmStatsService;
-}
+export type Services = ReturnType<typeof createServices>;
 
 export interface AppOptions {
   config: Config;
@@ -98,52 +40,48 @@ export interface AppOptions {
   logger?: boolean | object;
 }
 
-/** Composition of services; no I/O happens here. */
-export function createServices(config: Config, store: Store, clock: Clock = systemClock): Services {
-  const { db, dialect } = store;
+/**
+ * The composition root: every module built in dependency order (a module gets only the modules
+ * it names). No I/O happens here; `modules` lists their faces in that order, for routes, start,
+ * jobs and stop.
+ */
+export function createServices(config: Config, store: Store, clock: Clock = systemClock) {
+  const { db } = store;
   const bus = new EventBus();
-  const audit = new AuditService(db, clock);
-  const org = new OrgService(db, audit, clock, new OrgRepository(dialect), bus);
-  const accounts = new AccountsService({
-    db,
-    repo: new AccountsRepository(dialect),
-    audit,
-    clock,
-    sessionTtlHours: config.XIAOAN_SESSION_TTL_HOURS,
-    isUniversity: (id) => org.isUniversity(id),
-    bus,
-  });
-  const devices = new DevicesService(db, audit, org, clock, new DevicesRepository(dialect), bus);
-  const ledgerIo = new LedgerIoService({ devices, org, audit, clock, bus });
-  const map = new MapService(org, devices);
-  const writer = new EventWriter(db, bus, new EventsRepository(store));
-  const directory = new DeviceDirectory(db, devices, bus);
-  const ingest = new IngestService(db, writer, directory, clock);
-  const credentials = new DeviceCredentialsService(db, devices, directory, audit, bus, clock);
-  const health = new DeviceHealthService(db, devices, writer, bus, clock, {
-    heartbeatIntervalS: config.XIAOAN_HEARTBEAT_INTERVAL_S,
-    offlineAfterMissed: config.XIAOAN_OFFLINE_AFTER_MISSED,
-  });
-  const deviceMessages = new DeviceMessageHandler(ingest, health);
-  const events = new EventsService(db);
-  const live = new LiveHub(bus);
-  const rules = new RulesService(db, audit, clock, org, devices);
-  org.onUniversityCreated = (universityId) => rules.ensureDefaults(SYSTEM_ACTOR, universityId);
-  org.addDependents('users', (work, unitId) => accounts.countOfUniversity(work, unitId));
-  const places = new DevicePlaces(devices, org, bus);
-  const actions = new ActionExecutor(db, places, events, bus, clock, { etaWarnS: config.XIAOAN_DISPATCH_ETA_WARN_MIN * 60 });
-  const sop = new SopService(db, bus, clock);
-  const dispatches = new DispatchService(db, bus, clock, accounts, places);
-  actions.setDispatcher(dispatches);
-  const calendar = new CalendarService(db, audit, org, clock);
-  const engine = new AlarmEngine(db, rules, places, sop, clock, calendar, events);
-  const alarmConsumer = new AlarmConsumer(db, events, engine, actions, bus);
-  const ruleDryRun = new RuleDryRun(rules, places, engine, dispatches);
-  const absence = new AbsenceWatcher(db, places, writer, events, calendar, clock);
-  const alarms = new AlarmsService(db, bus, clock, sop, dispatches, events);
-  const caseFile = new CaseFileService(devices, org, alarms, sop, accounts, audit, clock);
-  const alarmStats = new AlarmStatsService(alarms, org, devices, clock);
-  return { bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
+  const { audit, face: auditFace } = createAuditModule({ db, clock });
+  const { org, face: orgFace } = createOrgModule({ store, audit, clock, bus });
+  const { accounts, face: accountsFace } = createAccountsModule({ store, config, audit, org, clock, bus });
+  const { devices, face: devicesFace } = createDevicesModule({ store, audit, org, clock, bus });
+  const { ledgerIo, face: ledgerIoFace } = createLedgerIoModule({ devices, org, audit, clock, bus });
+  const { map, face: mapFace } = createMapModule({ org, devices });
+  const { writer, events, face: eventsFace } = createEventsModule({ store, config, clock, bus });
+  const { calendar, face: calendarFace } = createCalendarModule({ db, audit, org, clock });
+  const { health, face: healthFace } = createHealthModule({ db, config, devices, writer, clock, bus });
+  const ingestModule = createIngestModule({ db, devices, writer, health, audit, clock, bus });
+  const { live, face: liveFace } = createLiveModule({ bus });
+  const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, clock, bus });
+  const { alarms, sop } = alarmsModule;
+  const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, sop, accounts, audit, clock });
+  const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
+  const modules: readonly ModuleFace[] = [
+    auditFace,
+    orgFace,
+    accountsFace,
+    devicesFace,
+    ledgerIoFace,
+    mapFace,
+    eventsFace,
+    calendarFace,
+    healthFace,
+    ingestModule.face,
+    liveFace,
+    alarmsModule.face,
+    caseFileFace,
+    alarmStatsFace,
+  ];
+  const { ingest, credentials, deviceMessages } = ingestModule;
+  const { rules, alarmConsumer, actions, dispatches, ruleDryRun, absence } = alarmsModule;
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 
 export interface RouteEntry {
@@ -209,28 +147,9 @@ export async function buildApp(opts: AppOptions): Promise<{ app: FastifyInstance
     async () => ({ status: 'ok' as const }),
   );
 
-  accountsRoutes(app, { accounts: services.accounts, cookieSecure: opts.config.XIAOAN_COOKIE_SECURE, loginMaxAttempts: opts.config.XIAOAN_LOGIN_MAX_ATTEMPTS });
-  orgRoutes(app, services.org);
-  devicesRoutes(app, services.devices);
-  ledgerIoRoutes(app, services.ledgerIo);
-  auditRoutes(app, services.audit);
-  mapRoutes(app, services.map);
-  eventsRoutes(app, services.events);
-  ingestRoutes(app, { ingest: services.ingest, credentials: services.credentials, health: services.health });
-  deviceHealthRoutes(app, services.health);
-  liveRoutes(app, services.live);
-  alarmsRoutes(app, services.alarms, services.rules, services.ruleDryRun);
-  calendarRoutes(app, services.calendar);
-  alarmWorkRoutes(app, { alarms: services.alarms, sop: services.sop, dispatches: services.dispatches });
-  caseFileRoutes(app, services.caseFile);
-  alarmStatsRoutes(app, services.alarmStats);
-  app.addHook('onClose', async () => {
-    services.live.close();
-    await services.writer.close(); // the last events are committed (and published) here
-    await services.alarmConsumer.stop();
-    await services.actions.close();
-    await services.caseFile.close();
-  });
+  for (const m of services.modules) m.routes?.(app);
+  // Flush in order (the event writer commits what it accepted), then stop in reverse order.
+  app.addHook('onClose', async () => stopModules(services.modules, app.log));
 
   await (await import('./static-web.ts')).registerStaticWeb(app); // web console at /, SPA fallback (last: API routes win)
   await app.ready();

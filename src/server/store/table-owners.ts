@@ -28,6 +28,6 @@ export const TABLE_OWNERS: Record<keyof DB, string> = {
   alarm_photos: 'alarms',
   dispatches: 'alarms',
   guard_positions: 'alarms',
-  consumer_offsets: 'alarms',
+  consumer_offsets: 'events', // read positions into the event log (bus/durable-consumer.ts)
   calendar_days: 'calendar',
 };

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Db } from '../audit/audit.repository.ts';
+import type { Db } from '../../store/tables.ts';
 import type { Role } from '../../../shared/domain.ts';
 import type { UserTable } from '../../store/schema.ts';
 import { containsInsensitive, type Dialect } from '../../store/database.ts';

@@ -9,7 +9,7 @@ import type { Clock } from '../../clock.ts';
 import { AppError, conflict, forbidden, invalidField, notFound } from '../../http/errors.ts';
 import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditService } from '../audit/index.ts';
 import { AccountsRepository, withoutHash, type User, type UserQuery, type UserWithHash } from './accounts.repository.ts';
 
 /** argon2id at OWASP's minimum cost; every password hash in the platform uses these. */

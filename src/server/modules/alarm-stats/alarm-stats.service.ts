@@ -2,9 +2,9 @@ import { ALARM_STATES, OPEN_ALARM_STATES, type AlarmState, type AlarmType } from
 import type { Clock } from '../../clock.ts';
 import { invalidField } from '../../http/errors.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
-import type { AlarmHandlingTimes, AlarmsService } from '../alarms/alarms.service.ts';
-import type { DevicesService } from '../devices/devices.service.ts';
-import type { OrgService } from '../org/org.service.ts';
+import type { AlarmHandlingTimes, AlarmsService } from '../alarms/index.ts';
+import type { DevicesService } from '../devices/index.ts';
+import type { OrgService } from '../org/index.ts';
 import type { AlarmStats, StepDurations } from '../../../shared/alarm-stats.ts';
 import {
   ARRIVE_ACTIONS,

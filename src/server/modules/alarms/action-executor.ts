@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ActionT, DispatchWarning } from '../../../shared/alarms.ts';
-import type { EventsService } from '../events/events.service.ts';
+import type { EventsService } from '../events/index.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';

@@ -7,8 +7,8 @@ import type { Clock } from '../../clock.ts';
 import { writeJson } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
 import { isArmed, type Calendar } from './arming-schedule.ts';
-import type { CalendarService } from '../calendar/calendar.service.ts';
-import type { EventsService } from '../events/events.service.ts';
+import type { CalendarService } from '../calendar/index.ts';
+import type { EventsService } from '../events/index.ts';
 import { AlarmsRepository, type Alarm } from './alarms.repository.ts';
 import { camerasCovering, type CoveredBy } from './camera-coverage.ts';
 import type { DevicePlace, DevicePlaces } from './device-places.ts';
@@ -128,7 +128,7 @@ export class AlarmEngine {
     private readonly sop: SopService,
     private readonly clock: Clock,
     private readonly calendars: Pick<CalendarService, 'daysOf'>,
-    private readonly events: Pick<EventsService, 'countFromDevice'>,
+    private readonly events: Pick<EventsService, 'countFromDevice' | 'saveOffset'>,
   ) {}
 
   /** The university's school calendar (holidays, makeup workdays) as arming schedules read it. */
@@ -182,12 +182,7 @@ export class AlarmEngine {
     if (!work.length && nowMs - this.offsetWrittenAt < OFFSET_EVERY_MS) return result;
     await this.db.transaction().execute(async (trx) => {
       for (const w of work) await this.apply(trx, w.event, w.rule, w.place, w.armed, result);
-      const last = events[events.length - 1].id;
-      await trx
-        .insertInto('consumer_offsets')
-        .values({ consumer, last_event_id: last, updated_at: this.clock.nowIso() })
-        .onConflict((oc) => oc.column('consumer').doUpdateSet({ last_event_id: last, updated_at: this.clock.nowIso() }))
-        .execute();
+      await this.events.saveOffset(trx, consumer, events[events.length - 1]!.id);
     });
     this.offsetWrittenAt = nowMs;
     return result;

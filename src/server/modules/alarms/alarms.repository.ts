@@ -2,7 +2,7 @@ import type { Selectable, SelectQueryBuilder } from 'kysely';
 import { OPEN_ALARM_STATES, type AlarmState, type AlarmType, type AlarmViewT, type AlarmLogEntry } from '../../../shared/alarms.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { AlarmTable, DB } from '../../store/schema.ts';
-import type { Db } from '../audit/audit.repository.ts';
+import type { Db } from '../../store/tables.ts';
 import type { CoveredBy } from './camera-coverage.ts';
 import { beijingDate } from '../../../shared/beijing-time.ts';
 

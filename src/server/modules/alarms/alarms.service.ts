@@ -1,6 +1,6 @@
 import { uuid7 } from '../../util/uuid7.ts';
 import type { Kysely } from 'kysely';
-import type { EventsService } from '../events/events.service.ts';
+import type { EventsService } from '../events/index.ts';
 import { ALARM_STEPS, type AlarmState, type AlarmStep } from '../../../shared/alarms.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
@@ -9,7 +9,7 @@ import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
 import { readJson } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
-import { toEvent } from '../events/events.repository.ts';
+import { toEvent } from '../events/index.ts';
 import { dueAt } from './alarm-engine.ts';
 import { AlarmsRepository, type Alarm, type AlarmHandlingTimes, type AlarmQuery, type HandlingSteps, type HandlingWindow } from './alarms.repository.ts';
 import type { DispatchService } from './dispatch.service.ts';

@@ -1,8 +1,8 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { DeviceKind, KeySiteCategory } from '../../../shared/domain.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
-import type { DevicesService } from '../devices/devices.service.ts';
-import type { OrgService } from '../org/org.service.ts';
+import type { DevicesService } from '../devices/index.ts';
+import type { OrgService } from '../org/index.ts';
 import type { CameraGeometry } from './camera-coverage.ts';
 
 export interface DevicePlace {

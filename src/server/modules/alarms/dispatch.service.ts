@@ -7,7 +7,7 @@ import { conflict, invalidField, notFound } from '../../http/errors.ts';
 import { assertInScope, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
-import type { AccountsService } from '../accounts/accounts.service.ts';
+import type { AccountsService } from '../accounts/index.ts';
 import type { DevicePlaces } from './device-places.ts';
 import { AlarmsRepository } from './alarms.repository.ts';
 import { distanceM } from './camera-coverage.ts';

@@ -9,9 +9,9 @@ import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
 import { createAjv } from '../../http/validator.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { AlarmRuleTable, DB } from '../../store/schema.ts';
-import type { DevicesService } from '../devices/devices.service.ts';
-import type { OrgService } from '../org/org.service.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import type { DevicesService } from '../devices/index.ts';
+import type { OrgService } from '../org/index.ts';
+import type { AuditService } from '../audit/index.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
 
 export type { AlarmRule };

@@ -1,9 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
 import { readJson, writeJson } from '../../store/database.ts';
-import type { DB } from '../../store/schema.ts';
+import type { Db } from '../../store/tables.ts';
 import type { AuditEntry } from '../../../shared/audit.ts';
 
-export type Db = Kysely<DB> | Transaction<DB>;
+export type { Db };
 
 export type { AuditEntry };
 

@@ -5,8 +5,8 @@ import { invalid, invalidField, notFound } from '../../http/errors.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
 import type { Clock } from '../../clock.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { OrgService } from '../org/org.service.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { OrgService } from '../org/index.ts';
 
 export interface CalendarDayInput {
   date: string;

@@ -7,7 +7,7 @@
 import { inflateSync } from 'node:zlib';
 import { beijingDateTime } from '../../../shared/beijing-time.ts';
 import PDFDocument from 'pdfkit';
-import type { AlarmsService } from '../alarms/alarms.service.ts';
+import type { AlarmsService } from '../alarms/index.ts';
 import { eventKindLabel, label, payloadText, pdfT, zhT } from './case-file.labels.ts';
 import { caseFileFonts } from './fonts.ts';
 

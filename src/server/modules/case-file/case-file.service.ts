@@ -1,11 +1,11 @@
 import type { Clock } from '../../clock.ts';
 import type { Actor } from '../../http/policy.ts';
-import type { DevicesService } from '../devices/devices.service.ts';
-import type { OrgService } from '../org/org.service.ts';
-import type { AccountsService } from '../accounts/accounts.service.ts';
-import type { AlarmsService } from '../alarms/alarms.service.ts';
-import type { SopService } from '../alarms/sop.service.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import type { DevicesService } from '../devices/index.ts';
+import type { OrgService } from '../org/index.ts';
+import type { AccountsService } from '../accounts/index.ts';
+import type { AlarmsService } from '../alarms/index.ts';
+import type { SopService } from '../alarms/index.ts';
+import type { AuditService } from '../audit/index.ts';
 import { AppError } from '../../http/errors.ts';
 import { IsolatedWorker, WorkerJobFailed } from '../../util/isolated-worker.ts';
 import type { CaseFileData } from './case-file.pdf.ts';

@@ -3,7 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import { deviceSearchText } from '../../../shared/device-search.ts';
 import type { Dialect } from '../../store/database.ts';
 import type { DeviceTable, MaintenanceRecordTable } from '../../store/schema.ts';
-import type { Db } from '../audit/audit.repository.ts';
+import type { Db } from '../../store/tables.ts';
 
 export interface CameraFields {
   resolution: (typeof CAMERA_RESOLUTIONS)[number];

@@ -10,8 +10,8 @@ import { conflict, invalid } from '../../http/errors.ts';
 import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
 import { definedOnly } from '../../util/patch.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { OrgService, UnitRef } from '../org/org.service.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { OrgService, UnitRef } from '../org/index.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import { DevicesRepository, type CameraFields, type Device, type DeviceQuery, type MaintenanceRecord } from './devices.repository.ts';
 

@@ -3,7 +3,7 @@ import type SQLite from 'better-sqlite3';
 import type { DeviceEvent, EventKind, EventSource, Severity } from '../../../shared/events.ts';
 import { readJson, writeJson, type Store } from '../../store/database.ts';
 import type { EventTable } from '../../store/schema.ts';
-import type { Db } from '../audit/audit.repository.ts';
+import type { Db } from '../../store/tables.ts';
 
 export interface EventQuery {
   universityId: string | null;
@@ -171,6 +171,19 @@ export class EventsRepository {
       .where('occurred_at', '<=', until)
       .executeTakeFirstOrThrow();
     return Number(n);
+  }
+
+  async offsetOf(db: Db, consumer: string): Promise<string> {
+    const row = await db.selectFrom('consumer_offsets').select('last_event_id').where('consumer', '=', consumer).executeTakeFirst();
+    return row?.last_event_id ?? '';
+  }
+
+  async saveOffset(db: Db, consumer: string, lastEventId: string, at: string) {
+    await db
+      .insertInto('consumer_offsets')
+      .values({ consumer, last_event_id: lastEventId, updated_at: at })
+      .onConflict((oc) => oc.column('consumer').doUpdateSet({ last_event_id: lastEventId, updated_at: at }))
+      .execute();
   }
 
   async count(db: Db, universityId?: string): Promise<number> {

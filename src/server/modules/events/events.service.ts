@@ -2,14 +2,36 @@ import type { Kysely } from 'kysely';
 import { EVENT_KIND_LIST, type DeviceEvent, type EventKind } from '../../../shared/events.ts';
 import { presentEvent } from '../../../shared/personal-data.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
+import type { ConsumerSource } from '../../bus/durable-consumer.ts';
+import type { EventBus } from '../../bus/event-bus.ts';
+import type { Clock } from '../../clock.ts';
 import type { DB } from '../../store/schema.ts';
 import { EventsRepository, type EventQuery } from './events.repository.ts';
 
 export class EventsService {
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
     private readonly repo = new EventsRepository(),
   ) {}
+
+  /**
+   * The event log as a durable consumer reads it (bus/durable-consumer.ts): its saved offset,
+   * the stored events after it, and the live batches as they commit.
+   */
+  consumerSource(consumer: string): ConsumerSource<DeviceEvent> {
+    return {
+      offset: () => this.repo.offsetOf(this.db, consumer),
+      after: (afterId, limit) => this.repo.after(this.db, afterId, limit),
+      subscribe: (onBatch) => this.bus.subscribe('events.committed', onBatch),
+    };
+  }
+
+  /** Saves how far a consumer got, in the transaction `work` that wrote the effects of those events. */
+  saveOffset(work: Kysely<DB>, consumer: string, lastEventId: string): Promise<void> {
+    return this.repo.saveOffset(work, consumer, lastEventId, this.clock.nowIso());
+  }
 
   /** Newest first, paged by id (`beforeId`): stable while new events keep arriving. */
   async list(actor: Actor, q: Omit<EventQuery, 'universityId'> & { universityId?: string }): Promise<{ items: DeviceEvent[]; nextBeforeId: string | null }> {

@@ -5,8 +5,8 @@ import type { Clock } from '../../clock.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
-import type { DevicesService } from '../devices/devices.service.ts';
-import type { EventWriter } from '../events/event-writer.ts';
+import type { DevicesService } from '../devices/index.ts';
+import type { EventWriter } from '../events/index.ts';
 
 interface Seen {
   universityId: string;

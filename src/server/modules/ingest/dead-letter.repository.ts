@@ -1,4 +1,4 @@
-import type { Db } from '../audit/audit.repository.ts';
+import type { Db } from '../../store/tables.ts';
 
 export interface DeadLetter {
   id: string;

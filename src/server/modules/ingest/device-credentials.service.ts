@@ -1,11 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
 import type { Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { DevicesService } from '../devices/devices.service.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { DevicesService } from '../devices/index.ts';
 import type { DeviceDirectory } from './device-directory.ts';
 
 /** Device secrets are 192 random bits, so a fast hash is enough (argon2 would throttle 50,000 devices reconnecting). */
@@ -31,7 +30,6 @@ export class DeviceCredentialsService {
     private readonly devices: DevicesService,
     private readonly directory: DeviceDirectory,
     private readonly audit: AuditService,
-    private readonly bus: EventBus,
     private readonly clock: Clock,
   ) {}
 
@@ -51,7 +49,7 @@ export class DeviceCredentialsService {
       await trx.insertInto('device_credentials').values({ device_id: deviceId, secret_hash: hash(secret), created_at: now, created_by: actor.id }).execute();
       await this.audit.record(trx, actor, { action: 'credentials_issued', entityType: 'device', entityId: deviceId, universityId });
     });
-    this.bus.publish('ledger.device_changed', { deviceId });
+    this.directory.forget(deviceId);
   }
 
   /** Bulk variant for seeding many simulated devices at once (one transaction, one audit entry). */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DeviceKind } from '../../../shared/domain.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { DB } from '../../store/schema.ts';
-import type { DevicesService } from '../devices/devices.service.ts';
+import type { DevicesService } from '../devices/index.ts';
 
 export interface KnownDevice {
   id: string;

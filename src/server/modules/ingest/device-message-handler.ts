@@ -1,5 +1,5 @@
 import { parseTopic } from '../../adapters/mqtt/topics.ts';
-import type { DeviceHealthService } from '../health/device-health.service.ts';
+import type { DeviceHealthService } from '../health/index.ts';
 import type { IngestService } from './ingest.service.ts';
 
 import type { DeviceIdentity, DeviceMessageSink, HandleOutcome } from '../../adapters/mqtt/broker.ts';

@@ -7,7 +7,7 @@ import { AppError } from '../../http/errors.ts';
 import { ErrorResponse, errorResponses, IdParams, Nullable } from '../../http/schemas.ts';
 import type { DeviceCredentialsService } from './device-credentials.service.ts';
 import type { IngestResult, IngestService } from './ingest.service.ts';
-import type { DeviceHealthService } from '../health/device-health.service.ts';
+import type { DeviceHealthService } from '../health/index.ts';
 
 const MAX_BATCH = 1000;
 

@@ -7,7 +7,7 @@ import { problemsFromAjv, type AjvError } from '../../http/errors.ts';
 import { createAjv } from '../../http/validator.ts';
 import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
-import type { EventWriter } from '../events/event-writer.ts';
+import type { EventWriter } from '../events/index.ts';
 import { DeadLetterRepository, type DeadLetterQuery } from './dead-letter.repository.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
 import type { DeviceDirectory, KnownDevice } from './device-directory.ts';

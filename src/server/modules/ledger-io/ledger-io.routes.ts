@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { CAMERA_RESOLUTIONS, DEVICE_KINDS, DEVICE_STATUSES } from '../../../shared/domain.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, IsoDate, Nullable, SortOrder, StringEnum } from '../../http/schemas.ts';
-import { DEVICE_SORTS } from '../devices/devices.repository.ts';
+import { DEVICE_SORTS } from '../devices/index.ts';
 import { ImportRejected, type LedgerIoService } from './ledger-io.service.ts';
 import { CSV_MIME, XLSX_MIME } from './spreadsheet.ts';
 

@@ -4,7 +4,7 @@
  * their parent: a building under its campus, a floor under its building, an area under its floor.
  */
 import type { OrgKind } from '../../../shared/domain.ts';
-import type { UnitRef } from '../org/org.service.ts';
+import type { UnitRef } from '../org/index.ts';
 import { COLUMNS, type PlaceLevel, type PlaceNames } from './columns.ts';
 import type { ImportProblem } from './import-report.ts';
 import { fold } from './labels.ts';

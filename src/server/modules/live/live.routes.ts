@@ -1,7 +1,7 @@
 import type {} from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { actorOf, SESSION_COOKIE } from '../../http/auth-hook.ts';
-import { hashToken } from '../accounts/accounts.service.ts';
+import { hashToken } from '../accounts/index.ts';
 import type { LiveHub } from './live-hub.ts';
 
 export function liveRoutes(app: FastifyInstance, hub: LiveHub) {

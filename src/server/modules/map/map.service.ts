@@ -1,7 +1,7 @@
 import { inScope, scopeOf, type Actor } from '../../http/policy.ts';
 import { invalidField } from '../../http/errors.ts';
-import type { DevicesService } from '../devices/devices.service.ts';
-import type { OrgService } from '../org/org.service.ts';
+import type { DevicesService } from '../devices/index.ts';
+import type { OrgService } from '../org/index.ts';
 
 interface Feature {
   type: 'Feature';

@@ -3,7 +3,7 @@ import type { KeySiteCategory, OrgKind, PrivacyKind } from '../../../shared/doma
 import type { AreaGeometry } from '../../../shared/geojson.ts';
 import { containsInsensitive, readJson, writeJson, type Dialect } from '../../store/database.ts';
 import type { KeySiteTable, OrgUnitTable } from '../../store/schema.ts';
-import type { Db } from '../audit/audit.repository.ts';
+import type { Db } from '../../store/tables.ts';
 
 export interface OrgUnit {
   id: string;

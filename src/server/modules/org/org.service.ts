@@ -10,7 +10,7 @@ import { definedOnly } from '../../util/patch.ts';
 import { conflict, forbidden, invalid, invalidField } from '../../http/errors.ts';
 import { assertInScope, can, inScope, scopeOf, type Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditService } from '../audit/index.ts';
 import { OrgRepository, type KeySite, type KeySiteQuery, type OrgUnit, type UnitQuery } from './org.repository.ts';
 
 export interface NewOrgUnit {
@@ -84,8 +84,12 @@ export class OrgService {
     this.dependents.push({ name, count });
   }
 
-  /** Called after a university is registered (the alarm module installs its default rules). */
-  onUniversityCreated: ((universityId: string) => Promise<unknown>) | null = null;
+  private readonly universityCreatedHooks: ((universityId: string) => Promise<unknown>)[] = [];
+
+  /** Runs after a university is registered, before the request answers (the alarm module installs its default rules). */
+  afterUniversityCreated(hook: (universityId: string) => Promise<unknown>) {
+    this.universityCreatedHooks.push(hook);
+  }
 
   /** The commission (市教委) is the single root; created once at start. */
   async ensureCommission(actor: Actor, name = '市教育委员会'): Promise<OrgUnit> {
@@ -246,7 +250,7 @@ export class OrgService {
       await this.repo.insertUnit(trx, unit);
       await this.audit.record(trx, actor, { action: 'create', entityType: 'org_unit', entityId: id, universityId: unit.universityId, after: unit });
     });
-    if (unit.kind === 'university') await this.onUniversityCreated?.(unit.id);
+    if (unit.kind === 'university') for (const hook of this.universityCreatedHooks) await hook(unit.id);
     return unit;
   }
 

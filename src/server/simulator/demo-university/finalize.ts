@@ -4,7 +4,7 @@
  * IP addresses, GB/T 28181 ids, dates and statuses, plus maintenance records.
  */
 import type { DeviceKind, DeviceStatus } from '../../../shared/domain.ts';
-import type { Device, MaintenanceRecord } from '../../modules/devices/devices.repository.ts';
+import type { Device, MaintenanceRecord } from '../../modules/devices/index.ts';
 import { floorName } from './campus-plan.ts';
 import { CAM_CONTEXTS, type CampusCtx, type Draft } from './devices.ts';
 import { dist, lerp, ringsIntersect, sectorRing, type Pt, type Ring } from './geometry.ts';

@@ -3,14 +3,14 @@
  * transaction through the modules' bulk loads, with a single audit entry.
  */
 import argon2 from 'argon2';
-import { HASH_OPTIONS } from '../../modules/accounts/accounts.service.ts';
+import { HASH_OPTIONS } from '../../modules/accounts/index.ts';
 import { ORG_PARENT_KIND } from '../../../shared/domain.ts';
 import { validatePolygonGeometry } from '../../../shared/geojson.ts';
 import type { Services } from '../../http/app.ts';
 import { SYSTEM_ACTOR } from '../../http/policy.ts';
-import type { UserWithHash } from '../../modules/accounts/accounts.repository.ts';
-import { checkDeviceFields } from '../../modules/devices/devices.service.ts';
-import type { OrgUnit } from '../../modules/org/org.repository.ts';
+import type { UserWithHash } from '../../modules/accounts/index.ts';
+import { checkDeviceFields } from '../../modules/devices/index.ts';
+import type { OrgUnit } from '../../modules/org/index.ts';
 import type { Store } from '../../store/database.ts';
 import type { DemoUniversityData } from './generate.ts';
 

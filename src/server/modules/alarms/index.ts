@@ -1,0 +1,94 @@
+/**
+ * Alarms (报警): rules turn committed events into alarms (a durable consumer of the event store),
+ * linkage actions (cameras, doors, guards), procedures (SOP), dispatch of guards, escalation.
+ */
+import type { Kysely } from 'kysely';
+import type { EventBus } from '../../bus/event-bus.ts';
+import type { Clock } from '../../clock.ts';
+import type { Config } from '../../config.ts';
+import { SYSTEM_ACTOR } from '../../http/policy.ts';
+import type { DB } from '../../store/schema.ts';
+import type { AccountsService } from '../accounts/index.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { CalendarService } from '../calendar/index.ts';
+import type { DevicesService } from '../devices/index.ts';
+import type { EventsService, EventWriter } from '../events/index.ts';
+import { tablesOf, type ModuleFace } from '../module.ts';
+import type { OrgService } from '../org/index.ts';
+import { AbsenceWatcher } from './absence-watcher.ts';
+import { ActionExecutor } from './action-executor.ts';
+import { AlarmConsumer } from './alarm-consumer.ts';
+import { AlarmEngine } from './alarm-engine.ts';
+import { alarmWorkRoutes } from './alarm-work.routes.ts';
+import { alarmsRoutes } from './alarms.routes.ts';
+import { AlarmsService } from './alarms.service.ts';
+import { DevicePlaces } from './device-places.ts';
+import { DispatchService } from './dispatch.service.ts';
+import { RuleDryRun } from './rule-dry-run.ts';
+import { RulesService } from './rules.service.ts';
+import { SopService } from './sop.service.ts';
+
+export { AlarmsService, type AlarmHandlingTimes, type HandlingSteps, type HandlingWindow } from './alarms.service.ts';
+export { SopService } from './sop.service.ts';
+export { RulesService } from './rules.service.ts';
+export { DispatchService } from './dispatch.service.ts';
+export { AlarmConsumer } from './alarm-consumer.ts';
+export { ActionExecutor, type CommandSender } from './action-executor.ts';
+export { AbsenceWatcher } from './absence-watcher.ts';
+export { RuleDryRun } from './rule-dry-run.ts';
+export { AlarmEngine } from './alarm-engine.ts';
+export { DevicePlaces } from './device-places.ts';
+
+export interface AlarmsDeps {
+  db: Kysely<DB>;
+  config: Config;
+  audit: AuditService;
+  org: OrgService;
+  accounts: AccountsService;
+  devices: DevicesService;
+  events: EventsService;
+  writer: EventWriter;
+  calendar: CalendarService;
+  clock: Clock;
+  bus: EventBus;
+}
+
+export function createAlarmsModule(d: AlarmsDeps) {
+  const { db, bus, clock } = d;
+  const rules = new RulesService(db, d.audit, clock, d.org, d.devices);
+  d.org.afterUniversityCreated((universityId) => rules.ensureDefaults(SYSTEM_ACTOR, universityId));
+  const places = new DevicePlaces(d.devices, d.org, bus);
+  const actions = new ActionExecutor(db, places, d.events, bus, clock, { etaWarnS: d.config.XIAOAN_DISPATCH_ETA_WARN_MIN * 60 });
+  const sop = new SopService(db, bus, clock);
+  const dispatches = new DispatchService(db, bus, clock, d.accounts, places);
+  actions.setDispatcher(dispatches);
+  const engine = new AlarmEngine(db, rules, places, sop, clock, d.calendar, d.events);
+  const alarmConsumer = new AlarmConsumer(d.events, engine, actions, bus);
+  const ruleDryRun = new RuleDryRun(rules, places, engine, dispatches);
+  const absence = new AbsenceWatcher(db, places, d.writer, d.events, d.calendar, clock);
+  const alarms = new AlarmsService(db, bus, clock, sop, dispatches, d.events);
+  const face: ModuleFace = {
+    name: 'alarms',
+    tables: tablesOf('alarms'),
+    publishes: ['alarms.changed', 'dispatches.changed'],
+    routes: (app) => {
+      alarmsRoutes(app, alarms, rules, ruleDryRun);
+      alarmWorkRoutes(app, { alarms, sop, dispatches });
+    },
+    jobs: [
+      { name: 'alarm escalation', everyMs: 5_000, run: () => alarms.escalateOverdue() },
+      { name: 'absence check', everyMs: 30_000, run: () => absence.check() },
+    ],
+    start: async ({ log }) => {
+      for (const universityId of await d.org.universityIds()) await rules.ensureDefaults(SYSTEM_ACTOR, universityId);
+      // Alarms are derived from stored events: first catch up on what was committed before a stop.
+      const replayed = await alarmConsumer.start();
+      if (replayed) log.info({ events: replayed }, 'alarm engine caught up with stored events');
+    },
+    stop: async () => {
+      await alarmConsumer.stop();
+      await actions.close();
+    },
+  };
+  return { face, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence };
+}

@@ -1,0 +1,19 @@
+/** Device ledger (设备台账): every device with its place, camera fields and maintenance records. */
+import type { EventBus } from '../../bus/event-bus.ts';
+import type { Clock } from '../../clock.ts';
+import type { Store } from '../../store/database.ts';
+import type { AuditService } from '../audit/index.ts';
+import { tablesOf, type ModuleFace } from '../module.ts';
+import type { OrgService } from '../org/index.ts';
+import { DevicesRepository } from './devices.repository.ts';
+import { devicesRoutes } from './devices.routes.ts';
+import { DevicesService } from './devices.service.ts';
+
+export { DevicesService, checkDeviceFields, type DeviceIdentity, type DeviceInput, type DevicePatch } from './devices.service.ts';
+export { DEVICE_SORTS, type CameraFields, type Device, type DeviceQuery, type DeviceSort, type MaintenanceRecord } from './devices.repository.ts';
+
+export function createDevicesModule(d: { store: Store; audit: AuditService; org: OrgService; clock: Clock; bus: EventBus }) {
+  const devices = new DevicesService(d.store.db, d.audit, d.org, d.clock, new DevicesRepository(d.store.dialect), d.bus);
+  const face: ModuleFace = { name: 'devices', tables: tablesOf('devices'), publishes: ['ledger.device_changed'], routes: (app) => devicesRoutes(app, devices) };
+  return { face, devices };
+}

@@ -1,0 +1,39 @@
+/** Event store (事件): every device event, written in group commits and published after commit. */
+import type { EventBus } from '../../bus/event-bus.ts';
+import type { Clock } from '../../clock.ts';
+import type { Config } from '../../config.ts';
+import type { Store } from '../../store/database.ts';
+import { tablesOf, type ModuleFace } from '../module.ts';
+import { EventWriter } from './event-writer.ts';
+import { EventsRepository } from './events.repository.ts';
+import { eventsRoutes } from './events.routes.ts';
+import { enforceRetention, EventsService, retentionDays } from './events.service.ts';
+
+export { EventWriter, type AppendResult } from './event-writer.ts';
+export { EventsService, enforceRetention, retentionDays } from './events.service.ts';
+export { toEvent } from './events.repository.ts';
+
+export function createEventsModule(d: { store: Store; config: Config; clock: Clock; bus: EventBus }) {
+  const writer = new EventWriter(d.store.db, d.bus, new EventsRepository(d.store));
+  const events = new EventsService(d.store.db, d.bus, d.clock);
+  const retention = retentionDays(d.config.XIAOAN_EVENT_RETENTION_DAYS, d.config.XIAOAN_EVENT_RETENTION);
+  const face: ModuleFace = {
+    name: 'events',
+    tables: tablesOf('events'),
+    publishes: ['events.committed'],
+    routes: (app) => eventsRoutes(app, events),
+    jobs: [
+      {
+        name: 'event retention',
+        everyMs: 3600_000,
+        run: async ({ log }) => {
+          const n = await enforceRetention(d.store.db, retention, d.clock.now());
+          if (n) log.info({ deleted: n }, 'old events removed (retention)');
+        },
+      },
+    ],
+    // The last accepted events are committed (and published) before anything stops.
+    flush: () => writer.close(),
+  };
+  return { face, writer, events };
+}

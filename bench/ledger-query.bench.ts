@@ -37,6 +37,7 @@
  * Only 127.0.0.1 is contacted; everything started is stopped and removed at the end, on error
  * and on Ctrl-C.
  */
+import { ownTables } from '../src/server/store/tables.ts';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -460,7 +461,7 @@ async function explain(server: RunningServer, ctx: QueryContext): Promise<string
   try {
     for (const c of explainCases(ctx)) {
       captured.length = 0;
-      await repo.list(db, c.query);
+      await repo.list(ownTables<'devices'>(db), c.query);
       const statements = [...captured];
       out.push(`\n### ${c.label}`);
       const timings: string[] = [];

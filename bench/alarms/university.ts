@@ -13,6 +13,7 @@
  * some with arming schedules, some absence triggers; actions create_alarm, link_cameras,
  * door_command, notify_guards.
  */
+import { ownTables } from '../../src/server/store/tables.ts';
 import type { RuleDefinitionT, ScheduleT } from '../../src/shared/alarms.ts';
 import type { DeviceKind, KeySiteCategory } from '../../src/shared/domain.ts';
 import type { Services } from '../../src/server/http/app.ts';
@@ -73,9 +74,9 @@ export async function createBenchUniversity(store: Store, services: Services, op
   const org = new OrgRepository(store.dialect);
   const repo = new DevicesRepository(store.dialect);
   await store.db.transaction().execute(async (trx) => {
-    await org.insertUnits(trx, [data.university, campus, ...buildings, ...floors, ...areas]);
-    await org.insertKeySites(trx, keySites);
-    await repo.insertMany(trx, devices);
+    await org.insertUnits(ownTables<'org'>(trx), [data.university, campus, ...buildings, ...floors, ...areas]);
+    await org.insertKeySites(ownTables<'org'>(trx), keySites);
+    await repo.insertMany(ownTables<'devices'>(trx), devices);
     await services.audit.record(trx, SYSTEM_ACTOR, { action: 'import', entityType: 'device', entityId: null, universityId: data.university.id, after: { benchmark: 'bench/alarms', created: devices.length } });
   });
   await services.rules.ensureDefaults(SYSTEM_ACTOR, data.university.id);

@@ -8,6 +8,7 @@
  *
  *   node --import tsx bench/ingest/append-micro.ts [--batches 60] [--batch 2000] [--pg-url URL]
  */
+import { ownTables } from '../../src/server/store/tables.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,12 +55,12 @@ try {
       const events = makeBatch();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const inserted = await store.db.transaction().execute((trx) => (variant === 'fast' ? fast.appendInTransaction(trx, events) : generic.append(trx, events)));
+      const inserted = await store.db.transaction().execute((trx) => (variant === 'fast' ? fast.appendInTransaction(ownTables<'events'>(trx), events) : generic.append(ownTables<'events'>(trx), events)));
       const wall = performance.now() - t0;
       const cpu1 = process.cpuUsage(cpu0);
       if (inserted.size !== events.length) throw new Error(`${variant}: ${inserted.size} of ${events.length} stored`);
       // Re-sent events must come back as duplicates (not stored twice).
-      const again = await store.db.transaction().execute((trx) => (variant === 'fast' ? fast.appendInTransaction(trx, events.slice(0, 10)) : generic.append(trx, events.slice(0, 10))));
+      const again = await store.db.transaction().execute((trx) => (variant === 'fast' ? fast.appendInTransaction(ownTables<'events'>(trx), events.slice(0, 10)) : generic.append(ownTables<'events'>(trx), events.slice(0, 10))));
       if (again.size !== 0) throw new Error(`${variant}: duplicates stored`);
       if (b >= 4) {
         samples[variant].cpu.push(((cpu1.user + cpu1.system) / batchSize));

@@ -9,6 +9,7 @@
  * audit entry (as the ledger import does); credentials issued through
  * DeviceCredentialsService.setSecrets (SHA-256 of a random secret, as POST …/credentials).
  */
+import { ownTables } from '../../src/server/store/tables.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/server/config.ts';
 import { createServices } from '../../src/server/http/app.ts';
@@ -56,7 +57,7 @@ export async function prepareStore(opts: { dataDir: string; databaseUrl?: string
       });
       const repo = new DevicesRepository(store.dialect);
       await store.db.transaction().execute(async (trx) => {
-        await repo.insertMany(trx, list);
+        await repo.insertMany(ownTables<'devices'>(trx), list);
         await services.audit.record(trx, actor, { action: 'import', entityType: 'device', entityId: null, universityId: uni.id, after: { benchmark: 'bench/ingest', created: list.length } });
       });
 

@@ -1,4 +1,5 @@
 /** Absence triggers: "no patrol check-in at a checkpoint by 23:00" becomes one alarm per silent checkpoint. */
+import { ownTables } from '../../src/server/store/tables.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RuleDefinitionT } from '../../src/shared/alarms.ts';
@@ -95,7 +96,7 @@ describe('absence trigger', () => {
     clock.set(bj('2026-03-05T23:10:00'));
     assert.equal(await check(), 0);
     // A fresh watcher (as after a restart) finds the same window already recorded.
-    const fresh = new AbsenceWatcher(t.store.db, new DevicePlaces(t.services.devices, t.services.org, t.services.bus), t.services.writer, t.services.events, { daysOf: async () => new Map() }, clock);
+    const fresh = new AbsenceWatcher(ownTables<'alarms'>(t.store.db), new DevicePlaces(t.services.devices, t.services.org, t.services.bus), t.services.writer, t.services.events, { daysOf: async () => new Map() }, clock);
     assert.equal(await fresh.check(), 0);
     assert.equal((await missedAlarms()).length, 1);
   });

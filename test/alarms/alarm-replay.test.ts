@@ -2,6 +2,7 @@
  * A crash after events are committed but before the alarm engine saw them: the next start
  * derives the alarms from the stored events, exactly once.
  */
+import { ownTables } from '../../src/server/store/tables.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DeviceEvent } from '../../src/shared/events.ts';
@@ -32,7 +33,7 @@ describe('alarms after a crash', () => {
     const events = buttons.flatMap((b, i) =>
       [0, 1].map((k) => ({ id: uuid7(), source: 'http', sourceEventId: `p${i}-${k}`, orgId: u.universityId, deviceId: b.id, kind: 'panic', severity: 'critical', occurredAt: now, receivedAt: now, payload: {} }) as DeviceEvent),
     );
-    await new EventsRepository().append(store.db, events);
+    await new EventsRepository().append(ownTables<'events'>(store.db), events);
     await app.close();
     await store.close();
 

@@ -1,4 +1,5 @@
 /** Offline after the configured silence, online again at the next sign of life; both recorded as events. */
+import { ownTables } from '../../src/server/store/tables.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
@@ -74,7 +75,7 @@ describe('device health after a restart', () => {
       t3.services.health.markSeen(u.deviceId, u.universityId);
       await t3.services.health.flush();
       clock.advance(3600_000); // the server was down for an hour
-      const restarted = new DeviceHealthService(t3.store.db, t3.services.devices, t3.services.writer, t3.services.bus, clock, { heartbeatIntervalS: 30, offlineAfterMissed: 3 });
+      const restarted = new DeviceHealthService(ownTables<'health'>(t3.store.db), t3.services.devices, t3.services.writer, t3.services.bus, clock, { heartbeatIntervalS: 30, offlineAfterMissed: 3 });
       await restarted.load();
       assert.equal(await restarted.sweep(), 0, 'marked offline for the time the server itself was down');
       clock.advance(91_000);

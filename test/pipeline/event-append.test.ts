@@ -4,6 +4,7 @@
  * nulls kept, duplicates — earlier ones and ones inside the same batch — stored once and reported
  * as duplicates, and only stored events published on the bus, in id order.
  */
+import { ownTables } from '../../src/server/store/tables.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DeviceEvent } from '../../src/shared/events.ts';
@@ -59,7 +60,7 @@ describe('event append fast path', () => {
     const ids = published.map((e) => e.id);
     assert.deepEqual([...ids].sort(), ids, 'published in id order');
 
-    const stored = await new EventsRepository().list(t.store.db, { universityId: A.universityId, deviceId: A.deviceId, kinds: ['motion'], limit: 10 });
+    const stored = await new EventsRepository().list(ownTables<'events'>(t.store.db), { universityId: A.universityId, deviceId: A.deviceId, kinds: ['motion'], limit: 10 });
     assert.equal(stored.length, 5);
     const byId = new Map(stored.map((e) => [e.id, e]));
     for (const e of published) {

@@ -1,4 +1,5 @@
 /** Retention per kind, enforced in small batches. */
+import { ownTables } from '../../src/server/store/tables.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DeviceEvent, EventKind } from '../../src/shared/events.ts';
@@ -24,7 +25,7 @@ describe('event retention', () => {
     U = await createUniversity(t.services, 'Rt');
     const events: DeviceEvent[] = [];
     for (let i = 0; i < 250; i++) events.push(ev('access.granted', 40, i), ev('access.granted', 10, i), ev('panic', 40, i), ev('panic', 400, i));
-    await new EventsRepository().append(t.store.db, events);
+    await new EventsRepository().append(ownTables<'events'>(t.store.db), events);
   });
   after(() => t.close());
 
@@ -37,7 +38,7 @@ describe('event retention', () => {
   });
 
   it('deletes what is older than its kind keeps, in batches, and nothing else', async () => {
-    const deleted = await enforceRetention(t.store.db, retentionDays(180, 'access.granted=30,panic=365'), now, { batch: 100 });
+    const deleted = await enforceRetention(ownTables<'events'>(t.store.db), retentionDays(180, 'access.granted=30,panic=365'), now, { batch: 100 });
     assert.equal(deleted, 500); // 250 access.granted at 40 days + 250 panic at 400 days
     const left = await t.store.db.selectFrom('events').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').orderBy('kind').execute();
     assert.deepEqual(left.map((r) => [r.kind, Number(r.n)]), [['access.granted', 250], ['panic', 250]]);
@@ -45,8 +46,8 @@ describe('event retention', () => {
 
   it('stops at its batch budget and carries on next time', async () => {
     const more: DeviceEvent[] = Array.from({ length: 300 }, (_, i) => ev('motion', 365, i));
-    await new EventsRepository().append(t.store.db, more);
-    assert.equal(await enforceRetention(t.store.db, retentionDays(180, undefined), now, { batch: 100, maxBatches: 2 }), 200);
-    assert.equal(await enforceRetention(t.store.db, retentionDays(180, undefined), now, { batch: 100 }), 100);
+    await new EventsRepository().append(ownTables<'events'>(t.store.db), more);
+    assert.equal(await enforceRetention(ownTables<'events'>(t.store.db), retentionDays(180, undefined), now, { batch: 100, maxBatches: 2 }), 200);
+    assert.equal(await enforceRetention(ownTables<'events'>(t.store.db), retentionDays(180, undefined), now, { batch: 100 }), 100);
   });
 });

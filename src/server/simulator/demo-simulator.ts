@@ -86,7 +86,7 @@ interface Sim {
 const SIM_ACTOR: Actor = { ...SYSTEM_ACTOR, username: 'simulator', displayName: '设备模拟器' };
 
 export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<DemoSimulator> {
-  const { services, store, config, log } = opts;
+  const { services, config, log } = opts;
   const name = opts.universityName ?? DEMO_UNIVERSITY_NAME;
   const noop: DemoSimulator = { stop: async () => {}, stats: () => emptyStats() };
 

@@ -1,9 +1,11 @@
 import type { Selectable } from 'kysely';
-import type { Db } from '../../store/tables.ts';
+import type { ModuleDb } from '../../store/tables.ts';
 import type { Role } from '../../../shared/domain.ts';
 import type { UserTable } from '../../store/schema.ts';
 import { containsInsensitive, type Dialect } from '../../store/database.ts';
 import type { User } from '../../../shared/accounts.ts';
+
+type Db = ModuleDb<'accounts'>;
 
 export type { User };
 

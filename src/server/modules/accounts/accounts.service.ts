@@ -1,6 +1,6 @@
+import { type ModuleDb, type Work, ownTables } from '../../store/tables.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import argon2 from 'argon2';
-import type { Kysely } from 'kysely';
 import type { Role } from '../../../shared/domain.ts';
 import { CITY_WIDE_ROLES } from '../../../shared/domain.ts';
 import { DIRECTOR_GRANTABLE_ROLES } from '../../../shared/permissions.ts';
@@ -8,7 +8,6 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError, conflict, forbidden, invalidField, notFound } from '../../http/errors.ts';
 import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
-import type { DB } from '../../store/schema.ts';
 import type { AuditService } from '../audit/index.ts';
 import { AccountsRepository, withoutHash, type User, type UserQuery, type UserWithHash } from './accounts.repository.ts';
 
@@ -34,7 +33,7 @@ export interface UserPatch {
 }
 
 export interface AccountsDeps {
-  db: Kysely<DB>;
+  db: ModuleDb<'accounts'>;
   repo: AccountsRepository;
   audit: AuditService;
   clock: Clock;
@@ -165,11 +164,12 @@ export class AccountsService {
    * Writes accounts with their password hashes in the caller's transaction `work`, skipping
    * usernames that are taken (returned); no audit entry of their own (the demo seed audits once).
    */
-  async loadBulk(work: Kysely<DB>, users: UserWithHash[]): Promise<string[]> {
+  async loadBulk(work: Work, users: UserWithHash[]): Promise<string[]> {
+    const db = ownTables<'accounts'>(work);
     const skipped: string[] = [];
     for (const u of users) {
-      if (await this.d.repo.findByUsername(work, u.username)) skipped.push(u.username);
-      else await this.d.repo.insert(work, u);
+      if (await this.d.repo.findByUsername(db, u.username)) skipped.push(u.username);
+      else await this.d.repo.insert(db, u);
     }
     return skipped;
   }
@@ -186,8 +186,8 @@ export class AccountsService {
   }
 
   /** Accounts that belong to the university (the org module asks, in its transaction `work`, before removing one). */
-  countOfUniversity(work: Kysely<DB>, universityId: string): Promise<number> {
-    return this.d.repo.countOfUniversity(work, universityId);
+  countOfUniversity(work: Work, universityId: string): Promise<number> {
+    return this.d.repo.countOfUniversity(ownTables<'accounts'>(work), universityId);
   }
 
   async logout(token: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { Store } from '../../store/database.ts';
 import type { AuditService } from '../audit/index.ts';
+import { ownTables } from '../../store/tables.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
 import { AccountsRepository } from './accounts.repository.ts';
@@ -15,7 +16,7 @@ export type { User, UserWithHash } from './accounts.repository.ts';
 
 export function createAccountsModule(d: { store: Store; config: Config; audit: AuditService; org: OrgService; clock: Clock; bus: EventBus }) {
   const accounts = new AccountsService({
-    db: d.store.db,
+    db: ownTables<'accounts'>(d.store.db),
     repo: new AccountsRepository(d.store.dialect),
     audit: d.audit,
     clock: d.clock,

@@ -20,7 +20,6 @@ import {
   STEPS,
   summarize,
   TIME_ZONE,
-  type DurationSummary,
   type ShiftKey,
   type StepKey,
 } from './alarm-stats.compute.ts';

@@ -5,6 +5,7 @@
  * phone steps, false alarms), then counted by type, area, hour and day, false-alarm rate per
  * device, and p50/p90 per shift and step. Another university's alarms are never counted.
  */
+import { ownTables } from '../../store/tables.ts';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -39,7 +40,7 @@ async function alarmAt(local: string, type: AlarmType, deviceId: string, place: 
   clock.advance(ms - clock.now());
   const now = clock.nowIso();
   const id = randomUUID();
-  await repo.insert(t.store.db, {
+  await repo.insert(ownTables<'alarms'>(t.store.db), {
     id,
     universityId,
     ruleId: null,
@@ -65,7 +66,7 @@ async function alarmAt(local: string, type: AlarmType, deviceId: string, place: 
     escalationLevel: 0,
     createdAt: now,
   });
-  await repo.log(t.store.db, { id: randomUUID(), alarmId: id, at: now, actorId: null, actorName: null, action: 'created', fromState: null, toState: 'new', note: null, data: null });
+  await repo.log(ownTables<'alarms'>(t.store.db), { id: randomUUID(), alarmId: id, at: now, actorId: null, actorName: null, action: 'created', fromState: null, toState: 'new', note: null, data: null });
   return { id, createdMs: ms };
 }
 

@@ -1,15 +1,14 @@
-import type { Kysely } from 'kysely';
+import type { ModuleDb } from '../../store/tables.ts';
 import type { RuleDefinitionT } from '../../../shared/alarms.ts';
 import { BEIJING_OFFSET_MS, hhmmToMinutes } from '../../../shared/beijing-time.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { Clock } from '../../clock.ts';
 import { readJson } from '../../store/database.ts';
-import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { EventWriter } from '../events/index.ts';
 import type { EventsService } from '../events/index.ts';
 import type { CalendarService } from '../calendar/index.ts';
-import { isArmed, type Calendar } from './arming-schedule.ts';
+import { isArmed } from './arming-schedule.ts';
 import { inScope } from './alarm-engine.ts';
 import type { DevicePlaces } from './device-places.ts';
 
@@ -37,7 +36,7 @@ export class AbsenceWatcher {
   private readonly checkedUntil = new Map<string, number>();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'alarms'>,
     private readonly places: DevicePlaces,
     private readonly writer: EventWriter,
     private readonly events: Pick<EventsService, 'devicesReporting'>,

@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { ModuleDb } from '../../store/tables.ts';
 import type { ActionT, DispatchWarning } from '../../../shared/alarms.ts';
 import type { EventsService } from '../events/index.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { readJson, writeJson } from '../../store/database.ts';
-import type { DB } from '../../store/schema.ts';
 import type { DevicePlaces } from './device-places.ts';
 import type { DispatchService } from './dispatch.service.ts';
 
@@ -33,7 +32,7 @@ export class ActionExecutor {
   private closed = false;
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'alarms'>,
     private readonly places: DevicePlaces,
     private readonly events: Pick<EventsService, 'byIds'>,
     bus: EventBus,

@@ -1,11 +1,10 @@
+import type { ModuleDb, ModuleTx } from '../../store/tables.ts';
 import { randomUUID } from 'node:crypto';
 import { uuid7 } from '../../util/uuid7.ts';
-import type { Kysely, Transaction } from 'kysely';
 import type { ActionT, AlarmState, RuleDefinitionT, TriggerT } from '../../../shared/alarms.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { Clock } from '../../clock.ts';
 import { writeJson } from '../../store/database.ts';
-import type { DB } from '../../store/schema.ts';
 import { isArmed, type Calendar } from './arming-schedule.ts';
 import type { CalendarService } from '../calendar/index.ts';
 import type { EventsService } from '../events/index.ts';
@@ -122,7 +121,7 @@ export class AlarmEngine {
   private offsetWrittenAt = 0;
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'alarms'>,
     private readonly rules: RulesService,
     private readonly places: DevicePlaces,
     private readonly sop: SopService,
@@ -188,7 +187,7 @@ export class AlarmEngine {
     return result;
   }
 
-  private async apply(trx: Transaction<DB>, event: DeviceEvent, rule: AlarmRule, place: DevicePlace | undefined, armed: boolean, result: EngineResult) {
+  private async apply(trx: ModuleTx<'alarms'>, event: DeviceEvent, rule: AlarmRule, place: DevicePlace | undefined, armed: boolean, result: EngineResult) {
     const def: RuleDefinitionT = rule.definition;
     const trace: RunTrace = {
       rule: { id: rule.id, name: def.name, version: rule.version },
@@ -340,7 +339,7 @@ export class AlarmEngine {
    * every rule that matched, gains cameras if it had none, and this rule's own actions run.
    */
   private async join(
-    trx: Transaction<DB>,
+    trx: ModuleTx<'alarms'>,
     open: Alarm,
     rule: AlarmRule,
     create: Extract<ActionT, { type: 'create_alarm' }>,
@@ -398,7 +397,7 @@ export class AlarmEngine {
     return alarm;
   }
 
-  private async saveTrace(trx: Transaction<DB>, ruleId: string, eventId: string, trace: RunTrace, alarmId: string | null) {
+  private async saveTrace(trx: ModuleTx<'alarms'>, ruleId: string, eventId: string, trace: RunTrace, alarmId: string | null) {
     await trx.updateTable('rule_runs').set({ trace: writeJson(trace), alarm_id: alarmId }).where('rule_id', '=', ruleId).where('event_id', '=', eventId).execute();
   }
 }

@@ -2,9 +2,11 @@ import type { Selectable, SelectQueryBuilder } from 'kysely';
 import { OPEN_ALARM_STATES, type AlarmState, type AlarmType, type AlarmViewT, type AlarmLogEntry } from '../../../shared/alarms.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { AlarmTable, DB } from '../../store/schema.ts';
-import type { Db } from '../../store/tables.ts';
+import type { ModuleDb } from '../../store/tables.ts';
 import type { CoveredBy } from './camera-coverage.ts';
 import { beijingDate } from '../../../shared/beijing-time.ts';
+
+type Db = ModuleDb<'alarms'>;
 
 /** The alarm as stored and as the API shows it (one shape: src/shared/alarms.ts). */
 export type Alarm = AlarmViewT;

@@ -1,5 +1,5 @@
+import type { ModuleDb } from '../../store/tables.ts';
 import { uuid7 } from '../../util/uuid7.ts';
-import type { Kysely } from 'kysely';
 import type { EventsService } from '../events/index.ts';
 import { ALARM_STEPS, type AlarmState, type AlarmStep } from '../../../shared/alarms.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
@@ -8,8 +8,6 @@ import { conflict, invalidField } from '../../http/errors.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
 import { readJson } from '../../store/database.ts';
-import type { DB } from '../../store/schema.ts';
-import { toEvent } from '../events/index.ts';
 import { dueAt } from './alarm-engine.ts';
 import { AlarmsRepository, type Alarm, type AlarmHandlingTimes, type AlarmQuery, type HandlingSteps, type HandlingWindow } from './alarms.repository.ts';
 import type { DispatchService } from './dispatch.service.ts';
@@ -27,7 +25,7 @@ export class AlarmsService {
   private readonly repo = new AlarmsRepository();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'alarms'>,
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly sop: SopService,

@@ -1,5 +1,5 @@
+import type { ModuleDb } from '../../store/tables.ts';
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
@@ -29,7 +29,7 @@ export class DispatchService {
   private readonly alarms = new AlarmsRepository();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'alarms'>,
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly accounts: Pick<AccountsService, 'people' | 'findGuard'>,

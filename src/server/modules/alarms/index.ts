@@ -13,6 +13,7 @@ import type { AuditService } from '../audit/index.ts';
 import type { CalendarService } from '../calendar/index.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { EventsService, EventWriter } from '../events/index.ts';
+import { ownTables } from '../../store/tables.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
 import { AbsenceWatcher } from './absence-watcher.ts';
@@ -54,7 +55,8 @@ export interface AlarmsDeps {
 }
 
 export function createAlarmsModule(d: AlarmsDeps) {
-  const { db, bus, clock } = d;
+  const { bus, clock } = d;
+  const db = ownTables<'alarms'>(d.db);
   const rules = new RulesService(db, d.audit, clock, d.org, d.devices);
   d.org.afterUniversityCreated((universityId) => rules.ensureDefaults(SYSTEM_ACTOR, universityId));
   const places = new DevicePlaces(d.devices, d.org, bus);

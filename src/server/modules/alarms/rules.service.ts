@@ -1,6 +1,7 @@
+import type { ModuleDb } from '../../store/tables.ts';
 import { randomUUID } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { RuleDefinition, type AlarmRule, type RuleDefinitionT } from '../../../shared/alarms.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import type { Clock } from '../../clock.ts';
@@ -8,7 +9,7 @@ import { invalid, invalidField, problemsFromAjv, type AjvError } from '../../htt
 import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
 import { createAjv } from '../../http/validator.ts';
 import { readJson, writeJson } from '../../store/database.ts';
-import type { AlarmRuleTable, DB } from '../../store/schema.ts';
+import type { AlarmRuleTable } from '../../store/schema.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { OrgService } from '../org/index.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -35,7 +36,7 @@ export class RulesService {
   private cache = new Map<string, AlarmRule[]>();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'alarms'>,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly org: Pick<OrgService, 'isUniversity' | 'unitsByIds'>,
@@ -94,7 +95,7 @@ export class RulesService {
     return rule;
   }
 
-  private async insert(actor: Actor, universityId: string, definition: RuleDefinitionT, trx: Kysely<DB> = this.db): Promise<AlarmRule> {
+  private async insert(actor: Actor, universityId: string, definition: RuleDefinitionT, trx: ModuleDb<'alarms'> = this.db): Promise<AlarmRule> {
     const now = this.clock.nowIso();
     const rule: AlarmRule = { id: randomUUID(), universityId, version: 1, definition, createdAt: now, updatedAt: now };
     await trx

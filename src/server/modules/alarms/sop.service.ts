@@ -1,12 +1,11 @@
+import type { ModuleDb, ModuleTx } from '../../store/tables.ts';
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
 import type { AlarmType } from '../../../shared/alarms.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalidField, notFound } from '../../http/errors.ts';
 import { normalizePhoto, PhotoRejected } from '../../util/photo.ts';
 import type { Actor } from '../../http/policy.ts';
-import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import { AlarmsRepository } from './alarms.repository.ts';
 import { sopFor } from './default-sops.ts';
@@ -22,13 +21,13 @@ export class SopService {
   private readonly alarms = new AlarmsRepository();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'alarms'>,
     private readonly bus: EventBus,
     private readonly clock: Clock,
   ) {}
 
   /** Called in the transaction that creates the alarm. */
-  async instantiate(trx: Transaction<DB>, alarmId: string, type: AlarmType) {
+  async instantiate(trx: ModuleTx<'alarms'>, alarmId: string, type: AlarmType) {
     const steps = sopFor(type);
     await trx
       .insertInto('alarm_sop_steps')
@@ -51,7 +50,7 @@ export class SopService {
     }));
   }
 
-  async openMandatory(alarmId: string, db: Kysely<DB> = this.db): Promise<string[]> {
+  async openMandatory(alarmId: string, db: ModuleDb<'alarms'> = this.db): Promise<string[]> {
     const rows = await db.selectFrom('alarm_sop_steps').select('title').where('alarm_id', '=', alarmId).where('mandatory', '=', 1).where('done_at', 'is', null).orderBy('idx').execute();
     return rows.map((r) => r.title);
   }

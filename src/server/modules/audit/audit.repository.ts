@@ -1,6 +1,8 @@
 import { readJson, writeJson } from '../../store/database.ts';
-import type { Db } from '../../store/tables.ts';
+import type { ModuleDb } from '../../store/tables.ts';
 import type { AuditEntry } from '../../../shared/audit.ts';
+
+type Db = ModuleDb<'audit'>;
 
 export type { Db };
 

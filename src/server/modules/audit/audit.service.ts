@@ -1,7 +1,8 @@
 import type { Actor } from '../../http/policy.ts';
 import { scopeOf } from '../../http/policy.ts';
 import type { Clock } from '../../clock.ts';
-import { AuditRepository, type AuditQuery, type Db } from './audit.repository.ts';
+import { ownTables, type ModuleDb, type Work } from '../../store/tables.ts';
+import { AuditRepository, type AuditQuery } from './audit.repository.ts';
 
 export interface AuditRecord {
   action: string;
@@ -19,13 +20,14 @@ export interface AuditRecord {
  */
 export class AuditService {
   constructor(
-    private readonly db: Db,
+    private readonly db: ModuleDb<'audit'>,
     private readonly clock: Clock,
     private readonly repo = new AuditRepository(),
   ) {}
 
-  record(trx: Db, actor: Actor, r: AuditRecord): Promise<void> {
-    return this.repo.append(trx, {
+  /** Appends an entry in `work`, the writing module's open transaction, so both commit or neither. */
+  record(work: Work, actor: Actor, r: AuditRecord): Promise<void> {
+    return this.repo.append(ownTables<'audit'>(work), {
       at: this.clock.nowIso(),
       actorId: actor.id,
       actorName: actor.username,

@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { ModuleDb } from '../../store/tables.ts';
 import type { CalendarDay, CalendarDayKind } from '../../../shared/calendar.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { invalid, invalidField, notFound } from '../../http/errors.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
-import type { DB } from '../../store/schema.ts';
 import type { Clock } from '../../clock.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { OrgService } from '../org/index.ts';
@@ -33,7 +32,7 @@ export class CalendarService {
   private readonly cache = new Map<string, { loadedAt: number; days: ReadonlyMap<string, CalendarDayKind> }>();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'calendar'>,
     private readonly audit: AuditService,
     private readonly org: Pick<OrgService, 'isUniversity'>,
     private readonly clock: Clock,
@@ -76,7 +75,7 @@ export class CalendarService {
     return (await query.orderBy('date').orderBy('university_id').execute()).map(toDay);
   }
 
-  private async find(db: Kysely<DB>, universityId: string, date: string): Promise<CalendarDay | undefined> {
+  private async find(db: ModuleDb<'calendar'>, universityId: string, date: string): Promise<CalendarDay | undefined> {
     const row = await db.selectFrom('calendar_days').selectAll().where('university_id', '=', universityId).where('date', '=', date).executeTakeFirst();
     return row && toDay(row);
   }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { DB } from '../../store/schema.ts';
 import type { AuditService } from '../audit/index.ts';
+import { ownTables } from '../../store/tables.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
 import { calendarRoutes } from './calendar.routes.ts';
@@ -11,7 +12,7 @@ import { CalendarService } from './calendar.service.ts';
 export { CalendarService } from './calendar.service.ts';
 
 export function createCalendarModule(d: { db: Kysely<DB>; audit: AuditService; org: OrgService; clock: Clock }) {
-  const calendar = new CalendarService(d.db, d.audit, d.org, d.clock);
+  const calendar = new CalendarService(ownTables<'calendar'>(d.db), d.audit, d.org, d.clock);
   const face: ModuleFace = { name: 'calendar', tables: tablesOf('calendar'), routes: (app) => calendarRoutes(app, calendar) };
   return { face, calendar };
 }

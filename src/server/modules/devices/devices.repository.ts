@@ -3,7 +3,9 @@ import { sql, type Selectable } from 'kysely';
 import { deviceSearchText } from '../../../shared/device-search.ts';
 import type { Dialect } from '../../store/database.ts';
 import type { DeviceTable, MaintenanceRecordTable } from '../../store/schema.ts';
-import type { Db } from '../../store/tables.ts';
+import type { ModuleDb } from '../../store/tables.ts';
+
+type Db = ModuleDb<'devices'>;
 
 export interface CameraFields {
   resolution: (typeof CAMERA_RESOLUTIONS)[number];

@@ -1,6 +1,6 @@
+import { type ModuleDb, type Work, ownTables } from '../../store/tables.ts';
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { Kysely } from 'kysely';
 import { CAMERA_KINDS, type DeviceKind, type DeviceStatus } from '../../../shared/domain.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { checkGbIdForDeviceKind, parseGbId } from '../../../shared/gb28181-id.ts';
@@ -8,7 +8,6 @@ import { validatePoint } from '../../../shared/geojson.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalid } from '../../http/errors.ts';
 import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
-import type { DB } from '../../store/schema.ts';
 import { definedOnly } from '../../util/patch.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { OrgService, UnitRef } from '../org/index.ts';
@@ -88,14 +87,14 @@ export function checkDeviceFields(d: DeviceInput): FieldProblem[] {
 
 export class DevicesService {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'devices'>,
     private readonly audit: AuditService,
     private readonly org: OrgService,
     private readonly clock: Clock,
     private readonly repo: DevicesRepository,
     private readonly bus?: EventBus,
   ) {
-    org.addDependents('devices', (work, unitId) => this.repo.countAt(work, unitId));
+    org.addDependents('devices', (work, unitId) => this.repo.countAt(ownTables<'devices'>(work), unitId));
   }
 
   async get(actor: Actor, id: string): Promise<Device> {
@@ -247,9 +246,10 @@ export class DevicesService {
    * Writes checked devices and their maintenance records as they are, in the caller's
    * transaction `work`, without an audit entry of their own (the demo seed audits once).
    */
-  async loadBulk(work: Kysely<DB>, devices: Device[], maintenance: MaintenanceRecord[]): Promise<void> {
-    await this.repo.insertMany(work, devices);
-    for (const m of maintenance) await this.repo.insertMaintenance(work, m);
+  async loadBulk(work: Work, devices: Device[], maintenance: MaintenanceRecord[]): Promise<void> {
+    const db = ownTables<'devices'>(work);
+    await this.repo.insertMany(db, devices);
+    for (const m of maintenance) await this.repo.insertMaintenance(db, m);
   }
 
   // ---- reads for other modules: system work, the caller has checked the actor's scope ----

@@ -3,6 +3,7 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import type { Store } from '../../store/database.ts';
 import type { AuditService } from '../audit/index.ts';
+import { ownTables } from '../../store/tables.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
 import { DevicesRepository } from './devices.repository.ts';
@@ -13,7 +14,7 @@ export { DevicesService, checkDeviceFields, type DeviceIdentity, type DeviceInpu
 export { DEVICE_SORTS, type CameraFields, type Device, type DeviceQuery, type DeviceSort, type MaintenanceRecord } from './devices.repository.ts';
 
 export function createDevicesModule(d: { store: Store; audit: AuditService; org: OrgService; clock: Clock; bus: EventBus }) {
-  const devices = new DevicesService(d.store.db, d.audit, d.org, d.clock, new DevicesRepository(d.store.dialect), d.bus);
+  const devices = new DevicesService(ownTables<'devices'>(d.store.db), d.audit, d.org, d.clock, new DevicesRepository(d.store.dialect), d.bus);
   const face: ModuleFace = { name: 'devices', tables: tablesOf('devices'), publishes: ['ledger.device_changed'], routes: (app) => devicesRoutes(app, devices) };
   return { face, devices };
 }

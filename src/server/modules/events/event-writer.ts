@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { ModuleDb } from '../../store/tables.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
-import type { DB } from '../../store/schema.ts';
 import { EventsRepository } from './events.repository.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 
@@ -34,7 +33,7 @@ export class EventWriter {
   readonly stats = { batches: 0, events: 0, duplicates: 0, failures: 0, lastBatchSize: 0, lastCommitMs: 0 };
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'events'>,
     private readonly bus: EventBus,
     private readonly repo = new EventsRepository(),
     opts: EventWriterOptions = {},

@@ -3,7 +3,9 @@ import type SQLite from 'better-sqlite3';
 import type { DeviceEvent, EventKind, EventSource, Severity } from '../../../shared/events.ts';
 import { readJson, writeJson, type Store } from '../../store/database.ts';
 import type { EventTable } from '../../store/schema.ts';
-import type { Db } from '../../store/tables.ts';
+import type { ModuleDb } from '../../store/tables.ts';
+
+type Db = ModuleDb<'events'>;
 
 export interface EventQuery {
   universityId: string | null;

@@ -1,16 +1,15 @@
-import type { Kysely } from 'kysely';
+import { type ModuleDb, type Work, ownTables } from '../../store/tables.ts';
 import { EVENT_KIND_LIST, type DeviceEvent, type EventKind } from '../../../shared/events.ts';
 import { presentEvent } from '../../../shared/personal-data.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
 import type { ConsumerSource } from '../../bus/durable-consumer.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
-import type { DB } from '../../store/schema.ts';
 import { EventsRepository, type EventQuery } from './events.repository.ts';
 
 export class EventsService {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'events'>,
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly repo = new EventsRepository(),
@@ -29,8 +28,8 @@ export class EventsService {
   }
 
   /** Saves how far a consumer got, in the transaction `work` that wrote the effects of those events. */
-  saveOffset(work: Kysely<DB>, consumer: string, lastEventId: string): Promise<void> {
-    return this.repo.saveOffset(work, consumer, lastEventId, this.clock.nowIso());
+  saveOffset(work: Work, consumer: string, lastEventId: string): Promise<void> {
+    return this.repo.saveOffset(ownTables<'events'>(work), consumer, lastEventId, this.clock.nowIso());
   }
 
   /** Newest first, paged by id (`beforeId`): stable while new events keep arriving. */
@@ -61,8 +60,8 @@ export class EventsService {
    * How many `kinds` events one device sent in (since, until]. `work` is the caller's open
    * transaction (the alarm engine counts inside the batch it writes), or the store.
    */
-  countFromDevice(work: Kysely<DB>, deviceId: string, kinds: readonly string[], since: string, until: string): Promise<number> {
-    return this.repo.countFromDevice(work, deviceId, kinds, since, until);
+  countFromDevice(work: Work, deviceId: string, kinds: readonly string[], since: string, until: string): Promise<number> {
+    return this.repo.countFromDevice(ownTables<'events'>(work), deviceId, kinds, since, until);
   }
 }
 
@@ -81,7 +80,7 @@ export function retentionDays(defaultDays: number, spec: string | undefined): Re
  * Enforces retention in small batches, so the store stays responsive to ingest while old events
  * are removed. Returns how many events were deleted.
  */
-export async function enforceRetention(db: Kysely<DB>, days: Record<EventKind, number>, now: number, opts: { batch?: number; maxBatches?: number } = {}): Promise<number> {
+export async function enforceRetention(db: ModuleDb<'events'>, days: Record<EventKind, number>, now: number, opts: { batch?: number; maxBatches?: number } = {}): Promise<number> {
   const repo = new EventsRepository();
   const batch = opts.batch ?? 2000;
   let budget = opts.maxBatches ?? 500;

@@ -3,6 +3,7 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { Store } from '../../store/database.ts';
+import { ownTables } from '../../store/tables.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import { EventWriter } from './event-writer.ts';
 import { EventsRepository } from './events.repository.ts';
@@ -14,8 +15,8 @@ export { EventsService, enforceRetention, retentionDays } from './events.service
 export { toEvent } from './events.repository.ts';
 
 export function createEventsModule(d: { store: Store; config: Config; clock: Clock; bus: EventBus }) {
-  const writer = new EventWriter(d.store.db, d.bus, new EventsRepository(d.store));
-  const events = new EventsService(d.store.db, d.bus, d.clock);
+  const writer = new EventWriter(ownTables<'events'>(d.store.db), d.bus, new EventsRepository(d.store));
+  const events = new EventsService(ownTables<'events'>(d.store.db), d.bus, d.clock);
   const retention = retentionDays(d.config.XIAOAN_EVENT_RETENTION_DAYS, d.config.XIAOAN_EVENT_RETENTION);
   const face: ModuleFace = {
     name: 'events',
@@ -27,7 +28,7 @@ export function createEventsModule(d: { store: Store; config: Config; clock: Clo
         name: 'event retention',
         everyMs: 3600_000,
         run: async ({ log }) => {
-          const n = await enforceRetention(d.store.db, retention, d.clock.now());
+          const n = await enforceRetention(ownTables<'events'>(d.store.db), retention, d.clock.now());
           if (n) log.info({ deleted: n }, 'old events removed (retention)');
         },
       },

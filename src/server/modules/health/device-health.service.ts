@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { ModuleDb } from '../../store/tables.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
-import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { EventWriter } from '../events/index.ts';
@@ -32,7 +31,7 @@ export class DeviceHealthService {
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'health'>,
     private readonly ledger: Pick<DevicesService, 'identities'>,
     private readonly writer: EventWriter,
     private readonly bus: EventBus,
@@ -126,7 +125,7 @@ export class DeviceHealthService {
     for (const [, s] of dirty) s.dirty = false;
     const now = this.clock.nowIso();
     const rows = dirty.map(([deviceId, s]) => ({ device_id: deviceId, university_id: s.universityId, online: s.online ? 1 : 0, last_seen_at: new Date(s.lastSeenMs).toISOString(), changed_at: now }));
-    const upsert = (db: Kysely<DB>, chunk: typeof rows) =>
+    const upsert = (db: ModuleDb<'health'>, chunk: typeof rows) =>
       db
         .insertInto('device_health')
         .values(chunk)

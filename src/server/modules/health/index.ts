@@ -6,6 +6,7 @@ import type { Config } from '../../config.ts';
 import type { DB } from '../../store/schema.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { EventWriter } from '../events/index.ts';
+import { ownTables } from '../../store/tables.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import { deviceHealthRoutes } from './device-health.routes.ts';
 import { DeviceHealthService } from './device-health.service.ts';
@@ -13,7 +14,7 @@ import { DeviceHealthService } from './device-health.service.ts';
 export { DeviceHealthService } from './device-health.service.ts';
 
 export function createHealthModule(d: { db: Kysely<DB>; config: Config; devices: DevicesService; writer: EventWriter; clock: Clock; bus: EventBus }) {
-  const health = new DeviceHealthService(d.db, d.devices, d.writer, d.bus, d.clock, {
+  const health = new DeviceHealthService(ownTables<'health'>(d.db), d.devices, d.writer, d.bus, d.clock, {
     heartbeatIntervalS: d.config.XIAOAN_HEARTBEAT_INTERVAL_S,
     offlineAfterMissed: d.config.XIAOAN_OFFLINE_AFTER_MISSED,
   });

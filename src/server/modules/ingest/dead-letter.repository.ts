@@ -1,4 +1,6 @@
-import type { Db } from '../../store/tables.ts';
+import type { ModuleDb } from '../../store/tables.ts';
+
+type Db = ModuleDb<'ingest'>;
 
 export interface DeadLetter {
   id: string;

@@ -1,8 +1,7 @@
+import type { ModuleDb } from '../../store/tables.ts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { Actor } from '../../http/policy.ts';
-import type { DB } from '../../store/schema.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { DeviceDirectory } from './device-directory.ts';
@@ -26,7 +25,7 @@ export const topicsOf = (universityId: string, deviceId: string) => ({
 /** Per-device credentials for MQTT (username = device id) and HTTP ingest (Basic auth, same pair). */
 export class DeviceCredentialsService {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'ingest'>,
     private readonly devices: DevicesService,
     private readonly directory: DeviceDirectory,
     private readonly audit: AuditService,

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { ModuleDb } from '../../store/tables.ts';
 import type { DeviceKind } from '../../../shared/domain.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
-import type { DB } from '../../store/schema.ts';
 import type { DevicesService } from '../devices/index.ts';
 
 export interface KnownDevice {
@@ -23,7 +22,7 @@ export class DeviceDirectory {
   private readonly missing = new Map<string, number>();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'ingest'>,
     private readonly ledger: Pick<DevicesService, 'identities'>,
     bus: EventBus,
   ) {

@@ -6,6 +6,7 @@ import type { AuditService } from '../audit/index.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { EventWriter } from '../events/index.ts';
 import type { DeviceHealthService } from '../health/index.ts';
+import { ownTables } from '../../store/tables.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import { DeviceCredentialsService } from './device-credentials.service.ts';
 import { DeviceDirectory } from './device-directory.ts';
@@ -20,9 +21,9 @@ export { DeviceMessageHandler } from './device-message-handler.ts';
 export { DEAD_LETTER_RAW_MAX_BYTES, DEAD_LETTERS_PER_DEVICE_PER_HOUR, FAILED_AUTH_PER_ADDRESS_PER_MINUTE } from './ingest-guard.ts';
 
 export function createIngestModule(d: { db: Kysely<DB>; devices: DevicesService; writer: EventWriter; health: DeviceHealthService; audit: AuditService; clock: Clock; bus: EventBus }) {
-  const directory = new DeviceDirectory(d.db, d.devices, d.bus);
-  const ingest = new IngestService(d.db, d.writer, directory, d.clock);
-  const credentials = new DeviceCredentialsService(d.db, d.devices, directory, d.audit, d.clock);
+  const directory = new DeviceDirectory(ownTables<'ingest'>(d.db), d.devices, d.bus);
+  const ingest = new IngestService(ownTables<'ingest'>(d.db), d.writer, directory, d.clock);
+  const credentials = new DeviceCredentialsService(ownTables<'ingest'>(d.db), d.devices, directory, d.audit, d.clock);
   const deviceMessages = new DeviceMessageHandler(ingest, d.health);
   const face: ModuleFace = {
     name: 'ingest',

@@ -1,11 +1,10 @@
+import type { ModuleDb } from '../../store/tables.ts';
 import type { ValidateFunction } from 'ajv';
-import type { Kysely } from 'kysely';
 import { DEVICE_EVENT_KINDS, EVENT_KINDS, IngestEnvelope, type DeviceEvent, type EventKind, type EventSource, type IngestEnvelopeT } from '../../../shared/events.ts';
 import type { Clock } from '../../clock.ts';
 import { DEAD_LETTER_RAW_MAX_BYTES, IngestGuard } from './ingest-guard.ts';
 import { problemsFromAjv, type AjvError } from '../../http/errors.ts';
 import { createAjv } from '../../http/validator.ts';
-import type { DB } from '../../store/schema.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { EventWriter } from '../events/index.ts';
 import { DeadLetterRepository, type DeadLetterQuery } from './dead-letter.repository.ts';
@@ -57,7 +56,7 @@ export class IngestService {
   readonly guard: IngestGuard;
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'ingest'>,
     private readonly writer: EventWriter,
     readonly directory: DeviceDirectory,
     private readonly clock: Clock,

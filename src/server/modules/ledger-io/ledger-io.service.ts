@@ -15,15 +15,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type * as ExcelJS from 'exceljs';
-import { sql, type Kysely } from 'kysely';
 import type { DeviceKind, DeviceStatus } from '../../../shared/domain.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError, conflict, invalidField } from '../../http/errors.ts';
 import { scopeOf, type Actor } from '../../http/policy.ts';
-import type { Dialect } from '../../store/database.ts';
-import type { DB } from '../../store/schema.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { Device, DeviceQuery } from '../devices/index.ts';
 import { checkDeviceFields, type DevicesService, type DeviceInput } from '../devices/index.ts';

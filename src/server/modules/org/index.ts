@@ -3,6 +3,7 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import type { Store } from '../../store/database.ts';
 import type { AuditService } from '../audit/index.ts';
+import { ownTables } from '../../store/tables.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import { OrgRepository } from './org.repository.ts';
 import { orgRoutes } from './org.routes.ts';
@@ -12,7 +13,7 @@ export { OrgService, type UnitRef, type Location, type TreeNode } from './org.se
 export type { KeySite, OrgUnit } from './org.repository.ts';
 
 export function createOrgModule(d: { store: Store; audit: AuditService; clock: Clock; bus: EventBus }) {
-  const org = new OrgService(d.store.db, d.audit, d.clock, new OrgRepository(d.store.dialect), d.bus);
+  const org = new OrgService(ownTables<'org'>(d.store.db), d.audit, d.clock, new OrgRepository(d.store.dialect), d.bus);
   const face: ModuleFace = { name: 'org', tables: tablesOf('org'), publishes: ['org.key_site_changed'], routes: (app) => orgRoutes(app, org) };
   return { face, org };
 }

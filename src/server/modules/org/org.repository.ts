@@ -3,7 +3,9 @@ import type { KeySiteCategory, OrgKind, PrivacyKind } from '../../../shared/doma
 import type { AreaGeometry } from '../../../shared/geojson.ts';
 import { containsInsensitive, readJson, writeJson, type Dialect } from '../../store/database.ts';
 import type { KeySiteTable, OrgUnitTable } from '../../store/schema.ts';
-import type { Db } from '../../store/tables.ts';
+import type { ModuleDb } from '../../store/tables.ts';
+
+type Db = ModuleDb<'org'>;
 
 export interface OrgUnit {
   id: string;

@@ -1,5 +1,5 @@
+import { type ModuleDb, type Work, ownTables } from '../../store/tables.ts';
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { ORG_PARENT_KIND, type KeySiteCategory, type OrgKind, type PrivacyKind } from '../../../shared/domain.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import type { AreaGeometry } from '../../../shared/geojson.ts';
@@ -9,7 +9,6 @@ import type { Clock } from '../../clock.ts';
 import { definedOnly } from '../../util/patch.ts';
 import { conflict, forbidden, invalid, invalidField } from '../../http/errors.ts';
 import { assertInScope, can, inScope, scopeOf, type Actor } from '../../http/policy.ts';
-import type { DB } from '../../store/schema.ts';
 import type { AuditService } from '../audit/index.ts';
 import { OrgRepository, type KeySite, type KeySiteQuery, type OrgUnit, type UnitQuery } from './org.repository.ts';
 
@@ -61,7 +60,7 @@ export type UnitRef = Pick<OrgUnit, 'id' | 'kind' | 'parentId' | 'universityId'>
 
 export class OrgService {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: ModuleDb<'org'>,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly repo: OrgRepository,
@@ -74,13 +73,13 @@ export class OrgService {
   }
 
   /** Counters of what other modules keep at an org unit (devices, accounts): a unit they use is not deleted. */
-  private readonly dependents: { name: string; count: (work: Kysely<DB>, unitId: string) => Promise<number> }[] = [];
+  private readonly dependents: { name: string; count: (work: Work, unitId: string) => Promise<number> }[] = [];
 
   /**
    * Another module keeps records at org units: deleting a unit it still counts is refused. The
    * count runs inside the deleting transaction (`work`), so nothing slips in between.
    */
-  addDependents(name: string, count: (work: Kysely<DB>, unitId: string) => Promise<number>) {
+  addDependents(name: string, count: (work: Work, unitId: string) => Promise<number>) {
     this.dependents.push({ name, count });
   }
 
@@ -146,17 +145,17 @@ export class OrgService {
   }
 
   /** True once any university is registered; `work` may be an open transaction (the demo seed checks inside its own). */
-  async hasUniversity(work: Kysely<DB> = this.db): Promise<boolean> {
-    return (await this.repo.universityIds(work)).length > 0;
+  async hasUniversity(work: Work = this.db): Promise<boolean> {
+    return (await this.repo.universityIds(ownTables<'org'>(work))).length > 0;
   }
 
   /**
    * Writes checked units and key sites as they are, in the caller's transaction `work`, without
    * an audit entry of their own (the demo seed audits once for everything it writes).
    */
-  async loadBulk(work: Kysely<DB>, units: OrgUnit[], sites: KeySite[]): Promise<void> {
-    await this.repo.insertUnits(work, units);
-    await this.repo.insertKeySites(work, sites);
+  async loadBulk(work: Work, units: OrgUnit[], sites: KeySite[]): Promise<void> {
+    await this.repo.insertUnits(ownTables<'org'>(work), units);
+    await this.repo.insertKeySites(ownTables<'org'>(work), sites);
   }
 
   /** The org tree's rows (no geometry), of one university and the commission root, or of all. */

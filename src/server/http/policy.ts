@@ -40,6 +40,14 @@ export function scopeOf(actor: Actor): string | null {
   return actor.universityId ?? '__none__';
 }
 
+/**
+ * The university a list is read in: the actor's own; for a city-wide account (commission,
+ * admin) the one it names, or every university (null). One rule for every list (issue 11).
+ */
+export function listScope(actor: Actor, requested?: string | null): string | null {
+  return scopeOf(actor) ?? requested ?? null;
+}
+
 export function inScope(actor: Actor, universityId: string | null): boolean {
   const scope = scopeOf(actor);
   return scope === null || scope === universityId;

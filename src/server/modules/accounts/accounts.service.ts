@@ -7,7 +7,7 @@ import { DIRECTOR_GRANTABLE_ROLES } from '../../../shared/permissions.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError, conflict, forbidden, invalidField, notFound } from '../../http/errors.ts';
-import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
+import { type Actor, assertInScope, listScope, scopeOf } from '../../http/policy.ts';
 import type { AuditService } from '../audit/index.ts';
 import { AccountsRepository, withoutHash, type User, type UserQuery, type UserWithHash } from './accounts.repository.ts';
 
@@ -202,8 +202,7 @@ export class AccountsService {
   }
 
   async list(actor: Actor, q: Omit<UserQuery, 'universityId'> & { universityId?: string }) {
-    const scope = scopeOf(actor);
-    const universityId = scope ?? q.universityId ?? null;
+    const universityId = listScope(actor, q.universityId);
     return this.d.repo.list(this.d.db, { ...q, universityId });
   }
 

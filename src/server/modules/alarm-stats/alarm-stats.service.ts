@@ -1,7 +1,7 @@
 import { ALARM_STATES, OPEN_ALARM_STATES, type AlarmState, type AlarmType } from '../../../shared/alarms.ts';
 import type { Clock } from '../../clock.ts';
 import { invalidField } from '../../http/errors.ts';
-import { scopeOf, type Actor } from '../../http/policy.ts';
+import { type Actor, listScope } from '../../http/policy.ts';
 import type { AlarmHandlingTimes, AlarmsService } from '../alarms/index.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { OrgService } from '../org/index.ts';
@@ -59,7 +59,7 @@ export class AlarmStatsService {
     const { fromMs, toMs } = this.window(q);
     const from = new Date(fromMs).toISOString();
     const to = new Date(toMs).toISOString();
-    const universityId = scopeOf(actor) ?? q.universityId ?? null;
+    const universityId = listScope(actor, q.universityId);
     const campusId = q.campusId ?? null;
     if (campusId !== null) {
       const campus = await this.org.unit(campusId);

@@ -6,7 +6,7 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalidField } from '../../http/errors.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
-import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
+import { type Actor, assertInScope, listScope } from '../../http/policy.ts';
 import { readJson } from '../../store/database.ts';
 import { dueAt } from './alarm-engine.ts';
 import { AlarmsRepository, type Alarm, type AlarmHandlingTimes, type AlarmQuery, type HandlingSteps, type HandlingWindow } from './alarms.repository.ts';
@@ -34,7 +34,7 @@ export class AlarmsService {
   ) {}
 
   list(actor: Actor, q: Omit<AlarmQuery, 'universityId'> & { universityId?: string }) {
-    return this.repo.list(this.db, { ...q, universityId: scopeOf(actor) ?? q.universityId ?? null });
+    return this.repo.list(this.db, { ...q, universityId: listScope(actor, q.universityId) });
   }
 
   /**

@@ -6,7 +6,7 @@ import { RuleDefinition, type AlarmRule, type RuleDefinitionT } from '../../../s
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import type { Clock } from '../../clock.ts';
 import { invalid, invalidField, problemsFromAjv, type AjvError } from '../../http/errors.ts';
-import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
+import { type Actor, assertInScope, listScope, scopeOf } from '../../http/policy.ts';
 import { createAjv } from '../../http/validator.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { AlarmRuleTable } from '../../store/schema.ts';
@@ -70,7 +70,7 @@ export class RulesService {
 
   async list(actor: Actor, universityId?: string): Promise<AlarmRule[]> {
     let q = this.db.selectFrom('alarm_rules').selectAll();
-    const scope = scopeOf(actor) ?? universityId ?? null;
+    const scope = listScope(actor, universityId);
     if (scope !== null) q = q.where('university_id', '=', scope);
     return (await q.orderBy('name').execute()).map(toRule);
   }

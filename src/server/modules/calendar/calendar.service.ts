@@ -2,7 +2,7 @@ import type { ModuleDb } from '../../store/tables.ts';
 import type { CalendarDay, CalendarDayKind } from '../../../shared/calendar.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { invalid, invalidField, notFound } from '../../http/errors.ts';
-import { scopeOf, type Actor } from '../../http/policy.ts';
+import { type Actor, listScope, scopeOf } from '../../http/policy.ts';
 import type { Clock } from '../../clock.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { OrgService } from '../org/index.ts';
@@ -68,7 +68,7 @@ export class CalendarService {
   async list(actor: Actor, q: { from?: string; to?: string; universityId?: string }): Promise<CalendarDay[]> {
     if (q.from && q.to && q.from > q.to) throw invalidField('to', 'must not be before from');
     let query = this.db.selectFrom('calendar_days').selectAll();
-    const scope = scopeOf(actor) ?? q.universityId ?? null;
+    const scope = listScope(actor, q.universityId);
     if (scope !== null) query = query.where('university_id', '=', scope);
     if (q.from) query = query.where('date', '>=', q.from);
     if (q.to) query = query.where('date', '<=', q.to);

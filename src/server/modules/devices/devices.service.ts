@@ -7,7 +7,7 @@ import { checkGbIdForDeviceKind, parseGbId } from '../../../shared/gb28181-id.ts
 import { validatePoint } from '../../../shared/geojson.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalid } from '../../http/errors.ts';
-import { assertInScope, scopeOf, type Actor } from '../../http/policy.ts';
+import { type Actor, assertInScope, listScope, scopeOf } from '../../http/policy.ts';
 import { definedOnly } from '../../util/patch.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { OrgService, UnitRef } from '../org/index.ts';
@@ -102,8 +102,7 @@ export class DevicesService {
   }
 
   list(actor: Actor, q: Omit<DeviceQuery, 'universityId'> & { universityId?: string }) {
-    const scope = scopeOf(actor);
-    return this.repo.list(this.db, { ...q, universityId: scope ?? q.universityId ?? null });
+    return this.repo.list(this.db, { ...q, universityId: listScope(actor, q.universityId) });
   }
 
   /** Validates and builds a device without writing it (used by create, update and import). */

@@ -1,7 +1,7 @@
 import { type ModuleDb, type Work, ownTables } from '../../store/tables.ts';
 import { EVENT_KIND_LIST, type DeviceEvent, type EventKind } from '../../../shared/events.ts';
 import { presentEvent } from '../../../shared/personal-data.ts';
-import { scopeOf, type Actor } from '../../http/policy.ts';
+import { type Actor, listScope } from '../../http/policy.ts';
 import type { ConsumerSource } from '../../bus/durable-consumer.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
@@ -34,7 +34,7 @@ export class EventsService {
 
   /** Newest first, paged by id (`beforeId`): stable while new events keep arriving. */
   async list(actor: Actor, q: Omit<EventQuery, 'universityId'> & { universityId?: string }): Promise<{ items: DeviceEvent[]; nextBeforeId: string | null }> {
-    const stored = await this.repo.list(this.db, { ...q, universityId: scopeOf(actor) ?? q.universityId ?? null });
+    const stored = await this.repo.list(this.db, { ...q, universityId: listScope(actor, q.universityId) });
     const items = stored.map(presentEvent);
     return { items, nextBeforeId: items.length === q.limit ? items[items.length - 1].id : null };
   }

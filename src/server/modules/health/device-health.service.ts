@@ -2,7 +2,7 @@ import type { ModuleDb } from '../../store/tables.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
-import { scopeOf, type Actor } from '../../http/policy.ts';
+import { type Actor, listScope, scopeOf } from '../../http/policy.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { EventWriter } from '../events/index.ts';
@@ -182,7 +182,7 @@ export class DeviceHealthService {
   }
 
   async onlineRate(actor: Actor, q: { from: string; to: string; campusId?: string; kind?: string; universityId?: string }) {
-    const universityId = scopeOf(actor) ?? q.universityId ?? null;
+    const universityId = listScope(actor, q.universityId);
     let query = this.db.selectFrom('device_health_samples').selectAll().where('at', '>=', q.from).where('at', '<', q.to);
     if (universityId !== null) query = query.where('university_id', '=', universityId);
     if (q.campusId) query = query.where('campus_id', '=', q.campusId);

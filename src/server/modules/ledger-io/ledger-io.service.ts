@@ -20,7 +20,7 @@ import type { FieldProblem } from '../../../shared/error-codes.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError, conflict, invalidField } from '../../http/errors.ts';
-import { scopeOf, type Actor } from '../../http/policy.ts';
+import { type Actor, listScope, scopeOf } from '../../http/policy.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { Device, DeviceQuery } from '../devices/index.ts';
 import { checkDeviceFields, type DevicesService, type DeviceInput } from '../devices/index.ts';
@@ -90,8 +90,7 @@ export class LedgerIoService {
    * first page is read before the answer starts, so a bad filter is still a clean HTTP error.
    */
   async exportDevices(actor: Actor, filter: ExportFilter, format: FileFormat, onStreamError: (err: unknown) => void): Promise<{ stream: Readable; fileName: string; asciiName: string; rows: number }> {
-    const scope = scopeOf(actor);
-    const places = await this.places(scope ?? filter.universityId ?? null);
+    const places = await this.places(listScope(actor, filter.universityId));
     const query = { ...filter, sort: filter.sort ?? 'name', order: filter.order ?? 'asc', pageSize: EXPORT_PAGE } as const;
     const first = await this.deps.devices.list(actor, { ...query, page: 1 });
     const devices = this.deps.devices;
@@ -107,7 +106,7 @@ export class LedgerIoService {
       action: 'export',
       entityType: 'device',
       entityId: null,
-      universityId: scope ?? filter.universityId ?? null,
+      universityId: listScope(actor, filter.universityId),
       after: { format, filter, rows: first.total },
     });
     const stream = format === 'csv' ? csvStream(rows()) : await xlsxStream(rows(), onStreamError);

@@ -1,4 +1,4 @@
-import { inScope, scopeOf, type Actor } from '../../http/policy.ts';
+import { type Actor, inScope, listScope } from '../../http/policy.ts';
 import { invalidField } from '../../http/errors.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { OrgService } from '../org/index.ts';
@@ -22,7 +22,7 @@ export class MapService {
   ) {}
 
   async layers(actor: Actor, q: { universityId?: string; campusId?: string }) {
-    const universityId = scopeOf(actor) ?? q.universityId ?? null;
+    const universityId = listScope(actor, q.universityId);
     const [[units, sites], devices] = await Promise.all([this.org.mapLayers(universityId, q.campusId), this.ledger.mapPoints(universityId, q.campusId)]);
     if (q.campusId && !units.some((u) => u.id === q.campusId && u.kind === 'campus' && inScope(actor, u.university_id))) {
       throw invalidField('campusId', 'no such campus');

@@ -8,7 +8,7 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { definedOnly } from '../../util/patch.ts';
 import { conflict, forbidden, invalid, invalidField } from '../../http/errors.ts';
-import { assertInScope, can, inScope, scopeOf, type Actor } from '../../http/policy.ts';
+import { type Actor, assertInScope, can, inScope, listScope, scopeOf } from '../../http/policy.ts';
 import type { AuditService } from '../audit/index.ts';
 import { OrgRepository, type KeySite, type KeySiteQuery, type OrgUnit, type UnitQuery } from './org.repository.ts';
 
@@ -184,12 +184,11 @@ export class OrgService {
   }
 
   listUnits(actor: Actor, q: Omit<UnitQuery, 'universityId'> & { universityId?: string }) {
-    const scope = scopeOf(actor);
-    return this.repo.listUnits(this.db, { ...q, universityId: scope ?? q.universityId ?? null });
+    return this.repo.listUnits(this.db, { ...q, universityId: listScope(actor, q.universityId) });
   }
 
   async tree(actor: Actor, universityId?: string): Promise<TreeNode[]> {
-    const scope = scopeOf(actor) ?? universityId ?? null;
+    const scope = listScope(actor, universityId);
     const rows = await this.repo.listTreeRows(this.db, scope);
     const nodes = new Map<string, TreeNode & { parentId: string | null }>();
     for (const r of rows) nodes.set(r.id, { id: r.id, kind: r.kind as OrgKind, name: r.name, floorLevel: r.floor_level, privacy: r.privacy, children: [], parentId: r.parent_id });
@@ -341,8 +340,7 @@ export class OrgService {
   }
 
   listKeySites(actor: Actor, q: Omit<KeySiteQuery, 'universityId'> & { universityId?: string }) {
-    const scope = scopeOf(actor);
-    return this.repo.listKeySites(this.db, { ...q, universityId: scope ?? q.universityId ?? null });
+    return this.repo.listKeySites(this.db, { ...q, universityId: listScope(actor, q.universityId) });
   }
 
   private async checkKeySite(actor: Actor, s: NewKeySite): Promise<{ universityId: string }> {

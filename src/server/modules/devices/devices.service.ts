@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Kysely } from 'kysely';
-import { CAMERA_KINDS, type DeviceKind, type DeviceStatus } from '../../../shared/domain.ts';
+import { CAMERA_KINDS, type DeviceKind } from '../../../shared/domain.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { checkGbIdForDeviceKind, parseGbId } from '../../../shared/gb28181-id.ts';
 import { validatePoint } from '../../../shared/geojson.ts';
@@ -13,40 +13,11 @@ import { definedOnly } from '../../util/patch.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
-import { DevicesRepository, type CameraFields, type Device, type DeviceQuery, type MaintenanceRecord } from './devices.repository.ts';
+import type { Device, DeviceInput, DevicePatch, MaintenanceInput, MaintenanceRecord } from '../../../shared/devices.ts';
+import { DevicesRepository, type DeviceQuery } from './devices.repository.ts';
 
 /** Kinds whose video is recorded, so retention applies (S-RET-30/90). */
 const RETENTION_KINDS: readonly DeviceKind[] = ['camera', 'lpr_camera', 'recorder'];
-
-export interface DeviceInput {
-  name: string;
-  kind: DeviceKind;
-  status?: DeviceStatus;
-  campusId?: string | null;
-  buildingId?: string | null;
-  floorId?: string | null;
-  areaId?: string | null;
-  lon?: number | null;
-  lat?: number | null;
-  vendor?: string | null;
-  model?: string | null;
-  serial?: string | null;
-  ip?: string | null;
-  gbId?: string | null;
-  installDate?: string | null;
-  warrantyEnd?: string | null;
-  retentionDays?: number | null;
-  notes?: string | null;
-  camera?: Partial<CameraFields> | null;
-}
-export type DevicePatch = Partial<DeviceInput>;
-
-export interface MaintenanceInput {
-  date: string;
-  kind: string;
-  performedBy: string;
-  notes?: string | null;
-}
 
 /** Field checks that a JSON schema cannot express; shared by the API and the Excel import. */
 export function checkDeviceFields(d: DeviceInput): FieldProblem[] {

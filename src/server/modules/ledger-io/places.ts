@@ -8,7 +8,7 @@ import type { Dialect } from '../../store/database.ts';
 import type { Db } from '../audit/audit.repository.ts';
 import { OrgRepository, type OrgUnit } from '../org/org.repository.ts';
 import { COLUMNS, type PlaceLevel, type PlaceNames } from './columns.ts';
-import type { ImportProblem } from './import-report.ts';
+import type { ImportProblem } from '../../../shared/ledger-io.ts';
 import { fold } from './labels.ts';
 
 interface Unit {

@@ -30,7 +30,7 @@ import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
 import type { DeviceKind } from '../src/shared/domain.ts';
 import { HEADERS } from '../src/server/modules/ledger-io/columns.ts';
-import type { ImportReport } from '../src/server/modules/ledger-io/import-report.ts';
+import type { ImportReport } from '../src/shared/ledger-io.ts';
 import { CAMERA_TYPE_LABELS, KIND_LABELS, PLACEMENT_LABELS, RESOLUTION_LABELS, STATUS_LABELS } from '../src/server/modules/ledger-io/labels.ts';
 import { ApiClient } from './lib/http.ts';
 import { seededRandom, weightedPicker } from './lib/load.ts';

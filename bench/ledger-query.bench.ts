@@ -43,7 +43,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import { CAMERA_RESOLUTIONS, type DeviceKind, type DeviceStatus } from '../src/shared/domain.ts';
-import type { DeviceInput } from '../src/server/modules/devices/devices.service.ts';
+import type { DeviceInput } from '../src/shared/devices.ts';
 import { DevicesRepository, type DeviceQuery } from '../src/server/modules/devices/devices.repository.ts';
 import type { DB } from '../src/server/store/schema.ts';
 import { ApiClient, queryString } from './lib/http.ts';

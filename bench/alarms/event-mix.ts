@@ -6,7 +6,7 @@
  */
 import { EVENT_KINDS, type DeviceEvent, type EventKind, type EventPayload } from '../../src/shared/events.ts';
 import type { DeviceKind } from '../../src/shared/domain.ts';
-import type { Device } from '../../src/server/modules/devices/devices.repository.ts';
+import type { Device } from '../../src/shared/devices.ts';
 import { Random } from '../../src/server/util/random.ts';
 
 /** Share of the stream per event kind (percent) and the device kinds that send it. */

@@ -18,7 +18,7 @@ import type { RuleDefinitionT, ScheduleT } from '../../src/shared/alarms.ts';
 import type { DeviceKind, KeySiteCategory } from '../../src/shared/domain.ts';
 import type { Services } from '../../src/server/http/app.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
-import type { Device } from '../../src/server/modules/devices/devices.repository.ts';
+import type { Device } from '../../src/shared/devices.ts';
 import { DevicesRepository } from '../../src/server/modules/devices/devices.repository.ts';
 import { OrgRepository, type OrgUnit } from '../../src/server/modules/org/org.repository.ts';
 import { generateDemoUniversity } from '../../src/server/simulator/demo-university/generate.ts';

@@ -187,37 +187,51 @@ export const AlarmView = Type.Object(
 export type AlarmViewT = Static<typeof AlarmView>;
 
 /** One step of an alarm's procedure (SOP) as the API shows it. */
-export interface SopStep {
-  idx: number;
-  key: string;
-  title: string;
-  mandatory: boolean;
-  requires: 'none' | 'note' | 'photo';
-  doneAt: string | null;
-  doneBy: string | null;
-  note: string | null;
-  photoId: string | null;
-}
+export const SopStep = Type.Object({
+  idx: Type.Integer(),
+  key: Type.String(),
+  title: Type.String(),
+  mandatory: Type.Boolean(),
+  requires: Enum(['none', 'note', 'photo'] as const, 'none, note or photo'),
+  doneAt: Nullable(Type.String()),
+  doneBy: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+  photoId: Nullable(Type.String()),
+});
+export type SopStep = Static<typeof SopStep>;
+
+/** Body of ticking a procedure step: some steps need a note or a photo. */
+export const SopInput = Obj({ note: Type.Optional(Type.String({ maxLength: 2000 })), photoId: Type.Optional(Type.String()) });
+export type SopInput = Static<typeof SopInput>;
+
+/** Answer of a photo upload (the image itself is the request body). */
+export const UploadedPhoto = Type.Object({ id: Type.String(), size: Type.Integer() });
+export type UploadedPhoto = Static<typeof UploadedPhoto>;
 
 export const DISPATCH_STATES = ['offered', 'accepted', 'arrived', 'finished', 'declined'] as const;
 export type DispatchState = (typeof DISPATCH_STATES)[number];
 
 /** A guard sent to an alarm. */
-export interface Dispatch {
-  id: string;
-  alarmId: string;
-  guardId: string;
-  guardName: string | null;
-  state: DispatchState;
-  distanceM: number | null;
-  /** Walking estimate in seconds: distance × 1.3 (paths are not straight) at 1.2 m/s. */
-  etaS: number | null;
-  createdAt: string;
-  acceptedAt: string | null;
-  arrivedAt: string | null;
-  finishedAt: string | null;
-  note: string | null;
-}
+export const Dispatch = Type.Object({
+  id: Type.String(),
+  alarmId: Type.String(),
+  guardId: Type.String(),
+  guardName: Nullable(Type.String()),
+  state: Enum(DISPATCH_STATES),
+  distanceM: Nullable(Type.Number()),
+  // Distance × 1.3 (paths are not straight) at 1.2 m/s.
+  etaS: Nullable(Type.Integer({ description: 'Walking estimate in seconds' })),
+  createdAt: Type.String(),
+  acceptedAt: Nullable(Type.String()),
+  arrivedAt: Nullable(Type.String()),
+  finishedAt: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+});
+export type Dispatch = Static<typeof Dispatch>;
+
+/** An on-duty guard near an alarm (fresh position, not busy). */
+export const NearestGuard = Type.Object({ id: Type.String(), name: Type.String(), distanceM: Nullable(Type.Number()) });
+export type NearestGuard = Static<typeof NearestGuard>;
 
 /** What a linkage dispatch tells the operator (in the `notify_guards` action result): too few guards, or too far. */
 export type DispatchWarning = { code: 'fewer_guards'; requested: number; found: number } | { code: 'far'; etaS: number; limitS: number };
@@ -236,12 +250,17 @@ export interface AlarmLogEntry {
   data: unknown;
 }
 
+// Definitions are checked against RuleDefinition when written; answers document them as any
+// JSON, so the serializer writes them as stored.
+const StoredDefinition = Type.Unsafe<RuleDefinitionT>(Type.Unknown());
+
 /** A stored linkage rule (GET /api/alarm-rules): the definition plus who it belongs to and its version. */
-export interface AlarmRule {
-  id: string;
-  universityId: string;
-  version: number;
-  definition: RuleDefinitionT;
-  createdAt: string;
-  updatedAt: string;
-}
+export const AlarmRule = Type.Object(
+  { id: Type.String(), universityId: Type.String(), version: Type.Integer(), definition: StoredDefinition, createdAt: Type.String(), updatedAt: Type.String() },
+  { $id: 'AlarmRule' },
+);
+export type AlarmRule = Static<typeof AlarmRule>;
+
+/** GET /api/alarm-rules/export: definitions to import elsewhere. */
+export const RulesExport = Type.Object({ format: Type.Literal('xiaoan.rules/1'), rules: Type.Array(StoredDefinition) });
+export type RulesExport = Static<typeof RulesExport>;

@@ -71,7 +71,11 @@ export const DEVICE_STATUSES = ['in_service', 'under_repair', 'out_of_service', 
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 
 export const CAMERA_RESOLUTIONS = ['analog', '720p', '1080p', '4k'] as const;
+export type CameraResolution = (typeof CAMERA_RESOLUTIONS)[number];
 export const CAMERA_TYPES = ['fixed', 'ptz'] as const;
+export type CameraType = (typeof CAMERA_TYPES)[number];
 export const PLACEMENTS = ['indoor', 'outdoor'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
 
 export const MAINTENANCE_KINDS = ['inspection', 'repair', 'replacement', 'cleaning', 'firmware', 'other'] as const;
+export type MaintenanceKind = (typeof MAINTENANCE_KINDS)[number];

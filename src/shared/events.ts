@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { Nullable, RefTo } from './schema.ts';
 
 /**
  * The normalized device event: one closed list of kinds, each with a typed payload.
@@ -102,6 +103,29 @@ export interface DeviceEvent<K extends EventKind = EventKind> {
   receivedAt: string;
   payload: EventPayload<K>;
 }
+
+/** A stored event as the API shows it (GET /api/events; the live channel sends the same). */
+export const DeviceEvent = Type.Unsafe<DeviceEvent>(
+  Type.Object(
+    {
+      id: Type.String(),
+      source: Enum(EVENT_SOURCES),
+      sourceEventId: Nullable(Type.String()),
+      orgId: Type.String({ description: 'University' }),
+      deviceId: Type.String(),
+      kind: Enum(EVENT_KIND_LIST),
+      severity: Enum(SEVERITIES),
+      occurredAt: Type.String(),
+      receivedAt: Type.String(),
+      payload: Type.Unknown(),
+    },
+    { $id: 'DeviceEvent' },
+  ),
+);
+
+/** GET /api/events: newest first; `nextBeforeId` is the `beforeId` of the next (older) page, null after the last. */
+export const EventPage = Type.Object({ items: Type.Array(RefTo(DeviceEvent)), nextBeforeId: Nullable(Type.String()) });
+export type EventPage = Static<typeof EventPage>;
 
 /**
  * What a device sends (MQTT payload or one item of an HTTP batch). The device id comes from

@@ -1,5 +1,5 @@
 import type { DeviceEvent } from '../../shared/events.ts';
-import type { DeviceStatusChange } from '../../shared/live.ts';
+import type { AlarmChange, DeviceStatusChange, DispatchChange } from '../../shared/live.ts';
 
 export type { DeviceStatusChange };
 
@@ -9,9 +9,9 @@ export interface EventMap {
   'events.committed': DeviceEvent[];
   'device.status_changed': DeviceStatusChange;
   /** Alarms created or changed (one message per transaction), for operator screens. */
-  'alarms.changed': { universityId: string; alarmId: string; change: string }[];
+  'alarms.changed': (AlarmChange & { universityId: string })[];
   /** Dispatches offered to or changed by a guard, for the guard's phone. */
-  'dispatches.changed': { guardId: string; dispatchId: string; change: string }[];
+  'dispatches.changed': (DispatchChange & { guardId: string })[];
   /** A ledger write: caches keyed by device drop their entry. */
   'ledger.device_changed': { deviceId: string };
   /**

@@ -1,6 +1,7 @@
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 
-/** Schema pieces every module's routes share. */
+/** Schema pieces every module's routes share; those the API's shapes are built from live in src/shared. */
+export { IsoDate, Nullable, Page, RefTo, StringEnum } from '../../shared/schema.ts';
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
@@ -11,15 +12,6 @@ export const PagingQuery = {
 };
 
 export const SortOrder = Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' });
-
-export function Page<T extends TSchema>(item: T) {
-  return Type.Object({
-    items: Type.Array(item),
-    total: Type.Integer({ description: 'Items matching the filter, over all pages' }),
-    page: Type.Integer(),
-    pageSize: Type.Integer(),
-  });
-}
 
 export const ErrorResponse = Type.Object(
   {
@@ -42,12 +34,3 @@ export const errorResponses = {
   403: Type.Ref('ErrorResponse'),
   404: Type.Ref('ErrorResponse'),
 };
-
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-
-/** Literal union from a readonly list of strings (closed lists from `shared/domain.ts`). */
-export function StringEnum<T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
-  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
-}
-
-export const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });

@@ -1,19 +1,19 @@
 /**
  * Calls of alarm handling (报警处置): the operator's queue and case file, and the guard's phone
- * page. Shapes follow the server's schemas (alarms.routes.ts, alarm-work.routes.ts; see /docs).
+ * page. The shapes are the server's, from src/shared, except the parts of the case file below.
  */
-import type { AlarmLogEntry, AlarmState, AlarmStep, AlarmType, AlarmViewT, Dispatch, DispatchState, LinkedCameraT, SopStep } from '../../shared/alarms.ts';
+import type { AlarmLogEntry, AlarmState, AlarmStep, AlarmType, AlarmViewT, Dispatch, LinkedCameraT, NearestGuard, SopInput, SopStep, UploadedPhoto } from '../../shared/alarms.ts';
 import type { DeviceEvent } from '../../shared/events.ts';
+import type { Page } from '../../shared/schema.ts';
 import { ApiError, http } from './client.ts';
-import type { Page } from './types.ts';
 
-export type { AlarmLogEntry, AlarmState, AlarmStep, AlarmType, Dispatch, DispatchState, SopStep };
+export type { AlarmLogEntry, AlarmState, AlarmStep, AlarmType, Dispatch, DispatchState, NearestGuard, SopInput, SopStep } from '../../shared/alarms.ts';
 
 export type LinkedCamera = LinkedCameraT;
 export type Alarm = AlarmViewT;
 
-
-
+// Parts of answers the API documents as any JSON (the case file's photos, rule runs and actions;
+// a guard's dispatches with their alarm), so their shapes are written out here.
 
 export interface RuleActionTrace {
   type: string;
@@ -68,25 +68,14 @@ export interface AlarmRecord {
   actions: AlarmAction[];
 }
 
-export interface NearestGuard {
-  id: string;
-  name: string;
-  distanceM: number | null;
-}
-
 export interface MyDispatch extends Dispatch {
   alarm: { title: string; type: AlarmType; priority: number; lon: number | null; lat: number | null; state: AlarmState };
-}
-
-export interface SopInput {
-  note?: string;
-  photoId?: string;
 }
 
 const id = (value: string) => encodeURIComponent(value);
 
 /** Photos go up as the raw image body with its own content type (what a phone camera gives). */
-async function uploadRaw(path: string, file: Blob): Promise<{ id: string; size: number }> {
+async function uploadRaw(path: string, file: Blob): Promise<UploadedPhoto> {
   let res: Response;
   try {
     res = await fetch(path, { method: 'POST', headers: { 'content-type': file.type || 'image/jpeg', accept: 'application/json' }, body: file, credentials: 'same-origin' });
@@ -95,7 +84,7 @@ async function uploadRaw(path: string, file: Blob): Promise<{ id: string; size: 
   }
   const payload = (await res.json().catch(() => undefined)) as { code?: string; message?: string; details?: [] } | undefined;
   if (!res.ok) throw new ApiError(res.status, (payload?.code as ApiError['code']) ?? 'UNKNOWN', payload?.message ?? res.statusText, payload?.details ?? []);
-  return payload as { id: string; size: number };
+  return payload as UploadedPhoto;
 }
 
 /** States an operator still works on: the open ones and resolved (waiting to be closed). */

@@ -5,20 +5,21 @@ import type {
   AuditQuery,
   Device,
   DeviceInput,
+  DevicePatch,
   DeviceQuery,
+  LoginAnswer,
   MaintenanceInput,
   MaintenanceRecord,
   MapData,
   OrgTreeNode,
   Page,
-  LoginNotice,
   Session,
 } from './types.ts';
 
 const id = (value: string) => encodeURIComponent(value);
 
 export const authApi = {
-  login: (username: string, password: string) => http.post<Session & { expiresAt: string; notice: LoginNotice | null }>('/api/auth/login', { username, password }),
+  login: (username: string, password: string) => http.post<LoginAnswer>('/api/auth/login', { username, password }),
   logout: () => http.post<void>('/api/auth/logout'),
   me: () => http.get<Session>('/api/auth/me'),
 };
@@ -31,7 +32,7 @@ export const devicesApi = {
   list: (q: DeviceQuery, signal?: AbortSignal) => http.get<Page<Device>>('/api/devices', { ...q }, signal),
   get: (deviceId: string) => http.get<Device>(`/api/devices/${id(deviceId)}`),
   create: (input: DeviceInput) => http.post<Device>('/api/devices', input),
-  update: (deviceId: string, patch: Partial<DeviceInput>) => http.patch<Device>(`/api/devices/${id(deviceId)}`, patch),
+  update: (deviceId: string, patch: DevicePatch) => http.patch<Device>(`/api/devices/${id(deviceId)}`, patch),
   remove: (deviceId: string) => http.delete(`/api/devices/${id(deviceId)}`),
   maintenance: (deviceId: string) => http.get<MaintenanceRecord[]>(`/api/devices/${id(deviceId)}/maintenance`),
   addMaintenance: (deviceId: string, input: MaintenanceInput) => http.post<MaintenanceRecord>(`/api/devices/${id(deviceId)}/maintenance`, input),

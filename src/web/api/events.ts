@@ -1,19 +1,18 @@
 /**
  * Calls of the live event pipeline: stored events, dead letters, device health and the device
- * directory the live pages use to name devices. Shapes follow the server's schemas (see /docs).
+ * directory the live pages use to name devices. The shapes are the server's, from src/shared.
  */
+import type { DeadLetterPage, DeadLettersByDevice } from '../../shared/dead-letters.ts';
+import type { Device } from '../../shared/devices.ts';
+import type { DeviceHealthMap, OnlineRateSample } from '../../shared/device-health.ts';
 import type { DeviceKind } from '../../shared/domain.ts';
-import type { DeviceEvent, EventKind } from '../../shared/events.ts';
+import type { DeviceEvent, EventKind, EventPage } from '../../shared/events.ts';
 import { http } from './client.ts';
 import { devicesApi } from './endpoints.ts';
 
+export type { DeadLetter, DeadLettersByDevice } from '../../shared/dead-letters.ts';
+export type { DeviceHealth, OnlineRateSample } from '../../shared/device-health.ts';
 export type { DeviceEvent, EventKind };
-
-export interface EventPage {
-  items: DeviceEvent[];
-  /** Pass as `beforeId` for the next (older) page; null when there is none. */
-  nextBeforeId: string | null;
-}
 
 export interface EventQuery {
   deviceId?: string;
@@ -27,48 +26,6 @@ export interface EventQuery {
   limit?: number;
 }
 
-export interface DeadLetter {
-  id: string;
-  receivedAt: string;
-  source: string;
-  deviceId: string | null;
-  topic: string | null;
-  reason: string;
-  field: string | null;
-  /** The bytes as UTF-8 (first 4 KiB). */
-  rawText: string;
-  /** The exact bytes, base64 (first 64 KiB). */
-  rawBase64: string;
-  /** Size of the whole message in bytes. */
-  size: number;
-}
-
-export interface DeadLetterPage {
-  items: DeadLetter[];
-  nextBeforeId: string | null;
-}
-
-export interface DeadLettersByDevice {
-  deviceId: string | null;
-  count: number;
-  lastAt: string;
-}
-
-/** One device's liveness; a device absent from the answer has never been seen. */
-export interface DeviceHealth {
-  online: boolean;
-  lastSeenAt: string;
-}
-
-export interface OnlineRateSample {
-  at: string;
-  campusId: string;
-  kind: DeviceKind;
-  total: number;
-  online: number;
-  rate: number;
-}
-
 export const eventsApi = {
   list: (q: EventQuery, signal?: AbortSignal) => http.get<EventPage>('/api/events', { ...q }, signal),
 };
@@ -79,20 +36,13 @@ export const deadLettersApi = {
 };
 
 export const healthApi = {
-  status: (signal?: AbortSignal) => http.get<Record<string, DeviceHealth>>('/api/device-health', undefined, signal),
+  status: (signal?: AbortSignal) => http.get<DeviceHealthMap>('/api/device-health', undefined, signal),
   onlineRate: (q: { from: string; to: string; campusId?: string; kind?: DeviceKind; universityId?: string }, signal?: AbortSignal) =>
     http.get<OnlineRateSample[]>('/api/device-health/online-rate', { ...q }, signal),
 };
 
 /** What the live pages need to name a device and place it on a campus. */
-export interface DeviceRef {
-  id: string;
-  name: string;
-  kind: DeviceKind;
-  universityId: string;
-  campusId: string;
-  buildingId: string | null;
-}
+export type DeviceRef = Pick<Device, 'id' | 'name' | 'kind' | 'universityId' | 'campusId' | 'buildingId'>;
 
 const DIRECTORY_PAGE = 500; // the ledger API's largest page
 const DIRECTORY_PARALLEL = 6; // a browser's connections per host

@@ -5,40 +5,11 @@
  * browser API that reports upload progress.
  */
 import type { ErrorBody } from '../../shared/error-codes.ts';
+import type { ImportMode, ImportReport, LedgerFileFormat } from '../../shared/ledger-io.ts';
 import { ApiError, toQueryString, type QueryValue } from './client.ts';
 import type { DeviceQuery } from './types.ts';
 
-export type LedgerFileFormat = 'xlsx' | 'csv';
-
-export interface ImportProblem {
-  /** Row number as Excel shows it (the header is row 1). */
-  row: number;
-  column: string;
-  field: string | null;
-  /** Stable reason code, translated under `excel.rule.*`. */
-  rule: string;
-  /** The server's precise reason (English), shown when there is no translation. */
-  reason: string;
-  value?: string;
-  params?: Record<string, string | number>;
-}
-
-export interface ImportReport {
-  mode: 'preview' | 'commit';
-  fileName: string;
-  format: LedgerFileFormat;
-  sheet: string | null;
-  universityId: string;
-  universityName: string;
-  rows: number;
-  valid: number;
-  invalid: number;
-  created: number;
-  onlyValid: boolean;
-  problems: ImportProblem[];
-  warnings: ImportProblem[];
-  timings: { parseMs: number; validateMs: number; writeMs: number; totalMs: number };
-}
+export type { ImportProblem, ImportReport, LedgerFileFormat } from '../../shared/ledger-io.ts';
 
 /** A commit the server refused because rows are invalid; carries the report. */
 export class ImportRefused extends ApiError {
@@ -111,7 +82,7 @@ export const ledgerIoApi = {
    */
   upload(
     file: File,
-    opts: { mode: 'preview' | 'commit'; onlyValid?: boolean; universityId?: string },
+    opts: { mode: ImportMode; onlyValid?: boolean; universityId?: string },
     onProgress: (fraction: number) => void,
   ): { promise: Promise<ImportReport>; abort: () => void } {
     const xhr = new XMLHttpRequest();

@@ -1,25 +1,21 @@
 /**
- * Calls of the linkage-rule editor (联动规则) and the school calendar (校历). Shapes follow the
- * server's schemas (alarms.routes.ts, calendar.routes.ts; see /docs).
+ * Calls of the linkage-rule editor (联动规则) and the school calendar (校历). The shapes are the
+ * server's, from src/shared, except the dry run's, which the API documents as any JSON.
  */
-import type { AlarmRule, RuleDefinitionT } from '../../shared/alarms.ts';
-import type { CalendarDay, CalendarDayKind } from '../../shared/calendar.ts';
+import type { AlarmRule, LinkedCameraT, NearestGuard, RuleDefinitionT, RulesExport } from '../../shared/alarms.ts';
+import type { CalendarDay, CalendarDayKind, CalendarImport, CalendarImportResult, CalendarMark } from '../../shared/calendar.ts';
 import type { EventKind } from '../../shared/events.ts';
 import { http, request } from './client.ts';
 
-export type { AlarmRule, CalendarDay, CalendarDayKind, RuleDefinitionT };
+export type { AlarmRule, CalendarDay, CalendarDayKind, RuleDefinitionT, RulesExport };
 
-export interface RulesExport {
-  format: 'xiaoan.rules/1';
-  rules: RuleDefinitionT[];
-}
-
+/** One action of POST /api/alarm-rules/:id/dry-run, which the API documents as any JSON. */
 export interface DryRunAction {
   type: string;
   would: string;
-  cameras?: { id: string; name: string; distanceM: number; ptz: boolean }[];
+  cameras?: LinkedCameraT[];
   doors?: { id: string; name: string }[];
-  guards?: { id: string; name: string; distanceM: number | null }[];
+  guards?: NearestGuard[];
 }
 
 export interface DryRunResult {
@@ -47,8 +43,7 @@ export const rulesApi = {
 
 export const calendarApi = {
   list: (q: { from?: string; to?: string; universityId?: string }, signal?: AbortSignal) => http.get<CalendarDay[]>('/api/calendar-days', q, signal),
-  mark: (date: string, body: { kind: CalendarDayKind; name?: string | null; universityId?: string }) => http.put<CalendarDay>(`/api/calendar-days/${id(date)}`, body),
+  mark: (date: string, body: CalendarMark) => http.put<CalendarDay>(`/api/calendar-days/${id(date)}`, body),
   unmark: (date: string, universityId?: string) => request<void>('DELETE', `/api/calendar-days/${id(date)}`, { query: { universityId } }),
-  importDays: (body: { universityId?: string; replace?: boolean; days: { date: string; kind: CalendarDayKind; name?: string | null }[] }) =>
-    http.post<{ imported: number; removed: number; days: CalendarDay[] }>('/api/calendar-days/import', body),
+  importDays: (body: CalendarImport) => http.post<CalendarImportResult>('/api/calendar-days/import', body),
 };

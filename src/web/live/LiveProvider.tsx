@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { DeviceEvent } from '../../shared/events.ts';
 import { sessionEnded } from '../api/client.ts';
-import { LiveConnection, liveUrl, type AnyLiveMessage, type DeviceStatusChange, type LiveState, type ResyncReason } from './live-connection.ts';
+import { LiveConnection, liveUrl, type DeviceStatusChange, type LiveMessageOf, type LiveMessageType, type LiveState, type ResyncReason } from './live-connection.ts';
 
 const LiveContext = createContext<LiveConnection | null>(null);
 
@@ -74,7 +74,7 @@ export function useLiveResync(handler: (reason: ResyncReason) => void): void {
 }
 
 /** Calls `handler` with every message of `type` (for message types without a hook of their own, e.g. `alarms`). */
-export function useLiveMessage(type: string, handler: (message: AnyLiveMessage) => void): void {
+export function useLiveMessage<T extends LiveMessageType>(type: T, handler: (message: LiveMessageOf<T>) => void): void {
   const c = useLiveConnection();
   const latest = useLatest(handler);
   useEffect(() => c.onMessage(type, (m) => latest.current(m)), [c, type, latest]);

@@ -6,12 +6,9 @@
  * No React here: LiveProvider owns one instance per logged-in session.
  */
 import type { DeviceEvent } from '../../shared/events.ts';
-import { LIVE_CLOSE_SESSION_ENDED, type DeviceStatusChange, type LiveMessage } from '../../shared/live.ts';
+import { LIVE_CLOSE_SESSION_ENDED, type DeviceStatusChange, type LiveMessage, type LiveMessageOf, type LiveMessageType } from '../../shared/live.ts';
 
-export type { DeviceStatusChange, LiveMessage };
-
-/** Any message of the server, including types added later (e.g. `alarms`); see {@link LiveConnection.onMessage}. */
-export type AnyLiveMessage = { type: string; [key: string]: unknown };
+export type { DeviceStatusChange, LiveMessage, LiveMessageOf, LiveMessageType };
 
 export interface LiveState {
   /** connecting: first attempt; open: hello received; down: closed, a retry is scheduled. */
@@ -78,7 +75,7 @@ export class LiveConnection {
   private readonly statusListeners = new Set<Listener<DeviceStatusChange[]>>();
   private readonly stateListeners = new Set<Listener<LiveState>>();
   private readonly resyncListeners = new Set<Listener<ResyncReason>>();
-  private readonly messageListeners = new Map<string, Set<Listener<AnyLiveMessage>>>();
+  private readonly messageListeners = new Map<LiveMessageType, Set<Listener<LiveMessage>>>();
   private readonly opts: Required<LiveConnectionOptions>;
   /** Messages received, by type (diagnostics and tests). */
   readonly received = { events: 0, status: 0, missed: 0 };
@@ -152,10 +149,11 @@ export class LiveConnection {
    * Every message of one type as the server sent it: for message types this class has no
    * typed subscription for (the alarm screens' `alarms`, for one), on the same connection.
    */
-  onMessage(type: string, listener: Listener<AnyLiveMessage>): () => void {
+  onMessage<T extends LiveMessageType>(type: T, listener: Listener<LiveMessageOf<T>>): () => void {
     let set = this.messageListeners.get(type);
     if (!set) this.messageListeners.set(type, (set = new Set()));
-    return add(set, listener);
+    // The set holds the listeners of this one type, and only messages of it reach them.
+    return add(set, listener as Listener<LiveMessage>);
   }
 
   private connect() {
@@ -192,7 +190,7 @@ export class LiveConnection {
     }
     if (!msg || typeof msg !== 'object') return;
     const generic = this.messageListeners.get(msg.type);
-    if (generic) for (const l of generic) safely(l, msg as unknown as AnyLiveMessage);
+    if (generic) for (const l of generic) safely(l, msg);
     switch (msg.type) {
       case 'hello': {
         const reconnected = this.everOpened;

@@ -1,30 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { LoginAnswer, Session, User } from '../../../shared/accounts.ts';
 import { ROLES } from '../../../shared/domain.ts';
 import { actorOf, SESSION_COOKIE } from '../../http/auth-hook.ts';
 import { permissionsOf } from '../../http/policy.ts';
-import { errorResponses, IdParams, Nullable, Page, PagingQuery, StringEnum } from '../../http/schemas.ts';
+import { errorResponses, IdParams, Nullable, Page, PagingQuery, RefTo, StringEnum } from '../../http/schemas.ts';
 import type { AccountsService } from './accounts.service.ts';
 
 const RoleSchema = StringEnum(ROLES, { description: 'Role' });
 const Password = Type.String({ minLength: 8, maxLength: 128, description: 'At least 8 characters' });
 const Username = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$', description: 'Letters, digits, _ . @ -' });
-
-const UserSchema = Type.Object(
-  {
-    id: Type.String(),
-    username: Type.String(),
-    displayName: Type.String(),
-    role: RoleSchema,
-    universityId: Nullable(Type.String()),
-    disabled: Type.Boolean(),
-    phone: Nullable(Type.String()),
-    createdAt: Type.String(),
-    updatedAt: Type.String(),
-    lastLoginAt: Nullable(Type.String()),
-  },
-  { $id: 'User' },
-);
 
 export interface AccountsRouteOptions {
   accounts: AccountsService;
@@ -34,8 +19,8 @@ export interface AccountsRouteOptions {
 
 export function accountsRoutes(app: FastifyInstance, opts: AccountsRouteOptions) {
   const { accounts } = opts;
-  app.addSchema(UserSchema);
-  const UserRef = Type.Ref('User');
+  app.addSchema(User);
+  const UserRef = RefTo(User);
 
   app.post(
     '/api/auth/login',
@@ -55,21 +40,7 @@ export function accountsRoutes(app: FastifyInstance, opts: AccountsRouteOptions)
         tags: ['auth'],
         summary: 'Log in; sets the HTTP-only session cookie',
         body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({
-            user: UserRef,
-            permissions: Type.Array(Type.String()),
-            expiresAt: Type.String(),
-            notice: Type.Union([
-              Type.Object(
-                { failedAttempts: Type.Integer(), lastFailedAt: Nullable(Type.String()), lastFailedIp: Nullable(Type.String()) },
-                { description: 'Failed logins to this account since its last successful login (show them to the user)' },
-              ),
-              Type.Null(),
-            ]),
-          }),
-          ...errorResponses,
-        },
+        response: { 200: LoginAnswer, ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -98,7 +69,7 @@ export function accountsRoutes(app: FastifyInstance, opts: AccountsRouteOptions)
       schema: {
         tags: ['auth'],
         summary: 'The logged-in user and what they may do (the UI shows only what is allowed)',
-        response: { 200: Type.Object({ user: UserRef, permissions: Type.Array(Type.String()) }), ...errorResponses },
+        response: { 200: Session, ...errorResponses },
       },
     },
     async (req) => {

@@ -1,6 +1,7 @@
 import { type ModuleDb, type Work, ownTables } from '../../store/tables.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import argon2 from 'argon2';
+import type { LoginNotice } from '../../../shared/accounts.ts';
 import type { Role } from '../../../shared/domain.ts';
 import { CITY_WIDE_ROLES } from '../../../shared/domain.ts';
 import { DIRECTOR_GRANTABLE_ROLES } from '../../../shared/permissions.ts';
@@ -46,13 +47,6 @@ export interface AccountsDeps {
 /** Failed logins in a row after which an account is locked, and for how long. */
 export const LOGIN_LOCK_AFTER = 10;
 export const LOGIN_LOCK_MS = 15 * 60_000;
-
-/** Told to a user at login: what happened to the account since the last successful login. */
-export interface LoginNotice {
-  failedAttempts: number;
-  lastFailedAt: string | null;
-  lastFailedIp: string | null;
-}
 
 const locked = (until: string) =>
   new AppError('XIAOAN_AUTH_RATE_LIMITED', `too many failed logins: the account is locked until ${until}`, [{ field: 'username', reason: `locked until ${until} after ${LOGIN_LOCK_AFTER} failed logins`, rule: 'lockout' }]);

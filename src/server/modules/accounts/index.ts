@@ -11,7 +11,7 @@ import { AccountsRepository } from './accounts.repository.ts';
 import { accountsRoutes } from './accounts.routes.ts';
 import { AccountsService } from './accounts.service.ts';
 
-export { AccountsService, HASH_OPTIONS, hashToken, type Person, type LoginNotice } from './accounts.service.ts';
+export { AccountsService, HASH_OPTIONS, hashToken, type Person } from './accounts.service.ts';
 export type { User, UserWithHash } from './accounts.repository.ts';
 
 export function createAccountsModule(d: { store: Store; config: Config; audit: AuditService; org: OrgService; clock: Clock; bus: EventBus }) {

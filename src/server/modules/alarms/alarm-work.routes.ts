@@ -1,39 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { Dispatch, NearestGuard, SopInput, SopStep, UploadedPhoto } from '../../../shared/alarms.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { notFound } from '../../http/errors.ts';
-import { errorResponses, IdParams, Nullable } from '../../http/schemas.ts';
+import { errorResponses, IdParams } from '../../http/schemas.ts';
 import type { AlarmsService } from './alarms.service.ts';
 import type { DispatchService } from './dispatch.service.ts';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES, type SopService } from './sop.service.ts';
 
-const SopStepSchema = Type.Object({
-  idx: Type.Integer(),
-  key: Type.String(),
-  title: Type.String(),
-  mandatory: Type.Boolean(),
-  requires: Type.String({ description: 'none, note or photo' }),
-  doneAt: Nullable(Type.String()),
-  doneBy: Nullable(Type.String()),
-  note: Nullable(Type.String()),
-  photoId: Nullable(Type.String()),
-});
-const DispatchSchema = Type.Object({
-  id: Type.String(),
-  alarmId: Type.String(),
-  guardId: Type.String(),
-  guardName: Nullable(Type.String()),
-  state: Type.String(),
-  distanceM: Nullable(Type.Number()),
-  etaS: Nullable(Type.Integer({ description: 'Walking estimate in seconds' })),
-  createdAt: Type.String(),
-  acceptedAt: Nullable(Type.String()),
-  arrivedAt: Nullable(Type.String()),
-  finishedAt: Nullable(Type.String()),
-  note: Nullable(Type.String()),
-});
-const StepBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })), photoId: Type.Optional(Type.String()) }, { additionalProperties: false });
 const KeyParams = Type.Object({ id: Type.String(), key: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
 const PhotoParams = Type.Object({ id: Type.String(), photoId: Type.String() }, { additionalProperties: false });
 
@@ -56,7 +31,7 @@ export function alarmWorkRoutes(fastify: FastifyInstance, deps: AlarmWorkDeps) {
       tags: ['alarms'],
       summary,
       params: IdParams,
-      response: { 201: Type.Object({ id: Type.String(), size: Type.Integer() }), ...errorResponses },
+      response: { 201: UploadedPhoto, ...errorResponses },
     });
 
     scope.post('/api/alarms/:id/photos', { config: { auth: { permission: 'alarm.handle' } }, schema: photoSchema('Attach a photo (image/jpeg, png or webp body, ≤ 5 MB)') }, async (req, reply) => {
@@ -104,7 +79,7 @@ export function alarmWorkRoutes(fastify: FastifyInstance, deps: AlarmWorkDeps) {
     '/api/alarms/:id/sop/:key',
     {
       config: { auth: { permission: 'alarm.handle' } },
-      schema: { tags: ['alarms'], summary: 'Tick a procedure (SOP) step; some need a note or a photo', params: KeyParams, body: StepBody, response: { 200: Type.Array(SopStepSchema), ...errorResponses } },
+      schema: { tags: ['alarms'], summary: 'Tick a procedure (SOP) step; some need a note or a photo', params: KeyParams, body: SopInput, response: { 200: Type.Array(SopStep), ...errorResponses } },
     },
     async (req) => {
       await alarms.get(actorOf(req), req.params.id);
@@ -124,7 +99,7 @@ export function alarmWorkRoutes(fastify: FastifyInstance, deps: AlarmWorkDeps) {
           { guardIds: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 10 })), count: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Array(DispatchSchema), 409: Type.Ref('ErrorResponse'), ...errorResponses },
+        response: { 201: Type.Array(Dispatch), 409: Type.Ref('ErrorResponse'), ...errorResponses },
       },
     },
     async (req, reply) => reply.status(201).send(await dispatches.dispatch(actorOf(req), req.params.id, req.body)),
@@ -138,7 +113,7 @@ export function alarmWorkRoutes(fastify: FastifyInstance, deps: AlarmWorkDeps) {
         tags: ['alarms'],
         summary: 'On-duty guards nearest to the alarm (fresh position, not busy)',
         params: IdParams,
-        response: { 200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), distanceM: Nullable(Type.Number()) })), ...errorResponses },
+        response: { 200: Type.Array(NearestGuard), ...errorResponses },
       },
     },
     async (req) => {
@@ -165,7 +140,7 @@ export function alarmWorkRoutes(fastify: FastifyInstance, deps: AlarmWorkDeps) {
         summary: 'accept, decline, arrive (alarm → on scene), finish (alarm → resolved; a note is required)',
         params: IdParams,
         body: Type.Object({ step: Type.Unsafe<'accept' | 'decline' | 'arrive' | 'finish'>({ type: 'string', enum: ['accept', 'decline', 'arrive', 'finish'] }), note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
-        response: { 200: DispatchSchema, 409: Type.Ref('ErrorResponse'), ...errorResponses },
+        response: { 200: Dispatch, 409: Type.Ref('ErrorResponse'), ...errorResponses },
       },
     },
     async (req) => dispatches.guardStep(actorOf(req), req.params.id, req.body.step, req.body.note),
@@ -173,7 +148,7 @@ export function alarmWorkRoutes(fastify: FastifyInstance, deps: AlarmWorkDeps) {
 
   app.get(
     '/api/my/dispatches/:id/sop',
-    { config: { auth: { permission: 'dispatch.self' } }, schema: { tags: ['guard'], summary: 'The procedure of my dispatched alarm', params: IdParams, response: { 200: Type.Array(SopStepSchema), ...errorResponses } } },
+    { config: { auth: { permission: 'dispatch.self' } }, schema: { tags: ['guard'], summary: 'The procedure of my dispatched alarm', params: IdParams, response: { 200: Type.Array(SopStep), ...errorResponses } } },
     async (req) => sop.steps((await ownDispatch(req.params, actorOf(req).id)).alarmId),
   );
 
@@ -181,7 +156,7 @@ export function alarmWorkRoutes(fastify: FastifyInstance, deps: AlarmWorkDeps) {
     '/api/my/dispatches/:id/sop/:key',
     {
       config: { auth: { permission: 'dispatch.self' } },
-      schema: { tags: ['guard'], summary: 'Tick a step of my dispatched alarm’s procedure (e.g. the on-site photo)', params: KeyParams, body: StepBody, response: { 200: Type.Array(SopStepSchema), ...errorResponses } },
+      schema: { tags: ['guard'], summary: 'Tick a step of my dispatched alarm’s procedure (e.g. the on-site photo)', params: KeyParams, body: SopInput, response: { 200: Type.Array(SopStep), ...errorResponses } },
     },
     async (req) => sop.complete(actorOf(req), (await ownDispatch(req.params, actorOf(req).id)).alarmId, req.params.key, req.body),
   );

@@ -1,19 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ALARM_STATES, ALARM_STEPS, ALARM_TYPES, AlarmView, OPEN_ALARM_STATES, RuleDefinition, type AlarmStep } from '../../../shared/alarms.ts';
+import { ALARM_STATES, ALARM_STEPS, ALARM_TYPES, AlarmRule, AlarmView, OPEN_ALARM_STATES, RuleDefinition, RulesExport, type AlarmStep } from '../../../shared/alarms.ts';
 import { actorOf } from '../../http/auth-hook.ts';
-import { errorResponses, IdParams, Nullable, Page, PagingQuery, StringEnum } from '../../http/schemas.ts';
+import { errorResponses, IdParams, Page, PagingQuery, RefTo, StringEnum } from '../../http/schemas.ts';
 import type { AlarmsService } from './alarms.service.ts';
 import type { RulesService } from './rules.service.ts';
 import type { RuleDryRun } from './rule-dry-run.ts';
-import { EVENT_KIND_LIST } from '../../../shared/events.ts';
-
-
-const RuleSchema = Type.Object(
-  { id: Type.String(), universityId: Type.String(), version: Type.Integer(), definition: Type.Unknown(), createdAt: Type.String(), updatedAt: Type.String() },
-  { $id: 'AlarmRule' },
-);
+import { DeviceEvent, EVENT_KIND_LIST } from '../../../shared/events.ts';
 
 const csv = (q: Record<string, unknown>, keys: string[]) => {
   for (const k of keys) if (typeof q[k] === 'string') q[k] = (q[k] as string).split(',');
@@ -22,9 +16,9 @@ const csv = (q: Record<string, unknown>, keys: string[]) => {
 export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, rules: RulesService, dryRun: RuleDryRun) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(AlarmView);
-  app.addSchema(RuleSchema);
-  const AlarmRef = Type.Ref('Alarm');
-  const RuleRef = Type.Ref('AlarmRule');
+  app.addSchema(AlarmRule);
+  const AlarmRef = RefTo(AlarmView);
+  const RuleRef = RefTo(AlarmRule);
 
   app.get(
     '/api/alarms',
@@ -85,7 +79,7 @@ export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, ru
             sop: Type.Array(Type.Unknown(), { description: 'The procedure checklist' }),
             photos: Type.Array(Type.Unknown()),
             dispatches: Type.Array(Type.Unknown()),
-            events: Type.Array(Type.Ref('DeviceEvent')),
+            events: Type.Array(RefTo(DeviceEvent)),
             log: Type.Array(Type.Unknown()),
             ruleRuns: Type.Array(Type.Unknown()),
             actions: Type.Array(Type.Unknown()),
@@ -167,7 +161,7 @@ export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, ru
         tags: ['linkage rules'],
         summary: 'Export rule definitions as JSON (importable elsewhere)',
         querystring: Type.Object({ universityId: Type.Optional(Type.String()) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ format: Type.Literal('xiaoan.rules/1'), rules: Type.Array(Type.Unknown()) }), ...errorResponses },
+        response: { 200: RulesExport, ...errorResponses },
       },
     },
     async (req) => rules.exportRules(actorOf(req), req.query.universityId),

@@ -1,25 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { AuditEntry } from '../../../shared/audit.ts';
 import { actorOf } from '../../http/auth-hook.ts';
-import { errorResponses, Nullable, Page, PagingQuery } from '../../http/schemas.ts';
+import { errorResponses, Page, PagingQuery } from '../../http/schemas.ts';
 import type { AuditService } from './audit.service.ts';
-
-const AuditEntrySchema = Type.Object({
-  id: Type.Integer(),
-  at: Type.String(),
-  actorId: Nullable(Type.String()),
-  actorName: Nullable(Type.String()),
-  actorRole: Nullable(Type.String()),
-  universityId: Nullable(Type.String()),
-  action: Type.String({ description: 'create, update, delete, login, login_failed, …' }),
-  entityType: Type.String(),
-  entityId: Nullable(Type.String()),
-  before: Type.Unknown(),
-  after: Type.Unknown(),
-  ip: Nullable(Type.String()),
-  requestId: Nullable(Type.String()),
-});
 
 export function auditRoutes(app: FastifyInstance, audit: AuditService) {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
@@ -41,7 +26,7 @@ export function auditRoutes(app: FastifyInstance, audit: AuditService) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Page(AuditEntrySchema), ...errorResponses },
+        response: { 200: Page(AuditEntry), ...errorResponses },
       },
     },
     async (req) => {

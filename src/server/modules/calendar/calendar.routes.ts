@@ -1,24 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CALENDAR_DAY_KINDS, CALENDAR_IMPORT_MAX } from '../../../shared/calendar.ts';
+import { CalendarDate, CalendarDay, CalendarImport, CalendarImportResult, CalendarMark } from '../../../shared/calendar.ts';
 import { actorOf } from '../../http/auth-hook.ts';
-import { errorResponses, Nullable, StringEnum } from '../../http/schemas.ts';
+import { errorResponses, RefTo } from '../../http/schemas.ts';
 import type { CalendarService } from './calendar.service.ts';
-
-const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD (Beijing date)' });
-const Kind = StringEnum(CALENDAR_DAY_KINDS, { description: 'holiday = 法定节假日, workday = 调休上班日 (counts as a Monday), vacation = 寒暑假' });
-const Name = Type.String({ maxLength: 50, description: 'e.g. 国庆节, 暑假' });
-
-const CalendarDaySchema = Type.Object(
-  { universityId: Type.String(), date: Type.String(), kind: Kind, name: Nullable(Type.String()) },
-  { $id: 'CalendarDay', additionalProperties: false },
-);
 
 export function calendarRoutes(fastify: FastifyInstance, calendar: CalendarService) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.addSchema(CalendarDaySchema);
-  const DayRef = Type.Ref('CalendarDay');
+  app.addSchema(CalendarDay);
+  const DayRef = RefTo(CalendarDay);
   const tags = ['calendar'];
 
   app.get(
@@ -29,7 +20,7 @@ export function calendarRoutes(fastify: FastifyInstance, calendar: CalendarServi
         tags,
         summary: 'School calendar (校历): marked days in a date range, oldest first',
         querystring: Type.Object(
-          { from: Type.Optional(Day), to: Type.Optional(Day), universityId: Type.Optional(Type.String()) },
+          { from: Type.Optional(CalendarDate), to: Type.Optional(CalendarDate), universityId: Type.Optional(Type.String()) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Array(DayRef), ...errorResponses },
@@ -45,11 +36,8 @@ export function calendarRoutes(fastify: FastifyInstance, calendar: CalendarServi
       schema: {
         tags,
         summary: 'Mark a day as a public holiday, a makeup workday (调休) or a vacation day; arming schedules follow at once',
-        params: Type.Object({ date: Day }, { additionalProperties: false }),
-        body: Type.Object(
-          { kind: Kind, name: Type.Optional(Nullable(Name)), universityId: Type.Optional(Type.String({ description: 'Required for city-wide accounts' })) },
-          { additionalProperties: false },
-        ),
+        params: Type.Object({ date: CalendarDate }, { additionalProperties: false }),
+        body: CalendarMark,
         response: { 200: DayRef, ...errorResponses },
       },
     },
@@ -63,7 +51,7 @@ export function calendarRoutes(fastify: FastifyInstance, calendar: CalendarServi
       schema: {
         tags,
         summary: 'Unmark a day: it counts as its weekday again',
-        params: Type.Object({ date: Day }, { additionalProperties: false }),
+        params: Type.Object({ date: CalendarDate }, { additionalProperties: false }),
         querystring: Type.Object({ universityId: Type.Optional(Type.String()) }, { additionalProperties: false }),
         response: { 204: Type.Null(), ...errorResponses },
       },
@@ -81,21 +69,8 @@ export function calendarRoutes(fastify: FastifyInstance, calendar: CalendarServi
       schema: {
         tags,
         summary: 'Mark many days at once (e.g. a year of official holidays and makeup workdays); all or nothing',
-        body: Type.Object(
-          {
-            universityId: Type.Optional(Type.String({ description: 'Required for city-wide accounts' })),
-            replace: Type.Optional(Type.Boolean({ description: 'First clear every mark between the first and the last date of the list' })),
-            days: Type.Array(Type.Object({ date: Day, kind: Kind, name: Type.Optional(Nullable(Name)) }, { additionalProperties: false }), {
-              minItems: 1,
-              maxItems: CALENDAR_IMPORT_MAX,
-            }),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          201: Type.Object({ imported: Type.Integer(), removed: Type.Integer({ description: 'Marks cleared by `replace`' }), days: Type.Array(DayRef) }),
-          ...errorResponses,
-        },
+        body: CalendarImport,
+        response: { 201: CalendarImportResult, ...errorResponses },
       },
     },
     async (req, reply) => reply.status(201).send(await calendar.importDays(actorOf(req), req.body)),

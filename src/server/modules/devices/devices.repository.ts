@@ -1,62 +1,13 @@
-import type { CAMERA_RESOLUTIONS, CAMERA_TYPES, DeviceKind, DeviceStatus, PLACEMENTS } from '../../../shared/domain.ts';
 import { sql, type Selectable } from 'kysely';
 import { deviceSearchText } from '../../../shared/device-search.ts';
+import type { CameraFields, Device, DeviceSort, MaintenanceRecord } from '../../../shared/devices.ts';
+import type { DeviceKind, DeviceStatus, MaintenanceKind } from '../../../shared/domain.ts';
 import type { Dialect } from '../../store/database.ts';
 import type { DeviceTable, MaintenanceRecordTable } from '../../store/schema.ts';
 import type { ModuleDb } from '../../store/tables.ts';
 
 type Db = ModuleDb<'devices'>;
 
-export interface CameraFields {
-  resolution: (typeof CAMERA_RESOLUTIONS)[number];
-  type: (typeof CAMERA_TYPES)[number];
-  mountHeightM: number | null;
-  bearingDeg: number | null;
-  fovDeg: number | null;
-  rangeM: number | null;
-  placement: (typeof PLACEMENTS)[number] | null;
-}
-
-export interface Device {
-  id: string;
-  universityId: string;
-  campusId: string;
-  buildingId: string | null;
-  floorId: string | null;
-  areaId: string | null;
-  name: string;
-  kind: DeviceKind;
-  status: DeviceStatus;
-  lon: number | null;
-  lat: number | null;
-  vendor: string | null;
-  model: string | null;
-  serial: string | null;
-  ip: string | null;
-  gbId: string | null;
-  installDate: string | null;
-  warrantyEnd: string | null;
-  retentionDays: number | null;
-  notes: string | null;
-  camera: CameraFields | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface MaintenanceRecord {
-  id: string;
-  deviceId: string;
-  universityId: string;
-  date: string;
-  kind: string;
-  performedBy: string;
-  notes: string | null;
-  createdBy: string | null;
-  createdAt: string;
-}
-
-export const DEVICE_SORTS = ['name', 'kind', 'status', 'createdAt', 'installDate', 'warrantyEnd'] as const;
-export type DeviceSort = (typeof DEVICE_SORTS)[number];
 const SORT_COLUMN: Record<DeviceSort, keyof DeviceTable> = {
   name: 'name',
   kind: 'kind',
@@ -161,7 +112,7 @@ const toRecord = (r: Selectable<MaintenanceRecordTable>): MaintenanceRecord => (
   deviceId: r.device_id,
   universityId: r.university_id,
   date: r.date,
-  kind: r.kind,
+  kind: r.kind as MaintenanceKind,
   performedBy: r.performed_by,
   notes: r.notes,
   createdBy: r.created_by,

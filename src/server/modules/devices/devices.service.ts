@@ -12,7 +12,8 @@ import { definedOnly } from '../../util/patch.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { OrgService, UnitRef } from '../org/index.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
-import { DevicesRepository, type CameraFields, type Device, type DeviceQuery, type MaintenanceRecord } from './devices.repository.ts';
+import type { Device, DeviceInput, DevicePatch, MaintenanceInput, MaintenanceRecord } from '../../../shared/devices.ts';
+import { DevicesRepository, type DeviceQuery } from './devices.repository.ts';
 
 /** A device in a few columns, for the hot paths of other modules. */
 export interface DeviceIdentity {
@@ -28,36 +29,6 @@ const ANALYZE_AFTER_ROWS = 1000;
 
 /** Kinds whose video is recorded, so retention applies (S-RET-30/90). */
 const RETENTION_KINDS: readonly DeviceKind[] = ['camera', 'lpr_camera', 'recorder'];
-
-export interface DeviceInput {
-  name: string;
-  kind: DeviceKind;
-  status?: DeviceStatus;
-  campusId?: string | null;
-  buildingId?: string | null;
-  floorId?: string | null;
-  areaId?: string | null;
-  lon?: number | null;
-  lat?: number | null;
-  vendor?: string | null;
-  model?: string | null;
-  serial?: string | null;
-  ip?: string | null;
-  gbId?: string | null;
-  installDate?: string | null;
-  warrantyEnd?: string | null;
-  retentionDays?: number | null;
-  notes?: string | null;
-  camera?: Partial<CameraFields> | null;
-}
-export type DevicePatch = Partial<DeviceInput>;
-
-export interface MaintenanceInput {
-  date: string;
-  kind: string;
-  performedBy: string;
-  notes?: string | null;
-}
 
 /** Field checks that a JSON schema cannot express; shared by the API and the Excel import. */
 export function checkDeviceFields(d: DeviceInput): FieldProblem[] {

@@ -10,8 +10,8 @@ import { DevicesRepository } from './devices.repository.ts';
 import { devicesRoutes } from './devices.routes.ts';
 import { DevicesService } from './devices.service.ts';
 
-export { DevicesService, checkDeviceFields, type DeviceIdentity, type DeviceInput, type DevicePatch } from './devices.service.ts';
-export { DEVICE_SORTS, type CameraFields, type Device, type DeviceQuery, type DeviceSort, type MaintenanceRecord } from './devices.repository.ts';
+export { DevicesService, checkDeviceFields, type DeviceIdentity } from './devices.service.ts';
+export type { DeviceQuery } from './devices.repository.ts';
 
 export function createDevicesModule(d: { store: Store; audit: AuditService; org: OrgService; clock: Clock; bus: EventBus }) {
   const devices = new DevicesService(ownTables<'devices'>(d.store.db), d.audit, d.org, d.clock, new DevicesRepository(d.store.dialect), d.bus);

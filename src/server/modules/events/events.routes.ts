@@ -1,30 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { EVENT_KIND_LIST, EVENT_SOURCES, SEVERITIES } from '../../../shared/events.ts';
+import { DeviceEvent, EVENT_KIND_LIST, EventPage } from '../../../shared/events.ts';
 import { actorOf } from '../../http/auth-hook.ts';
-import { errorResponses, Nullable, StringEnum } from '../../http/schemas.ts';
+import { errorResponses, StringEnum } from '../../http/schemas.ts';
 import type { EventsService } from './events.service.ts';
-
-const EventSchema = Type.Object(
-  {
-    id: Type.String(),
-    source: StringEnum(EVENT_SOURCES),
-    sourceEventId: Nullable(Type.String()),
-    orgId: Type.String({ description: 'University' }),
-    deviceId: Type.String(),
-    kind: StringEnum(EVENT_KIND_LIST),
-    severity: StringEnum(SEVERITIES),
-    occurredAt: Type.String(),
-    receivedAt: Type.String(),
-    payload: Type.Unknown(),
-  },
-  { $id: 'DeviceEvent' },
-);
 
 export function eventsRoutes(fastify: FastifyInstance, events: EventsService) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.addSchema(EventSchema);
+  app.addSchema(DeviceEvent);
   app.get(
     '/api/events',
     {
@@ -49,7 +33,7 @@ export function eventsRoutes(fastify: FastifyInstance, events: EventsService) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(Type.Ref('DeviceEvent')), nextBeforeId: Nullable(Type.String()) }), ...errorResponses },
+        response: { 200: EventPage, ...errorResponses },
       },
     },
     async (req) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { DeviceHealthMap, OnlineRateSample } from '../../../shared/device-health.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import type { DeviceHealthService } from './device-health.service.ts';
@@ -15,7 +16,7 @@ export function deviceHealthRoutes(fastify: FastifyInstance, health: DeviceHealt
       schema: {
         tags: ['device health'],
         summary: 'Online state of every device that has been seen (absent = never seen)',
-        response: { 200: Type.Record(Type.String(), Type.Object({ online: Type.Boolean(), lastSeenAt: Type.String() })), ...errorResponses },
+        response: { 200: DeviceHealthMap, ...errorResponses },
       },
     },
     async (req) => health.status(actorOf(req)),
@@ -38,10 +39,7 @@ export function deviceHealthRoutes(fastify: FastifyInstance, health: DeviceHealt
           },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Array(Type.Object({ at: Type.String(), campusId: Type.String(), kind: Type.String(), total: Type.Integer(), online: Type.Integer(), rate: Type.Number() })),
-          ...errorResponses,
-        },
+        response: { 200: Type.Array(OnlineRateSample), ...errorResponses },
       },
     },
     async (req) => health.onlineRate(actorOf(req), { ...req.query, from: new Date(req.query.from).toISOString(), to: new Date(req.query.to).toISOString() }),

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { DeadLetterPage, DeadLettersByDevice } from '../../../shared/dead-letters.ts';
 import type { ErrorBody, FieldProblem } from '../../../shared/error-codes.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { AppError } from '../../http/errors.ts';
@@ -170,19 +171,6 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
     async (req, reply) => reply.status(201).send(await credentials.issue(actorOf(req), req.params.id)),
   );
 
-  const DeadLetterSchema = Type.Object({
-    id: Type.String(),
-    receivedAt: Type.String(),
-    source: Type.String(),
-    deviceId: Nullable(Type.String()),
-    topic: Nullable(Type.String()),
-    reason: Type.String(),
-    field: Nullable(Type.String()),
-    rawText: Type.String({ description: 'The bytes as UTF-8 (first 4 KiB)' }),
-    rawBase64: Type.String({ description: 'The exact bytes (first 64 KiB)' }),
-    size: Type.Integer(),
-  });
-
   app.get(
     '/api/dead-letters',
     {
@@ -194,7 +182,7 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
           { deviceId: Type.Optional(Type.String()), beforeId: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(DeadLetterSchema), nextBeforeId: Nullable(Type.String()) }), ...errorResponses },
+        response: { 200: DeadLetterPage, ...errorResponses },
       },
     },
     async (req) => {
@@ -215,7 +203,7 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
         tags: ['ingest'],
         summary: 'Dead-letter counts per device, most first',
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }, { additionalProperties: false }),
-        response: { 200: Type.Array(Type.Object({ deviceId: Nullable(Type.String()), count: Type.Integer(), lastAt: Type.String() })), ...errorResponses },
+        response: { 200: Type.Array(DeadLettersByDevice), ...errorResponses },
       },
     },
     async (req) => ingest.deadLettersByDevice(actorOf(req), req.query.limit ?? 100),

@@ -3,9 +3,8 @@
  * Chinese labels for the closed lists, places by name. The same table drives the export, the
  * template (with its 说明 sheet) and the import, so the three cannot disagree.
  */
-import type { DeviceInput } from '../devices/index.ts';
-import type { Device } from '../devices/index.ts';
-import type { ImportProblem } from './import-report.ts';
+import type { Device, DeviceInput } from '../../../shared/devices.ts';
+import type { ImportProblem } from '../../../shared/ledger-io.ts';
 import { CAMERA_TYPE_LABELS, fold, KIND_LABELS, PLACEMENT_LABELS, RESOLUTION_LABELS, STATUS_LABELS, type EnumList } from './labels.ts';
 
 /** A cell as read from a file: CSV gives strings, xlsx also numbers, booleans and dates. */

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { DEVICE_SORTS } from '../../../shared/devices.ts';
 import { CAMERA_RESOLUTIONS, DEVICE_KINDS, DEVICE_STATUSES } from '../../../shared/domain.ts';
+import { IMPORT_MODES, ImportReport, LEDGER_FILE_FORMATS } from '../../../shared/ledger-io.ts';
 import { actorOf } from '../../http/auth-hook.ts';
-import { errorResponses, IsoDate, Nullable, SortOrder, StringEnum } from '../../http/schemas.ts';
-import { DEVICE_SORTS } from '../devices/index.ts';
+import { errorResponses, IsoDate, RefTo, SortOrder, StringEnum } from '../../http/schemas.ts';
 import { ImportRejected, type LedgerIoService } from './ledger-io.service.ts';
 import { CSV_MIME, XLSX_MIME } from './spreadsheet.ts';
 
@@ -21,47 +22,17 @@ const UPLOAD_TYPES = [XLSX_MIME, CSV_MIME, 'application/vnd.ms-excel', 'applicat
 const CsvList = <T extends readonly string[]>(values: T, description: string) =>
   Type.Optional(Type.Array(StringEnum(values), { description: `${description}; repeat the parameter or separate with commas` }));
 
-const Problem = Type.Object({
-  row: Type.Integer({ description: 'Row number as Excel shows it (header = row 1)' }),
-  column: Type.String({ description: 'Column header' }),
-  field: Nullable(Type.String({ description: 'Ledger field, e.g. gbId or camera.fovDeg' })),
-  rule: Type.String({ description: 'Stable reason code (required, enum, date, gb28181, place, duplicate, exists …)' }),
-  reason: Type.String(),
-  value: Type.Optional(Type.String()),
-  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
-});
-
-const Report = Type.Object(
-  {
-    mode: StringEnum(['preview', 'commit'] as const),
-    fileName: Type.String(),
-    format: StringEnum(['xlsx', 'csv'] as const),
-    sheet: Nullable(Type.String()),
-    universityId: Type.String(),
-    universityName: Type.String(),
-    rows: Type.Integer({ description: 'Device rows in the file' }),
-    valid: Type.Integer(),
-    invalid: Type.Integer(),
-    created: Type.Integer({ description: 'Devices written (0 for a preview)' }),
-    onlyValid: Type.Boolean(),
-    problems: Type.Array(Problem, { description: 'Every problem of every invalid row' }),
-    warnings: Type.Array(Problem, { description: 'Ignored columns' }),
-    timings: Type.Object({ parseMs: Type.Number(), validateMs: Type.Number(), writeMs: Type.Number(), totalMs: Type.Number() }),
-  },
-  { $id: 'LedgerImportReport' },
-);
-
 const Rejected = Type.Object({
   statusCode: Type.Integer(),
   code: Type.String(),
   error: Type.String(),
   message: Type.String(),
   details: Type.Array(Type.Object({ field: Type.String(), reason: Type.String(), rule: Type.Optional(Type.String()) })),
-  report: Type.Optional(Type.Ref('LedgerImportReport')),
+  report: Type.Optional(RefTo(ImportReport)),
 });
 
 export function ledgerIoRoutes(fastify: FastifyInstance, service: LedgerIoService) {
-  fastify.addSchema(Report);
+  fastify.addSchema(ImportReport);
 
   // Same comma splitting as GET /api/devices.
   const splitListParams = async (req: { query: unknown }) => {
@@ -90,7 +61,7 @@ export function ledgerIoRoutes(fastify: FastifyInstance, service: LedgerIoServic
           description: 'Chinese headers and labels, places by name; the file imports again unchanged (POST /api/devices/import).',
           querystring: Type.Object(
             {
-              format: Type.Optional(StringEnum(['xlsx', 'csv'] as const, { default: 'xlsx' })),
+              format: Type.Optional(StringEnum(LEDGER_FILE_FORMATS, { default: 'xlsx' })),
               kind: CsvList(DEVICE_KINDS, 'Device kinds'),
               status: CsvList(DEVICE_STATUSES, 'Ledger statuses'),
               campusId: Type.Optional(Type.String()),
@@ -157,14 +128,14 @@ export function ledgerIoRoutes(fastify: FastifyInstance, service: LedgerIoServic
             'commit without onlyValid writes nothing while any row is invalid (400 with the report); with onlyValid=true it writes the valid rows.',
           querystring: Type.Object(
             {
-              mode: Type.Optional(StringEnum(['preview', 'commit'] as const, { default: 'preview' })),
+              mode: Type.Optional(StringEnum(IMPORT_MODES, { default: 'preview' })),
               onlyValid: Type.Optional(Type.Boolean({ default: false, description: 'commit: write the valid rows even when others are invalid' })),
               universityId: Type.Optional(Type.String({ description: 'Required for city-wide roles: the university to import into' })),
               fileName: Type.Optional(Type.String({ maxLength: 255, description: 'Original file name, for the report and the audit log' })),
             },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Ref('LedgerImportReport'), 400: Rejected, 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+          response: { 200: RefTo(ImportReport), 400: Rejected, 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
         },
       },
       async (req, reply) => {

@@ -10,7 +10,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { SYSTEM_ACTOR } from '../../http/policy.ts';
 import { createTestApp, createUniversity, json, type TestApp, type UniversityFixture } from '../../../../test/helpers/test-app.ts';
 import { cellText, HEADERS } from './columns.ts';
-import type { ImportProblem, ImportReport } from './import-report.ts';
+import type { ImportProblem, ImportReport } from '../../../shared/ledger-io.ts';
 import { csvStream, parseCsv, readSpreadsheet, XLSX_MIME } from './spreadsheet.ts';
 
 let t: TestApp;

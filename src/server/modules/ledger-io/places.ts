@@ -6,7 +6,7 @@
 import type { OrgKind } from '../../../shared/domain.ts';
 import type { UnitRef } from '../org/index.ts';
 import { COLUMNS, type PlaceLevel, type PlaceNames } from './columns.ts';
-import type { ImportProblem } from './import-report.ts';
+import type { ImportProblem } from '../../../shared/ledger-io.ts';
 import { fold } from './labels.ts';
 
 interface Unit {

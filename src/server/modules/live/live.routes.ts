@@ -12,7 +12,7 @@ export function liveRoutes(app: FastifyInstance, hub: LiveHub) {
       config: { auth: { access: 'authenticated' } },
       schema: {
         tags: ['live'],
-        summary: 'WebSocket: new events and device status changes of your university, as JSON messages (hello, events, status, missed)',
+        summary: 'WebSocket: new events, device status changes and alarm and dispatch changes of your university, as JSON messages (hello, events, status, alarms, dispatches, missed)',
       },
     },
     (socket, req) => {

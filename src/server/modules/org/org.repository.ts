@@ -1,42 +1,14 @@
 import type { Selectable } from 'kysely';
 import type { KeySiteCategory, OrgKind, PrivacyKind } from '../../../shared/domain.ts';
 import type { AreaGeometry } from '../../../shared/geojson.ts';
+import type { KeySite, OrgUnit } from '../../../shared/org.ts';
 import { containsInsensitive, readJson, writeJson, type Dialect } from '../../store/database.ts';
 import type { KeySiteTable, OrgUnitTable } from '../../store/schema.ts';
 import type { ModuleDb } from '../../store/tables.ts';
 
 type Db = ModuleDb<'org'>;
 
-export interface OrgUnit {
-  id: string;
-  kind: OrgKind;
-  parentId: string | null;
-  universityId: string | null;
-  name: string;
-  code: string | null;
-  floorLevel: number | null;
-  privacy: PrivacyKind | null;
-  population: number | null;
-  address: string | null;
-  lon: number | null;
-  lat: number | null;
-  geometry: AreaGeometry | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface KeySite {
-  id: string;
-  universityId: string;
-  campusId: string;
-  buildingId: string | null;
-  name: string;
-  category: KeySiteCategory;
-  geometry: AreaGeometry;
-  notes: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { KeySite, OrgUnit };
 
 const toUnit = (r: Selectable<OrgUnitTable>): OrgUnit => ({
   id: r.id,

@@ -2,41 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { KEY_SITE_CATEGORIES, ORG_KINDS, PRIVACY_KINDS } from '../../../shared/domain.ts';
-import type { AreaGeometry } from '../../../shared/geojson.ts';
+import { Geometry, KeySite, OrgTreeNodeSchema, OrgUnit } from '../../../shared/org.ts';
 import { actorOf } from '../../http/auth-hook.ts';
-import { errorResponses, IdParams, Nullable, Page, PagingQuery, StringEnum } from '../../http/schemas.ts';
+import { errorResponses, IdParams, Nullable, Page, PagingQuery, RefTo, StringEnum } from '../../http/schemas.ts';
 import type { OrgService } from './org.service.ts';
 
-const Geometry = Type.Unsafe<AreaGeometry>({
-  type: 'object',
-  description: 'GeoJSON Polygon or MultiPolygon in WGS84 (lon, lat)',
-  required: ['type', 'coordinates'],
-  properties: { type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] }, coordinates: { type: 'array' } },
-});
 const Lon = Type.Number({ minimum: -180, maximum: 180, description: 'WGS84 longitude' });
 const Lat = Type.Number({ minimum: -90, maximum: 90, description: 'WGS84 latitude' });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
-
-const OrgUnitSchema = Type.Object(
-  {
-    id: Type.String(),
-    kind: StringEnum(ORG_KINDS),
-    parentId: Nullable(Type.String()),
-    universityId: Nullable(Type.String()),
-    name: Type.String(),
-    code: Nullable(Type.String()),
-    floorLevel: Nullable(Type.Integer()),
-    privacy: Nullable(StringEnum(PRIVACY_KINDS)),
-    population: Nullable(Type.Integer()),
-    address: Nullable(Type.String()),
-    lon: Nullable(Type.Number()),
-    lat: Nullable(Type.Number()),
-    geometry: Nullable(Geometry),
-    createdAt: Type.String(),
-    updatedAt: Type.String(),
-  },
-  { $id: 'OrgUnit' },
-);
 
 const unitFields = {
   name: Name,
@@ -50,45 +23,13 @@ const unitFields = {
   geometry: Type.Optional(Nullable(Geometry)),
 };
 
-const KeySiteSchema = Type.Object(
-  {
-    id: Type.String(),
-    universityId: Type.String(),
-    campusId: Type.String(),
-    buildingId: Nullable(Type.String()),
-    name: Type.String(),
-    category: StringEnum(KEY_SITE_CATEGORIES),
-    geometry: Geometry,
-    notes: Nullable(Type.String()),
-    createdAt: Type.String(),
-    updatedAt: Type.String(),
-  },
-  { $id: 'KeySite' },
-);
-
-interface TreeNodeShape {
-  id: string;
-}
-const TreeNodeSchema = Type.Unsafe<TreeNodeShape>({
-  $id: 'OrgTreeNode',
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    kind: { type: 'string' },
-    name: { type: 'string' },
-    floorLevel: { type: ['integer', 'null'] },
-    privacy: { type: ['string', 'null'] },
-    children: { type: 'array', items: { $ref: 'OrgTreeNode' } },
-  },
-});
-
 export function orgRoutes(fastify: FastifyInstance, org: OrgService) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.addSchema(OrgUnitSchema);
-  app.addSchema(KeySiteSchema);
-  app.addSchema(TreeNodeSchema);
-  const UnitRef = Type.Ref('OrgUnit');
-  const SiteRef = Type.Ref('KeySite');
+  app.addSchema(OrgUnit);
+  app.addSchema(KeySite);
+  app.addSchema(OrgTreeNodeSchema);
+  const UnitRef = RefTo(OrgUnit);
+  const SiteRef = RefTo(KeySite);
 
   app.get(
     '/api/org-units',
@@ -119,7 +60,7 @@ export function orgRoutes(fastify: FastifyInstance, org: OrgService) {
         tags: ['organization'],
         summary: 'The organization tree without geometry: commission → university → campus → building → floor → area',
         querystring: Type.Object({ universityId: Type.Optional(Type.String()) }, { additionalProperties: false }),
-        response: { 200: Type.Array(Type.Ref('OrgTreeNode')), ...errorResponses },
+        response: { 200: Type.Array(RefTo(OrgTreeNodeSchema)), ...errorResponses },
       },
     },
     async (req) => org.tree(actorOf(req), req.query.universityId),

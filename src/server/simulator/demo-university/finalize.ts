@@ -3,8 +3,8 @@
  * planted at uncovered key sites, recorders (≈ 1 per 64 cameras), vendors, models, serials,
  * IP addresses, GB/T 28181 ids, dates and statuses, plus maintenance records.
  */
-import type { DeviceKind, DeviceStatus } from '../../../shared/domain.ts';
-import type { Device, MaintenanceRecord } from '../../modules/devices/index.ts';
+import type { DeviceKind, DeviceStatus, MaintenanceKind } from '../../../shared/domain.ts';
+import type { Device, MaintenanceRecord } from '../../../shared/devices.ts';
 import { floorName } from './campus-plan.ts';
 import { CAM_CONTEXTS, type CampusCtx, type Draft } from './devices.ts';
 import { dist, lerp, ringsIntersect, sectorRing, type Pt, type Ring } from './geometry.ts';
@@ -463,7 +463,7 @@ export function maintenanceRecords(devices: Device[], opts: { rng: Random; nextI
   const { rng } = opts;
   const out: MaintenanceRecord[] = [];
   const at = (date: string) => `${date}T0${rng.int(1, 8)}:${String(rng.int(0, 59)).padStart(2, '0')}:00.000Z`;
-  const record = (d: Device, date: string, kind: string, notes: string) => {
+  const record = (d: Device, date: string, kind: MaintenanceKind, notes: string) => {
     const byMaintainer = rng.chance(0.5);
     out.push({
       id: opts.nextId(),

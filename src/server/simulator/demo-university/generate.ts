@@ -5,7 +5,7 @@
  */
 import { KEY_SITE_CATEGORIES, type DeviceKind, type KeySiteCategory } from '../../../shared/domain.ts';
 import type { Position } from '../../../shared/geojson.ts';
-import type { Device, MaintenanceRecord } from '../../modules/devices/index.ts';
+import type { Device, MaintenanceRecord } from '../../../shared/devices.ts';
 import type { KeySite, OrgUnit } from '../../modules/org/index.ts';
 import { floorName, layoutCampus, type CampusLayout } from './campus-plan.ts';
 import { CAMPUSES, DEMO_UNIVERSITY, type SpecialRoom } from './catalog.ts';

@@ -10,7 +10,7 @@ import { KEY_SITE_CATEGORIES } from '../../../shared/domain.ts';
 import { loadConfig } from '../../config.ts';
 import { createServices, type Services } from '../../http/app.ts';
 import { SYSTEM_ACTOR } from '../../http/policy.ts';
-import type { DeviceInput } from '../../modules/devices/index.ts';
+import type { DeviceInput } from '../../../shared/devices.ts';
 import { openStore, type Store } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrations/index.ts';
 import { seedDemoIfEmpty } from '../demo-seed.ts';

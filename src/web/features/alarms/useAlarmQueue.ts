@@ -69,7 +69,7 @@ export function useAlarmQueue(): AlarmQueueState {
   }, [load]);
 
   useLiveMessage('alarms', (message) => {
-    const list = (message.changes as { alarmId: string; change: string }[] | undefined) ?? [];
+    const list = message.changes ?? [];
     setChanges((prev) => {
       const next = { ...prev };
       for (const c of list) next[c.alarmId] = (next[c.alarmId] ?? 0) + 1;

@@ -1,4 +1,4 @@
-import { CAMERA_KINDS, type DeviceKind, type DeviceStatus } from '../../../shared/domain.ts';
+import { CAMERA_KINDS, type DeviceKind } from '../../../shared/domain.ts';
 import type { CameraFields, Device, DeviceInput } from '../../api/types.ts';
 import { locationOf, lowestOf, type OrgIndex } from '../../app/org-index.ts';
 import type { NamePath } from './form-errors.ts';
@@ -6,25 +6,12 @@ import type { NamePath } from './form-errors.ts';
 /** Kinds that record video, so a retention period applies (as the server checks). */
 export const RETENTION_KINDS: readonly DeviceKind[] = ['camera', 'lpr_camera', 'recorder'];
 
-export interface DeviceFormValues {
-  name?: string;
-  kind?: DeviceKind;
-  status?: DeviceStatus;
+/** The form's fields: the body's, with one place picker for the four place ids and camera inputs as entered. */
+export type DeviceFormValues = Partial<Omit<DeviceInput, 'campusId' | 'buildingId' | 'floorId' | 'areaId' | 'camera'>> & {
   /** The org node (campus, building or floor) the device sits in. */
   location?: string;
-  lon?: number | null;
-  lat?: number | null;
-  vendor?: string | null;
-  model?: string | null;
-  serial?: string | null;
-  ip?: string | null;
-  gbId?: string | null;
-  installDate?: string | null;
-  warrantyEnd?: string | null;
-  retentionDays?: number | null;
-  notes?: string | null;
   camera?: Partial<Record<keyof CameraFields, string | number | null>>;
-}
+};
 
 const TEXT_FIELDS = ['vendor', 'model', 'serial', 'ip', 'gbId', 'notes'] as const;
 const FORM_FIELDS = new Set(['name', 'kind', 'status', 'lon', 'lat', 'installDate', 'warrantyEnd', 'retentionDays', ...TEXT_FIELDS]);

@@ -39,6 +39,10 @@ export const ALARM_STEPS = {
 } as const satisfies Record<string, { from: readonly AlarmState[]; to: AlarmState }>;
 export type AlarmStep = keyof typeof ALARM_STEPS;
 
+/** What a guard does with a dispatch on the phone page. */
+export const GUARD_STEPS = ['accept', 'decline', 'arrive', 'finish'] as const;
+export type GuardStep = (typeof GUARD_STEPS)[number];
+
 /** 1 = most urgent. */
 export const PRIORITIES = [1, 2, 3, 4] as const;
 

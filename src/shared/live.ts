@@ -2,6 +2,7 @@
  * The live channel (WebSocket `/api/live`): what the server sends to browsers and phones. One
  * definition for the server (live-hub.ts) and the console (live-connection.ts).
  */
+import type { AlarmStep, GuardStep } from './alarms.ts';
 import type { DeviceEvent } from './events.ts';
 
 /** A device came online or went offline. */
@@ -12,16 +13,19 @@ export interface DeviceStatusChange {
   at: string;
 }
 
-/** An alarm was created or changed (`change`: created, a step, sop, note …): operator screens re-read it. */
+/** What happened to an alarm: raised, joined by another event, a handling step, a guard's step, a procedure step, a note … */
+export type AlarmChangeKind = 'created' | 'merged' | AlarmStep | 'reset' | 'note' | 'escalated' | 'dispatched' | `guard.${GuardStep}` | 'sop';
+
+/** An alarm was created or changed: operator screens re-read it. */
 export interface AlarmChange {
   alarmId: string;
-  change: string;
+  change: AlarmChangeKind;
 }
 
-/** A dispatch was offered to a guard or changed: the guard's phone re-reads it. */
+/** A dispatch was offered to a guard or changed by the guard's step: the guard's phone re-reads it. */
 export interface DispatchChange {
   dispatchId: string;
-  change: string;
+  change: 'offered' | GuardStep;
 }
 
 export type LiveMessage =

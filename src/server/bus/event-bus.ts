@@ -1,4 +1,5 @@
 import type { DeviceEvent } from '../../shared/events.ts';
+import { uuid7 } from '../util/uuid7.ts';
 import type { AlarmChange, DeviceStatusChange, DispatchChange } from '../../shared/live.ts';
 
 export type { DeviceStatusChange };
@@ -23,7 +24,18 @@ export interface EventMap {
   'org.key_site_changed': { universityId: string; keySiteId: string };
 }
 
-type Handler<T> = (message: T) => void;
+/**
+ * Where a bus message comes from, so a chain can be traced ("why did this door unlock?"):
+ * its own id, the id of what caused it (an event, a request, another message) and the person
+ * who acted, if anyone. Every message carries one; handlers may ignore it.
+ */
+export interface MessageContext {
+  id: string;
+  parentId: string | null;
+  actorId: string | null;
+}
+
+type Handler<T> = (message: T, context: MessageContext) => void;
 
 /**
  * Typed in-process bus. Consumers run after the store has committed, so a consumer that fails
@@ -35,16 +47,19 @@ export class EventBus {
 
   constructor(private readonly onError: (err: unknown, name: string) => void = (err, name) => console.error(`bus consumer of ${name} failed`, err)) {}
 
-  publish<K extends keyof EventMap>(name: K, message: EventMap[K]): void {
+  /** Delivers `message` to every subscriber at once; returns its context (its id can be the parent of what follows). */
+  publish<K extends keyof EventMap>(name: K, message: EventMap[K], cause: { parentId?: string | null; actorId?: string | null } = {}): MessageContext {
+    const context: MessageContext = { id: uuid7(), parentId: cause.parentId ?? null, actorId: cause.actorId ?? null };
     const set = this.handlers.get(name);
-    if (!set) return;
+    if (!set) return context;
     for (const h of set) {
       try {
-        (h as Handler<EventMap[K]>)(message);
+        (h as Handler<EventMap[K]>)(message, context);
       } catch (err) {
         this.onError(err, name);
       }
     }
+    return context;
   }
 
   subscribe<K extends keyof EventMap>(name: K, handler: Handler<EventMap[K]>): () => void {

@@ -103,7 +103,8 @@ export const alarmsApi = {
   nearestGuards: (alarmId: string) => http.get<NearestGuard[]>(`/api/alarms/${id(alarmId)}/nearest-guards`),
 };
 
-export type GuardStep = 'accept' | 'decline' | 'arrive' | 'finish';
+import type { GuardStep } from '../../shared/alarms.ts';
+export type { GuardStep };
 
 export const guardApi = {
   dispatches: (signal?: AbortSignal) => http.get<MyDispatch[]>('/api/my/dispatches', undefined, signal),

@@ -278,7 +278,7 @@ export class AccountsService {
         after: { ...withoutHash(after), ...(patch.password ? { password: '(changed)' } : {}) },
       });
     });
-    if (endsSessions) this.d.bus?.publish('accounts.sessions_ended', { userId: id, reason: patch.disabled ? 'disabled' : patch.password ? 'password_changed' : 'access_changed' });
+    if (endsSessions) this.d.bus?.publish('accounts.sessions_ended', { userId: id, reason: patch.disabled ? 'disabled' : patch.password ? 'password_changed' : 'access_changed' }, { actorId: actor.id });
     return withoutHash(after);
   }
 
@@ -291,7 +291,7 @@ export class AccountsService {
       await this.d.repo.deleteSessionsOf(trx, user.id);
       await this.d.audit.record(trx, actor, { action: 'password_changed', entityType: 'user', entityId: user.id, universityId: user.universityId });
     });
-    this.d.bus?.publish('accounts.sessions_ended', { userId: user.id, reason: 'password_changed' });
+    this.d.bus?.publish('accounts.sessions_ended', { userId: user.id, reason: 'password_changed' }, { actorId: actor.id });
   }
 
   /**

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { ActionT, AlarmState, RuleDefinitionT, TriggerT } from '../../../shared/alarms.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
+import type { AlarmChange } from '../../../shared/live.ts';
 import type { Clock } from '../../clock.ts';
 import { writeJson } from '../../store/database.ts';
 import { isArmed, type Calendar } from './arming-schedule.ts';
@@ -54,7 +55,7 @@ export interface RunTrace {
 }
 
 export interface EngineResult {
-  changed: { universityId: string; alarmId: string; change: string }[];
+  changed: (AlarmChange & { universityId: string })[];
   pendingActionIds: string[];
 }
 

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Dispatch, NearestGuard, SopInput, SopStep, UploadedPhoto } from '../../../shared/alarms.ts';
+import { Dispatch, GUARD_STEPS, NearestGuard, SopInput, SopStep, UploadedPhoto } from '../../../shared/alarms.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { notFound } from '../../http/errors.ts';
-import { errorResponses, IdParams } from '../../http/schemas.ts';
+import { errorResponses, IdParams, StringEnum } from '../../http/schemas.ts';
 import type { AlarmsService } from './alarms.service.ts';
 import type { DispatchService } from './dispatch.service.ts';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES, type SopService } from './sop.service.ts';
@@ -139,7 +139,7 @@ export function alarmWorkRoutes(fastify: FastifyInstance, deps: AlarmWorkDeps) {
         tags: ['guard'],
         summary: 'accept, decline, arrive (alarm → on scene), finish (alarm → resolved; a note is required)',
         params: IdParams,
-        body: Type.Object({ step: Type.Unsafe<'accept' | 'decline' | 'arrive' | 'finish'>({ type: 'string', enum: ['accept', 'decline', 'arrive', 'finish'] }), note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+        body: Type.Object({ step: StringEnum(GUARD_STEPS), note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
         response: { 200: Dispatch, 409: Type.Ref('ErrorResponse'), ...errorResponses },
       },
     },

@@ -1,3 +1,4 @@
+import type { AlarmChange } from '../../../shared/live.ts';
 import type { ModuleDb } from '../../store/tables.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { EventsService } from '../events/index.ts';
@@ -93,7 +94,7 @@ export class AlarmsService {
       return { ...alarm, state: to, stateChangedAt: now, dueAt: dueAt(to, alarm.priority, nowMs), escalationLevel: 0 };
     });
     // Published after the commit, so screens never show what was rolled back.
-    this.bus.publish('alarms.changed', [{ universityId: updated.universityId, alarmId: id, change: step }]);
+    this.bus.publish('alarms.changed', [{ universityId: updated.universityId, alarmId: id, change: step }], { actorId: actor.id });
     return updated;
   }
 
@@ -107,7 +108,7 @@ export class AlarmsService {
       await this.repo.log(trx, { id: uuid7(), alarmId: id, at: now, actorId: actor.id, actorName: actor.displayName, action: 'reset', fromState: alarm.state, toState: alarm.state, note, data: null });
       return { ...alarm, latched: false };
     });
-    this.bus.publish('alarms.changed', [{ universityId: updated.universityId, alarmId: id, change: 'reset' }]);
+    this.bus.publish('alarms.changed', [{ universityId: updated.universityId, alarmId: id, change: 'reset' }], { actorId: actor.id });
     return updated;
   }
 
@@ -115,7 +116,7 @@ export class AlarmsService {
     // Notes are allowed on closed alarms too: later findings belong to the case file.
     const alarm = await this.get(actor, id);
     await this.repo.log(this.db, { id: uuid7(), alarmId: id, at: this.clock.nowIso(), actorId: actor.id, actorName: actor.displayName, action: 'note', fromState: null, toState: null, note, data: null });
-    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId: id, change: 'note' }]);
+    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId: id, change: 'note' }], { actorId: actor.id });
   }
 
   /** Escalates alarms whose step is overdue: one level per missed deadline, logged, pushed to screens. */
@@ -123,7 +124,7 @@ export class AlarmsService {
     const nowMs = this.clock.now();
     const now = new Date(nowMs).toISOString();
     const overdue = await this.repo.overdue(this.db, now);
-    const changed: { universityId: string; alarmId: string; change: string }[] = [];
+    const changed: (AlarmChange & { universityId: string })[] = [];
     for (const a of overdue) {
       const level = a.escalationLevel + 1;
       await this.db.transaction().execute(async (trx) => {

@@ -12,7 +12,7 @@ import type { DevicePlaces } from './device-places.ts';
 import { AlarmsRepository } from './alarms.repository.ts';
 import { distanceM } from './camera-coverage.ts';
 import { dueAt } from './alarm-engine.ts';
-import type { Dispatch } from '../../../shared/alarms.ts';
+import type { Dispatch, GuardStep } from '../../../shared/alarms.ts';
 
 export type { Dispatch };
 
@@ -148,8 +148,8 @@ export class DispatchService {
         data: { guards },
       });
     });
-    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId, change: 'dispatched' }]);
-    this.bus.publish('dispatches.changed', created.map((d) => ({ guardId: d.guardId, dispatchId: d.id, change: 'offered' })));
+    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId, change: 'dispatched' }], { actorId: actor?.id });
+    this.bus.publish('dispatches.changed', created.map((d) => ({ guardId: d.guardId, dispatchId: d.id, change: 'offered' })), { actorId: actor?.id });
     return created;
   }
 
@@ -191,7 +191,7 @@ export class DispatchService {
   }
 
   /** A guard moves their own dispatch along; the alarm follows (accept → —, arrive → on scene, finish → resolved). */
-  async guardStep(actor: Actor, dispatchId: string, step: 'accept' | 'decline' | 'arrive' | 'finish', note?: string): Promise<Dispatch> {
+  async guardStep(actor: Actor, dispatchId: string, step: GuardStep, note?: string): Promise<Dispatch> {
     const row = await this.db.selectFrom('dispatches').selectAll().where('id', '=', dispatchId).executeTakeFirst();
     if (!row || row.guard_id !== actor.id) throw notFound('dispatch');
     const from: Record<typeof step, string[]> = { accept: ['offered'], decline: ['offered'], arrive: ['offered', 'accepted'], finish: ['arrived'] };
@@ -219,8 +219,8 @@ export class DispatchService {
       if (alarmTo) await this.alarms.setState(trx, alarm.id, { state: alarmTo as 'on_scene', stateChangedAt: now, dueAt: dueAt(alarmTo as 'on_scene', alarm.priority, nowMs), escalationLevel: 0 });
       await this.alarms.log(trx, { id: uuid7(), alarmId: alarm.id, at: now, actorId: actor.id, actorName: actor.displayName, action: `guard.${step}`, fromState: alarm.state, toState: alarmTo ?? alarm.state, note: note ?? null, data: { dispatchId } });
     });
-    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId: alarm.id, change: `guard.${step}` }]);
-    this.bus.publish('dispatches.changed', [{ guardId: actor.id, dispatchId, change: step }]);
+    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId: alarm.id, change: `guard.${step}` }], { actorId: actor.id });
+    this.bus.publish('dispatches.changed', [{ guardId: actor.id, dispatchId, change: step }], { actorId: actor.id });
     const updated = await this.db.selectFrom('dispatches').selectAll().where('id', '=', dispatchId).executeTakeFirstOrThrow();
     return this.toDispatch(updated);
   }

@@ -77,7 +77,7 @@ export class SopService {
         .execute();
       await this.alarms.log(trx, { id: uuid7(), alarmId, at: now, actorId: actor.id, actorName: actor.displayName, action: 'sop', fromState: null, toState: null, note: `${step.title}${input.note ? '：' + input.note : ''}`, data: { key, photoId: input.photoId ?? null } });
     });
-    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId, change: 'sop' }]);
+    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId, change: 'sop' }], { actorId: actor.id });
     return this.steps(alarmId);
   }
 

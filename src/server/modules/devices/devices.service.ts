@@ -137,7 +137,7 @@ export class DevicesService {
       await this.repo.insert(trx, device);
       await this.audit.record(trx, actor, { action: 'create', entityType: 'device', entityId: device.id, universityId: device.universityId, after: device });
     });
-    this.bus?.publish('ledger.device_changed', { deviceId: device.id });
+    this.bus?.publish('ledger.device_changed', { deviceId: device.id }, { actorId: actor.id });
     return device;
   }
 
@@ -158,7 +158,7 @@ export class DevicesService {
       await this.repo.update(trx, after);
       await this.audit.record(trx, actor, { action: 'update', entityType: 'device', entityId: id, universityId: after.universityId, before, after });
     });
-    this.bus?.publish('ledger.device_changed', { deviceId: id });
+    this.bus?.publish('ledger.device_changed', { deviceId: id }, { actorId: actor.id });
     return after;
   }
 
@@ -169,7 +169,7 @@ export class DevicesService {
       await this.repo.delete(trx, id);
       await this.audit.record(trx, actor, { action: 'delete', entityType: 'device', entityId: id, universityId: before.universityId, before: { ...before, maintenance } });
     });
-    this.bus?.publish('ledger.device_changed', { deviceId: id });
+    this.bus?.publish('ledger.device_changed', { deviceId: id }, { actorId: actor.id });
   }
 
   async listMaintenance(actor: Actor, deviceId: string): Promise<MaintenanceRecord[]> {
@@ -208,7 +208,7 @@ export class DevicesService {
       await this.repo.insertMany(trx, devices);
       await this.audit.record(trx, actor, { action: 'import', entityType: 'device', entityId: null, universityId: audit.universityId, after: audit.after });
     });
-    for (const d of devices) this.bus?.publish('ledger.device_changed', { deviceId: d.id });
+    for (const d of devices) this.bus?.publish('ledger.device_changed', { deviceId: d.id }, { actorId: actor.id });
     if (devices.length >= ANALYZE_AFTER_ROWS) await this.repo.refreshStatistics(this.db);
   }
 

@@ -68,8 +68,8 @@ export class OrgService {
     private readonly bus: EventBus | null = null,
   ) {}
 
-  private keySiteChanged(universityId: string, keySiteId: string) {
-    this.bus?.publish('org.key_site_changed', { universityId, keySiteId });
+  private keySiteChanged(actor: Actor, universityId: string, keySiteId: string) {
+    this.bus?.publish('org.key_site_changed', { universityId, keySiteId }, { actorId: actor.id });
   }
 
   /** Counters of what other modules keep at an org unit (devices, accounts): a unit they use is not deleted. */
@@ -369,7 +369,7 @@ export class OrgService {
       await this.repo.insertKeySite(trx, site);
       await this.audit.record(trx, actor, { action: 'create', entityType: 'key_site', entityId: site.id, universityId, after: site });
     });
-    this.keySiteChanged(universityId, site.id);
+    this.keySiteChanged(actor, universityId, site.id);
     return site;
   }
 
@@ -382,8 +382,8 @@ export class OrgService {
       await this.repo.updateKeySite(trx, after);
       await this.audit.record(trx, actor, { action: 'update', entityType: 'key_site', entityId: id, universityId, before, after });
     });
-    this.keySiteChanged(before.universityId, id);
-    if (universityId !== before.universityId) this.keySiteChanged(universityId, id);
+    this.keySiteChanged(actor, before.universityId, id);
+    if (universityId !== before.universityId) this.keySiteChanged(actor, universityId, id);
     return after;
   }
 
@@ -393,7 +393,7 @@ export class OrgService {
       await this.repo.deleteKeySite(trx, id);
       await this.audit.record(trx, actor, { action: 'delete', entityType: 'key_site', entityId: id, universityId: before.universityId, before });
     });
-    this.keySiteChanged(before.universityId, id);
+    this.keySiteChanged(actor, before.universityId, id);
   }
 }
 

@@ -50,6 +50,20 @@ const zhKeys = flatten(zh);
 const enKeys = flatten(en);
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 
+/** The closed lists of src/shared/domain.ts and where their labels live. */
+const DOMAIN_LISTS: [string, readonly string[]][] = [
+      ['enum.deviceKind', DEVICE_KINDS],
+      ['enum.deviceStatus', DEVICE_STATUSES],
+      ['enum.keySiteCategory', KEY_SITE_CATEGORIES],
+      ['enum.role', ROLES],
+      ['enum.orgKind', ORG_KINDS],
+      ['enum.privacy', PRIVACY_KINDS],
+      ['enum.cameraResolution', CAMERA_RESOLUTIONS],
+      ['enum.cameraType', CAMERA_TYPES],
+      ['enum.placement', PLACEMENTS],
+      ['enum.maintenanceKind', MAINTENANCE_KINDS],
+];
+
 describe('i18n resources', () => {
   it('have the same files in Chinese and English, each of them in the resource', () => {
     for (const d of [dir, sharedDir]) {
@@ -75,16 +89,7 @@ describe('i18n resources', () => {
   it('label every value of the closed domain lists, in the shared strings the server reads', () => {
     const shared = { 'zh-CN': flatten(SHARED_STRINGS['zh-CN']), en: flatten(SHARED_STRINGS.en) };
     const lists: [string, readonly (string | number)[]][] = [
-      ['enum.deviceKind', DEVICE_KINDS],
-      ['enum.deviceStatus', DEVICE_STATUSES],
-      ['enum.keySiteCategory', KEY_SITE_CATEGORIES],
-      ['enum.role', ROLES],
-      ['enum.orgKind', ORG_KINDS],
-      ['enum.privacy', PRIVACY_KINDS],
-      ['enum.cameraResolution', CAMERA_RESOLUTIONS],
-      ['enum.cameraType', CAMERA_TYPES],
-      ['enum.placement', PLACEMENTS],
-      ['enum.maintenanceKind', MAINTENANCE_KINDS],
+      ...DOMAIN_LISTS,
       ['alarms.type', ALARM_TYPES],
       ['alarms.state', ALARM_STATES],
       ['alarms.dispatchState', DISPATCH_STATES],
@@ -104,16 +109,7 @@ describe('i18n resources', () => {
 
   it('label every value of the closed domain lists and every error code', () => {
     const lists: [string, readonly string[]][] = [
-      ['enum.deviceKind', DEVICE_KINDS],
-      ['enum.deviceStatus', DEVICE_STATUSES],
-      ['enum.keySiteCategory', KEY_SITE_CATEGORIES],
-      ['enum.role', ROLES],
-      ['enum.orgKind', ORG_KINDS],
-      ['enum.privacy', PRIVACY_KINDS],
-      ['enum.cameraResolution', CAMERA_RESOLUTIONS],
-      ['enum.cameraType', CAMERA_TYPES],
-      ['enum.placement', PLACEMENTS],
-      ['enum.maintenanceKind', MAINTENANCE_KINDS],
+      ...DOMAIN_LISTS,
       ['error', Object.keys(ERROR_CODES)],
     ];
     for (const [prefix, values] of lists) {

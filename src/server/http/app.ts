@@ -18,6 +18,7 @@ import { createAuditModule } from '../modules/audit/index.ts';
 import { createCalendarModule } from '../modules/calendar/index.ts';
 import { createCaseFileModule } from '../modules/case-file/index.ts';
 import { createDevicesModule } from '../modules/devices/index.ts';
+import { createDispatchModule } from '../modules/dispatch/index.ts';
 import { createEventsModule } from '../modules/events/index.ts';
 import { createHealthModule } from '../modules/health/index.ts';
 import { createIngestModule } from '../modules/ingest/index.ts';
@@ -60,7 +61,8 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const ingestModule = createIngestModule({ db, devices, writer, health, audit, clock, bus });
   const { live, face: liveFace } = createLiveModule({ bus });
   const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, clock, bus });
-  const { alarms, sop } = alarmsModule;
+  const { alarms, sop, places } = alarmsModule;
+  const { dispatches, face: dispatchFace } = createDispatchModule({ db, accounts, alarms, sop, places, attachDispatcher: alarmsModule.attachDispatcher, clock, bus });
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, sop, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
   const modules: readonly ModuleFace[] = [
@@ -76,11 +78,12 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     ingestModule.face,
     liveFace,
     alarmsModule.face,
+    dispatchFace,
     caseFileFace,
     alarmStatsFace,
   ];
   const { ingest, credentials, deviceMessages } = ingestModule;
-  const { rules, alarmConsumer, actions, dispatches, ruleDryRun, absence } = alarmsModule;
+  const { rules, alarmConsumer, actions, ruleDryRun, absence } = alarmsModule;
   return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 

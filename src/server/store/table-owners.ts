@@ -26,8 +26,8 @@ export const TABLE_OWNERS = {
   pending_actions: 'alarms',
   alarm_sop_steps: 'alarms',
   alarm_photos: 'alarms',
-  dispatches: 'alarms',
-  guard_positions: 'alarms',
+  dispatches: 'dispatch',
+  guard_positions: 'dispatch',
   consumer_offsets: 'events', // read positions into the event log (bus/durable-consumer.ts)
   calendar_days: 'calendar',
 } as const satisfies Record<keyof DB, string>;

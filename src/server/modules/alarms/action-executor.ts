@@ -6,7 +6,7 @@ import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { DevicePlaces } from './device-places.ts';
-import type { DispatchService } from './dispatch.service.ts';
+import type { DispatcherSlot } from './guard-dispatcher.ts';
 
 /** Sends a JSON command to a device (MQTT commands topic); set once the broker is up. */
 export type CommandSender = (universityId: string, deviceId: string, command: object) => Promise<void>;
@@ -35,6 +35,7 @@ export class ActionExecutor {
     private readonly db: ModuleDb<'alarms'>,
     private readonly places: DevicePlaces,
     private readonly events: Pick<EventsService, 'byIds'>,
+    private readonly dispatchers: DispatcherSlot,
     bus: EventBus,
     private readonly clock: Clock,
     private readonly opts: { etaWarnS: number } = { etaWarnS: 300 },
@@ -44,11 +45,6 @@ export class ActionExecutor {
     });
   }
 
-  private dispatcher: DispatchService | null = null;
-
-  setDispatcher(d: DispatchService) {
-    this.dispatcher = d;
-  }
 
   setCommandSender(sender: CommandSender | null) {
     this.sender = sender;
@@ -108,9 +104,10 @@ export class ActionExecutor {
         status = (result as { failed: number }).failed ? 'failed' : 'done';
       } else if (action.type === 'notify_guards') {
         // Several rules on one alarm each ask for guards: the alarm gets as many as the largest ask, not the sum.
-        const already = row.alarm_id && this.dispatcher ? await this.dispatcher.activeCount(row.alarm_id) : 0;
+        const dispatcher = this.dispatchers.current;
+        const already = row.alarm_id && dispatcher ? await dispatcher.activeCount(row.alarm_id) : 0;
         const wanted = Math.max(0, action.count - already);
-        const sent = wanted && row.alarm_id && this.dispatcher ? await this.dispatcher.dispatch(null, row.alarm_id, { count: wanted }) : [];
+        const sent = wanted && row.alarm_id && dispatcher ? await dispatcher.dispatch(null, row.alarm_id, { count: wanted }) : [];
         // What the operator must know: fewer guards than the rule asks, or the nearest one far away.
         const warnings: DispatchWarning[] = [];
         if (already + sent.length < action.count) warnings.push({ code: 'fewer_guards', requested: action.count, found: already + sent.length });

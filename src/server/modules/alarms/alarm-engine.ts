@@ -305,7 +305,8 @@ export class AlarmEngine {
         trace.actions.push({ type: action.type, status: 'skipped', detail: 'already done for the open alarm', code: 'done_for_open_alarm' });
         continue;
       }
-      const id = randomUUID();
+      // Time-ordered, so the action's log entry sorts after the alarm's 'created' entry written in this transaction.
+      const id = uuid7();
       await trx
         .insertInto('pending_actions')
         .values({ id, university_id: event.orgId, rule_id: rule.id, event_id: event.id, alarm_id: alarm?.id ?? null, action: writeJson(action), status: 'pending', result: null, attempts: 0, created_at: now, done_at: null })

@@ -1,5 +1,5 @@
-import type { AlarmChange } from '../../../shared/live.ts';
-import type { ModuleDb } from '../../store/tables.ts';
+import type { AlarmChange, AlarmChangeKind } from '../../../shared/live.ts';
+import { ownTables, type ModuleDb, type Work } from '../../store/tables.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { EventsService } from '../events/index.ts';
 import { ALARM_STEPS, type AlarmState, type AlarmStep } from '../../../shared/alarms.ts';
@@ -11,7 +11,7 @@ import { type Actor, assertInScope, listScope } from '../../http/policy.ts';
 import { readJson } from '../../store/database.ts';
 import { dueAt } from './alarm-engine.ts';
 import { AlarmsRepository, type Alarm, type AlarmHandlingTimes, type AlarmQuery, type HandlingSteps, type HandlingWindow } from './alarms.repository.ts';
-import type { DispatchService } from './dispatch.service.ts';
+import type { DispatcherSlot } from './guard-dispatcher.ts';
 import type { SopService } from './sop.service.ts';
 import { presentEvent } from '../../../shared/personal-data.ts';
 
@@ -30,7 +30,7 @@ export class AlarmsService {
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly sop: SopService,
-    private readonly dispatches: DispatchService,
+    private readonly dispatchers: DispatcherSlot,
     private readonly events: Pick<EventsService, 'byIds'>,
   ) {}
 
@@ -46,6 +46,34 @@ export class AlarmsService {
     return this.repo.handlingTimes(this.db, window, steps);
   }
 
+  // ---- for the dispatch module: system reads, and the alarm's side of a dispatch step ----
+
+  /** One alarm by id, unscoped (the caller has checked the actor). */
+  find(id: string): Promise<Alarm | undefined> {
+    return this.repo.find(this.db, id);
+  }
+
+  /** Alarms by id, unscoped; ids not found are absent. */
+  async byIds(ids: string[]): Promise<Alarm[]> {
+    return (await Promise.all([...new Set(ids)].map((id) => this.repo.find(this.db, id)))).filter((a): a is Alarm => !!a);
+  }
+
+  /**
+   * A dispatch step moves the alarm along (dispatched, on scene, resolved) and is logged on it,
+   * in `work`, the dispatch module's open transaction, so both commit or neither.
+   */
+  async recordDispatchStep(work: Work, alarm: Alarm, step: { to: AlarmState | null; action: string; actorId: string | null; actorName: string | null; note: string | null; data: unknown; nowMs: number }) {
+    const db = ownTables<'alarms'>(work);
+    const at = new Date(step.nowMs).toISOString();
+    if (step.to) await this.repo.setState(db, alarm.id, { state: step.to, stateChangedAt: at, dueAt: dueAt(step.to, alarm.priority, step.nowMs), escalationLevel: 0 });
+    await this.repo.log(db, { id: uuid7(), alarmId: alarm.id, at, actorId: step.actorId, actorName: step.actorName, action: step.action, fromState: alarm.state, toState: step.to ?? alarm.state, note: step.note, data: step.data });
+  }
+
+  /** Tells operator screens an alarm changed; call after the transaction that changed it has committed. */
+  announce(alarm: Pick<Alarm, 'id' | 'universityId'>, change: AlarmChangeKind, actorId: string | null) {
+    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId: alarm.id, change }], { actorId });
+  }
+
   async get(actor: Actor, id: string): Promise<Alarm> {
     return assertInScope(actor, await this.repo.find(this.db, id), (a) => a.universityId, 'alarm');
   }
@@ -59,7 +87,7 @@ export class AlarmsService {
       this.db.selectFrom('rule_runs').selectAll().where('alarm_id', '=', id).orderBy('at').execute(),
       this.db.selectFrom('pending_actions').selectAll().where('alarm_id', '=', id).orderBy('created_at').execute(),
     ]);
-    const [sop, photos, dispatches, caseNo] = await Promise.all([this.sop.steps(id), this.sop.photosOf(id), this.dispatches.ofAlarm(id), this.repo.caseNumber(this.db, alarm)]);
+    const [sop, photos, dispatches, caseNo] = await Promise.all([this.sop.steps(id), this.sop.photosOf(id), this.dispatchers.current?.ofAlarm(id) ?? [], this.repo.caseNumber(this.db, alarm)]);
     return {
       alarm,
       caseNo,

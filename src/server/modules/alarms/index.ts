@@ -1,6 +1,7 @@
 /**
  * Alarms (报警): rules turn committed events into alarms (a durable consumer of the event store),
- * linkage actions (cameras, doors, guards), procedures (SOP), dispatch of guards, escalation.
+ * linkage actions (cameras, doors, guards), procedures (SOP), escalation. Guard dispatch is its
+ * own module, attached with `attachDispatcher`.
  */
 import type { Kysely } from 'kysely';
 import type { EventBus } from '../../bus/event-bus.ts';
@@ -24,7 +25,7 @@ import { alarmWorkRoutes } from './alarm-work.routes.ts';
 import { alarmsRoutes } from './alarms.routes.ts';
 import { AlarmsService } from './alarms.service.ts';
 import { DevicePlaces } from './device-places.ts';
-import { DispatchService } from './dispatch.service.ts';
+import { DispatcherSlot, type GuardDispatcher } from './guard-dispatcher.ts';
 import { RuleDryRun } from './rule-dry-run.ts';
 import { RulesService } from './rules.service.ts';
 import { SopService } from './sop.service.ts';
@@ -32,7 +33,9 @@ import { SopService } from './sop.service.ts';
 export { AlarmsService, type AlarmHandlingTimes, type HandlingSteps, type HandlingWindow } from './alarms.service.ts';
 export { SopService } from './sop.service.ts';
 export { RulesService } from './rules.service.ts';
-export { DispatchService } from './dispatch.service.ts';
+export type { GuardDispatcher } from './guard-dispatcher.ts';
+export { acceptPhotoBodies, KeyParams, PhotoParams } from './alarm-work.routes.ts';
+export { distanceM } from './camera-coverage.ts';
 export { AlarmConsumer } from './alarm-consumer.ts';
 export { ActionExecutor, type CommandSender } from './action-executor.ts';
 export { AbsenceWatcher } from './absence-watcher.ts';
@@ -60,22 +63,21 @@ export function createAlarmsModule(d: AlarmsDeps) {
   const rules = new RulesService(db, d.audit, clock, d.org, d.devices);
   d.org.afterUniversityCreated((universityId) => rules.ensureDefaults(SYSTEM_ACTOR, universityId));
   const places = new DevicePlaces(d.devices, d.org, bus);
-  const actions = new ActionExecutor(db, places, d.events, bus, clock, { etaWarnS: d.config.XIAOAN_DISPATCH_ETA_WARN_MIN * 60 });
+  const dispatchers = new DispatcherSlot();
+  const actions = new ActionExecutor(db, places, d.events, dispatchers, bus, clock, { etaWarnS: d.config.XIAOAN_DISPATCH_ETA_WARN_MIN * 60 });
   const sop = new SopService(db, bus, clock);
-  const dispatches = new DispatchService(db, bus, clock, d.accounts, places);
-  actions.setDispatcher(dispatches);
   const engine = new AlarmEngine(db, rules, places, sop, clock, d.calendar, d.events);
   const alarmConsumer = new AlarmConsumer(d.events, engine, actions, bus);
-  const ruleDryRun = new RuleDryRun(rules, places, engine, dispatches);
+  const ruleDryRun = new RuleDryRun(rules, places, engine, dispatchers);
   const absence = new AbsenceWatcher(db, places, d.writer, d.events, d.calendar, clock);
-  const alarms = new AlarmsService(db, bus, clock, sop, dispatches, d.events);
+  const alarms = new AlarmsService(db, bus, clock, sop, dispatchers, d.events);
   const face: ModuleFace = {
     name: 'alarms',
     tables: tablesOf('alarms'),
-    publishes: ['alarms.changed', 'dispatches.changed'],
+    publishes: ['alarms.changed'],
     routes: (app) => {
       alarmsRoutes(app, alarms, rules, ruleDryRun);
-      alarmWorkRoutes(app, { alarms, sop, dispatches });
+      alarmWorkRoutes(app, { alarms, sop });
     },
     jobs: [
       { name: 'alarm escalation', everyMs: 5_000, run: () => alarms.escalateOverdue() },
@@ -92,5 +94,7 @@ export function createAlarmsModule(d: AlarmsDeps) {
       await actions.close();
     },
   };
-  return { face, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence };
+  /** The dispatch module, built after this one, is what `notify_guards`, alarm records and dry runs dispatch through. */
+  const attachDispatcher = (dispatcher: GuardDispatcher) => dispatchers.attach(dispatcher);
+  return { face, rules, alarms, alarmConsumer, actions, sop, places, ruleDryRun, absence, attachDispatcher };
 }

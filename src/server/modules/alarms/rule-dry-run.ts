@@ -5,7 +5,7 @@ import { isArmed } from './arming-schedule.ts';
 import { inScope, type AlarmEngine } from './alarm-engine.ts';
 import { camerasCovering } from './camera-coverage.ts';
 import type { DevicePlaces } from './device-places.ts';
-import type { DispatchService } from './dispatch.service.ts';
+import type { DispatcherSlot } from './guard-dispatcher.ts';
 import type { RulesService } from './rules.service.ts';
 
 /**
@@ -17,7 +17,7 @@ export class RuleDryRun {
     private readonly rules: RulesService,
     private readonly places: DevicePlaces,
     private readonly engine: AlarmEngine,
-    private readonly dispatches: DispatchService,
+    private readonly dispatchers: DispatcherSlot,
   ) {}
 
   async run(actor: Actor, ruleId: string, input: { deviceId: string; kind?: EventKind; at?: string }) {
@@ -54,7 +54,7 @@ export class RuleDryRun {
             return { type: a.type, would: `send ${a.command} to ${doors.length} door(s)`, doors: doors.map((d) => ({ id: d.id, name: d.name })) };
           }
           case 'notify_guards': {
-            const guards = await this.dispatches.nearestGuards(rule.universityId, place.lon, place.lat, a.count);
+            const guards = (await this.dispatchers.current?.nearestGuards(rule.universityId, place.lon, place.lat, a.count)) ?? [];
             return { type: a.type, would: `dispatch ${guards.length} guard(s)`, guards };
           }
           case 'webhook':

@@ -1,18 +1,14 @@
-import type { ModuleDb } from '../../store/tables.ts';
 import { randomUUID } from 'node:crypto';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalidField, notFound } from '../../http/errors.ts';
-import { assertInScope, type Actor } from '../../http/policy.ts';
+import type { Actor } from '../../http/policy.ts';
 import type { DB } from '../../store/schema.ts';
-import { uuid7 } from '../../util/uuid7.ts';
+import type { ModuleDb } from '../../store/tables.ts';
 import type { AccountsService } from '../accounts/index.ts';
-import type { DevicePlaces } from './device-places.ts';
-import { AlarmsRepository } from './alarms.repository.ts';
-import { distanceM } from './camera-coverage.ts';
-import { dueAt } from './alarm-engine.ts';
-import type { Dispatch, GuardStep } from '../../../shared/alarms.ts';
+import { distanceM, type AlarmsService, type DevicePlaces, type GuardDispatcher } from '../alarms/index.ts';
+import type { AlarmState, Dispatch, GuardStep } from '../../../shared/alarms.ts';
 
 export type { Dispatch };
 
@@ -25,15 +21,14 @@ const eta = (d: number | null) => (d === null ? null : Math.round((d * 1.3) / 1.
  * their last known position (phone or patrol check-in). The guard's phone page accepts, reports
  * arrival and finishes; each step moves the alarm along.
  */
-export class DispatchService {
-  private readonly alarms = new AlarmsRepository();
-
+export class DispatchService implements GuardDispatcher {
   constructor(
-    private readonly db: ModuleDb<'alarms'>,
+    private readonly db: ModuleDb<'dispatch'>,
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly accounts: Pick<AccountsService, 'people' | 'findGuard'>,
     private readonly places: Pick<DevicePlaces, 'device'>,
+    private readonly alarms: Pick<AlarmsService, 'get' | 'find' | 'byIds' | 'recordDispatchStep' | 'announce'>,
   ) {
     // A patrol check-in tells where the guard is: at the checkpoint.
     bus.subscribe('events.committed', (events) => {
@@ -92,7 +87,7 @@ export class DispatchService {
 
   /** Sends guards to an alarm: the given ones, or the nearest `count` on duty. */
   async dispatch(actor: Actor | null, alarmId: string, opts: { guardIds?: string[]; count?: number }): Promise<Dispatch[]> {
-    const alarm = actor ? assertInScope(actor, await this.alarms.find(this.db, alarmId), (a) => a.universityId, 'alarm') : await this.alarms.find(this.db, alarmId);
+    const alarm = actor ? await this.alarms.get(actor, alarmId) : await this.alarms.find(alarmId);
     if (!alarm) throw notFound('alarm');
     if (!['new', 'acknowledged', 'dispatched', 'on_scene'].includes(alarm.state)) throw conflict(`the alarm is ${alarm.state}`, [{ field: 'state', reason: 'only open alarms take dispatches', rule: 'transition' }]);
     let guards: { id: string; name: string; distanceM: number | null }[];
@@ -132,23 +127,17 @@ export class DispatchService {
           .values({ id: d.id, alarm_id: alarmId, university_id: alarm.universityId, guard_id: d.guardId, state: 'offered', distance_m: d.distanceM, created_at: now, created_by: actor?.id ?? null, accepted_at: null, arrived_at: null, finished_at: null, note: null })
           .execute();
       }
-      if (alarm.state === 'new' || alarm.state === 'acknowledged') {
-        await this.alarms.setState(trx, alarmId, { state: 'dispatched', stateChangedAt: now, dueAt: dueAt('dispatched', alarm.priority, nowMs), escalationLevel: 0 });
-      }
-      await this.alarms.log(trx, {
-        id: uuid7(),
-        alarmId,
-        at: now,
+      await this.alarms.recordDispatchStep(trx, alarm, {
+        to: alarm.state === 'new' || alarm.state === 'acknowledged' ? 'dispatched' : null,
+        action: 'dispatch',
         actorId: actor?.id ?? null,
         actorName: actor?.displayName ?? null,
-        action: 'dispatch',
-        fromState: alarm.state,
-        toState: alarm.state === 'new' || alarm.state === 'acknowledged' ? 'dispatched' : alarm.state,
         note: guards.map((g) => `${g.name}${g.distanceM !== null ? ` (${g.distanceM} m)` : ''}`).join('、'),
         data: { guards },
+        nowMs,
       });
     });
-    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId, change: 'dispatched' }], { actorId: actor?.id });
+    this.alarms.announce(alarm, 'dispatched', actor?.id ?? null);
     this.bus.publish('dispatches.changed', created.map((d) => ({ guardId: d.guardId, dispatchId: d.id, change: 'offered' })), { actorId: actor?.id });
     return created;
   }
@@ -178,16 +167,14 @@ export class DispatchService {
 
   /** The guard's own open and recent dispatches, with their alarms. */
   async mine(actor: Actor) {
-    const rows = await this.db
-      .selectFrom('dispatches')
-      .innerJoin('alarms', 'alarms.id', 'dispatches.alarm_id')
-      .selectAll('dispatches')
-      .select(['alarms.title', 'alarms.type', 'alarms.priority', 'alarms.lon', 'alarms.lat', 'alarms.state as alarm_state'])
-      .where('dispatches.guard_id', '=', actor.id)
-      .orderBy('dispatches.created_at', 'desc')
-      .limit(50)
-      .execute();
-    return rows.map((r) => ({ ...this.toDispatch(r), alarm: { title: r.title, type: r.type, priority: r.priority, lon: r.lon, lat: r.lat, state: r.alarm_state } }));
+    const rows = await this.db.selectFrom('dispatches').selectAll().where('guard_id', '=', actor.id).orderBy('created_at', 'desc').limit(50).execute();
+    const alarms = new Map((await this.alarms.byIds(rows.map((r) => r.alarm_id))).map((a) => [a.id, a]));
+    return rows
+      .filter((r) => alarms.has(r.alarm_id))
+      .map((r) => {
+        const a = alarms.get(r.alarm_id)!;
+        return { ...this.toDispatch(r), alarm: { title: a.title, type: a.type, priority: a.priority, lon: a.lon, lat: a.lat, state: a.state } };
+      });
   }
 
   /** A guard moves their own dispatch along; the alarm follows (accept → —, arrive → on scene, finish → resolved). */
@@ -200,7 +187,7 @@ export class DispatchService {
     const nowMs = this.clock.now();
     const now = new Date(nowMs).toISOString();
     const to = { accept: 'accepted', decline: 'declined', arrive: 'arrived', finish: 'finished' }[step];
-    const alarm = (await this.alarms.find(this.db, row.alarm_id))!;
+    const alarm = (await this.alarms.find(row.alarm_id))!;
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('dispatches')
@@ -213,13 +200,12 @@ export class DispatchService {
         })
         .where('id', '=', dispatchId)
         .execute();
-      let alarmTo: string | null = null;
+      let alarmTo: AlarmState | null = null;
       if (step === 'arrive' && alarm.state === 'dispatched') alarmTo = 'on_scene';
       if (step === 'finish' && alarm.state === 'on_scene') alarmTo = 'resolved';
-      if (alarmTo) await this.alarms.setState(trx, alarm.id, { state: alarmTo as 'on_scene', stateChangedAt: now, dueAt: dueAt(alarmTo as 'on_scene', alarm.priority, nowMs), escalationLevel: 0 });
-      await this.alarms.log(trx, { id: uuid7(), alarmId: alarm.id, at: now, actorId: actor.id, actorName: actor.displayName, action: `guard.${step}`, fromState: alarm.state, toState: alarmTo ?? alarm.state, note: note ?? null, data: { dispatchId } });
+      await this.alarms.recordDispatchStep(trx, alarm, { to: alarmTo, action: `guard.${step}`, actorId: actor.id, actorName: actor.displayName, note: note ?? null, data: { dispatchId }, nowMs });
     });
-    this.bus.publish('alarms.changed', [{ universityId: alarm.universityId, alarmId: alarm.id, change: `guard.${step}` }], { actorId: actor.id });
+    this.alarms.announce(alarm, `guard.${step}`, actor.id);
     this.bus.publish('dispatches.changed', [{ guardId: actor.id, dispatchId, change: step }], { actorId: actor.id });
     const updated = await this.db.selectFrom('dispatches').selectAll().where('id', '=', dispatchId).executeTakeFirstOrThrow();
     return this.toDispatch(updated);

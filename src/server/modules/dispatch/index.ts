@@ -1,0 +1,34 @@
+/** Guard dispatch (出警): guards sent to alarms, their steps on the phone page, and where guards are. */
+import type { Kysely } from 'kysely';
+import type { EventBus } from '../../bus/event-bus.ts';
+import type { Clock } from '../../clock.ts';
+import type { DB } from '../../store/schema.ts';
+import { ownTables } from '../../store/tables.ts';
+import type { AccountsService } from '../accounts/index.ts';
+import type { AlarmsService, DevicePlaces, GuardDispatcher, SopService } from '../alarms/index.ts';
+import { tablesOf, type ModuleFace } from '../module.ts';
+import { dispatchRoutes } from './dispatch.routes.ts';
+import { DispatchService } from './dispatch.service.ts';
+
+export { DispatchService } from './dispatch.service.ts';
+
+export function createDispatchModule(d: {
+  db: Kysely<DB>;
+  accounts: AccountsService;
+  alarms: AlarmsService;
+  sop: SopService;
+  places: DevicePlaces;
+  attachDispatcher: (dispatcher: GuardDispatcher) => void;
+  clock: Clock;
+  bus: EventBus;
+}) {
+  const dispatches = new DispatchService(ownTables<'dispatch'>(d.db), d.bus, d.clock, d.accounts, d.places, d.alarms);
+  d.attachDispatcher(dispatches);
+  const face: ModuleFace = {
+    name: 'dispatch',
+    tables: tablesOf('dispatch'),
+    publishes: ['dispatches.changed'],
+    routes: (app) => dispatchRoutes(app, { dispatches, alarms: d.alarms, sop: d.sop }),
+  };
+  return { face, dispatches };
+}

@@ -165,7 +165,14 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
     await op.getByTestId('alarm-reset').click();
     await op.getByTestId('note-input').fill('监控确认现场安全，复位');
     await op.getByTestId('note-ok').click();
-    await op.getByTestId('alarm-reset').waitFor({ state: 'detached' });
+    // The reset is answered either by the button going away or by an error shown on the alarm: say which.
+    await Promise.race([
+      op.getByTestId('alarm-reset').waitFor({ state: 'detached' }),
+      op
+        .getByTestId('alarm-problem')
+        .waitFor()
+        .then(async () => assert.fail(`the reset was refused: ${await op.getByTestId('alarm-problem').innerText()}`)),
+    ]);
 
     for (const key of ['video', 'dispatch', 'reset', 'record']) {
       const step = op.locator(`[data-testid="sop-step"][data-key="${key}"]`);

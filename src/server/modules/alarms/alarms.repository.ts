@@ -128,6 +128,10 @@ export class AlarmsRepository {
   }
 
   /** The open alarm a new event of the same device and type merges into. */
+  async byIds(db: Db, ids: string[]): Promise<Alarm[]> {
+    return (await db.selectFrom('alarms').selectAll().where('id', 'in', ids).execute()).map(toAlarm);
+  }
+
   async findOpen(db: Db, deviceId: string, type: AlarmType): Promise<Alarm | undefined> {
     const r = await db
       .selectFrom('alarms')

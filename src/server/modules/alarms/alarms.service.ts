@@ -55,7 +55,7 @@ export class AlarmsService {
 
   /** Alarms by id, unscoped; ids not found are absent. */
   async byIds(ids: string[]): Promise<Alarm[]> {
-    return (await Promise.all([...new Set(ids)].map((id) => this.repo.find(this.db, id)))).filter((a): a is Alarm => !!a);
+    return ids.length ? this.repo.byIds(this.db, [...new Set(ids)]) : [];
   }
 
   /**

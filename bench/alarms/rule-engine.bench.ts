@@ -234,7 +234,7 @@ async function partA(): Promise<PartA> {
 
     // The engine as createServices builds it (its own caches), without the consumer.
     const places = new DevicePlaces(services.devices, services.org, services.bus);
-    const engine = new AlarmEngine(ownTables<'alarms'>(store.db), services.rules, places, services.sop, systemClock, services.calendar, services.events);
+    const engine = new AlarmEngine(ownTables<'alarms'>(store.db), services.rules, places, services.alarmProcedures, systemClock, services.calendar, services.events);
 
     // What the rules ask per event (computed outside the timing): candidates by kind, in scope, by trigger type.
     const rules = await services.rules.rulesFor(uni.universityId);

@@ -208,6 +208,10 @@ export type SopStep = Static<typeof SopStep>;
 export const SopInput = Obj({ note: Type.Optional(Type.String({ maxLength: 2000 })), photoId: Type.Optional(Type.String()) });
 export type SopInput = Static<typeof SopInput>;
 
+/** A photo attached to an alarm (the bytes are fetched by id). */
+export const AlarmPhoto = Type.Object({ id: Type.String(), contentType: Type.String(), size: Type.Integer(), uploadedBy: Type.String(), at: Type.String() });
+export type AlarmPhoto = Static<typeof AlarmPhoto>;
+
 /** Answer of a photo upload (the image itself is the request body). */
 export const UploadedPhoto = Type.Object({ id: Type.String(), size: Type.Integer() });
 export type UploadedPhoto = Static<typeof UploadedPhoto>;

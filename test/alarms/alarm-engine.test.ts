@@ -140,7 +140,7 @@ describe('alarm engine', () => {
     const { toEvent } = await import('../../src/server/modules/events/events.repository.ts');
     const { AlarmEngine } = await import('../../src/server/modules/alarms/alarm-engine.ts');
     const { DevicePlaces } = await import('../../src/server/modules/alarms/device-places.ts');
-    const engine = new AlarmEngine(ownTables<'alarms'>(t.store.db), t.services.rules, new DevicePlaces(t.services.devices, t.services.org, t.services.bus), t.services.sop, clock, t.services.calendar, t.services.events);
+    const engine = new AlarmEngine(ownTables<'alarms'>(t.store.db), t.services.rules, new DevicePlaces(t.services.devices, t.services.org, t.services.bus), t.services.alarmProcedures, clock, t.services.calendar, t.services.events);
     const result = await engine.process(events.map(toEvent), 'replay-test');
     assert.deepEqual(result.changed, []);
     const afterCount = await t.store.db.selectFrom('alarms').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

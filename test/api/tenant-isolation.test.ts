@@ -121,7 +121,7 @@ async function withActivity(f: UniversityFixture) {
   alarmIds.set(f, alarm.id);
   const [dispatch] = await t.services.dispatches.dispatch(SYSTEM_ACTOR, alarm.id, { guardIds: [f.users.guard.id] });
   dispatchIds.set(f, dispatch.id);
-  photoIds.set(f, (await t.services.sop.addPhoto(SYSTEM_ACTOR, alarm.id, 'image/png', png(4, 4))).id);
+  photoIds.set(f, (await t.services.procedures.addPhoto(SYSTEM_ACTOR, alarm.id, 'image/png', png(4, 4))).id);
   // A rule whose name carries the university id, so exported definitions (which hold no ids) can be told apart.
   const rule = await t.services.rules.create(SYSTEM_ACTOR, {
     universityId: f.universityId,

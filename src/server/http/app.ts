@@ -27,6 +27,7 @@ import { createLiveModule } from '../modules/live/index.ts';
 import { createMapModule } from '../modules/map/index.ts';
 import { stopModules, type ModuleFace } from '../modules/module.ts';
 import { createOrgModule } from '../modules/org/index.ts';
+import { createProceduresModule } from '../modules/procedures/index.ts';
 import { registerAuth, type RouteAccess } from './auth-hook.ts';
 import { registerErrorHandling } from './errors.ts';
 import { ErrorResponse } from './schemas.ts';
@@ -61,9 +62,10 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const ingestModule = createIngestModule({ db, devices, writer, health, audit, clock, bus });
   const { live, face: liveFace } = createLiveModule({ bus });
   const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, clock, bus });
-  const { alarms, sop, places } = alarmsModule;
-  const { dispatches, face: dispatchFace } = createDispatchModule({ db, accounts, alarms, sop, places, attachDispatcher: alarmsModule.attachDispatcher, clock, bus });
-  const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, sop, accounts, audit, clock });
+  const { alarms, places } = alarmsModule;
+  const { procedures, face: proceduresFace } = createProceduresModule({ db, alarms, attachProcedures: alarmsModule.attachProcedures, clock });
+  const { dispatches, face: dispatchFace } = createDispatchModule({ db, accounts, alarms, procedures, places, attachDispatcher: alarmsModule.attachDispatcher, clock, bus });
+  const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
   const modules: readonly ModuleFace[] = [
     auditFace,
@@ -78,13 +80,14 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     ingestModule.face,
     liveFace,
     alarmsModule.face,
+    proceduresFace,
     dispatchFace,
     caseFileFace,
     alarmStatsFace,
   ];
   const { ingest, credentials, deviceMessages } = ingestModule;
-  const { rules, alarmConsumer, actions, ruleDryRun, absence } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
+  const { rules, alarmConsumer, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 
 export interface RouteEntry {

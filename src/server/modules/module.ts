@@ -62,3 +62,28 @@ export async function stopModules(modules: readonly ModuleFace[], log: Pick<Fast
   for (const m of modules) await attempt(m, 'flush');
   for (const m of [...modules].reverse()) await attempt(m, 'stop');
 }
+
+/**
+ * A port one module declares and a later-built module fills (alarms declares what it needs of
+ * guard dispatch and of procedures; those modules build on alarms and attach themselves).
+ */
+export class PortSlot<T> {
+  private value: T | null = null;
+
+  constructor(private readonly what: string) {}
+
+  attach(value: T) {
+    this.value = value;
+  }
+
+  /** The attached implementation, or null while none is (a feature that may be absent). */
+  get current(): T | null {
+    return this.value;
+  }
+
+  /** The attached implementation; a programming error if the composition root did not attach one. */
+  get required(): T {
+    if (!this.value) throw new Error(`${this.what} is not attached: the composition root must build its module`);
+    return this.value;
+  }
+}

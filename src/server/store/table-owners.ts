@@ -24,8 +24,8 @@ export const TABLE_OWNERS = {
   alarm_rules: 'alarms',
   rule_runs: 'alarms',
   pending_actions: 'alarms',
-  alarm_sop_steps: 'alarms',
-  alarm_photos: 'alarms',
+  alarm_sop_steps: 'procedures',
+  alarm_photos: 'procedures',
   dispatches: 'dispatch',
   guard_positions: 'dispatch',
   consumer_offsets: 'events', // read positions into the event log (bus/durable-consumer.ts)

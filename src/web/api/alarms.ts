@@ -2,17 +2,17 @@
  * Calls of alarm handling (报警处置): the operator's queue and case file, and the guard's phone
  * page. The shapes are the server's, from src/shared, except the parts of the case file below.
  */
-import type { AlarmLogEntry, AlarmState, AlarmStep, AlarmType, AlarmViewT, Dispatch, LinkedCameraT, NearestGuard, SopInput, SopStep, UploadedPhoto } from '../../shared/alarms.ts';
+import type { AlarmLogEntry, AlarmPhoto, AlarmState, AlarmStep, AlarmType, AlarmViewT, Dispatch, LinkedCameraT, NearestGuard, SopInput, SopStep, UploadedPhoto } from '../../shared/alarms.ts';
 import type { DeviceEvent } from '../../shared/events.ts';
 import type { Page } from '../../shared/schema.ts';
 import { ApiError, http } from './client.ts';
 
-export type { AlarmLogEntry, AlarmState, AlarmStep, AlarmType, Dispatch, DispatchState, NearestGuard, SopInput, SopStep } from '../../shared/alarms.ts';
+export type { AlarmLogEntry, AlarmPhoto, AlarmState, AlarmStep, AlarmType, Dispatch, DispatchState, NearestGuard, SopInput, SopStep } from '../../shared/alarms.ts';
 
 export type LinkedCamera = LinkedCameraT;
 export type Alarm = AlarmViewT;
 
-// Parts of answers the API documents as any JSON (the case file's photos, rule runs and actions;
+// Parts of answers the API documents as any JSON (the case file's rule runs and actions;
 // a guard's dispatches with their alarm), so their shapes are written out here.
 
 export interface RuleActionTrace {
@@ -45,14 +45,6 @@ export interface AlarmAction {
   result: unknown;
   createdAt: string;
   doneAt: string | null;
-}
-
-export interface AlarmPhoto {
-  id: string;
-  contentType: string;
-  size: number;
-  uploadedBy: string;
-  at: string;
 }
 
 export interface AlarmRecord {

@@ -13,7 +13,7 @@ import { AlarmsRepository, type Alarm } from './alarms.repository.ts';
 import { camerasCovering, type CoveredBy } from './camera-coverage.ts';
 import type { DevicePlace, DevicePlaces } from './device-places.ts';
 import type { AlarmRule, RulesService } from './rules.service.ts';
-import type { SopService } from './sop.service.ts';
+import type { ProceduresSlot } from './alarm-procedures.ts';
 
 /** Seconds allowed for the next step, by state and priority (1–4); overdue alarms escalate. */
 export const STEP_DEADLINE_S: Partial<Record<AlarmState, readonly [number, number, number, number]>> = {
@@ -125,7 +125,7 @@ export class AlarmEngine {
     private readonly db: ModuleDb<'alarms'>,
     private readonly rules: RulesService,
     private readonly places: DevicePlaces,
-    private readonly sop: SopService,
+    private readonly procedures: ProceduresSlot,
     private readonly clock: Clock,
     private readonly calendars: Pick<CalendarService, 'daysOf'>,
     private readonly events: Pick<EventsService, 'countFromDevice' | 'saveOffset'>,
@@ -269,7 +269,7 @@ export class AlarmEngine {
         };
         await this.repo.insert(trx, alarm);
         await this.repo.linkEvent(trx, alarm.id, event.id, event.occurredAt);
-        await this.sop.instantiate(trx, alarm.id, alarm.type);
+        await this.procedures.required.instantiate(trx, alarm.id, alarm.type);
         await this.repo.log(trx, {
           id: uuid7(),
           alarmId: alarm.id,

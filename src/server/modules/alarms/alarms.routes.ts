@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ALARM_STATES, ALARM_STEPS, ALARM_TYPES, AlarmRule, AlarmView, OPEN_ALARM_STATES, RuleDefinition, RulesExport, type AlarmStep } from '../../../shared/alarms.ts';
+import { ALARM_STATES, ALARM_STEPS, ALARM_TYPES, AlarmPhoto, AlarmRule, AlarmView, OPEN_ALARM_STATES, RuleDefinition, RulesExport, SopStep, type AlarmStep } from '../../../shared/alarms.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, IdParams, Page, PagingQuery, RefTo, StringEnum } from '../../http/schemas.ts';
 import type { AlarmsService } from './alarms.service.ts';
@@ -76,8 +76,8 @@ export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, ru
           200: Type.Object({
             alarm: AlarmRef,
             caseNo: Type.String({ description: '案件编号 YYYY-MMDD-NNNN: the Beijing date of the alarm and its number that day in the university' }),
-            sop: Type.Array(Type.Unknown(), { description: 'The procedure checklist' }),
-            photos: Type.Array(Type.Unknown()),
+            sop: Type.Array(SopStep, { description: 'The procedure checklist' }),
+            photos: Type.Array(AlarmPhoto),
             dispatches: Type.Array(Type.Unknown()),
             events: Type.Array(RefTo(DeviceEvent)),
             log: Type.Array(Type.Unknown()),

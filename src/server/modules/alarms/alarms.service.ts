@@ -12,7 +12,7 @@ import { readJson } from '../../store/database.ts';
 import { dueAt } from './alarm-engine.ts';
 import { AlarmsRepository, type Alarm, type AlarmHandlingTimes, type AlarmQuery, type HandlingSteps, type HandlingWindow } from './alarms.repository.ts';
 import type { DispatcherSlot } from './guard-dispatcher.ts';
-import type { SopService } from './sop.service.ts';
+import type { ProceduresSlot } from './alarm-procedures.ts';
 import { presentEvent } from '../../../shared/personal-data.ts';
 
 /**
@@ -29,7 +29,7 @@ export class AlarmsService {
     private readonly db: ModuleDb<'alarms'>,
     private readonly bus: EventBus,
     private readonly clock: Clock,
-    private readonly sop: SopService,
+    private readonly procedures: ProceduresSlot,
     private readonly dispatchers: DispatcherSlot,
     private readonly events: Pick<EventsService, 'byIds'>,
   ) {}
@@ -46,7 +46,7 @@ export class AlarmsService {
     return this.repo.handlingTimes(this.db, window, steps);
   }
 
-  // ---- for the dispatch module: system reads, and the alarm's side of a dispatch step ----
+  // ---- for the modules built on alarms (dispatch, procedures): system reads, and the alarm's side of their steps ----
 
   /** One alarm by id, unscoped (the caller has checked the actor). */
   find(id: string): Promise<Alarm | undefined> {
@@ -59,10 +59,11 @@ export class AlarmsService {
   }
 
   /**
-   * A dispatch step moves the alarm along (dispatched, on scene, resolved) and is logged on it,
-   * in `work`, the dispatch module's open transaction, so both commit or neither.
+   * A step done in another module (a dispatch, a procedure tick, a photo) is logged on the alarm
+   * and may move it along (dispatched, on scene, resolved), in `work`, that module's open
+   * transaction, so both commit or neither.
    */
-  async recordDispatchStep(work: Work, alarm: Alarm, step: { to: AlarmState | null; action: string; actorId: string | null; actorName: string | null; note: string | null; data: unknown; nowMs: number }) {
+  async recordStep(work: Work, alarm: Alarm, step: { to: AlarmState | null; action: string; actorId: string | null; actorName: string | null; note: string | null; data: unknown; nowMs: number }) {
     const db = ownTables<'alarms'>(work);
     const at = new Date(step.nowMs).toISOString();
     if (step.to) await this.repo.setState(db, alarm.id, { state: step.to, stateChangedAt: at, dueAt: dueAt(step.to, alarm.priority, step.nowMs), escalationLevel: 0 });
@@ -87,12 +88,12 @@ export class AlarmsService {
       this.db.selectFrom('rule_runs').selectAll().where('alarm_id', '=', id).orderBy('at').execute(),
       this.db.selectFrom('pending_actions').selectAll().where('alarm_id', '=', id).orderBy('created_at').execute(),
     ]);
-    const [sop, photos, dispatches, caseNo] = await Promise.all([this.sop.steps(id), this.sop.photosOf(id), this.dispatchers.current?.ofAlarm(id) ?? [], this.repo.caseNumber(this.db, alarm)]);
+    const [sop, photos, dispatches, caseNo] = await Promise.all([this.procedures.required.steps(id), this.procedures.required.photosOf(id), this.dispatchers.current?.ofAlarm(id) ?? [], this.repo.caseNumber(this.db, alarm)]);
     return {
       alarm,
       caseNo,
       sop,
-      photos: photos.map((p) => ({ id: p.id, contentType: p.content_type, size: p.size, uploadedBy: p.uploaded_by, at: p.at })),
+      photos,
       dispatches,
       events: eventRows.map(presentEvent),
       log,
@@ -112,7 +113,7 @@ export class AlarmsService {
       // Everything that still stands in the way, at once: the latch, then open mandatory steps.
       const blockers: FieldProblem[] = [];
       if ((step === 'close' || step === 'false_alarm') && alarm.latched) blockers.push({ field: 'latched', reason: 'a person must reset the alarm first (S-NOMISS)', rule: 'latch' });
-      if (step === 'close') for (const title of await this.sop.openMandatory(id, trx)) blockers.push({ field: 'sop', reason: `open: ${title}`, rule: 'sop' });
+      if (step === 'close') for (const title of await this.procedures.required.openMandatory(trx, id)) blockers.push({ field: 'sop', reason: `open: ${title}`, rule: 'sop' });
       if (blockers.length) throw conflict(`cannot ${step} yet: ${blockers.map((b) => b.reason).join('；')}`, blockers);
       const nowMs = this.clock.now();
       const now = new Date(nowMs).toISOString();

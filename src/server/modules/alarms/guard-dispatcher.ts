@@ -1,5 +1,6 @@
 import type { Dispatch, NearestGuard } from '../../../shared/alarms.ts';
 import type { Actor } from '../../http/policy.ts';
+import { PortSlot } from '../module.ts';
 
 /**
  * What the alarm module needs of guard dispatch (出警): the `notify_guards` action, the alarm's
@@ -15,14 +16,8 @@ export interface GuardDispatcher {
 }
 
 /** Holds the dispatcher once it is attached; until then alarms work without guards (no dispatch, none listed). */
-export class DispatcherSlot {
-  private dispatcher: GuardDispatcher | null = null;
-
-  attach(d: GuardDispatcher) {
-    this.dispatcher = d;
-  }
-
-  get current(): GuardDispatcher | null {
-    return this.dispatcher;
+export class DispatcherSlot extends PortSlot<GuardDispatcher> {
+  constructor() {
+    super('guard dispatch');
   }
 }

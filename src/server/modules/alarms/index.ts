@@ -21,20 +21,18 @@ import { AbsenceWatcher } from './absence-watcher.ts';
 import { ActionExecutor } from './action-executor.ts';
 import { AlarmConsumer } from './alarm-consumer.ts';
 import { AlarmEngine } from './alarm-engine.ts';
-import { alarmWorkRoutes } from './alarm-work.routes.ts';
 import { alarmsRoutes } from './alarms.routes.ts';
 import { AlarmsService } from './alarms.service.ts';
 import { DevicePlaces } from './device-places.ts';
+import { ProceduresSlot, type AlarmProcedures } from './alarm-procedures.ts';
 import { DispatcherSlot, type GuardDispatcher } from './guard-dispatcher.ts';
 import { RuleDryRun } from './rule-dry-run.ts';
 import { RulesService } from './rules.service.ts';
-import { SopService } from './sop.service.ts';
 
 export { AlarmsService, type AlarmHandlingTimes, type HandlingSteps, type HandlingWindow } from './alarms.service.ts';
-export { SopService } from './sop.service.ts';
 export { RulesService } from './rules.service.ts';
 export type { GuardDispatcher } from './guard-dispatcher.ts';
-export { acceptPhotoBodies, KeyParams, PhotoParams } from './alarm-work.routes.ts';
+export { ProceduresSlot, type AlarmProcedures } from './alarm-procedures.ts';
 export { distanceM } from './camera-coverage.ts';
 export { AlarmConsumer } from './alarm-consumer.ts';
 export { ActionExecutor, type CommandSender } from './action-executor.ts';
@@ -65,20 +63,17 @@ export function createAlarmsModule(d: AlarmsDeps) {
   const places = new DevicePlaces(d.devices, d.org, bus);
   const dispatchers = new DispatcherSlot();
   const actions = new ActionExecutor(db, places, d.events, dispatchers, bus, clock, { etaWarnS: d.config.XIAOAN_DISPATCH_ETA_WARN_MIN * 60 });
-  const sop = new SopService(db, bus, clock);
-  const engine = new AlarmEngine(db, rules, places, sop, clock, d.calendar, d.events);
+  const procedures = new ProceduresSlot();
+  const engine = new AlarmEngine(db, rules, places, procedures, clock, d.calendar, d.events);
   const alarmConsumer = new AlarmConsumer(d.events, engine, actions, bus);
   const ruleDryRun = new RuleDryRun(rules, places, engine, dispatchers);
   const absence = new AbsenceWatcher(db, places, d.writer, d.events, d.calendar, clock);
-  const alarms = new AlarmsService(db, bus, clock, sop, dispatchers, d.events);
+  const alarms = new AlarmsService(db, bus, clock, procedures, dispatchers, d.events);
   const face: ModuleFace = {
     name: 'alarms',
     tables: tablesOf('alarms'),
     publishes: ['alarms.changed'],
-    routes: (app) => {
-      alarmsRoutes(app, alarms, rules, ruleDryRun);
-      alarmWorkRoutes(app, { alarms, sop });
-    },
+    routes: (app) => alarmsRoutes(app, alarms, rules, ruleDryRun),
     jobs: [
       { name: 'alarm escalation', everyMs: 5_000, run: () => alarms.escalateOverdue() },
       { name: 'absence check', everyMs: 30_000, run: () => absence.check() },
@@ -96,5 +91,7 @@ export function createAlarmsModule(d: AlarmsDeps) {
   };
   /** The dispatch module, built after this one, is what `notify_guards`, alarm records and dry runs dispatch through. */
   const attachDispatcher = (dispatcher: GuardDispatcher) => dispatchers.attach(dispatcher);
-  return { face, rules, alarms, alarmConsumer, actions, sop, places, ruleDryRun, absence, attachDispatcher };
+  /** The procedures module, built after this one, gives each new alarm its checklist. */
+  const attachProcedures = (p: AlarmProcedures) => procedures.attach(p);
+  return { face, rules, alarms, alarmConsumer, actions, places, ruleDryRun, absence, attachDispatcher, attachProcedures, procedures };
 }

@@ -4,7 +4,7 @@ import type { DevicesService } from '../devices/index.ts';
 import type { OrgService } from '../org/index.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import type { AlarmsService } from '../alarms/index.ts';
-import type { SopService } from '../alarms/index.ts';
+import type { ProceduresService } from '../procedures/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { AppError } from '../../http/errors.ts';
 import { IsolatedWorker, WorkerJobFailed } from '../../util/isolated-worker.ts';
@@ -35,7 +35,7 @@ export class CaseFileService {
     private readonly ledger: Pick<DevicesService, 'byIds'>,
     private readonly org: Pick<OrgService, 'namesOf'>,
     private readonly alarms: AlarmsService,
-    private readonly sop: SopService,
+    private readonly procedures: Pick<ProceduresService, 'photosWithBytes'>,
     private readonly accounts: AccountsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -51,7 +51,7 @@ export class CaseFileService {
     for (const a of record.actions) for (const door of ((a.result as { doors?: { doorId: string }[] } | null)?.doors ?? [])) deviceIds.add(door.doorId);
     const placeIds = [alarm.universityId, alarm.campusId ?? device?.campusId, alarm.buildingId ?? device?.buildingId, alarm.floorId ?? device?.floorId, device?.areaId].filter((x): x is string => !!x);
 
-    const [mentioned, unitName, photoRows] = await Promise.all([this.ledger.byIds([...deviceIds]), this.org.namesOf(placeIds), this.sop.photosWithBytes(alarm.id)]);
+    const [mentioned, unitName, photoRows] = await Promise.all([this.ledger.byIds([...deviceIds]), this.org.namesOf(placeIds), this.procedures.photosWithBytes(alarm.id)]);
     const devices = mentioned.filter((d) => d.universityId === alarm.universityId);
     // People by id: photo uploaders, and guards whose dispatch row carries no name.
     const personIds = [...new Set([...photoRows.map((p) => p.uploaded_by), ...record.dispatches.map((g) => g.guardId)])];

@@ -1,7 +1,8 @@
 /** Case file (案卷): an alarm's whole record as a PDF, rendered in a worker thread. */
 import type { Clock } from '../../clock.ts';
 import type { AccountsService } from '../accounts/index.ts';
-import type { AlarmsService, SopService } from '../alarms/index.ts';
+import type { AlarmsService } from '../alarms/index.ts';
+import type { ProceduresService } from '../procedures/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { ModuleFace } from '../module.ts';
@@ -11,8 +12,8 @@ import { CaseFileService } from './case-file.service.ts';
 
 export { CaseFileService } from './case-file.service.ts';
 
-export function createCaseFileModule(d: { devices: DevicesService; org: OrgService; alarms: AlarmsService; sop: SopService; accounts: AccountsService; audit: AuditService; clock: Clock }) {
-  const caseFile = new CaseFileService(d.devices, d.org, d.alarms, d.sop, d.accounts, d.audit, d.clock);
+export function createCaseFileModule(d: { devices: DevicesService; org: OrgService; alarms: AlarmsService; procedures: ProceduresService; accounts: AccountsService; audit: AuditService; clock: Clock }) {
+  const caseFile = new CaseFileService(d.devices, d.org, d.alarms, d.procedures, d.accounts, d.audit, d.clock);
   const face: ModuleFace = { name: 'case-file', tables: [], routes: (app) => caseFileRoutes(app, caseFile), stop: () => caseFile.close() };
   return { face, caseFile };
 }

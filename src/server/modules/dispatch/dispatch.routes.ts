@@ -5,18 +5,19 @@ import { Dispatch, GUARD_STEPS, NearestGuard, SopInput, SopStep, UploadedPhoto }
 import { actorOf } from '../../http/auth-hook.ts';
 import { notFound } from '../../http/errors.ts';
 import { errorResponses, IdParams, StringEnum } from '../../http/schemas.ts';
-import { acceptPhotoBodies, KeyParams, PhotoParams, type AlarmsService, type SopService } from '../alarms/index.ts';
+import type { AlarmsService } from '../alarms/index.ts';
+import { acceptPhotoBodies, KeyParams, PhotoParams, type ProceduresService } from '../procedures/index.ts';
 import type { DispatchService } from './dispatch.service.ts';
 
 export interface DispatchRouteDeps {
   dispatches: DispatchService;
   alarms: AlarmsService;
-  sop: SopService;
+  procedures: ProceduresService;
 }
 
 /** Sending guards to an alarm, and the guard's own phone page: dispatches, steps, the procedure, photos, position. */
 export function dispatchRoutes(fastify: FastifyInstance, deps: DispatchRouteDeps) {
-  const { dispatches, alarms, sop } = deps;
+  const { dispatches, alarms, procedures } = deps;
 
   /** The guard's own dispatch, or 404: guards see only alarms they were sent to. */
   const ownDispatch = async (params: { id: string }, guardId: string) => {
@@ -33,7 +34,7 @@ export function dispatchRoutes(fastify: FastifyInstance, deps: DispatchRouteDeps
       { config: { auth: { permission: 'dispatch.self' } }, schema: { tags: ['guard'], summary: 'A dispatched guard attaches a photo from the scene', params: IdParams, response: { 201: UploadedPhoto, ...errorResponses } } },
       async (req, reply) => {
         const d = await ownDispatch(req.params as { id: string }, actorOf(req).id);
-        return reply.status(201).send(await sop.addPhoto(actorOf(req), d.alarmId, String(req.headers['content-type'] ?? '').split(';')[0]!, req.body as Buffer));
+        return reply.status(201).send(await procedures.addPhoto(actorOf(req), d.alarmId, String(req.headers['content-type'] ?? '').split(';')[0]!, req.body as Buffer));
       },
     );
   });
@@ -45,7 +46,7 @@ export function dispatchRoutes(fastify: FastifyInstance, deps: DispatchRouteDeps
     { config: { auth: { permission: 'dispatch.self' } }, schema: { tags: ['guard'], summary: 'A photo of the alarm I was sent to', params: PhotoParams } },
     async (req, reply) => {
       const d = await ownDispatch(req.params, actorOf(req).id);
-      const p = await sop.photo(d.alarmId, req.params.photoId);
+      const p = await procedures.photo(d.alarmId, req.params.photoId);
       return reply.header('content-type', p.contentType).header('cache-control', 'private, max-age=86400').send(p.bytes);
     },
   );
@@ -117,7 +118,7 @@ export function dispatchRoutes(fastify: FastifyInstance, deps: DispatchRouteDeps
   app.get(
     '/api/my/dispatches/:id/sop',
     { config: { auth: { permission: 'dispatch.self' } }, schema: { tags: ['guard'], summary: 'The procedure of my dispatched alarm', params: IdParams, response: { 200: Type.Array(SopStep), ...errorResponses } } },
-    async (req) => sop.steps((await ownDispatch(req.params, actorOf(req).id)).alarmId),
+    async (req) => procedures.steps((await ownDispatch(req.params, actorOf(req).id)).alarmId),
   );
 
 
@@ -127,7 +128,7 @@ export function dispatchRoutes(fastify: FastifyInstance, deps: DispatchRouteDeps
       config: { auth: { permission: 'dispatch.self' } },
       schema: { tags: ['guard'], summary: 'Tick a step of my dispatched alarm’s procedure (e.g. the on-site photo)', params: KeyParams, body: SopInput, response: { 200: Type.Array(SopStep), ...errorResponses } },
     },
-    async (req) => sop.complete(actorOf(req), (await ownDispatch(req.params, actorOf(req).id)).alarmId, req.params.key, req.body),
+    async (req) => procedures.complete(actorOf(req), (await ownDispatch(req.params, actorOf(req).id)).alarmId, req.params.key, req.body),
   );
 
 

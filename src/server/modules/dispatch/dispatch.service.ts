@@ -28,7 +28,7 @@ export class DispatchService implements GuardDispatcher {
     private readonly clock: Clock,
     private readonly accounts: Pick<AccountsService, 'people' | 'findGuard'>,
     private readonly places: Pick<DevicePlaces, 'device'>,
-    private readonly alarms: Pick<AlarmsService, 'get' | 'find' | 'byIds' | 'recordDispatchStep' | 'announce'>,
+    private readonly alarms: Pick<AlarmsService, 'get' | 'find' | 'byIds' | 'recordStep' | 'announce'>,
   ) {
     // A patrol check-in tells where the guard is: at the checkpoint.
     bus.subscribe('events.committed', (events) => {
@@ -127,7 +127,7 @@ export class DispatchService implements GuardDispatcher {
           .values({ id: d.id, alarm_id: alarmId, university_id: alarm.universityId, guard_id: d.guardId, state: 'offered', distance_m: d.distanceM, created_at: now, created_by: actor?.id ?? null, accepted_at: null, arrived_at: null, finished_at: null, note: null })
           .execute();
       }
-      await this.alarms.recordDispatchStep(trx, alarm, {
+      await this.alarms.recordStep(trx, alarm, {
         to: alarm.state === 'new' || alarm.state === 'acknowledged' ? 'dispatched' : null,
         action: 'dispatch',
         actorId: actor?.id ?? null,
@@ -203,7 +203,7 @@ export class DispatchService implements GuardDispatcher {
       let alarmTo: AlarmState | null = null;
       if (step === 'arrive' && alarm.state === 'dispatched') alarmTo = 'on_scene';
       if (step === 'finish' && alarm.state === 'on_scene') alarmTo = 'resolved';
-      await this.alarms.recordDispatchStep(trx, alarm, { to: alarmTo, action: `guard.${step}`, actorId: actor.id, actorName: actor.displayName, note: note ?? null, data: { dispatchId }, nowMs });
+      await this.alarms.recordStep(trx, alarm, { to: alarmTo, action: `guard.${step}`, actorId: actor.id, actorName: actor.displayName, note: note ?? null, data: { dispatchId }, nowMs });
     });
     this.alarms.announce(alarm, `guard.${step}`, actor.id);
     this.bus.publish('dispatches.changed', [{ guardId: actor.id, dispatchId, change: step }], { actorId: actor.id });

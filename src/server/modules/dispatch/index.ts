@@ -5,7 +5,8 @@ import type { Clock } from '../../clock.ts';
 import type { DB } from '../../store/schema.ts';
 import { ownTables } from '../../store/tables.ts';
 import type { AccountsService } from '../accounts/index.ts';
-import type { AlarmsService, DevicePlaces, GuardDispatcher, SopService } from '../alarms/index.ts';
+import type { AlarmsService, DevicePlaces, GuardDispatcher } from '../alarms/index.ts';
+import type { ProceduresService } from '../procedures/index.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import { dispatchRoutes } from './dispatch.routes.ts';
 import { DispatchService } from './dispatch.service.ts';
@@ -16,7 +17,7 @@ export function createDispatchModule(d: {
   db: Kysely<DB>;
   accounts: AccountsService;
   alarms: AlarmsService;
-  sop: SopService;
+  procedures: ProceduresService;
   places: DevicePlaces;
   attachDispatcher: (dispatcher: GuardDispatcher) => void;
   clock: Clock;
@@ -28,7 +29,7 @@ export function createDispatchModule(d: {
     name: 'dispatch',
     tables: tablesOf('dispatch'),
     publishes: ['dispatches.changed'],
-    routes: (app) => dispatchRoutes(app, { dispatches, alarms: d.alarms, sop: d.sop }),
+    routes: (app) => dispatchRoutes(app, { dispatches, alarms: d.alarms, procedures: d.procedures }),
   };
   return { face, dispatches };
 }

@@ -32,6 +32,14 @@ describe('module faces', () => {
     }
   });
 
+  it('a module\'s bus subscriptions, many made in constructors, end when the server stops', async () => {
+    const own = await createTestApp();
+    const subscribed = own.services.modules.filter((m) => (m.bus?.open ?? 0) > 0).map((m) => m.name);
+    for (const name of ['alarms', 'dispatch', 'health', 'ingest', 'live']) assert.ok(subscribed.includes(name), `${name} subscribes through its module bus`);
+    await own.close();
+    assert.deepEqual(own.services.modules.filter((m) => (m.bus?.open ?? 0) > 0).map((m) => `${m.name}: ${m.bus!.open}`), []);
+  });
+
   it('each table belongs to the module the ownership map names, and to no other', () => {
     const claimed = t.services.modules.flatMap((m) => m.tables.map((table) => [table, m.name] as const));
     assert.deepEqual(claimed.map(([table]) => table).sort(), Object.keys(TABLE_OWNERS).sort(), 'every table claimed once');

@@ -69,3 +69,38 @@ export class EventBus {
     return () => set.delete(handler as Handler<never>);
   }
 }
+
+/** What a module's classes need of the bus: publish and subscribe. */
+export type Bus = Pick<EventBus, 'publish' | 'subscribe'>;
+
+/**
+ * One module's view of the bus. It keeps the unsubscribe handle of every subscription the
+ * module's classes make (many subscribe in their constructors), so stopping the module ends them
+ * all: `stopModules` closes it after the module's own stop.
+ */
+export class ModuleBus implements Bus {
+  private readonly subscriptions = new Set<() => void>();
+
+  constructor(private readonly bus: EventBus) {}
+
+  publish: EventBus['publish'] = (name, message, cause) => this.bus.publish(name, message, cause);
+
+  subscribe: EventBus['subscribe'] = (name, handler) => {
+    const off = this.bus.subscribe(name, handler);
+    const unsubscribe = () => {
+      off();
+      this.subscriptions.delete(unsubscribe);
+    };
+    this.subscriptions.add(unsubscribe);
+    return unsubscribe;
+  };
+
+  /** How many subscriptions are open (tests check that a stopped module holds none). */
+  get open(): number {
+    return this.subscriptions.size;
+  }
+
+  close() {
+    for (const off of [...this.subscriptions]) off();
+  }
+}

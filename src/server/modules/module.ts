@@ -7,7 +7,7 @@
  * tables (test/architecture/table-ownership.test.ts).
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { EventMap } from '../bus/event-bus.ts';
+import type { EventMap, ModuleBus } from '../bus/event-bus.ts';
 import type { DB } from '../store/schema.ts';
 import { TABLE_OWNERS } from '../store/table-owners.ts';
 
@@ -27,6 +27,8 @@ export interface ModuleFace {
   readonly name: string;
   /** The tables it owns: created by migrations, read and written only by its files. */
   readonly tables: readonly (keyof DB)[];
+  /** Its view of the bus: the subscriptions its classes made end after its `stop`. */
+  readonly bus?: ModuleBus;
   /** The bus messages it publishes (each message has one publishing module). */
   readonly publishes?: readonly (keyof EventMap)[];
   /** Registers its HTTP routes (each declares its permission; see http/auth-hook.ts). */
@@ -60,7 +62,10 @@ export async function stopModules(modules: readonly ModuleFace[], log: Pick<Fast
     }
   };
   for (const m of modules) await attempt(m, 'flush');
-  for (const m of [...modules].reverse()) await attempt(m, 'stop');
+  for (const m of [...modules].reverse()) {
+    await attempt(m, 'stop');
+    m.bus?.close();
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import type { LoginNotice } from '../../../shared/accounts.ts';
 import type { Role } from '../../../shared/domain.ts';
 import { CITY_WIDE_ROLES } from '../../../shared/domain.ts';
 import { DIRECTOR_GRANTABLE_ROLES } from '../../../shared/permissions.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError, conflict, forbidden, invalidField, notFound } from '../../http/errors.ts';
 import { type Actor, assertInScope, listScope, scopeOf } from '../../http/policy.ts';
@@ -41,7 +41,7 @@ export interface AccountsDeps {
   sessionTtlHours: number;
   /** True when the id names a university (the org module answers). */
   isUniversity(id: string): Promise<boolean>;
-  bus?: EventBus;
+  bus?: Bus;
 }
 
 /** Failed logins in a row after which an account is locked, and for how long. */

@@ -1,5 +1,5 @@
 /** Accounts (账号): users, roles, sessions, login lockout. */
-import type { EventBus } from '../../bus/event-bus.ts';
+import { ModuleBus, type EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { Store } from '../../store/database.ts';
@@ -15,6 +15,7 @@ export { AccountsService, HASH_OPTIONS, hashToken, type Person } from './account
 export type { User, UserWithHash } from './accounts.repository.ts';
 
 export function createAccountsModule(d: { store: Store; config: Config; audit: AuditService; org: OrgService; clock: Clock; bus: EventBus }) {
+  const bus = new ModuleBus(d.bus);
   const accounts = new AccountsService({
     db: ownTables<'accounts'>(d.store.db),
     repo: new AccountsRepository(d.store.dialect),
@@ -22,11 +23,12 @@ export function createAccountsModule(d: { store: Store; config: Config; audit: A
     clock: d.clock,
     sessionTtlHours: d.config.XIAOAN_SESSION_TTL_HOURS,
     isUniversity: (id) => d.org.isUniversity(id),
-    bus: d.bus,
+    bus,
   });
   d.org.addDependents('users', (work, unitId) => accounts.countOfUniversity(work, unitId));
   const face: ModuleFace = {
     name: 'accounts',
+    bus,
     tables: tablesOf('accounts'),
     publishes: ['accounts.sessions_ended'],
     routes: (app) => accountsRoutes(app, { accounts, cookieSecure: d.config.XIAOAN_COOKIE_SECURE, loginMaxAttempts: d.config.XIAOAN_LOGIN_MAX_ATTEMPTS }),

@@ -2,7 +2,7 @@ import type { ModuleDb } from '../../store/tables.ts';
 import type { ActionT, DispatchWarning } from '../../../shared/alarms.ts';
 import type { EventsService } from '../events/index.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { DevicePlaces } from './device-places.ts';
@@ -36,7 +36,7 @@ export class ActionExecutor {
     private readonly places: DevicePlaces,
     private readonly events: Pick<EventsService, 'byIds'>,
     private readonly dispatchers: DispatcherSlot,
-    bus: EventBus,
+    bus: Bus,
     private readonly clock: Clock,
     private readonly opts: { etaWarnS: number } = { etaWarnS: 300 },
   ) {

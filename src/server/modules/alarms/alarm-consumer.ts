@@ -1,6 +1,6 @@
 import type { DeviceEvent } from '../../../shared/events.ts';
 import { DurableConsumer } from '../../bus/durable-consumer.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { EventsService } from '../events/index.ts';
 import type { ActionExecutor } from './action-executor.ts';
 import type { AlarmEngine } from './alarm-engine.ts';
@@ -20,7 +20,7 @@ export class AlarmConsumer {
     events: Pick<EventsService, 'consumerSource'>,
     private readonly engine: AlarmEngine,
     private readonly executor: ActionExecutor,
-    private readonly bus: EventBus,
+    private readonly bus: Bus,
     private readonly onError: (err: unknown) => void = (err) => console.error('alarm engine failed', err),
   ) {
     this.consumer = new DurableConsumer(CONSUMER, events.consumerSource(CONSUMER), (batch) => this.handle(batch), {

@@ -3,7 +3,7 @@ import { ownTables, type ModuleDb, type Work } from '../../store/tables.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { EventsService } from '../events/index.ts';
 import { ALARM_STEPS, type AlarmState, type AlarmStep } from '../../../shared/alarms.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalidField } from '../../http/errors.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
@@ -27,7 +27,7 @@ export class AlarmsService {
 
   constructor(
     private readonly db: ModuleDb<'alarms'>,
-    private readonly bus: EventBus,
+    private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly procedures: ProceduresSlot,
     private readonly dispatchers: DispatcherSlot,

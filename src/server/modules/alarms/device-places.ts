@@ -1,6 +1,6 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { DeviceKind, KeySiteCategory } from '../../../shared/domain.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { OrgService } from '../org/index.ts';
 import type { CameraGeometry } from './camera-coverage.ts';
@@ -35,7 +35,7 @@ export class DevicePlaces {
   constructor(
     private readonly ledger: Pick<DevicesService, 'ofUniversity'>,
     private readonly org: Pick<OrgService, 'keySitesOf'>,
-    bus: EventBus,
+    bus: Bus,
   ) {
     bus.subscribe('ledger.device_changed', () => this.byUniversity.clear());
     // A reshaped key site changes which devices lie inside it, and so the scope of key-site rules.

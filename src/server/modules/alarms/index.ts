@@ -4,7 +4,7 @@
  * own module, attached with `attachDispatcher`.
  */
 import type { Kysely } from 'kysely';
-import type { EventBus } from '../../bus/event-bus.ts';
+import { ModuleBus, type EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import { SYSTEM_ACTOR } from '../../http/policy.ts';
@@ -56,7 +56,8 @@ export interface AlarmsDeps {
 }
 
 export function createAlarmsModule(d: AlarmsDeps) {
-  const { bus, clock } = d;
+  const { clock } = d;
+  const bus = new ModuleBus(d.bus);
   const db = ownTables<'alarms'>(d.db);
   const rules = new RulesService(db, d.audit, clock, d.org, d.devices);
   d.org.afterUniversityCreated((universityId) => rules.ensureDefaults(SYSTEM_ACTOR, universityId));
@@ -71,6 +72,7 @@ export function createAlarmsModule(d: AlarmsDeps) {
   const alarms = new AlarmsService(db, bus, clock, procedures, dispatchers, d.events);
   const face: ModuleFace = {
     name: 'alarms',
+    bus,
     tables: tablesOf('alarms'),
     publishes: ['alarms.changed'],
     routes: (app) => alarmsRoutes(app, alarms, rules, ruleDryRun),

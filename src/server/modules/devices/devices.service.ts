@@ -11,7 +11,7 @@ import { type Actor, assertInScope, listScope, scopeOf } from '../../http/policy
 import { definedOnly } from '../../util/patch.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { OrgService, UnitRef } from '../org/index.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { Device, DeviceInput, DevicePatch, MaintenanceInput, MaintenanceRecord } from '../../../shared/devices.ts';
 import { DevicesRepository, type DeviceQuery } from './devices.repository.ts';
 
@@ -63,7 +63,7 @@ export class DevicesService {
     private readonly org: OrgService,
     private readonly clock: Clock,
     private readonly repo: DevicesRepository,
-    private readonly bus?: EventBus,
+    private readonly bus?: Bus,
   ) {
     org.addDependents('devices', (work, unitId) => this.repo.countAt(ownTables<'devices'>(work), unitId));
   }

@@ -1,5 +1,5 @@
 /** Device ledger (设备台账): every device with its place, camera fields and maintenance records. */
-import type { EventBus } from '../../bus/event-bus.ts';
+import { ModuleBus, type EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import type { Store } from '../../store/database.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -14,7 +14,8 @@ export { DevicesService, checkDeviceFields, type DeviceIdentity } from './device
 export type { DeviceQuery } from './devices.repository.ts';
 
 export function createDevicesModule(d: { store: Store; audit: AuditService; org: OrgService; clock: Clock; bus: EventBus }) {
-  const devices = new DevicesService(ownTables<'devices'>(d.store.db), d.audit, d.org, d.clock, new DevicesRepository(d.store.dialect), d.bus);
-  const face: ModuleFace = { name: 'devices', tables: tablesOf('devices'), publishes: ['ledger.device_changed'], routes: (app) => devicesRoutes(app, devices) };
+  const bus = new ModuleBus(d.bus);
+  const devices = new DevicesService(ownTables<'devices'>(d.store.db), d.audit, d.org, d.clock, new DevicesRepository(d.store.dialect), bus);
+  const face: ModuleFace = { name: 'devices', bus, tables: tablesOf('devices'), publishes: ['ledger.device_changed'], routes: (app) => devicesRoutes(app, devices) };
   return { face, devices };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeviceEvent } from '../../../shared/events.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalidField, notFound } from '../../http/errors.ts';
 import type { Actor } from '../../http/policy.ts';
@@ -24,7 +24,7 @@ const eta = (d: number | null) => (d === null ? null : Math.round((d * 1.3) / 1.
 export class DispatchService implements GuardDispatcher {
   constructor(
     private readonly db: ModuleDb<'dispatch'>,
-    private readonly bus: EventBus,
+    private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly accounts: Pick<AccountsService, 'people' | 'findGuard'>,
     private readonly places: Pick<DevicePlaces, 'device'>,

@@ -1,6 +1,6 @@
 /** Guard dispatch (出警): guards sent to alarms, their steps on the phone page, and where guards are. */
 import type { Kysely } from 'kysely';
-import type { EventBus } from '../../bus/event-bus.ts';
+import { ModuleBus, type EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import type { DB } from '../../store/schema.ts';
 import { ownTables } from '../../store/tables.ts';
@@ -23,10 +23,12 @@ export function createDispatchModule(d: {
   clock: Clock;
   bus: EventBus;
 }) {
-  const dispatches = new DispatchService(ownTables<'dispatch'>(d.db), d.bus, d.clock, d.accounts, d.places, d.alarms);
+  const bus = new ModuleBus(d.bus);
+  const dispatches = new DispatchService(ownTables<'dispatch'>(d.db), bus, d.clock, d.accounts, d.places, d.alarms);
   d.attachDispatcher(dispatches);
   const face: ModuleFace = {
     name: 'dispatch',
+    bus,
     tables: tablesOf('dispatch'),
     publishes: ['dispatches.changed'],
     routes: (app) => dispatchRoutes(app, { dispatches, alarms: d.alarms, procedures: d.procedures }),

@@ -1,6 +1,6 @@
 import type { ModuleDb } from '../../store/tables.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import { EventsRepository } from './events.repository.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 
@@ -34,7 +34,7 @@ export class EventWriter {
 
   constructor(
     private readonly db: ModuleDb<'events'>,
-    private readonly bus: EventBus,
+    private readonly bus: Bus,
     private readonly repo = new EventsRepository(),
     opts: EventWriterOptions = {},
   ) {

@@ -3,14 +3,14 @@ import { EVENT_KIND_LIST, type DeviceEvent, type EventKind } from '../../../shar
 import { presentEvent } from '../../../shared/personal-data.ts';
 import { type Actor, listScope } from '../../http/policy.ts';
 import type { ConsumerSource } from '../../bus/durable-consumer.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { EventsRepository, type EventQuery } from './events.repository.ts';
 
 export class EventsService {
   constructor(
     private readonly db: ModuleDb<'events'>,
-    private readonly bus: EventBus,
+    private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly repo = new EventsRepository(),
   ) {}

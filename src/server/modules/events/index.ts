@@ -1,5 +1,5 @@
 /** Event store (事件): every device event, written in group commits and published after commit. */
-import type { EventBus } from '../../bus/event-bus.ts';
+import { ModuleBus, type EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { Store } from '../../store/database.ts';
@@ -15,11 +15,13 @@ export { EventsService, enforceRetention, retentionDays } from './events.service
 export { toEvent } from './events.repository.ts';
 
 export function createEventsModule(d: { store: Store; config: Config; clock: Clock; bus: EventBus }) {
-  const writer = new EventWriter(ownTables<'events'>(d.store.db), d.bus, new EventsRepository(d.store));
-  const events = new EventsService(ownTables<'events'>(d.store.db), d.bus, d.clock);
+  const bus = new ModuleBus(d.bus);
+  const writer = new EventWriter(ownTables<'events'>(d.store.db), bus, new EventsRepository(d.store));
+  const events = new EventsService(ownTables<'events'>(d.store.db), bus, d.clock);
   const retention = retentionDays(d.config.XIAOAN_EVENT_RETENTION_DAYS, d.config.XIAOAN_EVENT_RETENTION);
   const face: ModuleFace = {
     name: 'events',
+    bus,
     tables: tablesOf('events'),
     publishes: ['events.committed'],
     routes: (app) => eventsRoutes(app, events),

@@ -1,6 +1,6 @@
 import type { ModuleDb } from '../../store/tables.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { type Actor, listScope, scopeOf } from '../../http/policy.ts';
 import { uuid7 } from '../../util/uuid7.ts';
@@ -34,7 +34,7 @@ export class DeviceHealthService {
     private readonly db: ModuleDb<'health'>,
     private readonly ledger: Pick<DevicesService, 'identities'>,
     private readonly writer: EventWriter,
-    private readonly bus: EventBus,
+    private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly opts: HealthOptions,
   ) {

@@ -1,6 +1,6 @@
 import type { ModuleDb } from '../../store/tables.ts';
 import type { DeviceKind } from '../../../shared/domain.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { DevicesService } from '../devices/index.ts';
 
 export interface KnownDevice {
@@ -24,7 +24,7 @@ export class DeviceDirectory {
   constructor(
     private readonly db: ModuleDb<'ingest'>,
     private readonly ledger: Pick<DevicesService, 'identities'>,
-    bus: EventBus,
+    bus: Bus,
   ) {
     bus.subscribe('ledger.device_changed', ({ deviceId }) => this.forget(deviceId));
   }

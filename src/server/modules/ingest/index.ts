@@ -13,7 +13,7 @@ import { DeviceDirectory } from './device-directory.ts';
 import { DeviceMessageHandler } from './device-message-handler.ts';
 import { ingestRoutes } from './ingest.routes.ts';
 import { IngestService } from './ingest.service.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import { ModuleBus, type EventBus } from '../../bus/event-bus.ts';
 
 export { IngestService, type IngestResult } from './ingest.service.ts';
 export { DeviceCredentialsService, topicsOf, type IssuedCredentials } from './device-credentials.service.ts';
@@ -21,12 +21,14 @@ export { DeviceMessageHandler } from './device-message-handler.ts';
 export { DEAD_LETTER_RAW_MAX_BYTES, DEAD_LETTERS_PER_DEVICE_PER_HOUR, FAILED_AUTH_PER_ADDRESS_PER_MINUTE } from './ingest-guard.ts';
 
 export function createIngestModule(d: { db: Kysely<DB>; devices: DevicesService; writer: EventWriter; health: DeviceHealthService; audit: AuditService; clock: Clock; bus: EventBus }) {
-  const directory = new DeviceDirectory(ownTables<'ingest'>(d.db), d.devices, d.bus);
+  const bus = new ModuleBus(d.bus);
+  const directory = new DeviceDirectory(ownTables<'ingest'>(d.db), d.devices, bus);
   const ingest = new IngestService(ownTables<'ingest'>(d.db), d.writer, directory, d.clock);
   const credentials = new DeviceCredentialsService(ownTables<'ingest'>(d.db), d.devices, directory, d.audit, d.clock);
   const deviceMessages = new DeviceMessageHandler(ingest, d.health);
   const face: ModuleFace = {
     name: 'ingest',
+    bus,
     tables: tablesOf('ingest'),
     routes: (app) => ingestRoutes(app, { ingest, credentials, health: d.health }),
     start: async ({ log }) => {

@@ -17,7 +17,7 @@ import type { Readable } from 'node:stream';
 import type * as ExcelJS from 'exceljs';
 import type { DeviceKind, DeviceStatus } from '../../../shared/domain.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError, conflict, invalidField } from '../../http/errors.ts';
 import { type Actor, listScope, scopeOf } from '../../http/policy.ts';
@@ -74,7 +74,7 @@ export interface LedgerIoDeps {
   org: OrgService;
   audit: AuditService;
   clock: Clock;
-  bus?: EventBus;
+  bus?: Bus;
 }
 
 export class LedgerIoService {

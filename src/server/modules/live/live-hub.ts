@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import { LIVE_CLOSE_SESSION_ENDED, type DeviceStatusChange, type LiveMessage } from '../../../shared/live.ts';
 import { presentEvent } from '../../../shared/personal-data.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import { can, scopeOf, type Actor } from '../../http/policy.ts';
 
 /** Above this many bytes queued for one browser, its messages are dropped and counted instead. */
@@ -33,7 +33,7 @@ export class LiveHub {
   private readonly missedTimer: NodeJS.Timeout;
   readonly stats = { sent: 0, dropped: 0 };
 
-  constructor(bus: EventBus) {
+  constructor(bus: Bus) {
     // A browser that caught up hears about what it missed even if nothing new happens.
     this.missedTimer = setInterval(() => this.tellMissed(), 1000);
     this.missedTimer.unref();

@@ -4,7 +4,7 @@ import { ORG_PARENT_KIND, type KeySiteCategory, type OrgKind, type PrivacyKind }
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import type { AreaGeometry } from '../../../shared/geojson.ts';
 import { validatePoint, validatePolygonGeometry } from '../../../shared/geojson.ts';
-import type { EventBus } from '../../bus/event-bus.ts';
+import type { Bus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { definedOnly } from '../../util/patch.ts';
 import { conflict, forbidden, invalid, invalidField } from '../../http/errors.ts';
@@ -65,7 +65,7 @@ export class OrgService {
     private readonly clock: Clock,
     private readonly repo: OrgRepository,
     /** Tells the modules that cache what lies inside key sites (alarm linkage) that one changed. */
-    private readonly bus: EventBus | null = null,
+    private readonly bus: Bus | null = null,
   ) {}
 
   private keySiteChanged(actor: Actor, universityId: string, keySiteId: string) {

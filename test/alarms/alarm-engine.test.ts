@@ -52,7 +52,10 @@ describe('alarm engine', () => {
   after(() => t.close());
 
   it('a panic press becomes a latched priority-1 alarm with the cameras that see it, nearest first', async () => {
+    const announced: { alarmIds: string[]; parentId: string | null }[] = [];
+    const off = t.services.bus.subscribe('alarms.changed', (changes, context) => announced.push({ alarmIds: changes.map((c) => c.alarmId), parentId: context.parentId }));
     const eventId = await emit(panicButton, 'panic');
+    off();
     const [alarm] = await alarmsOf(panicButton);
     assert.equal(alarm.type, 'panic');
     assert.equal(alarm.priority, 1);
@@ -66,6 +69,7 @@ describe('alarm engine', () => {
     assert.equal(trace.rule.name, '紧急求助报警（24小时布防）');
     assert.deepEqual(trace.actions.map((a: { type: string; status: string }) => `${a.type}:${a.status}`), ['create_alarm:done', 'link_cameras:done', 'notify_guards:pending']);
     assert.equal(record.log[0].action, 'created');
+    assert.deepEqual(announced, [{ alarmIds: [alarm.id], parentId: eventId }], 'the screens are told, with the event that caused the alarm as the parent');
   });
 
   it('repeated presses merge into the open alarm with a count', async () => {

@@ -1,11 +1,13 @@
 import type { DeviceEvent } from '../../../shared/events.ts';
 import { DurableConsumer } from '../../bus/durable-consumer.ts';
-import type { Bus } from '../../bus/event-bus.ts';
+import type { Bus, EventMap } from '../../bus/event-bus.ts';
 import type { EventsService } from '../events/index.ts';
 import type { ActionExecutor } from './action-executor.ts';
 import type { AlarmEngine } from './alarm-engine.ts';
 
 const CONSUMER = 'alarms';
+
+type AlarmChangeMessage = EventMap['alarms.changed'];
 
 /**
  * Feeds committed events to the alarm engine as a durable consumer of the event log: at start it
@@ -40,7 +42,14 @@ export class AlarmConsumer {
 
   private async handle(events: DeviceEvent[]) {
     const result = await this.engine.process(events, CONSUMER);
-    if (result.changed.length) this.bus.publish('alarms.changed', result.changed);
+    // One message per causing event, so "why is this alarm here?" traces back to the event.
+    const byEvent = new Map<string, AlarmChangeMessage>();
+    for (const { eventId, ...change } of result.changed) {
+      const changes = byEvent.get(eventId) ?? [];
+      if (!changes.length) byEvent.set(eventId, changes);
+      changes.push(change);
+    }
+    for (const [eventId, changes] of byEvent) this.bus.publish('alarms.changed', changes, { parentId: eventId });
     if (result.pendingActionIds.length) void this.executor.runPending(result.pendingActionIds).catch(this.onError);
   }
 

@@ -55,7 +55,8 @@ export interface RunTrace {
 }
 
 export interface EngineResult {
-  changed: (AlarmChange & { universityId: string })[];
+  /** With the event that caused each change (the bus message's parent). */
+  changed: (AlarmChange & { universityId: string; eventId: string })[];
   pendingActionIds: string[];
 }
 
@@ -237,7 +238,7 @@ export class AlarmEngine {
         } else {
           alarm = await this.join(trx, open, rule, create, event, place, now, trace, count);
         }
-        result.changed.push({ universityId: event.orgId, alarmId: open.id, change: 'merged' });
+        result.changed.push({ universityId: event.orgId, alarmId: open.id, change: 'merged', eventId: event.id });
       } else {
         const cameras = await this.camerasFor(def, event, place);
         const nowMs = this.clock.now();
@@ -291,7 +292,7 @@ export class AlarmEngine {
           params: { priority: create.priority },
         });
         this.traceCameras(def, place, cameras, trace);
-        result.changed.push({ universityId: event.orgId, alarmId: alarm.id, change: 'created' });
+        result.changed.push({ universityId: event.orgId, alarmId: alarm.id, change: 'created', eventId: event.id });
       }
       trace.alarmId = alarm.id;
     }

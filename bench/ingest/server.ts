@@ -203,6 +203,7 @@ export async function startIngestServer(opts: {
         XIAOAN_LOGIN_MAX_ATTEMPTS: '1000',
         PORT: String(port),
         XIAOAN_MQTT_PORT: String(mqttPort),
+        XIAOAN_SIP_PORT: '0',
         HOST: '127.0.0.1',
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
         ...(opts.probe?.length ? { BENCH_INGEST_PROBE: opts.probe.join(',') } : {}),

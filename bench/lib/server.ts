@@ -258,7 +258,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     const knownKeys = await serverConfigKeys(serverRoot);
     // Other listeners of the server (the built-in MQTT broker) get a free port too, so that
     // a benchmark never collides with a server already running on the default ports.
-    const freeListeners: Record<string, string> = knownKeys.has('XIAOAN_MQTT_PORT') ? { XIAOAN_MQTT_PORT: '0' } : {};
+    // Every listener the server under test knows of binds a free port (older commits lack some).
+    const freeListeners: Record<string, string> = Object.fromEntries(['XIAOAN_MQTT_PORT', 'XIAOAN_SIP_PORT'].filter((k) => knownKeys.has(k)).map((k) => [k, '0']));
 
     // The chosen port may be taken before the server binds it: retry a few times.
     for (let attempt = 1; ; attempt++) {

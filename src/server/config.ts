@@ -29,6 +29,14 @@ export const ConfigSchema = Type.Object(
     XIAOAN_LOGIN_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Login attempts per user and address per minute' }),
     XIAOAN_MQTT_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 1883, description: 'Port of the built-in MQTT broker (0 = pick a free port)' }),
     MQTT_URL: Type.Optional(Type.String({ pattern: '^mqtts?://', description: 'External MQTT broker (mosquitto, EMQX); when set the built-in broker does not start' })),
+    XIAOAN_SIP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5060, description: 'GB/T 28181 SIP port, UDP and TCP (0 = pick a free port)' }),
+    XIAOAN_SIP_ID: Type.String({
+      pattern: '^[0-9]{20}$',
+      default: '31000000112000000001',
+      description: "The platform's 20-digit GB/T 28181 id (default: Shanghai, education, SIP server 000001)",
+    }),
+    XIAOAN_SIP_DOMAIN: Type.Optional(Type.String({ pattern: '^[0-9]{10}$', description: 'GB/T 28181 SIP domain (digest realm); default: the first 10 digits of XIAOAN_SIP_ID' })),
+    XIAOAN_SIP_KEEPALIVE_S: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'Seconds between GB/T 28181 keepalives; a device is offline after XIAOAN_OFFLINE_AFTER_MISSED missed' }),
     XIAOAN_HEARTBEAT_INTERVAL_S: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'Seconds between device heartbeats' }),
     XIAOAN_OFFLINE_AFTER_MISSED: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Missed heartbeats before a device is offline' }),
     XIAOAN_EVENT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 180, description: 'Days events are kept (default for every kind)' }),
@@ -50,7 +58,7 @@ export const ConfigSchema = Type.Object(
       }),
     ),
     XIAOAN_READY_FILE: Type.Optional(
-      Type.String({ minLength: 1, description: 'Once listening, write {"pid","httpPort","mqttPort"} as JSON to this file (for supervisors and tests that start the server with PORT=0)' }),
+      Type.String({ minLength: 1, description: 'Once listening, write {"pid","httpPort","mqttPort","sipPort"} as JSON to this file (for supervisors and tests that start the server with PORT=0)' }),
     ),
   },
   { additionalProperties: false },
@@ -124,3 +132,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 export function configJsonSchema() {
   return ConfigSchema;
 }
+
+/** The SIP domain (digest realm) of GB/T 28181 devices. */
+export const sipDomainOf = (config: Pick<Config, 'XIAOAN_SIP_ID' | 'XIAOAN_SIP_DOMAIN'>) => config.XIAOAN_SIP_DOMAIN ?? config.XIAOAN_SIP_ID.slice(0, 10);

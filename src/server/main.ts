@@ -1,5 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { connectExternalBroker, startBuiltInBroker, type MqttTransport } from './adapters/mqtt/broker.ts';
+import { SipTransport } from './adapters/gb28181/sip-transport.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { buildApp, type Services } from './http/app.ts';
 import { SYSTEM_ACTOR } from './http/policy.ts';
@@ -41,6 +42,7 @@ async function main() {
   await startModules(services.modules, { log: app.log });
   const mqtt = await startMqtt(config, services, app.log);
   services.actions.setCommandSender((universityId, deviceId, command) => mqtt.sendCommand(universityId, deviceId, command));
+  const sip = await startSip(config, services);
 
   const jobs: NodeJS.Timeout[] = [];
   const every = (ms: number, name: string, job: () => Promise<unknown>) => {
@@ -57,6 +59,7 @@ async function main() {
     for (const t of jobs) clearInterval(t);
     await simulator?.stop();
     await mqtt.close();
+    await sip.close();
     await app.close(); // the modules flush and stop here (see stopModules)
     await store.close();
     process.exit(0);
@@ -68,11 +71,11 @@ async function main() {
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
-  app.log.info(`xiaoan 校安 listening on http://${host}:${httpPort}  (API docs: /docs, MQTT: ${mqtt.url})`);
+  app.log.info(`xiaoan 校安 listening on http://${host}:${httpPort}  (API docs: /docs, MQTT: ${mqtt.url}, GB/T 28181 SIP: udp+tcp ${sip.port})`);
   if (config.XIAOAN_READY_FILE) {
     // Written whole and then renamed, so a reader never sees half a file.
     const tmp = `${config.XIAOAN_READY_FILE}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ pid: process.pid, httpPort, mqttPort: mqtt.port }));
+    writeFileSync(tmp, JSON.stringify({ pid: process.pid, httpPort, mqttPort: mqtt.port, sipPort: sip.port }));
     renameSync(tmp, config.XIAOAN_READY_FILE);
   }
 
@@ -93,6 +96,18 @@ async function startMqtt(config: Config, services: Services, log: Parameters<typ
     auth: { authenticate: (id, secret) => services.credentials.authenticate(id, secret) },
     log,
   });
+}
+
+/** GB/T 28181 devices reach the platform over SIP, UDP and TCP on one port. */
+async function startSip(config: Config, services: Services): Promise<SipTransport> {
+  const transport = new SipTransport((message, peer) => services.gbPlatform.handle(message, peer));
+  try {
+    services.sipListening(await transport.listen(config.HOST, config.XIAOAN_SIP_PORT));
+  } catch (err) {
+    throw new Error(`GB/T 28181 SIP port ${config.XIAOAN_SIP_PORT} (XIAOAN_SIP_PORT) cannot be bound: ${(err as Error).message}`);
+  }
+  services.gbPlatform.attach(transport);
+  return transport;
 }
 
 main().catch((err) => {

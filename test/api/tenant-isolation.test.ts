@@ -81,10 +81,10 @@ async function cookieOf(username: string) {
 
 /**
  * Routes whose answers hold no ids: the health check, schemas, and the ledger's file downloads
- * (names only; their scope is tested by name in src/server/modules/ledger-io/ledger-io.test.ts).
- * Still checked for leaks.
+ * (names only; their scope is tested by name in src/server/modules/ledger-io/ledger-io.test.ts),
+ * and the SIP server's own settings. Still checked for leaks.
  */
-const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template']);
+const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template', '/api/gb28181/status']);
 
 /** Query parameters a list route cannot do without. */
 const REQUIRED_QUERY: Record<string, string | (() => string)> = {

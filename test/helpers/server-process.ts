@@ -49,7 +49,7 @@ export async function startServerProcess(opts: { env: NodeJS.ProcessEnv; startTi
   killAllOnExit();
   const readyDir = mkdtempSync(path.join(tmpdir(), 'xiaoan-ready-'));
   const readyFile = path.join(readyDir, 'ready.json');
-  const env: NodeJS.ProcessEnv = { PORT: '0', XIAOAN_MQTT_PORT: '0', HOST: '127.0.0.1', ...opts.env, XIAOAN_READY_FILE: readyFile };
+  const env: NodeJS.ProcessEnv = { PORT: '0', XIAOAN_MQTT_PORT: '0', XIAOAN_SIP_PORT: '0', HOST: '127.0.0.1', ...opts.env, XIAOAN_READY_FILE: readyFile };
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));

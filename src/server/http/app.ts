@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Type } from 'typebox';
-import type { Config } from '../config.ts';
+import { sipDomainOf, type Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { systemClock } from '../clock.ts';
@@ -20,6 +20,7 @@ import { createCaseFileModule } from '../modules/case-file/index.ts';
 import { createDevicesModule } from '../modules/devices/index.ts';
 import { createDispatchModule } from '../modules/dispatch/index.ts';
 import { createEventsModule } from '../modules/events/index.ts';
+import { createGb28181Module } from '../modules/gb28181/index.ts';
 import { createHealthModule } from '../modules/health/index.ts';
 import { createIngestModule } from '../modules/ingest/index.ts';
 import { createLedgerIoModule } from '../modules/ledger-io/index.ts';
@@ -59,7 +60,8 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { writer, events, face: eventsFace } = createEventsModule({ store, config, clock, bus });
   const { calendar, face: calendarFace } = createCalendarModule({ db, audit, org, clock });
   const { health, face: healthFace } = createHealthModule({ db, config, devices, writer, clock, bus });
-  const ingestModule = createIngestModule({ db, devices, writer, health, audit, clock, bus });
+  const ingestModule = createIngestModule({ db, devices, writer, health, audit, clock, bus, sipRealm: sipDomainOf(config) });
+  const gbModule = createGb28181Module({ db, config, devices, credentials: ingestModule.credentials, ingest: ingestModule.ingest, health, clock });
   const { live, face: liveFace } = createLiveModule({ bus });
   const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, clock, bus });
   const { alarms, places } = alarmsModule;
@@ -78,6 +80,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     calendarFace,
     healthFace,
     ingestModule.face,
+    gbModule.face,
     liveFace,
     alarmsModule.face,
     proceduresFace,
@@ -86,8 +89,9 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     alarmStatsFace,
   ];
   const { ingest, credentials, deviceMessages } = ingestModule;
+  const { gb28181, gbPlatform, sipListening } = gbModule;
   const { rules, alarmConsumer, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, health, live, rules, alarms, alarmConsumer, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 
 export interface RouteEntry {

@@ -163,6 +163,10 @@ export interface DeadLetterTable {
 export interface DeviceCredentialTable {
   device_id: string;
   secret_hash: string;
+  /** MD5(gbId:realm:secret) for SIP digest, set when the device has a GB/T 28181 id. */
+  sip_ha1: string | null;
+  /** The SIP domain the HA1 was computed for (a changed domain needs new credentials). */
+  sip_realm: string | null;
   created_at: string;
   created_by: string | null;
 }
@@ -189,6 +193,7 @@ export interface EventsDB {
   events: EventTable;
   dead_letters: DeadLetterTable;
   device_credentials: DeviceCredentialTable;
+  gb_devices: GbDeviceTable;
   device_health: DeviceHealthTable;
 }
 
@@ -347,4 +352,23 @@ export interface AlarmsDB {
   rule_runs: RuleRunTable;
   consumer_offsets: ConsumerOffsetTable;
   calendar_days: CalendarDayTable;
+}
+
+/** A GB/T 28181 device's registration and its last exchanges (module gb28181). */
+export interface GbDeviceTable {
+  device_id: string;
+  university_id: string;
+  gb_id: string;
+  transport: string | null;
+  address: string | null;
+  port: number | null;
+  contact: string | null;
+  gb_version: string | null;
+  user_agent: string | null;
+  registered_at: string | null;
+  expires_at: string | null;
+  last_keepalive_at: string | null;
+  clock_offset_ms: number | null;
+  exchanges: unknown;
+  updated_at: string;
 }

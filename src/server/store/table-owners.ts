@@ -30,4 +30,5 @@ export const TABLE_OWNERS = {
   guard_positions: 'dispatch',
   consumer_offsets: 'events', // read positions into the event log (bus/durable-consumer.ts)
   calendar_days: 'calendar',
+  gb_devices: 'gb28181',
 } as const satisfies Record<keyof DB, string>;

@@ -132,6 +132,11 @@ export class DevicesRepository {
     return r && toDevice(r);
   }
 
+  async byGbIds(db: Db, gbIds: string[]): Promise<Device[]> {
+    const rows = await db.selectFrom('devices').selectAll().where('gb_id', 'in', gbIds).execute();
+    return rows.map(toDevice);
+  }
+
   async list(db: Db, q: DeviceQuery): Promise<{ items: Device[]; total: number }> {
     let query = db.selectFrom('devices');
     if (q.universityId !== null) query = query.where('university_id', '=', q.universityId);

@@ -239,6 +239,11 @@ export class DevicesService {
     return ids.length ? this.repo.byIds(this.db, [...new Set(ids)]) : Promise.resolve([]);
   }
 
+  /** Devices by GB/T 28181 id, in every university (a SIP registration names only the id). */
+  byGbIds(gbIds: string[]): Promise<Device[]> {
+    return gbIds.length ? this.repo.byGbIds(this.db, [...new Set(gbIds)]) : Promise.resolve([]);
+  }
+
   /** Who a device is, in a few columns, for hot paths (ingest, health): by id, university or status. */
   identities(filter: { id?: string; universityId?: string; status?: DeviceStatus }): Promise<DeviceIdentity[]> {
     return this.repo.identities(this.db, filter);

@@ -12,6 +12,8 @@ interface Seen {
   lastSeenMs: number;
   online: boolean;
   dirty: boolean;
+  /** The device's own silence window when its protocol sets one (GB/T 28181 keepalive × missed). */
+  silenceMs?: number;
 }
 
 export interface HealthOptions {
@@ -71,15 +73,19 @@ export class DeviceHealthService {
     await this.flush();
   }
 
-  /** A heartbeat or any message from the device. */
-  markSeen(deviceId: string, universityId: string, atMs = this.clock.now()) {
+  /**
+   * A heartbeat or any message from the device. `silenceMs` overrides the platform-wide window
+   * for devices whose protocol announces its own keepalive interval.
+   */
+  markSeen(deviceId: string, universityId: string, atMs = this.clock.now(), silenceMs?: number) {
     const s = this.seen.get(deviceId);
     if (!s) {
-      this.seen.set(deviceId, { universityId, lastSeenMs: atMs, online: true, dirty: true });
+      this.seen.set(deviceId, { universityId, lastSeenMs: atMs, online: true, dirty: true, silenceMs });
       this.changed(deviceId, universityId, true, atMs);
       return;
     }
     const previousMs = s.lastSeenMs;
+    if (silenceMs !== undefined) s.silenceMs = silenceMs;
     if (atMs > s.lastSeenMs) s.lastSeenMs = atMs;
     s.dirty = true;
     if (!s.online) {
@@ -95,17 +101,27 @@ export class DeviceHealthService {
     const now = this.clock.now();
     const wentOffline: Promise<unknown>[] = [];
     for (const [deviceId, s] of this.seen) {
-      if (!s.online || now - s.lastSeenMs < this.silenceMs) continue;
-      s.online = false;
-      s.dirty = true;
-      this.changed(deviceId, s.universityId, false, now);
-      wentOffline.push(
-        this.record(deviceId, s.universityId, 'device.went_offline', { lastSeenAt: new Date(s.lastSeenMs).toISOString(), silenceS: Math.round((now - s.lastSeenMs) / 1000) }, now),
-      );
+      if (!s.online || now - s.lastSeenMs < (s.silenceMs ?? this.silenceMs)) continue;
+      wentOffline.push(this.goOffline(deviceId, s, now));
     }
     await Promise.all(wentOffline);
     await this.flush();
     return wentOffline.length;
+  }
+
+  /** The device said it is leaving (a GB/T 28181 un-REGISTER): offline now, not after the silence. */
+  async markGone(deviceId: string): Promise<void> {
+    const s = this.seen.get(deviceId);
+    if (!s?.online) return;
+    await this.goOffline(deviceId, s, this.clock.now());
+    await this.flush();
+  }
+
+  private goOffline(deviceId: string, s: Seen, now: number) {
+    s.online = false;
+    s.dirty = true;
+    this.changed(deviceId, s.universityId, false, now);
+    return this.record(deviceId, s.universityId, 'device.went_offline', { lastSeenAt: new Date(s.lastSeenMs).toISOString(), silenceS: Math.round((now - s.lastSeenMs) / 1000) }, now);
   }
 
   private changed(deviceId: string, universityId: string, online: boolean, atMs: number) {

@@ -20,11 +20,11 @@ export { DeviceCredentialsService, topicsOf, type IssuedCredentials } from './de
 export { DeviceMessageHandler } from './device-message-handler.ts';
 export { DEAD_LETTER_RAW_MAX_BYTES, DEAD_LETTERS_PER_DEVICE_PER_HOUR, FAILED_AUTH_PER_ADDRESS_PER_MINUTE } from './ingest-guard.ts';
 
-export function createIngestModule(d: { db: Kysely<DB>; devices: DevicesService; writer: EventWriter; health: DeviceHealthService; audit: AuditService; clock: Clock; bus: EventBus }) {
+export function createIngestModule(d: { db: Kysely<DB>; devices: DevicesService; writer: EventWriter; health: DeviceHealthService; audit: AuditService; clock: Clock; bus: EventBus; sipRealm: string }) {
   const bus = new ModuleBus(d.bus);
   const directory = new DeviceDirectory(ownTables<'ingest'>(d.db), d.devices, bus);
   const ingest = new IngestService(ownTables<'ingest'>(d.db), d.writer, directory, d.clock);
-  const credentials = new DeviceCredentialsService(ownTables<'ingest'>(d.db), d.devices, directory, d.audit, d.clock);
+  const credentials = new DeviceCredentialsService(ownTables<'ingest'>(d.db), d.devices, directory, d.audit, d.clock, d.sipRealm);
   const deviceMessages = new DeviceMessageHandler(ingest, d.health);
   const face: ModuleFace = {
     name: 'ingest',

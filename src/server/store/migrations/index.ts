@@ -9,6 +9,7 @@ import { sopDispatch } from './0006-sop-dispatch.ts';
 import { ledgerSearch } from './0007-ledger-search.ts';
 import { alarmStatsIndex } from './0008-alarm-stats-index.ts';
 import { loginLockout } from './0009-login-lockout.ts';
+import { gb28181 } from './0010-gb28181.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -26,7 +27,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -1,0 +1,410 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import sip, { type SipMessage } from 'sip';
+import type { GbExchange, GbExchangeKind } from '../../../shared/gb28181.ts';
+import { parseGbId } from '../../../shared/gb28181-id.ts';
+import { DigestNonces, challengeHeader, credentialsOf, responseMatches } from '../../adapters/gb28181/digest.ts';
+import { MANSCDP_CONTENT_TYPE, ManscdpError, buildManscdp, decodeBody, parseManscdp, text, type ManscdpMessage } from '../../adapters/gb28181/manscdp.ts';
+import type { SipPeer, SipTransport } from '../../adapters/gb28181/sip-transport.ts';
+import type { Clock } from '../../clock.ts';
+import type { ModuleDb } from '../../store/tables.ts';
+import type { Device } from '../../../shared/devices.ts';
+import type { DevicesService } from '../devices/index.ts';
+import type { DeviceHealthService } from '../health/index.ts';
+import type { DeviceCredentialsService, IngestService } from '../ingest/index.ts';
+import { gbLocalTime, mapGbAlarm } from './gb-alarms.ts';
+import { GbDevicesRepository, type GbRegistration } from './gb-devices.repository.ts';
+
+export interface GbPlatformOptions {
+  /** The platform's 20-digit id and its SIP domain (the digest realm). */
+  platformId: string;
+  domain: string;
+  keepaliveS: number;
+  offlineAfterMissed: number;
+  /** Address put in Via and From of what the platform sends (devices answer to the packet's source anyway). */
+  advertisedHost?: string;
+}
+
+/** Registration lifetimes accepted; a device asking for more gets the maximum (GB/T 28181 suggests 86,400 s). */
+const MIN_EXPIRES_S = 30;
+const MAX_EXPIRES_S = 86_400;
+/** Unknown ids that tried to register, kept in memory only (nothing stored for senders who are nobody). */
+const MAX_UNKNOWN = 200;
+/** How long an answer to a request the platform sent is awaited (UDP retransmits meanwhile, RFC 3261 timer F). */
+const REQUEST_TIMEOUT_MS = 32_000;
+
+interface Pending {
+  resolve(m: SipMessage): void;
+  reject(err: Error): void;
+  timers: NodeJS.Timeout[];
+}
+
+export interface GbPlatformStats {
+  registrations: number;
+  challenges: number;
+  refused: number;
+  keepalives: number;
+  alarms: number;
+  badMessages: number;
+}
+
+/** Beijing local time as GB/T 28181 writes it in `Date:` and MANSCDP times: 2026-12-06T22:10:00.123 */
+export function gbDate(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 23);
+}
+
+const userOf = (uri: string | undefined) => (uri ? (sip.parseUri(uri)?.user ?? '') : '');
+
+/**
+ * The platform side of GB/T 28181 (the SIP server devices register with): digest registration,
+ * keepalives into device health, alarm notifications into the normal ingest path, and the
+ * requests the platform sends (alarm acknowledgement; catalog and control build on it).
+ * Every refusal is answered with a SIP status and a reason an installer can act on, and kept as
+ * the device's last exchange (diagnostics); an unknown sender costs a counter, not a row.
+ */
+export class GbPlatform {
+  private transport: SipTransport | null = null;
+  private readonly nonces = new DigestNonces();
+  private readonly repo = new GbDevicesRepository();
+  /** Current registrations by GB id (a device registers under its id; channels do not register). */
+  private readonly registrations = new Map<string, GbRegistration & { expiresAtMs: number }>();
+  private readonly pending = new Map<string, Pending>();
+  /** GB ids that tried to register without being in the ledger: id → last attempt. */
+  readonly unknownDevices = new Map<string, { at: string; seenFrom: string }>();
+  readonly stats: GbPlatformStats = { registrations: 0, challenges: 0, refused: 0, keepalives: 0, alarms: 0, badMessages: 0 };
+  private sn = 1;
+  private readonly host: string;
+
+  constructor(
+    private readonly db: ModuleDb<'gb28181'>,
+    private readonly devices: Pick<DevicesService, 'byGbIds'>,
+    private readonly credentials: Pick<DeviceCredentialsService, 'sipKeys'>,
+    private readonly ingest: Pick<IngestService, 'ingestParsed' | 'recordRefused'>,
+    private readonly health: Pick<DeviceHealthService, 'markSeen' | 'markGone'>,
+    private readonly clock: Clock,
+    private readonly opts: GbPlatformOptions,
+  ) {
+    this.host = opts.advertisedHost ?? firstExternalIPv4() ?? '127.0.0.1';
+  }
+
+  /** The SIP transport the platform answers and sends on (bound by the composition root). */
+  attach(transport: SipTransport) {
+    this.transport = transport;
+  }
+
+  /** Registrations that were valid at the last stop remain valid: devices need not re-register after a restart. */
+  async load(): Promise<number> {
+    for (const r of await this.repo.active(this.db, this.clock.nowIso())) this.registrations.set(r.gbId, { ...r, expiresAtMs: Date.parse(r.expiresAt) });
+    return this.registrations.size;
+  }
+
+  registrationOf(gbId: string) {
+    const r = this.registrations.get(gbId);
+    return r && r.expiresAtMs > this.clock.now() ? r : undefined;
+  }
+
+  get registeredCount(): number {
+    return this.registrations.size;
+  }
+
+  /** Entry point of every SIP message (the transport's handler). */
+  handle(message: SipMessage, peer: SipPeer): void {
+    if (message.status) {
+      this.onResponse(message);
+      return;
+    }
+    void this.onRequest(message, peer).catch((err) => {
+      console.error('GB/T 28181 request failed', err);
+      this.reply(message, peer, 500, 'Server Internal Error');
+    });
+  }
+
+  private async onRequest(req: SipMessage, peer: SipPeer) {
+    switch (req.method) {
+      case 'REGISTER':
+        return this.onRegister(req, peer);
+      case 'MESSAGE':
+        return this.onMessage(req, peer);
+      case 'OPTIONS':
+        return this.reply(req, peer, 200, 'OK', { allow: 'REGISTER, MESSAGE, OPTIONS, ACK, BYE' });
+      case 'ACK':
+        return; // ACKs get no answer
+      default:
+        return this.reply(req, peer, 405, 'Method Not Allowed', { allow: 'REGISTER, MESSAGE, OPTIONS, ACK, BYE' });
+    }
+  }
+
+  // ---- registration (GB/T 28181 §9.1) ----
+
+  private async onRegister(req: SipMessage, peer: SipPeer) {
+    const gbId = userOf(req.headers.from?.uri) || userOf(req.headers.to?.uri);
+    if (!parseGbId(gbId).ok) return this.reply(req, peer, 400, 'Bad Request', { warning: warn(`From must name the device's 20-digit GB/T 28181 id, not "${gbId}"`) });
+    const expires = expiresOf(req);
+    if (expires === null) return this.reply(req, peer, 400, 'Bad Request', { warning: warn('Expires is missing (header or Contact parameter)') });
+    const creds = credentialsOf(req.headers.authorization);
+    const nowMs = this.clock.now();
+    if (!creds) return this.challenge(req, peer, nowMs, false);
+    const nonce = this.nonces.check(creds.nonce, nowMs);
+    if (nonce !== 'ok') return this.challenge(req, peer, nowMs, nonce === 'stale');
+
+    const candidates = await this.devices.byGbIds([gbId]);
+    if (!candidates.length) {
+      this.rememberUnknown(gbId, peer);
+      return this.refuse(req, peer, 403, `no device with GB id ${gbId} in the ledger`);
+    }
+    const keys = await this.credentials.sipKeys(candidates.map((d) => d.id));
+    const device = candidates.find((d) => {
+      const key = keys.get(d.id);
+      return key && key.realm === this.opts.domain && responseMatches(key.ha1, 'REGISTER', creds);
+    });
+    if (!device) {
+      // Refusals of a known device are its diagnostics: "注册不上" needs the reason, not a guess.
+      const reason = this.whyRefused(candidates, keys, creds.username, gbId);
+      for (const d of candidates) await this.recordExchange(d, 'register', this.exchange('refused', 403, reason, peer, req), nowMs);
+      return this.refuse(req, peer, 403, reason);
+    }
+    if (device.status === 'retired') {
+      const reason = 'the device is retired in the ledger (报废)';
+      await this.recordExchange(device, 'register', this.exchange('refused', 403, reason, peer, req), nowMs);
+      return this.refuse(req, peer, 403, reason);
+    }
+
+    const now = new Date(nowMs).toISOString();
+    if (expires === 0) {
+      this.registrations.delete(gbId);
+      await this.repo.endRegistration(this.db, device.id, device.universityId, gbId, this.exchange('ok', 200, 'unregistered (Expires: 0)', peer, req), now);
+      await this.health.markGone(device.id);
+      return this.reply(req, peer, 200, 'OK', { date: gbDate(nowMs), expires: '0' });
+    }
+    const granted = Math.min(Math.max(expires, MIN_EXPIRES_S), MAX_EXPIRES_S);
+    const reg: GbRegistration & { expiresAtMs: number } = {
+      deviceId: device.id,
+      universityId: device.universityId,
+      gbId,
+      transport: peer.transport,
+      address: peer.address,
+      port: peer.port,
+      contact: contactOf(req),
+      gbVersion: headerText(req, 'x-gb-ver'),
+      userAgent: headerText(req, 'user-agent'),
+      registeredAt: now,
+      expiresAt: new Date(nowMs + granted * 1000).toISOString(),
+      expiresAtMs: nowMs + granted * 1000,
+    };
+    this.registrations.set(gbId, reg);
+    await this.repo.saveRegistration(this.db, reg, this.exchange('ok', 200, `registered for ${granted} s`, peer, req), now);
+    this.health.markSeen(device.id, device.universityId, nowMs, this.silenceMs);
+    this.stats.registrations++;
+    this.reply(req, peer, 200, 'OK', { date: gbDate(nowMs), expires: String(granted), ...(req.headers.contact ? { contact: req.headers.contact } : {}) });
+  }
+
+  private whyRefused(candidates: Device[], keys: Map<string, { ha1: string; realm: string }>, username: string, gbId: string): string {
+    if (username !== gbId) return `the digest username "${username}" is not the device id ${gbId}`;
+    const withKeys = candidates.filter((d) => keys.has(d.id));
+    if (!withKeys.length) return 'no SIP credentials were issued for this device (issue them on the device page)';
+    const realms = [...new Set(withKeys.map((d) => keys.get(d.id)!.realm))];
+    if (!realms.includes(this.opts.domain)) return `the credentials were issued for SIP domain ${realms.join(', ')}, the platform's is ${this.opts.domain}: issue them again`;
+    return 'wrong password (the digest response does not match the issued credentials)';
+  }
+
+  private challenge(req: SipMessage, peer: SipPeer, nowMs: number, stale: boolean) {
+    this.stats.challenges++;
+    this.reply(req, peer, 401, 'Unauthorized', { 'www-authenticate': [challengeHeader(this.opts.domain, this.nonces.issue(nowMs), stale)] });
+  }
+
+  private refuse(req: SipMessage, peer: SipPeer, status: number, reason: string) {
+    this.stats.refused++;
+    this.reply(req, peer, status, status === 403 ? 'Forbidden' : 'Bad Request', { warning: warn(reason) });
+  }
+
+  private rememberUnknown(gbId: string, peer: SipPeer) {
+    this.unknownDevices.delete(gbId);
+    this.unknownDevices.set(gbId, { at: this.clock.nowIso(), seenFrom: `${peer.transport} ${peer.address}:${peer.port}` });
+    if (this.unknownDevices.size > MAX_UNKNOWN) this.unknownDevices.delete(this.unknownDevices.keys().next().value!);
+  }
+
+  private get silenceMs() {
+    return this.opts.keepaliveS * this.opts.offlineAfterMissed * 1000;
+  }
+
+  // ---- MESSAGE (MANSCDP, GB/T 28181 §A) ----
+
+  private async onMessage(req: SipMessage, peer: SipPeer) {
+    const gbId = userOf(req.headers.from?.uri);
+    const reg = this.registrationOf(gbId);
+    // Only a registered device, from the address it registered from, is listened to: a spoofed
+    // datagram costs a counter.
+    if (!reg) return this.refuse(req, peer, 403, `device ${gbId || '(no id)'} is not registered: REGISTER first`);
+    if (reg.address !== peer.address) return this.refuse(req, peer, 403, `device ${gbId} registered from ${reg.address}, not ${peer.address}: REGISTER again`);
+    const raw = Buffer.from(req.content ?? '', 'binary');
+    let msg: ManscdpMessage;
+    try {
+      msg = parseManscdp(decodeBody(req.content ?? '', headerText(req, 'content-type') ?? undefined));
+    } catch (err) {
+      if (!(err instanceof ManscdpError)) throw err;
+      return this.badMessage(req, peer, reg, raw, err.message, 'body');
+    }
+    const nowMs = this.clock.now();
+    const key = `${msg.root}/${msg.cmdType}`;
+    switch (key) {
+      case 'Notify/Keepalive':
+        return this.onKeepalive(req, peer, reg, msg, nowMs);
+      case 'Notify/Alarm':
+        return this.onAlarm(req, peer, reg, msg, raw, nowMs);
+      default:
+        return this.badMessage(req, peer, reg, raw, `<${msg.root}> with CmdType ${msg.cmdType} is not supported`, 'CmdType');
+    }
+  }
+
+  private async badMessage(req: SipMessage, peer: SipPeer, reg: GbRegistration, raw: Buffer, reason: string, field: string) {
+    this.stats.badMessages++;
+    this.reply(req, peer, 400, 'Bad Request', { warning: warn(reason) });
+    await this.ingest.recordRefused(raw, { source: 'gb28181', deviceId: reg.deviceId }, reason, field);
+    await this.recordExchange(reg, 'message', this.exchange('refused', 400, reason, peer, req), this.clock.now());
+  }
+
+  private async onKeepalive(req: SipMessage, peer: SipPeer, reg: GbRegistration, msg: ManscdpMessage, nowMs: number) {
+    this.reply(req, peer, 200, 'OK');
+    this.stats.keepalives++;
+    this.health.markSeen(reg.deviceId, reg.universityId, nowMs, this.silenceMs);
+    const status = text(msg.body.Status);
+    const exchange = this.exchange(status === 'OK' ? 'ok' : 'failed', 200, status === 'OK' ? 'keepalive' : `keepalive with Status ${status || '(none)'}`, peer, req);
+    await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'keepalive', exchange, { last_keepalive_at: exchange.at });
+  }
+
+  private async onAlarm(req: SipMessage, peer: SipPeer, reg: GbRegistration, msg: ManscdpMessage, raw: Buffer, nowMs: number) {
+    // The channel that raised it (a camera or alarm input of this NVR), or the device itself.
+    const [channel] = msg.deviceId === reg.gbId ? [] : (await this.devices.byGbIds([msg.deviceId])).filter((d) => d.universityId === reg.universityId);
+    const target = msg.deviceId === reg.gbId ? { id: reg.deviceId, kind: null } : channel;
+    if (!target) return this.badMessage(req, peer, reg, raw, `alarm from channel ${msg.deviceId}, which is not in the ledger`, 'DeviceID');
+    const mapped = mapGbAlarm(msg.body, msg.sn, channel?.kind ?? null);
+    if (!mapped.ok) return this.badMessage(req, peer, reg, raw, mapped.reason, mapped.field);
+    const result = await this.ingest.ingestParsed(mapped.envelope, { source: 'gb28181', deviceId: target.id }, raw);
+    if (result.status === 'rejected') {
+      this.stats.badMessages++;
+      this.reply(req, peer, 400, 'Bad Request', { warning: warn(result.reason) });
+      return this.recordExchange(reg, 'alarm', this.exchange('refused', 400, result.reason, peer, req), nowMs);
+    }
+    // Answered only once stored: a device that hears 200 may forget the alarm.
+    this.reply(req, peer, 200, 'OK');
+    this.stats.alarms++;
+    this.health.markSeen(reg.deviceId, reg.universityId, nowMs, this.silenceMs);
+    const alarmAt = gbLocalTime(text(msg.body.AlarmTime));
+    const offset = alarmAt ? Date.parse(alarmAt) - nowMs : null;
+    await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'alarm', this.exchange('ok', 200, `${mapped.envelope.kind} (${result.status})`, peer, req), {
+      clock_offset_ms: offset === null ? null : Math.round(offset),
+    });
+    // GB/T 28181 §9.4: the platform confirms the alarm with a Response MESSAGE.
+    void this.request(reg, 'MESSAGE', buildManscdp('Response', { CmdType: 'Alarm', SN: msg.sn, DeviceID: msg.deviceId, Result: 'OK' })).catch(() => undefined);
+  }
+
+  private recordExchange(d: { id?: string; deviceId?: string; universityId: string; gbId: string | null }, kind: GbExchangeKind, exchange: GbExchange, _nowMs: number) {
+    return this.repo.recordExchange(this.db, d.deviceId ?? d.id!, d.universityId, d.gbId ?? '', kind, exchange);
+  }
+
+  private exchange(result: GbExchange['result'], status: number, reason: string, peer: SipPeer, req: SipMessage): GbExchange {
+    const via = req.headers.via?.[0];
+    return {
+      at: this.clock.nowIso(),
+      result,
+      status,
+      reason,
+      seenFrom: `${peer.transport} ${peer.address}:${peer.port}`,
+      declared: contactOf(req) ?? (via ? `${via.protocol} ${via.host}:${via.port ?? 5060}` : null),
+    };
+  }
+
+  // ---- what the platform sends (UAC) ----
+
+  /** Sends a request to a registered device and resolves with its final answer (rejects on timeout or when unreachable). */
+  request(reg: Pick<GbRegistration, 'gbId' | 'transport' | 'address' | 'port'>, method: 'MESSAGE', body: string): Promise<SipMessage> {
+    const transport = this.transport;
+    if (!transport) return Promise.reject(new Error('SIP transport not attached'));
+    const branch = `z9hG4bK${randomBytes(8).toString('hex')}`;
+    const message: SipMessage = {
+      method,
+      uri: `sip:${reg.gbId}@${reg.address}:${reg.port}`,
+      version: '2.0',
+      headers: {
+        via: [{ version: '2.0', protocol: reg.transport, host: this.host, port: transport.port, params: { branch, rport: null } }],
+        from: { uri: `sip:${this.opts.platformId}@${this.opts.domain}`, params: { tag: randomBytes(6).toString('hex') } },
+        to: { uri: `sip:${reg.gbId}@${this.opts.domain}`, params: {} },
+        'call-id': randomBytes(12).toString('hex'),
+        cseq: { seq: this.sn++, method },
+        'max-forwards': '70',
+        'content-type': MANSCDP_CONTENT_TYPE,
+        'content-length': Buffer.byteLength(body, 'binary'),
+      },
+      content: body,
+    };
+    const peer: SipPeer = { transport: reg.transport, address: reg.address, port: reg.port };
+    return new Promise<SipMessage>((resolve, reject) => {
+      const pending: Pending = { resolve, reject, timers: [] };
+      this.pending.set(branch, pending);
+      const done = () => {
+        for (const t of pending.timers) clearTimeout(t);
+        this.pending.delete(branch);
+      };
+      pending.resolve = (m) => (done(), resolve(m));
+      pending.reject = (e) => (done(), reject(e));
+      if (!transport.send(message, peer)) return pending.reject(new Error(`device ${reg.gbId} is not reachable over ${reg.transport}`));
+      // RFC 3261 timer E: UDP retransmits at 0.5, 1, 2, 4, 4 … s until an answer or timer F.
+      if (reg.transport === 'UDP') {
+        let at = 0;
+        for (let interval = 500; at + interval < REQUEST_TIMEOUT_MS; interval = Math.min(interval * 2, 4000)) {
+          at += interval;
+          pending.timers.push(setTimeout(() => transport.send(message, peer), at).unref());
+        }
+      }
+      pending.timers.push(setTimeout(() => pending.reject(new Error(`no answer from ${reg.gbId} in ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS).unref());
+    });
+  }
+
+  private onResponse(res: SipMessage) {
+    const branch = String(res.headers.via?.[0]?.params?.branch ?? '');
+    const pending = this.pending.get(branch);
+    if (!pending || (res.status ?? 0) < 200) return;
+    pending.resolve(res);
+  }
+
+  private reply(req: SipMessage, peer: SipPeer, status: number, reason: string, headers: Record<string, unknown> = {}) {
+    const res = sip.makeResponse(req, status, reason);
+    // A response names its side of the dialog with a To tag (RFC 3261 §8.2.6.2).
+    res.headers.to = { ...res.headers.to, params: { ...res.headers.to.params, tag: res.headers.to.params?.tag ?? randomBytes(6).toString('hex') } };
+    Object.assign(res.headers, headers, { 'content-length': 0 });
+    res.content = '';
+    this.transport?.send(res, peer);
+  }
+
+  /** Stops awaiting answers (shutdown). */
+  close() {
+    for (const p of [...this.pending.values()]) p.reject(new Error('the platform is stopping'));
+  }
+}
+
+const warn = (text: string) => `399 xiaoan "${text.replace(/"/g, "'")}"`;
+
+function headerText(m: SipMessage, name: string): string | null {
+  const v = m.headers[name];
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+}
+
+function contactOf(m: SipMessage): string | null {
+  const c = m.headers.contact;
+  return Array.isArray(c) && c[0] ? c[0].uri : null;
+}
+
+/** The Expires header, or the Contact's expires parameter; null when neither is there or it is not a number. */
+function expiresOf(m: SipMessage): number | null {
+  const header = headerText(m, 'expires');
+  const c = m.headers.contact;
+  const param = Array.isArray(c) && c[0]?.params?.expires;
+  const raw = header ?? (typeof param === 'string' ? param : null);
+  if (raw === null || !/^\s*\d{1,10}\s*$/.test(raw)) return null;
+  return Number(raw);
+}
+
+function firstExternalIPv4(): string | undefined {
+  for (const list of Object.values(os.networkInterfaces())) for (const i of list ?? []) if (i.family === 'IPv4' && !i.internal) return i.address;
+  return undefined;
+}

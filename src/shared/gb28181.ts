@@ -1,0 +1,40 @@
+import { Type, type Static } from 'typebox';
+import { Nullable, StringEnum } from './schema.ts';
+
+/** What the platform last exchanged with a GB/T 28181 device, per kind (diagnostics: "注册不上", "收流超时"). */
+export const GB_EXCHANGE_KINDS = ['register', 'keepalive', 'catalog', 'alarm', 'message'] as const;
+export type GbExchangeKind = (typeof GB_EXCHANGE_KINDS)[number];
+
+export const GbExchange = Type.Object({
+  at: Type.String(),
+  /** ok, or refused (the platform said no, with the reason), or failed (no or a bad answer). */
+  result: StringEnum(['ok', 'refused', 'failed'] as const),
+  /** The SIP status sent or received. */
+  status: Type.Integer(),
+  reason: Type.String({ description: 'Why, in words an installer can act on' }),
+  /** Transport and address the message came from (what NAT made of it). */
+  seenFrom: Type.String(),
+  /** Address in the device's Contact or Via header (what it thinks it is). */
+  declared: Nullable(Type.String()),
+});
+export type GbExchange = Static<typeof GbExchange>;
+
+export const GbDeviceView = Type.Object(
+  {
+    deviceId: Type.String(),
+    gbId: Type.String(),
+    transport: Nullable(StringEnum(['UDP', 'TCP'] as const)),
+    address: Nullable(Type.String()),
+    port: Nullable(Type.Integer()),
+    contact: Nullable(Type.String()),
+    gbVersion: Nullable(Type.String({ description: 'X-GB-Ver: 2.0 = GB/T 28181-2016, 3.0 = 2022' })),
+    userAgent: Nullable(Type.String()),
+    registeredAt: Nullable(Type.String()),
+    expiresAt: Nullable(Type.String()),
+    lastKeepaliveAt: Nullable(Type.String()),
+    clockOffsetMs: Nullable(Type.Integer({ description: 'Device clock minus platform clock, from the last keepalive or alarm time' })),
+    exchanges: Type.Object(Object.fromEntries(GB_EXCHANGE_KINDS.map((k) => [k, Type.Optional(GbExchange)])) as Record<GbExchangeKind, ReturnType<typeof Type.Optional<typeof GbExchange>>>),
+  },
+  { $id: 'GbDevice' },
+);
+export type GbDeviceView = Static<typeof GbDeviceView>;

@@ -83,8 +83,8 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     alarmStatsFace,
   ];
   const { ingest, credentials, deviceMessages } = ingestModule;
-  const { rules, alarmConsumer, actions, ruleDryRun, absence } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, actions, sop, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
+  const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence } = alarmsModule;
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, sop, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 
 export interface RouteEntry {

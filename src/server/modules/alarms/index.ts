@@ -96,5 +96,6 @@ export function createAlarmsModule(d: AlarmsDeps) {
   };
   /** The dispatch module, built after this one, is what `notify_guards`, alarm records and dry runs dispatch through. */
   const attachDispatcher = (dispatcher: GuardDispatcher) => dispatchers.attach(dispatcher);
-  return { face, rules, alarms, alarmConsumer, actions, sop, places, ruleDryRun, absence, attachDispatcher };
+  // `engine`: the demo history runs the same rules over past events with its own clock (simulator/history).
+  return { face, rules, alarms, alarmConsumer, engine, actions, sop, places, ruleDryRun, absence, attachDispatcher };
 }

@@ -38,6 +38,8 @@ const FALSE_SHARE: Partial<Record<AlarmType, number>> = {
 };
 /** Alarms a guard goes to look at; the others are dealt with from the duty room. */
 const FIELD_TYPES = new Set<AlarmType>(['intrusion', 'perimeter', 'fire', 'panic', 'door_forced']);
+/** Event kinds whose rules send guards. */
+const GUARD_KINDS = new Set(['intrusion', 'perimeter', 'fire', 'panic']);
 
 const FALSE_REASONS: Partial<Record<AlarmType, string[]>> = {
   intrusion: ['现场核查门窗完好，系流浪猫经过触发红外探测器', '空调出风吹动窗帘引起双鉴探测器误报', '保洁人员进入前未撤防，已提醒按规定撤防', '实验室人员加班未撤防，已核实身份并补办登记'],
@@ -97,6 +99,23 @@ export function alarmHandling(opts: { incidents: IncidentBook }): HistoryContrib
       });
       let open = 0;
 
+      // Guards on duty carry the duty phone: where they are is known when an alarm needs them (the
+      // rules send the nearest). They report from one of the campus's patrol checkpoints.
+      const spots = (await services.devices.ofUniversity(ctx.universityId))
+        .filter((d) => d.kind === 'patrol_checkpoint' && d.lon != null && d.lat != null)
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .map((d) => ({ lon: d.lon!, lat: d.lat! }));
+      const reportedAt = new Map<string, number>();
+      ctx.onEvents(async (events) => {
+        if (!spots.length || !events.some((e) => GUARD_KINDS.has(e.kind))) return;
+        for (const guard of staff.onDuty(clock.now()).guards) {
+          if (clock.now() - (reportedAt.get(guard.id) ?? -Infinity) < 20 * 60_000) continue;
+          reportedAt.set(guard.id, clock.now());
+          const spot = rng.pick(spots);
+          await services.dispatches.reportPosition(guard, { lon: spot.lon + rng.jitter(0.0005), lat: spot.lat + rng.jitter(0.0005), accuracyM: rng.int(5, 30) });
+        }
+      });
+
       /** Ticks the alarm's procedure steps chosen by `which`, with notes and photos as each step asks. */
       const tick = async (actor: Actor, alarmId: string, which: (key: string, mandatory: boolean) => boolean, notes: Record<string, string> = {}) => {
         for (const step of await services.sop.steps(alarmId)) {
@@ -128,6 +147,14 @@ export function alarmHandling(opts: { incidents: IncidentBook }): HistoryContrib
 
           const reason = rng.pick(FALSE_REASONS[alarm.type] ?? ['现场核查无异常']);
           const finishFalse = async (actor: Actor) => {
+            // Guards the rule sent and who have not set off are called back.
+            for (const d of await services.dispatches.ofAlarm(alarmId)) {
+              const guard = staff.byId(d.guardId);
+              if (!guard) continue;
+              if (d.state === 'offered') await services.dispatches.guardStep(guard, d.id, 'decline', '值班室视频复核为误报，取消出警');
+              else if (d.state === 'accepted') await services.dispatches.guardStep(guard, d.id, 'arrive');
+              if (d.state === 'accepted' || d.state === 'arrived') await services.dispatches.guardStep(guard, d.id, 'finish', reason);
+            }
             if ((await state()).latched) await services.alarms.reset(actor, alarmId, '现场确认安全，复位报警');
             await services.alarms.step(actor, alarmId, 'false_alarm', reason);
             ctx.count('false alarms');

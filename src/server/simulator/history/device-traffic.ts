@@ -55,6 +55,14 @@ export function deviceTraffic(opts: { incidents: IncidentBook; ratePerS?: number
       const seed = Math.floor(ctx.rng.next() * 2 ** 32);
       const scenario = new Scenario({ devices, seed, guards, runTag: `H${seed.toString(36)}`, rarePerHour: HISTORY_RARE_PER_HOUR });
       const rate = opts.ratePerS ?? HISTORY_RATE_PER_S;
+      // Doors answer the platform's commands (a fire opens the building's doors) as the live simulator's do.
+      const byId = new Map(devices.map((d) => [d.id, d]));
+      services.actions.setCommandSender(async (_universityId, deviceId, command) => {
+        const device = byId.get(deviceId);
+        if (!device) throw new Error('no such device');
+        const answers = scenario.commandAck(device, command, ctx.clock.now() + 400);
+        await ctx.deviceMessages(answers.map((envelope) => ({ deviceId, source: 'mqtt' as EventSource, envelope })));
+      });
       const rng = ctx.rng.fork('stories');
       const byKind = (kinds: DeviceKind[], pattern?: RegExp) => devices.filter((d) => kinds.includes(d.kind) && (!pattern || pattern.test(`${d.buildingName ?? ''}${d.name}`)));
       const secureDoors = byKind(['door']).filter((d) => /机房|财务|档案|实验|保密/.test(`${d.buildingName ?? ''}${d.name}`));

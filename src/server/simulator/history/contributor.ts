@@ -38,6 +38,8 @@ export interface DeviceMessage {
   deviceId: string;
   source: EventSource;
   envelope: IngestEnvelopeT;
+  /** When the platform received it (default: the task's instant); a group delivered at once keeps each message's own arrival time. */
+  receivedAtMs?: number;
 }
 
 /** A script yields how many milliseconds to wait before its next step; it ends when it returns. */

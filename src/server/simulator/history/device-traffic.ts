@@ -126,14 +126,14 @@ export function deviceTraffic(opts: { incidents: IncidentBook; ratePerS?: number
         const flush = () => {
           if (!group.length) return;
           const messages = group;
-          ctx.at(last + 300 + rng.int(0, 1500), () => ctx.deviceMessages(messages));
+          ctx.at(last + 1600, () => ctx.deviceMessages(messages));
           ctx.count('device messages', messages.length);
           group = [];
         };
         for (const { e, t } of sorted) {
           if (group.length && t - groupStart > GROUP_MS) flush();
           if (!group.length) groupStart = t;
-          group.push({ deviceId: e.device.id, source: (HTTP_KINDS.has(e.device.kind) ? 'http' : 'mqtt') as EventSource, envelope: e.envelope });
+          group.push({ deviceId: e.device.id, source: (HTTP_KINDS.has(e.device.kind) ? 'http' : 'mqtt') as EventSource, envelope: e.envelope, receivedAtMs: t + 200 + rng.int(0, 1300) });
           last = t;
           if (!QUIET_KINDS.has(e.envelope.kind)) flush();
         }

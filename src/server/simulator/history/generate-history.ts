@@ -110,7 +110,16 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
     },
     script: (startMs, steps) => runScript(startMs, steps),
     deviceMessages: async (messages: readonly DeviceMessage[]) => {
-      const results = await Promise.all(messages.map((m) => services.ingest.ingestParsed(m.envelope, { source: m.source, deviceId: m.deviceId })));
+      // Ingest stamps the arrival with the clock as it takes each message (its device is cached, so
+      // synchronously): each message is taken at its own arrival time, the rules then run at the task's.
+      const taskMs = clock.now();
+      const results = await Promise.all(
+        messages.map((m) => {
+          clock.set(Math.min(taskMs, m.receivedAtMs ?? taskMs));
+          return services.ingest.ingestParsed(m.envelope, { source: m.source, deviceId: m.deviceId });
+        }),
+      );
+      clock.set(taskMs);
       for (const r of results) if (r.status === 'rejected') problem(`ingest refused a history event: ${r.reason}`);
       await runRules();
     },

@@ -20,6 +20,13 @@ export const ConfigSchema = Type.Object(
       Type.String({ minLength: 8, description: 'Password of the first admin account; generated and printed once when unset' }),
     ),
     XIAOAN_DEMO: Type.Boolean({ default: true, description: 'Seed the demo university on an empty database' }),
+    XIAOAN_DEMO_HISTORY_DAYS: Type.Integer({
+      minimum: 0,
+      maximum: 365,
+      default: 90,
+      description: 'Days of past the demo university gets when it is first seeded (events, alarms handled, repairs); 0 = none',
+    }),
+    XIAOAN_DEMO_HISTORY_SEED: Type.Integer({ minimum: 0, maximum: 4294967295, default: 20260101, description: 'Seed of the demo history: the same seed and end date give the same history' }),
     XIAOAN_LOG_LEVEL: Type.Union(
       [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
       { default: 'info', description: 'Log level' },

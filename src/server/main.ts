@@ -36,7 +36,13 @@ async function main() {
 
   if (config.XIAOAN_DEMO) {
     const { seedDemoIfEmpty } = await import('./simulator/demo-seed.ts');
-    await seedDemoIfEmpty({ services, store, log: app.log });
+    const seeded = await seedDemoIfEmpty({ services, store, log: app.log });
+    if (seeded && config.XIAOAN_DEMO_HISTORY_DAYS > 0) {
+      // A fresh demo database gets a past (issue 18): the wall clock's now is the end of the history.
+      const { generateDemoHistory } = await import('./simulator/history/demo-history.ts');
+      const result = await generateDemoHistory({ config, store, days: config.XIAOAN_DEMO_HISTORY_DAYS, seed: config.XIAOAN_DEMO_HISTORY_SEED, endMs: Date.now(), progress: (line) => console.log(line) });
+      if (result.status === 'generated') app.log.info({ history: result.report }, 'demo history generated');
+    }
   }
 
   await startModules(services.modules, { log: app.log });

@@ -19,8 +19,12 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-/** Builds the web console if stale, then starts `src/server/main.ts` as `npm start` would. */
-export async function startServer(): Promise<RunningServer> {
+/**
+ * Builds the web console if stale, then starts `src/server/main.ts` as `npm start` would. The
+ * demo history (90 days on `npm start`) is off unless `historyDays` asks for it: the other
+ * browser tests count their own alarms.
+ */
+export async function startServer(opts: { historyDays?: number; startTimeoutMs?: number } = {}): Promise<RunningServer> {
   await buildWeb({ quiet: true });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'xiaoan-e2e-'));
   const env: NodeJS.ProcessEnv = {
@@ -29,13 +33,14 @@ export async function startServer(): Promise<RunningServer> {
     XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD,
     XIAOAN_DEMO: '1',
     XIAOAN_LOG_LEVEL: 'warn',
+    XIAOAN_DEMO_HISTORY_DAYS: String(opts.historyDays ?? 0),
   };
   delete env.DATABASE_URL;
   delete env.MQTT_URL;
   for (const key of Object.keys(env)) if (key.startsWith('XIAOAN_TEST_')) delete env[key];
   let server: ServerProcess;
   try {
-    server = await startServerProcess({ env }); // the demo generator may take a while on 2 cores
+    server = await startServerProcess({ env, startTimeoutMs: opts.startTimeoutMs }); // the demo generator may take a while on 2 cores
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;

@@ -90,8 +90,8 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   ];
   const { ingest, credentials, deviceMessages } = ingestModule;
   const { gb28181, gbPlatform, sipListening } = gbModule;
-  const { rules, alarmConsumer, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, health, live, rules, alarms, alarmConsumer, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
+  const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 
 export interface RouteEntry {

@@ -15,15 +15,16 @@ export interface DemoSeedContext {
  * campuses with buildings, key sites, ~5,000 devices, maintenance history and staff accounts,
  * including a few deliberate compliance flaws (see demo-university/generate.ts).
  */
-export async function seedDemoIfEmpty(ctx: DemoSeedContext): Promise<void> {
-  if (await ctx.services.org.hasUniversity()) return;
+/** Returns true when it seeded the university now (a fresh demo database). */
+export async function seedDemoIfEmpty(ctx: DemoSeedContext): Promise<boolean> {
+  if (await ctx.services.org.hasUniversity()) return false;
   const started = performance.now();
   const commission = await ctx.services.org.commission();
   if (!commission) throw new Error('demo seed: the commission root is missing (OrgService.ensureCommission runs first)');
   const data = generateDemoUniversity({ commissionId: commission.id });
   validateDemoData(data);
   const { written, skippedAccounts } = await writeDemoUniversity(ctx, data);
-  if (!written) return;
+  if (!written) return false;
   const ms = Math.round(performance.now() - started);
   const c = data.counts;
   const k = c.byKind;
@@ -34,4 +35,5 @@ export async function seedDemoIfEmpty(ctx: DemoSeedContext): Promise<void> {
       `${c.keySites} key sites, ${c.devices} devices (${k.camera} cameras, ${k.recorder} recorders, ${k.door} doors, ${k.intrusion_zone + k.perimeter_zone} alarm zones, ` +
       `${k.fire_detector} fire detectors, ${k.patrol_checkpoint} patrol checkpoints), ${c.maintenance} maintenance records, ${c.accounts - skippedAccounts.length} accounts`,
   );
+  return true;
 }

@@ -5,7 +5,33 @@ let counter = 0;
 let pool = randomBytes(4096);
 let offset = pool.length;
 
+/**
+ * Where ids take their time and randomness from. Normally the wall clock and the OS; while the
+ * demo history is generated (simulator/history), a clock set to the historical instant and a
+ * seeded stream, so the same seed gives the same ids (see util/deterministic-ids.ts).
+ */
+export interface IdSource {
+  now(): number;
+  /** `n` random bytes. */
+  bytes(n: number): Buffer;
+}
+
+let source: IdSource | null = null;
+let saved: { lastMs: number; counter: number } | null = null;
+
+/** Installs a source (null restores the wall clock and the OS); the id sequence state starts afresh for it. */
+export function setIdSource(next: IdSource | null): void {
+  if (next && !source) saved = { lastMs, counter };
+  if (!next && saved) ({ lastMs, counter } = saved);
+  if (next) {
+    lastMs = 0;
+    counter = 0;
+  }
+  source = next;
+}
+
 function random(n: number): Buffer {
+  if (source) return source.bytes(n);
   if (offset + n > pool.length) {
     pool = randomBytes(4096);
     offset = 0;
@@ -20,7 +46,7 @@ function random(n: number): Buffer {
  * from one process strictly increasing within a millisecond, then random bits. Sorting by id
  * sorts by creation time, which lets the event store page by id.
  */
-export function uuid7(now = Date.now()): string {
+export function uuid7(now = source ? source.now() : Date.now()): string {
   if (now > lastMs) {
     lastMs = now;
     counter = random(2).readUInt16BE(0) & 0x3ff; // start low so the counter rarely overflows

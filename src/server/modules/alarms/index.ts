@@ -95,5 +95,6 @@ export function createAlarmsModule(d: AlarmsDeps) {
   const attachDispatcher = (dispatcher: GuardDispatcher) => dispatchers.attach(dispatcher);
   /** The procedures module, built after this one, gives each new alarm its checklist. */
   const attachProcedures = (p: AlarmProcedures) => procedures.attach(p);
-  return { face, rules, alarms, alarmConsumer, actions, places, ruleDryRun, absence, attachDispatcher, attachProcedures, procedures };
+  // `engine`: the demo history runs the same rules over past events with its own clock (simulator/history).
+  return { face, rules, alarms, alarmConsumer, engine, actions, places, ruleDryRun, absence, attachDispatcher, attachProcedures, procedures };
 }

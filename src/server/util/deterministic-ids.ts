@@ -1,16 +1,11 @@
 /**
  * Deterministic ids for generated data (the demo history): the modules mint ids with `uuid7()`
- * (time-ordered, util/uuid7.ts) and `crypto.randomUUID()`. While `withDeterministicIds` runs, both
- * draw from a seeded stream and uuid7 takes its time from the given clock, so the same seed and
- * the same end date give the same ids, and an event's id carries its historical time (the event
- * log pages by id).
- *
- * randomUUID is replaced on node:crypto itself (syncBuiltinESMExports updates the bindings every
- * module imported), so this is for a process doing nothing else meanwhile: the history runs
- * before the server listens, or in its own script. Always restored, also on failure.
+ * (time-ordered) and `uuid4()` (util/uuid7.ts). While `withDeterministicIds` runs, both draw from
+ * a seeded stream and uuid7 takes its time from the given clock, so the same seed and the same
+ * end date give the same ids, and an event's id carries its historical time (the event log pages
+ * by id). The source is process-wide, so this is for a process doing nothing else meanwhile: the
+ * history runs before the server listens, or in its own script. Always restored, also on failure.
  */
-import crypto from 'node:crypto';
-import { syncBuiltinESMExports } from 'node:module';
 import type { Clock } from '../clock.ts';
 import type { Random } from './random.ts';
 import { setIdSource } from './uuid7.ts';
@@ -20,20 +15,15 @@ let active = false;
 export async function withDeterministicIds<T>(rng: Random, clock: Clock, fn: () => Promise<T>): Promise<T> {
   if (active) throw new Error('withDeterministicIds: already active');
   active = true;
-  const original = crypto.randomUUID;
   const bytes = (n: number) => {
     const b = Buffer.allocUnsafe(n);
     for (let i = 0; i < n; i++) b[i] = Math.floor(rng.next() * 256);
     return b;
   };
   setIdSource({ now: () => clock.now(), bytes });
-  crypto.randomUUID = (() => rng.uuid()) as typeof crypto.randomUUID;
-  syncBuiltinESMExports();
   try {
     return await fn();
   } finally {
-    crypto.randomUUID = original;
-    syncBuiltinESMExports();
     setIdSource(null);
     active = false;
   }

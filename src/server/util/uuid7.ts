@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 let lastMs = 0;
 let counter = 0;
@@ -63,6 +63,19 @@ export function uuid7(now = source ? source.now() : Date.now()): string {
   b[7] = counter & 0xff;
   random(8).copy(b, 8);
   b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * A random (version 4) UUID for records whose id carries no time: from the OS, or from the
+ * installed id source while the demo history is generated (so its ids repeat with its seed).
+ */
+export function uuid4(): string {
+  if (!source) return randomUUID();
+  const b = Buffer.from(source.bytes(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

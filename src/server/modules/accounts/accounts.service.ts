@@ -1,5 +1,6 @@
+import { uuid4 } from '../../util/uuid7.ts';
 import { type ModuleDb, type Work, ownTables } from '../../store/tables.ts';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { LoginNotice } from '../../../shared/accounts.ts';
 import type { Role } from '../../../shared/domain.ts';
@@ -224,7 +225,7 @@ export class AccountsService {
     }
     const now = this.d.clock.nowIso();
     const user: UserWithHash = {
-      id: randomUUID(),
+      id: uuid4(),
       username: input.username,
       displayName: input.displayName,
       role: input.role,

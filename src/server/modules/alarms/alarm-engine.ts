@@ -1,6 +1,5 @@
 import type { ModuleDb, ModuleTx } from '../../store/tables.ts';
-import { randomUUID } from 'node:crypto';
-import { uuid7 } from '../../util/uuid7.ts';
+import { uuid4, uuid7 } from '../../util/uuid7.ts';
 import type { ActionT, AlarmState, RuleDefinitionT, TriggerT } from '../../../shared/alarms.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { AlarmChange } from '../../../shared/live.ts';
@@ -243,7 +242,7 @@ export class AlarmEngine {
         const cameras = await this.camerasFor(def, event, place);
         const nowMs = this.clock.now();
         alarm = {
-          id: randomUUID(),
+          id: uuid4(),
           universityId: event.orgId,
           ruleId: rule.id,
           type: create.alarmType,

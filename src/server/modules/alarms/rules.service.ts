@@ -1,5 +1,5 @@
+import { uuid4 } from '../../util/uuid7.ts';
 import type { ModuleDb } from '../../store/tables.ts';
-import { randomUUID } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import type { Selectable } from 'kysely';
 import { RuleDefinition, type AlarmRule, type RuleDefinitionT } from '../../../shared/alarms.ts';
@@ -97,7 +97,7 @@ export class RulesService {
 
   private async insert(actor: Actor, universityId: string, definition: RuleDefinitionT, trx: ModuleDb<'alarms'> = this.db): Promise<AlarmRule> {
     const now = this.clock.nowIso();
-    const rule: AlarmRule = { id: randomUUID(), universityId, version: 1, definition, createdAt: now, updatedAt: now };
+    const rule: AlarmRule = { id: uuid4(), universityId, version: 1, definition, createdAt: now, updatedAt: now };
     await trx
       .insertInto('alarm_rules')
       .values({ id: rule.id, university_id: universityId, name: definition.name, enabled: definition.enabled ? 1 : 0, definition: writeJson(definition), version: 1, created_at: now, updated_at: now })

@@ -1,5 +1,5 @@
+import { uuid4 } from '../../util/uuid7.ts';
 import { type ModuleDb, type Work, ownTables } from '../../store/tables.ts';
-import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { CAMERA_KINDS, type DeviceKind, type DeviceStatus } from '../../../shared/domain.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
@@ -90,7 +90,7 @@ export class DevicesService {
     const now = this.clock.nowIso();
     const cam = input.camera;
     return {
-      id: base?.id ?? randomUUID(),
+      id: base?.id ?? uuid4(),
       ...location,
       name: input.name,
       kind: input.kind,
@@ -182,7 +182,7 @@ export class DevicesService {
     const today = this.clock.nowIso().slice(0, 10);
     if (input.date > today) throw invalid([{ field: 'date', reason: 'is in the future', rule: 'range' }]);
     const record: MaintenanceRecord = {
-      id: randomUUID(),
+      id: uuid4(),
       deviceId,
       universityId: device.universityId,
       date: input.date,

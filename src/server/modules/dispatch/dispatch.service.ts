@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuid4 } from '../../util/uuid7.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { Bus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
@@ -107,7 +107,7 @@ export class DispatchService implements GuardDispatcher {
     const nowMs = this.clock.now();
     const now = new Date(nowMs).toISOString();
     const created: Dispatch[] = guards.map((g) => ({
-      id: randomUUID(),
+      id: uuid4(),
       alarmId,
       guardId: g.id,
       guardName: g.name,

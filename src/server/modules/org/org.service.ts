@@ -1,5 +1,5 @@
+import { uuid4 } from '../../util/uuid7.ts';
 import { type ModuleDb, type Work, ownTables } from '../../store/tables.ts';
-import { randomUUID } from 'node:crypto';
 import { ORG_PARENT_KIND, type KeySiteCategory, type OrgKind, type PrivacyKind } from '../../../shared/domain.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import type { AreaGeometry } from '../../../shared/geojson.ts';
@@ -96,7 +96,7 @@ export class OrgService {
     if (existing) return existing;
     const now = this.clock.nowIso();
     const unit: OrgUnit = {
-      id: randomUUID(), kind: 'commission', parentId: null, universityId: null, name, code: null, floorLevel: null, privacy: null,
+      id: uuid4(), kind: 'commission', parentId: null, universityId: null, name, code: null, floorLevel: null, privacy: null,
       population: null, address: null, lon: null, lat: null, geometry: null, createdAt: now, updatedAt: now,
     };
     await this.db.transaction().execute(async (trx) => {
@@ -226,7 +226,7 @@ export class OrgService {
     if (input.kind === 'floor' && input.floorLevel == null) problems.push({ field: 'floorLevel', reason: 'is required for a floor', rule: 'required' });
     if (problems.length) throw invalid(problems);
     const now = this.clock.nowIso();
-    const id = randomUUID();
+    const id = uuid4();
     const unit: OrgUnit = {
       id,
       kind: input.kind,
@@ -354,7 +354,7 @@ export class OrgService {
     const { universityId } = await this.checkKeySite(actor, input);
     const now = this.clock.nowIso();
     const site: KeySite = {
-      id: randomUUID(),
+      id: uuid4(),
       universityId,
       campusId: input.campusId,
       buildingId: input.buildingId ?? null,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuid4 } from '../../util/uuid7.ts';
 import type { AlarmPhoto, AlarmType, SopStep } from '../../../shared/alarms.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalidField, notFound } from '../../http/errors.ts';
@@ -67,7 +67,7 @@ export class ProceduresService implements AlarmProcedures {
       throw error instanceof PhotoRejected ? invalidField('body', `the photo ${error.message}`, 'image') : error;
     });
     const alarm = await this.alarmOf(alarmId);
-    const id = randomUUID();
+    const id = uuid4();
     const nowMs = this.clock.now();
     const size = photo.bytes.length;
     await this.db.transaction().execute(async (trx) => {

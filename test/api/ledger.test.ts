@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, createUniversity, json, square, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
 let t: TestApp;
 let U: UniversityFixture;
@@ -144,5 +145,23 @@ describe('organization', () => {
     assert.equal(cam.properties.bearingDeg, 90);
     assert.equal(cam.properties.floorLevel, 1);
     assert.equal((await t.call(c, 'GET', `/api/map?campusId=${U.buildingId}`)).statusCode, 400);
+  });
+});
+
+describe('maintenance dates are Beijing dates', () => {
+  let t: TestApp;
+  // 01:00 on 5 March in Beijing is still 4 March in UTC.
+  const clock = new ManualClock(Date.parse('2026-03-05T01:00:00+08:00'));
+  after(() => t?.close());
+
+  it('accepts today’s Beijing date in the early morning and refuses tomorrow’s', async () => {
+    t = await createTestApp({ clock });
+    const U = await createUniversity(t.services, 'MB');
+    const maintainer = await t.login(U.users.maintainer.username);
+    const today = await t.call(maintainer, 'POST', `/api/devices/${U.deviceId}/maintenance`, { date: '2026-03-05', kind: 'repair', performedBy: '王师傅' });
+    assert.equal(today.statusCode, 201, today.body);
+    const tomorrow = await t.call(maintainer, 'POST', `/api/devices/${U.deviceId}/maintenance`, { date: '2026-03-06', kind: 'repair', performedBy: '王师傅' });
+    assert.equal(tomorrow.statusCode, 400);
+    assert.match(json(tomorrow).details[0].reason, /future/);
   });
 });

@@ -5,6 +5,7 @@ import { CAMERA_KINDS, type DeviceKind, type DeviceStatus } from '../../../share
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { checkGbIdForDeviceKind, parseGbId } from '../../../shared/gb28181-id.ts';
 import { validatePoint } from '../../../shared/geojson.ts';
+import { beijingDate } from '../../../shared/beijing-time.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalid } from '../../http/errors.ts';
 import { type Actor, assertInScope, listScope, scopeOf } from '../../http/policy.ts';
@@ -179,7 +180,8 @@ export class DevicesService {
 
   async addMaintenance(actor: Actor, deviceId: string, input: MaintenanceInput): Promise<MaintenanceRecord> {
     const device = await this.get(actor, deviceId);
-    const today = this.clock.nowIso().slice(0, 10);
+    // The date a maintainer writes is a Beijing date: between 00:00 and 08:00 Beijing time UTC is still on yesterday.
+    const today = beijingDate(this.clock.now());
     if (input.date > today) throw invalid([{ field: 'date', reason: 'is in the future', rule: 'range' }]);
     const record: MaintenanceRecord = {
       id: uuid4(),

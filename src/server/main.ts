@@ -1,6 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { connectExternalBroker, startBuiltInBroker, type MqttTransport } from './adapters/mqtt/broker.ts';
 import { SipTransport } from './adapters/gb28181/sip-transport.ts';
+import type { GbCommand } from './modules/gb28181/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { buildApp, type Services } from './http/app.ts';
 import { SYSTEM_ACTOR } from './http/policy.ts';
@@ -47,8 +48,11 @@ async function main() {
 
   await startModules(services.modules, { log: app.log });
   const mqtt = await startMqtt(config, services, app.log);
-  services.actions.setCommandSender((universityId, deviceId, command) => mqtt.sendCommand(universityId, deviceId, command));
   const sip = await startSip(config, services);
+  // Commands go to a device the way it is connected: GB/T 28181 when it (or its recorder) is registered, else MQTT.
+  services.actions.setCommandSender(async (universityId, deviceId, command) =>
+    (await services.gbPlatform.routeOf(deviceId)) ? services.gbPlatform.sendCommand(deviceId, command as GbCommand) : mqtt.sendCommand(universityId, deviceId, command),
+  );
 
   const jobs: NodeJS.Timeout[] = [];
   const every = (ms: number, name: string, job: () => Promise<unknown>) => {

@@ -194,6 +194,8 @@ export interface EventsDB {
   dead_letters: DeadLetterTable;
   device_credentials: DeviceCredentialTable;
   gb_devices: GbDeviceTable;
+  gb_channels: GbChannelTable;
+  gb_exchanges: GbExchangeTable;
   device_health: DeviceHealthTable;
 }
 
@@ -369,6 +371,31 @@ export interface GbDeviceTable {
   expires_at: string | null;
   last_keepalive_at: string | null;
   clock_offset_ms: number | null;
-  exchanges: unknown;
+  updated_at: string;
+}
+
+/** The last exchange of a kind with a GB/T 28181 device (module gb28181). */
+export interface GbExchangeTable {
+  device_id: string;
+  kind: string;
+  at: string;
+  result: string;
+  status: number;
+  reason: string;
+  seen_from: string;
+  declared: string | null;
+}
+
+/** A channel of a GB/T 28181 device, as its catalog reported it (module gb28181). */
+export interface GbChannelTable {
+  device_id: string;
+  parent_device_id: string;
+  university_id: string;
+  gb_id: string;
+  status: string | null;
+  ptz_type: number | null;
+  room_type: number | null;
+  use_type: number | null;
+  item: unknown;
   updated_at: string;
 }

@@ -31,4 +31,6 @@ export const TABLE_OWNERS = {
   consumer_offsets: 'events', // read positions into the event log (bus/durable-consumer.ts)
   calendar_days: 'calendar',
   gb_devices: 'gb28181',
+  gb_channels: 'gb28181',
+  gb_exchanges: 'gb28181',
 } as const satisfies Record<keyof DB, string>;

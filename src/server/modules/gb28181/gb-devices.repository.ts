@@ -1,4 +1,5 @@
-import { readJson, writeJson } from '../../store/database.ts';
+import { writeJson } from '../../store/database.ts';
+import type { GbDeviceTable } from '../../store/schema.ts';
 import type { ModuleDb } from '../../store/tables.ts';
 import type { GbDeviceView, GbExchange, GbExchangeKind } from '../../../shared/gb28181.ts';
 
@@ -23,6 +24,9 @@ export class GbDevicesRepository {
   async find(db: Db, deviceId: string): Promise<GbDeviceView | undefined> {
     const r = await db.selectFrom('gb_devices').selectAll().where('device_id', '=', deviceId).executeTakeFirst();
     if (!r) return undefined;
+    const rows = await db.selectFrom('gb_exchanges').selectAll().where('device_id', '=', deviceId).execute();
+    const exchanges: Partial<Record<GbExchangeKind, GbExchange>> = {};
+    for (const e of rows) exchanges[e.kind as GbExchangeKind] = { at: e.at, result: e.result as GbExchange['result'], status: e.status, reason: e.reason, seenFrom: e.seen_from, declared: e.declared };
     return {
       deviceId: r.device_id,
       gbId: r.gb_id,
@@ -36,7 +40,7 @@ export class GbDevicesRepository {
       expiresAt: r.expires_at,
       lastKeepaliveAt: r.last_keepalive_at,
       clockOffsetMs: r.clock_offset_ms,
-      exchanges: readJson<Partial<Record<GbExchangeKind, GbExchange>>>(r.exchanges) ?? {},
+      exchanges,
     };
   }
 
@@ -59,7 +63,7 @@ export class GbDevicesRepository {
   }
 
   async saveRegistration(db: Db, reg: GbRegistration, exchange: GbExchange, now: string) {
-    const values = {
+    await this.upsertDevice(db, reg.deviceId, {
       university_id: reg.universityId,
       gb_id: reg.gbId,
       transport: reg.transport,
@@ -71,25 +75,63 @@ export class GbDevicesRepository {
       registered_at: reg.registeredAt,
       expires_at: reg.expiresAt,
       updated_at: now,
-    };
-    await this.upsert(db, reg.deviceId, values, 'register', exchange);
+    });
+    await this.saveExchange(db, reg.deviceId, 'register', exchange);
   }
 
   async endRegistration(db: Db, deviceId: string, universityId: string, gbId: string, exchange: GbExchange, now: string) {
-    await this.upsert(db, deviceId, { university_id: universityId, gb_id: gbId, registered_at: null, expires_at: now, updated_at: now }, 'register', exchange);
+    await this.upsertDevice(db, deviceId, { university_id: universityId, gb_id: gbId, registered_at: null, expires_at: now, updated_at: now });
+    await this.saveExchange(db, deviceId, 'register', exchange);
   }
 
-  /** Records the latest exchange of a kind (a refusal, a keepalive, a catalog), keeping the others. */
+  /** Records the latest exchange of a kind (a refusal, a keepalive, a catalog), and what it tells of the device. */
   async recordExchange(db: Db, deviceId: string, universityId: string, gbId: string, kind: GbExchangeKind, exchange: GbExchange, extra: { last_keepalive_at?: string; clock_offset_ms?: number | null } = {}) {
-    await this.upsert(db, deviceId, { university_id: universityId, gb_id: gbId, updated_at: exchange.at, ...extra }, kind, exchange);
+    await this.upsertDevice(db, deviceId, { university_id: universityId, gb_id: gbId, updated_at: exchange.at, ...extra });
+    await this.saveExchange(db, deviceId, kind, exchange);
   }
 
-  private async upsert(db: Db, deviceId: string, values: Record<string, unknown> & { university_id: string; gb_id: string; updated_at: string }, kind: GbExchangeKind, exchange: GbExchange) {
+  /** One statement each, so concurrent exchanges with one device never undo each other. */
+  private async upsertDevice(db: Db, deviceId: string, values: Partial<Omit<GbDeviceTable, 'device_id'>> & { university_id: string; gb_id: string; updated_at: string }) {
+    await db
+      .insertInto('gb_devices')
+      .values({ device_id: deviceId, ...values })
+      .onConflict((oc) => oc.column('device_id').doUpdateSet(values))
+      .execute();
+  }
+
+  private async saveExchange(db: Db, deviceId: string, kind: GbExchangeKind, e: GbExchange) {
+    const values = { at: e.at, result: e.result, status: e.status, reason: e.reason.slice(0, 1000), seen_from: e.seenFrom, declared: e.declared };
+    await db
+      .insertInto('gb_exchanges')
+      .values({ device_id: deviceId, kind, ...values })
+      .onConflict((oc) => oc.columns(['device_id', 'kind']).doUpdateSet(values))
+      .execute();
+  }
+
+  /** Replaces what the catalog said of these channels. */
+  async saveChannels(db: Db, rows: { deviceId: string; parentDeviceId: string; universityId: string; gbId: string; status: string | null; ptzType: number | null; roomType: number | null; useType: number | null; item: unknown }[], now: string) {
+    if (!rows.length) return;
     await db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('gb_devices').select('exchanges').where('device_id', '=', deviceId).executeTakeFirst();
-      const exchanges = { ...(row ? (readJson<Record<string, GbExchange>>(row.exchanges) ?? {}) : {}), [kind]: exchange };
-      if (row) await trx.updateTable('gb_devices').set({ ...values, exchanges: writeJson(exchanges) }).where('device_id', '=', deviceId).execute();
-      else await trx.insertInto('gb_devices').values({ device_id: deviceId, ...values, exchanges: writeJson(exchanges) }).execute();
+      for (let i = 0; i < rows.length; i += 200) {
+        const chunk = rows.slice(i, i + 200);
+        await trx.deleteFrom('gb_channels').where('device_id', 'in', chunk.map((r) => r.deviceId)).execute();
+        await trx
+          .insertInto('gb_channels')
+          .values(chunk.map((r) => ({ device_id: r.deviceId, parent_device_id: r.parentDeviceId, university_id: r.universityId, gb_id: r.gbId, status: r.status, ptz_type: r.ptzType, room_type: r.roomType, use_type: r.useType, item: writeJson(r.item), updated_at: now })))
+          .execute();
+      }
     });
+  }
+
+  /** Channels reported ON by each parent's last catalog (their parent's keepalive keeps them online). */
+  async onlineChannels(db: Db): Promise<{ deviceId: string; parentDeviceId: string; universityId: string }[]> {
+    const rows = await db.selectFrom('gb_channels').select(['device_id', 'parent_device_id', 'university_id']).where('status', '=', 'ON').execute();
+    return rows.map((r) => ({ deviceId: r.device_id, parentDeviceId: r.parent_device_id, universityId: r.university_id }));
+  }
+
+  /** The registered device a channel hangs off (commands to a channel go through it). */
+  async parentOf(db: Db, channelDeviceId: string): Promise<{ parentDeviceId: string; gbId: string } | undefined> {
+    const r = await db.selectFrom('gb_channels').select(['parent_device_id', 'gb_id']).where('device_id', '=', channelDeviceId).executeTakeFirst();
+    return r && { parentDeviceId: r.parent_device_id, gbId: r.gb_id };
   }
 }

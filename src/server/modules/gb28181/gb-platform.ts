@@ -12,7 +12,10 @@ import type { Device } from '../../../shared/devices.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { DeviceHealthService } from '../health/index.ts';
 import type { DeviceCredentialsService, IngestService } from '../ingest/index.ts';
+import { SYSTEM_ACTOR } from '../../http/policy.ts';
+import { ptzPreset } from '../../adapters/gb28181/ptz.ts';
 import { gbLocalTime, mapGbAlarm } from './gb-alarms.ts';
+import { CatalogCollector, catalogPage, channelDevice, channelKind, type CatalogItem } from './gb-catalog.ts';
 import { GbDevicesRepository, type GbRegistration } from './gb-devices.repository.ts';
 
 export interface GbPlatformOptions {
@@ -32,11 +35,29 @@ const MAX_EXPIRES_S = 86_400;
 const MAX_UNKNOWN = 200;
 /** How long an answer to a request the platform sent is awaited (UDP retransmits meanwhile, RFC 3261 timer F). */
 const REQUEST_TIMEOUT_MS = 32_000;
+/** How long the pages of a catalog are awaited after the device accepted the query. */
+const CATALOG_TIMEOUT_MS = 30_000;
 
 interface Pending {
   resolve(m: SipMessage): void;
   reject(err: Error): void;
   timers: NodeJS.Timeout[];
+}
+
+/** A linkage command as the action executor sends it. */
+export interface GbCommand {
+  id: string;
+  command: string;
+  preset?: unknown;
+}
+
+/** What a catalog query did to the ledger. */
+export interface CatalogSync {
+  channels: number;
+  created: number;
+  /** Channels the ledger cannot classify by their id alone (alarm inputs …): a person adds them. */
+  unclassified: string[];
+  complete: boolean;
 }
 
 export interface GbPlatformStats {
@@ -74,10 +95,14 @@ export class GbPlatform {
   readonly stats: GbPlatformStats = { registrations: 0, challenges: 0, refused: 0, keepalives: 0, alarms: 0, badMessages: 0 };
   private sn = 1;
   private readonly host: string;
+  private readonly catalogs = new CatalogCollector();
+  /** Channels their parent's last catalog reported ON, by parent device: the parent's keepalive keeps them online. */
+  private readonly liveChannels = new Map<string, string[]>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly db: ModuleDb<'gb28181'>,
-    private readonly devices: Pick<DevicesService, 'byGbIds'>,
+    private readonly devices: Pick<DevicesService, 'byGbIds' | 'byIds' | 'create'>,
     private readonly credentials: Pick<DeviceCredentialsService, 'sipKeys'>,
     private readonly ingest: Pick<IngestService, 'ingestParsed' | 'recordRefused'>,
     private readonly health: Pick<DeviceHealthService, 'markSeen' | 'markGone'>,
@@ -95,6 +120,7 @@ export class GbPlatform {
   /** Registrations that were valid at the last stop remain valid: devices need not re-register after a restart. */
   async load(): Promise<number> {
     for (const r of await this.repo.active(this.db, this.clock.nowIso())) this.registrations.set(r.gbId, { ...r, expiresAtMs: Date.parse(r.expiresAt) });
+    for (const c of await this.repo.onlineChannels(this.db)) this.liveChannels.set(c.parentDeviceId, [...(this.liveChannels.get(c.parentDeviceId) ?? []), c.deviceId]);
     return this.registrations.size;
   }
 
@@ -191,11 +217,14 @@ export class GbPlatform {
       expiresAt: new Date(nowMs + granted * 1000).toISOString(),
       expiresAtMs: nowMs + granted * 1000,
     };
+    const previous = this.registrationOf(gbId);
     this.registrations.set(gbId, reg);
     await this.repo.saveRegistration(this.db, reg, this.exchange('ok', 200, `registered for ${granted} s`, peer, req), now);
     this.health.markSeen(device.id, device.universityId, nowMs, this.silenceMs);
     this.stats.registrations++;
     this.reply(req, peer, 200, 'OK', { date: gbDate(nowMs), expires: String(granted), ...(req.headers.contact ? { contact: req.headers.contact } : {}) });
+    // A device that (re)appears is asked what it has; a refresh from the same address is not.
+    if (!previous || previous.address !== reg.address || previous.port !== reg.port) void this.queryCatalog(reg).catch(() => undefined);
   }
 
   private whyRefused(candidates: Device[], keys: Map<string, { ha1: string; realm: string }>, username: string, gbId: string): string {
@@ -251,6 +280,10 @@ export class GbPlatform {
         return this.onKeepalive(req, peer, reg, msg, nowMs);
       case 'Notify/Alarm':
         return this.onAlarm(req, peer, reg, msg, raw, nowMs);
+      case 'Response/Catalog':
+        this.reply(req, peer, 200, 'OK');
+        this.catalogs.add(reg.gbId, msg.sn, catalogPage(msg.body));
+        return;
       default:
         return this.badMessage(req, peer, reg, raw, `<${msg.root}> with CmdType ${msg.cmdType} is not supported`, 'CmdType');
     }
@@ -264,12 +297,14 @@ export class GbPlatform {
   }
 
   private async onKeepalive(req: SipMessage, peer: SipPeer, reg: GbRegistration, msg: ManscdpMessage, nowMs: number) {
-    this.reply(req, peer, 200, 'OK');
     this.stats.keepalives++;
     this.health.markSeen(reg.deviceId, reg.universityId, nowMs, this.silenceMs);
+    for (const channel of this.liveChannels.get(reg.deviceId) ?? []) this.health.markSeen(channel, reg.universityId, nowMs, this.silenceMs);
     const status = text(msg.body.Status);
     const exchange = this.exchange(status === 'OK' ? 'ok' : 'failed', 200, status === 'OK' ? 'keepalive' : `keepalive with Status ${status || '(none)'}`, peer, req);
     await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'keepalive', exchange, { last_keepalive_at: exchange.at });
+    // Answered once recorded, so what the device was told is what the diagnostics show.
+    this.reply(req, peer, 200, 'OK');
   }
 
   private async onAlarm(req: SipMessage, peer: SipPeer, reg: GbRegistration, msg: ManscdpMessage, raw: Buffer, nowMs: number) {
@@ -312,6 +347,110 @@ export class GbPlatform {
       seenFrom: `${peer.transport} ${peer.address}:${peer.port}`,
       declared: contactOf(req) ?? (via ? `${via.protocol} ${via.host}:${via.port ?? 5060}` : null),
     };
+  }
+
+  // ---- catalog (GB/T 28181 §9.5): channels become ledger devices ----
+
+  /** Asks a registered device for its channels, gathers every page, and brings them into the ledger. */
+  async queryCatalog(reg: GbRegistration): Promise<CatalogSync> {
+    const sn = this.sn++;
+    let timer: NodeJS.Timeout | undefined;
+    const pages = new Promise<{ items: CatalogItem[]; complete: boolean }>((resolve) => {
+      this.catalogs.expect(reg.gbId, sn, (items) => resolve({ items, complete: true }));
+      timer = setTimeout(() => resolve({ items: this.catalogs.cancel(reg.gbId, sn), complete: false }), CATALOG_TIMEOUT_MS).unref();
+      this.timers.add(timer);
+    });
+    const peer: SipPeer = { transport: reg.transport, address: reg.address, port: reg.port };
+    const declared = reg.contact;
+    const fail = async (status: number, reason: string) => {
+      this.catalogs.cancel(reg.gbId, sn);
+      clearTimeout(timer);
+      await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'catalog', { at: this.clock.nowIso(), result: 'failed', status, reason, seenFrom: `${peer.transport} ${peer.address}:${peer.port}`, declared });
+      throw new Error(reason);
+    };
+    let answer: SipMessage;
+    try {
+      answer = await this.request(reg, 'MESSAGE', buildManscdp('Query', { CmdType: 'Catalog', SN: sn, DeviceID: reg.gbId }));
+    } catch (err) {
+      return fail(408, `catalog query: ${(err as Error).message}`);
+    }
+    if (answer.status !== 200) return fail(answer.status!, `catalog query answered ${answer.status} ${answer.reason ?? ''}`.trim());
+    const { items, complete } = await pages;
+    if (timer) {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    }
+    const sync = await this.syncChannels(reg, items, complete);
+    const reason = `${items.length} channels${complete ? '' : ' (incomplete: the device stopped sending pages)'}, ${sync.created} new in the ledger${sync.unclassified.length ? `, ${sync.unclassified.length} to classify by hand` : ''}`;
+    await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'catalog', { at: this.clock.nowIso(), result: complete ? 'ok' : 'failed', status: 200, reason, seenFrom: `${peer.transport} ${peer.address}:${peer.port}`, declared });
+    return sync;
+  }
+
+  private async syncChannels(reg: GbRegistration, items: CatalogItem[], complete: boolean): Promise<CatalogSync> {
+    const nowMs = this.clock.now();
+    const [parent] = await this.devices.byIds([reg.deviceId]);
+    const channels = items.filter((i) => i.gbId !== reg.gbId);
+    const known = new Map((await this.devices.byGbIds(channels.map((i) => i.gbId))).filter((d) => d.universityId === reg.universityId).map((d) => [d.gbId!, d]));
+    const rows = [];
+    const unclassified: string[] = [];
+    const live: string[] = [];
+    let created = 0;
+    for (const item of channels) {
+      let device = known.get(item.gbId);
+      if (!device && parent && channelKind(item.gbId)) {
+        try {
+          device = await this.devices.create(SYSTEM_ACTOR, channelDevice(item, parent));
+          created++;
+        } catch {
+          device = undefined; // the ledger refused it (e.g. no campus): a person adds it
+        }
+      }
+      if (!device) {
+        unclassified.push(item.gbId);
+        continue;
+      }
+      rows.push({ deviceId: device.id, parentDeviceId: reg.deviceId, universityId: reg.universityId, gbId: item.gbId, status: item.status, ptzType: item.ptzType, roomType: item.roomType, useType: item.useType, item: item.raw });
+      if (item.status === 'ON') {
+        live.push(device.id);
+        this.health.markSeen(device.id, reg.universityId, nowMs, this.silenceMs);
+      }
+    }
+    await this.repo.saveChannels(this.db, rows, new Date(nowMs).toISOString());
+    this.liveChannels.set(reg.deviceId, live);
+    return { channels: channels.length, created, unclassified, complete };
+  }
+
+  // ---- device control (GB/T 28181 §9.3) ----
+
+  /** Whether commands to this ledger device go over GB/T 28181 (it or its parent is registered). */
+  async routeOf(deviceId: string): Promise<{ reg: GbRegistration; channelGbId: string } | null> {
+    const channel = await this.repo.parentOf(this.db, deviceId);
+    const parentId = channel?.parentDeviceId ?? deviceId;
+    for (const reg of this.registrations.values()) {
+      if (reg.deviceId === parentId && reg.expiresAtMs > this.clock.now()) return { reg, channelGbId: channel?.gbId ?? reg.gbId };
+    }
+    return null;
+  }
+
+  /**
+   * A linkage command to a GB device (today: `ptz.goto_preset`). The device's 200 to the
+   * DeviceControl MESSAGE is its acknowledgement: recorded as a `command.ack` event of the
+   * channel, which the alarm's action executor is waiting for.
+   */
+  async sendCommand(deviceId: string, command: GbCommand): Promise<void> {
+    const route = await this.routeOf(deviceId);
+    if (!route) throw new Error('the device is not registered over GB/T 28181');
+    if (command.command !== 'ptz.goto_preset') throw new Error(`${command.command} has no GB/T 28181 form`);
+    const preset = Number(command.preset ?? 1);
+    const body = buildManscdp('Control', { CmdType: 'DeviceControl', SN: this.sn++, DeviceID: route.channelGbId, PTZCmd: ptzPreset('goto', preset) });
+    void this.request(route.reg, 'MESSAGE', body).then(
+      (answer) => this.ack(deviceId, command.id, answer.status === 200 ? 'ok' : 'failed', answer.status === 200 ? undefined : `${answer.status} ${answer.reason ?? ''}`.trim()),
+      (err: Error) => this.ack(deviceId, command.id, 'failed', err.message),
+    );
+  }
+
+  private async ack(deviceId: string, commandId: string, result: 'ok' | 'failed', message?: string) {
+    await this.ingest.ingestParsed({ kind: 'command.ack', sourceEventId: `ack:${commandId}`, payload: { commandId, result, ...(message ? { message: message.slice(0, 500) } : {}) } }, { source: 'gb28181', deviceId });
   }
 
   // ---- what the platform sends (UAC) ----
@@ -379,6 +518,8 @@ export class GbPlatform {
   /** Stops awaiting answers (shutdown). */
   close() {
     for (const p of [...this.pending.values()]) p.reject(new Error('the platform is stopping'));
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
   }
 }
 

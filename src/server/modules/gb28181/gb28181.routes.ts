@@ -26,6 +26,23 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
     async (req) => gb.diagnostics(actorOf(req), req.params.id),
   );
 
+  app.post(
+    '/api/devices/:id/gb28181/catalog',
+    {
+      config: { auth: { permission: 'device.write' } },
+      schema: {
+        tags: ['devices'],
+        summary: 'Ask a registered GB/T 28181 device for its catalog now; its cameras enter the ledger (matched by their 20-digit id), alarm inputs are listed for a person to classify',
+        params: IdParams,
+        response: {
+          200: Type.Object({ channels: Type.Integer(), created: Type.Integer(), unclassified: Type.Array(Type.String()), complete: Type.Boolean() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => gb.queryCatalog(actorOf(req), req.params.id),
+  );
+
   app.get(
     '/api/gb28181/status',
     {

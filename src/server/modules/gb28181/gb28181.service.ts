@@ -1,3 +1,4 @@
+import { conflict } from '../../http/errors.ts';
 import type { Actor } from '../../http/policy.ts';
 import { can } from '../../http/policy.ts';
 import type { ModuleDb } from '../../store/tables.ts';
@@ -20,6 +21,14 @@ export class Gb28181Service {
     const device = await this.devices.get(actor, deviceId); // 404 outside the actor's university
     const row = await this.repo.find(this.db, deviceId);
     return { registered: Boolean(device.gbId && this.platform.registrationOf(device.gbId)?.deviceId === device.id), device: row ?? null };
+  }
+
+  /** Asks the device for its channels now (also done when it registers); new cameras enter the ledger. */
+  async queryCatalog(actor: Actor, deviceId: string) {
+    const device = await this.devices.get(actor, deviceId);
+    const reg = device.gbId ? this.platform.registrationOf(device.gbId) : undefined;
+    if (!reg || reg.deviceId !== device.id) throw conflict('the device is not registered over GB/T 28181', [{ field: 'gbId', reason: device.gbId ? 'has not registered (or its registration expired)' : 'is not set', rule: 'registered' }]);
+    return this.platform.queryCatalog(reg);
   }
 
   status(actor: Actor) {

@@ -16,7 +16,7 @@ import { gb28181Routes } from './gb28181.routes.ts';
 import { Gb28181Service } from './gb28181.service.ts';
 import { GbPlatform } from './gb-platform.ts';
 
-export { GbPlatform, gbDate } from './gb-platform.ts';
+export { GbPlatform, gbDate, type GbCommand, type CatalogSync } from './gb-platform.ts';
 export { Gb28181Service } from './gb28181.service.ts';
 
 export function createGb28181Module(d: {

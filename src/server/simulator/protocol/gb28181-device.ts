@@ -3,7 +3,8 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import sip, { type SipMessage } from 'sip';
 import { authorizationHeader, unquote } from '../../adapters/gb28181/digest.ts';
-import { MANSCDP_CONTENT_TYPE, buildManscdp, decodeBody, parseManscdp, type ManscdpMessage } from '../../adapters/gb28181/manscdp.ts';
+import { MANSCDP_CONTENT_TYPE, buildManscdp, decodeBody, parseManscdp, text, type ManscdpMessage } from '../../adapters/gb28181/manscdp.ts';
+import { decodePtz } from '../../adapters/gb28181/ptz.ts';
 
 export interface GbDeviceOptions {
   gbId: string;
@@ -16,8 +17,24 @@ export interface GbDeviceOptions {
   transport: 'UDP' | 'TCP';
   /** X-GB-Ver: 2.0 (GB/T 28181-2016) or 3.0 (2022). */
   version?: '2.0' | '3.0';
-  /** Answers the platform's MESSAGEs (queries, controls, alarm confirmations); default 200 OK. */
+  /** Called with each MESSAGE the platform sends (queries, controls, alarm confirmations), after the 200. */
   onMessage?: (msg: ManscdpMessage, raw: SipMessage) => void;
+  /** The channels this device reports in its catalog (an NVR's cameras and alarm inputs). */
+  channels?: GbChannel[];
+  /** Items per catalog MESSAGE (devices split large catalogs; 4 keeps a UDP datagram small). */
+  catalogPageSize?: number;
+}
+
+export interface GbChannel {
+  gbId: string;
+  name: string;
+  status?: 'ON' | 'OFF';
+  lon?: number;
+  lat?: number;
+  /** 1 dome, 3 fixed. */
+  ptzType?: number;
+  /** 1 outdoor, 2 indoor. */
+  roomType?: number;
 }
 
 /** What the platform answered. */
@@ -43,6 +60,8 @@ export class GbDevice {
   private sn = 1;
   /** MESSAGEs the platform sent, newest last. */
   readonly received: ManscdpMessage[] = [];
+  /** PTZ commands obeyed, newest last (decoded PTZCmd). */
+  readonly ptz: { channelId: string; command: number; data2: number }[] = [];
 
   constructor(private readonly o: GbDeviceOptions) {}
 
@@ -182,12 +201,54 @@ export class GbDevice {
     // A request from the platform: answer it, then hand the MANSCDP body on.
     this.write(sip.makeResponse(m, 200, 'OK'));
     if (m.method !== 'MESSAGE') return;
+    let msg: ManscdpMessage;
     try {
-      const msg = parseManscdp(decodeBody(m.content, String(m.headers['content-type'] ?? '')));
-      this.received.push(msg);
-      this.o.onMessage?.(msg, m);
+      msg = parseManscdp(decodeBody(m.content, String(m.headers['content-type'] ?? '')));
     } catch {
-      // a body the simulator cannot read is ignored
+      return; // a body the simulator cannot read is ignored
+    }
+    this.received.push(msg);
+    if (msg.root === 'Query' && msg.cmdType === 'Catalog') void this.sendCatalog(msg.sn).catch(() => undefined);
+    if (msg.root === 'Control' && msg.cmdType === 'DeviceControl') {
+      const ptz = decodePtz(text(msg.body.PTZCmd));
+      if (ptz) this.ptz.push({ channelId: msg.deviceId, command: ptz.command, data2: ptz.data2 });
+    }
+    this.o.onMessage?.(msg, m);
+  }
+
+  /** Answers a catalog query with every channel, a few per MESSAGE, numbered by the query's SN. */
+  async sendCatalog(sn: number): Promise<void> {
+    const channels = this.o.channels ?? [];
+    const size = Math.max(1, this.o.catalogPageSize ?? 4);
+    for (let i = 0; i < Math.max(channels.length, 1); i += size) {
+      const page = channels.slice(i, i + size);
+      await this.message('Response', {
+        CmdType: 'Catalog',
+        SN: sn,
+        DeviceID: this.o.gbId,
+        SumNum: channels.length,
+        DeviceList: {
+          '@Num': page.length,
+          Item: page.map((c) => ({
+            DeviceID: c.gbId,
+            Name: c.name,
+            Manufacturer: 'xiaoan-sim',
+            Model: 'SIM-IPC',
+            Owner: 'Owner',
+            CivilCode: this.o.domain.slice(0, 6),
+            Address: c.name,
+            Parental: 0,
+            ParentID: this.o.gbId,
+            SafetyWay: 0,
+            RegisterWay: 1,
+            Secrecy: 0,
+            Status: c.status ?? 'ON',
+            Longitude: c.lon ?? 0,
+            Latitude: c.lat ?? 0,
+            Info: { PTZType: c.ptzType ?? 3, RoomType: c.roomType ?? 1, UseType: 1 },
+          })),
+        },
+      });
     }
   }
 

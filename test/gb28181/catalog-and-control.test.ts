@@ -1,0 +1,121 @@
+/**
+ * GB/T 28181 catalog and control over real SIP: a 500-channel catalog gathered across many
+ * MESSAGEs becomes ledger cameras with their recorder as parent, channels reported ON stay online
+ * with their recorder's keepalive, and a PTZ preset call reaches the channel and is acknowledged.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SipTransport } from '../../src/server/adapters/gb28181/sip-transport.ts';
+import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
+import { GbDevice, type GbChannel } from '../../src/server/simulator/protocol/gb28181-device.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
+import { createTestApp, createUniversity, json, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const PLATFORM = '31000000112000000001';
+const DOMAIN = '3100000011';
+const NVR = '31000000111180000100';
+const camera = (n: number) => `3100000011131${String(n).padStart(7, '0')}`;
+const alarmInput = (n: number) => `3100000011134${String(n).padStart(7, '0')}`;
+
+const clock = new ManualClock(Date.parse('2026-03-05T12:00:00+08:00'));
+
+describe('GB/T 28181 catalog and control', () => {
+  let t: TestApp;
+  let U: UniversityFixture;
+  let transport: SipTransport;
+  let nvrId: string;
+  let device: GbDevice;
+  const channels: GbChannel[] = [
+    ...Array.from({ length: 498 }, (_, i) => ({ gbId: camera(i + 1), name: `${i + 1}号通道`, status: (i % 50 === 0 ? 'OFF' : 'ON') as 'ON' | 'OFF', ptzType: i < 10 ? 1 : 3, roomType: i % 2 ? 2 : 1, lon: 121.5 + i * 1e-5, lat: 31.3 })),
+    { gbId: alarmInput(1), name: '报警输入1' },
+    { gbId: alarmInput(2), name: '报警输入2' },
+  ];
+
+  before(async () => {
+    t = await createTestApp({ clock });
+    U = await createUniversity(t.services, 'GC');
+    nvrId = (await t.services.devices.create(SYSTEM_ACTOR, { name: '图书馆NVR', kind: 'recorder', campusId: U.campusId, gbId: NVR, lon: 121.5, lat: 31.3 })).id;
+    const { password } = await t.services.credentials.issue(SYSTEM_ACTOR, nvrId);
+    transport = new SipTransport((m, peer) => t.services.gbPlatform.handle(m, peer));
+    const port = await transport.listen('127.0.0.1', 0);
+    t.services.gbPlatform.attach(transport);
+    device = new GbDevice({ gbId: NVR, password, platformId: PLATFORM, domain: DOMAIN, host: '127.0.0.1', port, transport: 'UDP', channels, catalogPageSize: 4 });
+    await device.connect();
+  });
+
+  after(async () => {
+    await device?.close();
+    await transport?.close();
+    await t?.close();
+  });
+
+  it('gathers a 500-channel catalog sent 4 per MESSAGE after registration: cameras enter the ledger, alarm inputs wait for a person', async () => {
+    assert.equal((await device.register(3600)).status, 200);
+    const director = await t.login(U.users.security_director.username);
+    const diag = await waitFor('the catalog after registration', async () => {
+      const d = json(await t.call(director, 'GET', `/api/devices/${nvrId}/gb28181`));
+      return d.device?.exchanges?.catalog ? d : null;
+    }, 60_000);
+    assert.equal(diag.device.exchanges.catalog.result, 'ok', diag.device.exchanges.catalog.reason);
+    assert.match(diag.device.exchanges.catalog.reason, /^500 channels, 498 new in the ledger, 2 to classify by hand/);
+    const ledger = json(await t.call(director, 'GET', `/api/devices?kind=camera&pageSize=500`));
+    const fromCatalog = ledger.items.filter((d: { gbId: string | null }) => d.gbId?.startsWith('3100000011131'));
+    assert.equal(fromCatalog.length, 498);
+    const dome = fromCatalog.find((d: { gbId: string }) => d.gbId === camera(1));
+    assert.equal(dome.camera.type, 'ptz');
+    assert.equal(dome.camera.placement, 'outdoor');
+    assert.equal(dome.name, '1号通道');
+    assert.equal(dome.campusId, U.campusId, 'placed where its recorder is');
+    assert.match(dome.notes, /分辨率未上报/);
+    const health = t.services.health.status(SYSTEM_ACTOR);
+    const cam2 = fromCatalog.find((d: { gbId: string }) => d.gbId === camera(2));
+    assert.equal(health[cam2.id]?.online, true, 'a channel reported ON is online');
+    assert.equal(health[dome.id], undefined, 'a channel reported OFF is not marked online');
+  });
+
+  it('asking again changes nothing in the ledger (channels matched by their 20-digit id)', async () => {
+    const director = await t.login(U.users.security_director.username);
+    const res = await t.call(director, 'POST', `/api/devices/${nvrId}/gb28181/catalog`);
+    assert.equal(res.statusCode, 200, res.body);
+    const sync = json(res);
+    assert.deepEqual({ channels: sync.channels, created: sync.created, complete: sync.complete }, { channels: 500, created: 0, complete: true });
+    assert.deepEqual(sync.unclassified.sort(), [alarmInput(1), alarmInput(2)]);
+  });
+
+  it('channels stay online with their recorder’s keepalive, and go offline with its silence', async () => {
+    const director = await t.login(U.users.security_director.username);
+    const cam = json(await t.call(director, 'GET', `/api/devices?q=${camera(3)}`)).items[0];
+    clock.advance(120_000);
+    assert.equal((await device.keepalive()).status, 200);
+    clock.advance(120_000);
+    await t.services.health.sweep();
+    assert.equal(t.services.health.status(SYSTEM_ACTOR, [cam.id])[cam.id]?.online, true, 'kept alive by the NVR');
+    clock.advance(181_000);
+    await t.services.health.sweep();
+    assert.equal(t.services.health.status(SYSTEM_ACTOR, [cam.id])[cam.id]?.online, false, 'offline when the NVR falls silent');
+    assert.equal((await device.register(3600)).status, 200);
+  });
+
+  it('a PTZ preset call goes to the channel as DeviceControl, and its 200 is recorded as the command’s acknowledgement', async () => {
+    const director = await t.login(U.users.security_director.username);
+    const cam = json(await t.call(director, 'GET', `/api/devices?q=${camera(1)}`)).items[0];
+    assert.ok(await t.services.gbPlatform.routeOf(cam.id), 'the camera is reached through its recorder');
+    await t.services.gbPlatform.sendCommand(cam.id, { id: 'cmd-ptz-1', command: 'ptz.goto_preset', preset: 3 });
+    await waitFor('the PTZ command at the device', () => device.ptz.find((p) => p.channelId === camera(1)) ?? null);
+    assert.deepEqual(device.ptz.at(-1), { channelId: camera(1), command: 0x82, data2: 3 });
+    const operator = await t.login(U.users.operator.username);
+    const ack = await waitFor('the acknowledgement event', async () => json(await t.call(operator, 'GET', `/api/events?deviceId=${cam.id}&kind=command.ack`)).items[0] ?? null);
+    assert.equal(ack.payload.commandId, 'cmd-ptz-1');
+    assert.equal(ack.payload.result, 'ok');
+    assert.equal(ack.source, 'gb28181');
+  });
+
+  it('refuses to query a device that is not registered, naming why', async () => {
+    const other = (await t.services.devices.create(SYSTEM_ACTOR, { name: '未注册NVR', kind: 'recorder', campusId: U.campusId, gbId: '31000000111180000199' })).id;
+    const director = await t.login(U.users.security_director.username);
+    const res = await t.call(director, 'POST', `/api/devices/${other}/gb28181/catalog`);
+    assert.equal(res.statusCode, 409);
+    assert.match(json(res).details[0].reason, /has not registered/);
+  });
+});

@@ -93,7 +93,7 @@ async function main() {
     // Simulated devices talk to this server over real TCP (MQTT) and HTTP, like devices on the network.
     const { startDemoSimulator } = await import('./simulator/demo-simulator.ts');
     const httpHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-    simulator = await startDemoSimulator({ services, store, config, mqttUrl: mqtt.url, httpUrl: `http://${httpHost}:${httpPort}`, log: app.log });
+    simulator = await startDemoSimulator({ services, store, config, mqttUrl: mqtt.url, httpUrl: `http://${httpHost}:${httpPort}`, sipPort: sip.port, log: app.log });
   }
 }
 

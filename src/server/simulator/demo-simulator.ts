@@ -14,10 +14,11 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DeviceKind } from '../../shared/domain.ts';
 import type { IngestEnvelopeT } from '../../shared/events.ts';
-import type { Config } from '../config.ts';
+import { sipDomainOf, type Config } from '../config.ts';
 import type { Services } from '../http/app.ts';
 import { SYSTEM_ACTOR, type Actor } from '../http/policy.ts';
 import type { Store } from '../store/database.ts';
+import { GbDemo } from './gb-demo.ts';
 import { HttpDeviceClient } from './protocol/http-device-client.ts';
 import { MqttDeviceClient } from './protocol/mqtt-device-client.ts';
 import { Random } from '../util/random.ts';
@@ -49,12 +50,16 @@ export interface DemoSimulatorOptions {
   tickMs?: number;
   /** Period of the summary log line. Default 5 minutes (the first after 30 s). */
   statsEveryMs?: number;
+  /** The platform's GB/T 28181 SIP port: recorders and their cameras speak GB/T 28181 there. Unset: everything over MQTT/HTTP. */
+  sipPort?: number;
 }
 
 export interface DemoSimulatorStats {
   devices: number;
   mqttDevices: number;
   httpDevices: number;
+  /** Recorders and their camera channels simulated over GB/T 28181. */
+  gbDevices: number;
   connected: number;
   offline: string[];
   eventsSent: number;
@@ -114,6 +119,19 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
   );
   await services.ingest.directory.preload(universityId); // 5,000 logins must not mean 5,000 queries
 
+  const gb = opts.sipPort
+    ? new GbDemo({
+        devices: inService,
+        secrets,
+        host: '127.0.0.1',
+        sipPort: opts.sipPort,
+        platformId: config.XIAOAN_SIP_ID,
+        domain: sipDomainOf(config),
+        keepaliveS: config.XIAOAN_SIP_KEEPALIVE_S,
+        log,
+      })
+    : null;
+
   const seed = opts.seed ?? 20260101;
   const devices: SimDevice[] = rows.map((r) => ({ id: r.id, kind: r.kind as DeviceKind, name: r.name, campusId: r.campus_id, buildingId: r.building_id, buildingName: r.building_name ?? null }));
   const scenario = new Scenario({ devices, seed, guards, commandFailureRate: opts.commandFailureRate });
@@ -139,7 +157,9 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
   for (const device of devices) {
     const secret = secrets.get(device.id)!;
     const sim: Sim = { device, mqtt: null, http: null, bootedAt: started - rng.int(3600, 90 * 86400) * 1000, offlineUntil: 0, lastHeartbeatAt: 0 };
-    if (httpKinds.has(device.kind)) {
+    if (gb?.speaksGb(device.id)) {
+      // A GB/T 28181 recorder or one of its cameras: no client of its own (see GbDemo).
+    } else if (httpKinds.has(device.kind)) {
       sim.http = new HttpDeviceClient({ url: opts.httpUrl, deviceId: device.id, secret, flushMs: 1000 });
     } else {
       sim.mqtt = new MqttDeviceClient({
@@ -193,6 +213,11 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
 
   function send(sim: Sim, envelope: IngestEnvelopeT) {
     if (stopping) return;
+    if (gb?.speaksGb(sim.device.id)) {
+      if (gb.send(sim.device.id, envelope, Date.now())) counters.eventsSent++;
+      else counters.eventsSuppressed++;
+      return;
+    }
     if (sim.offlineUntil || (sim.mqtt && !sim.mqtt.connected)) {
       counters.eventsSuppressed++;
       return;
@@ -298,9 +323,10 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
   // ---- connect ----------------------------------------------------------------------------------
 
   const mqttSims = sims.filter((s) => s.mqtt);
-  const httpCount = sims.length - mqttSims.length;
-  log.info({ university: name, devices: sims.length, mqtt: mqttSims.length, http: httpCount, ratePerS: rate, heartbeatS: config.XIAOAN_HEARTBEAT_INTERVAL_S }, 'simulator: starting devices');
+  const httpCount = sims.filter((s) => s.http).length;
+  log.info({ university: name, devices: sims.length, mqtt: mqttSims.length, http: httpCount, gb28181: gb?.deviceCount ?? 0, ratePerS: rate, heartbeatS: config.XIAOAN_HEARTBEAT_INTERVAL_S }, 'simulator: starting devices');
   const ramp = (async () => {
+    await gb?.start();
     const t0 = Date.now();
     let failed = 0;
     let firstError = null as Error | null;
@@ -328,6 +354,7 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
       devices: sims.length,
       mqttDevices: mqttSims.length,
       httpDevices: httpCount,
+      gbDevices: gb?.deviceCount ?? 0,
       connected: mqttSims.reduce((n, s) => n + (s.mqtt!.connected ? 1 : 0), 0),
       offline: [...offline].map((s) => s.device.id),
       ...counters,
@@ -343,6 +370,7 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
       const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<void>((r) => setTimeout(r, ms).unref())]);
       await within(Promise.allSettled(sims.map((s) => s.http?.close())), 5000);
       await within(Promise.allSettled(sims.map((s) => s.mqtt?.close())), 5000);
+      await within(gb?.stop() ?? Promise.resolve(), 5000);
       await ramp; // closed clients end the connect workers
       log.info(stats(), 'simulator: stopped');
     },
@@ -350,5 +378,5 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
 }
 
 function emptyStats(): DemoSimulatorStats {
-  return { devices: 0, mqttDevices: 0, httpDevices: 0, connected: 0, offline: [], eventsSent: 0, eventsAcked: 0, eventsRejected: 0, eventsSuppressed: 0, errors: 0, heartbeats: 0, commands: 0 };
+  return { devices: 0, mqttDevices: 0, httpDevices: 0, gbDevices: 0, connected: 0, offline: [], eventsSent: 0, eventsAcked: 0, eventsRejected: 0, eventsSuppressed: 0, errors: 0, heartbeats: 0, commands: 0 };
 }

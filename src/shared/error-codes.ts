@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   XIAOAN_PAYLOAD_TOO_LARGE: 413,
   XIAOAN_AUTH_RATE_LIMITED: 429,
   XIAOAN_INTERNAL: 500,
+  /** A device asked by the platform (GB/T 28181 query) did not answer in time. */
+  XIAOAN_DEVICE_UNREACHABLE: 504,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -40,7 +40,7 @@ describe('GB/T 28181 catalog and control', () => {
     transport = new SipTransport((m, peer) => t.services.gbPlatform.handle(m, peer));
     const port = await transport.listen('127.0.0.1', 0);
     t.services.gbPlatform.attach(transport);
-    device = new GbDevice({ gbId: NVR, password, platformId: PLATFORM, domain: DOMAIN, host: '127.0.0.1', port, transport: 'UDP', channels, catalogPageSize: 4 });
+    device = new GbDevice({ gbId: NVR, password, platformId: PLATFORM, domain: DOMAIN, host: '127.0.0.1', port, transport: 'UDP', channels, catalogPageSize: 4, recordDays: 15, clockSkewMs: 4_000, now: () => clock.now() });
     await device.connect();
   });
 
@@ -109,6 +109,35 @@ describe('GB/T 28181 catalog and control', () => {
     assert.equal(ack.payload.commandId, 'cmd-ptz-1');
     assert.equal(ack.payload.result, 'ok');
     assert.equal(ack.source, 'gb28181');
+  });
+
+  it('asks the recorder what it is and how it is (DeviceInfo, DeviceStatus), and keeps its clock offset', async () => {
+    const director = await t.login(U.users.security_director.username);
+    const info = json(await t.call(director, 'GET', `/api/devices/${nvrId}/gb28181/device-info`));
+    assert.deepEqual(info, { deviceName: 'SIM-000100', manufacturer: 'xiaoan-sim', model: 'SIM-NVR-64', firmware: 'V4.74.010', channels: 500 });
+    const status = json(await t.call(director, 'GET', `/api/devices/${nvrId}/gb28181/device-status`));
+    assert.equal(status.recording, true);
+    assert.equal(status.online, true);
+    assert.ok(Math.abs(status.clockOffsetMs - 4_000) <= 1_000, `clock offset ${status.clockOffsetMs} ms`);
+    const diag = json(await t.call(director, 'GET', `/api/devices/${nvrId}/gb28181`));
+    assert.equal(diag.device.clockOffsetMs, status.clockOffsetMs);
+  });
+
+  it('lists what the recorder holds for a camera (RecordInfo, many pages): 15 days kept, not 30', async () => {
+    const director = await t.login(U.users.security_director.username);
+    const cam = json(await t.call(director, 'GET', `/api/devices?q=${camera(7)}`)).items[0];
+    const to = new Date(clock.now()).toISOString();
+    const from = new Date(clock.now() - 30 * 86_400_000).toISOString();
+    const res = await t.call(director, 'GET', `/api/devices/${cam.id}/gb28181/records?from=${from}&to=${to}`);
+    assert.equal(res.statusCode, 200, res.body);
+    const { complete, records } = json(res);
+    assert.equal(complete, true);
+    assert.ok(records.length >= 15 * 24 && records.length <= 15 * 24 + 2, `${records.length} hourly files`);
+    assert.equal(records[0].channelId, camera(7));
+    const keptDays = (Date.parse(records.at(-1).end) - Date.parse(records[0].start)) / 86_400_000;
+    assert.ok(keptDays > 14.9 && keptDays <= 15.01, `${keptDays} days on the recorder`);
+    const tooLong = await t.call(director, 'GET', `/api/devices/${cam.id}/gb28181/records?from=${new Date(clock.now() - 40 * 86_400_000).toISOString()}&to=${to}`);
+    assert.equal(tooLong.statusCode, 400);
   });
 
   it('refuses to query a device that is not registered, naming why', async () => {

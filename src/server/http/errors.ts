@@ -20,6 +20,7 @@ export const invalid = (details: FieldProblem[], message?: string) =>
   new AppError('XIAOAN_VALIDATION_FAILED', message ?? details.map((d) => `${d.field}: ${d.reason}`).join('; '), details);
 export const invalidField = (field: string, reason: string, rule?: string) => invalid([{ field, reason, rule }]);
 export const conflict = (message: string, details: FieldProblem[] = []) => new AppError('XIAOAN_CONFLICT', message, details);
+export const deviceUnreachable = (message: string) => new AppError('XIAOAN_DEVICE_UNREACHABLE', message);
 
 export interface AjvError {
   instancePath: string;

@@ -2,6 +2,7 @@ import type { DeviceInput } from '../../../shared/devices.ts';
 import type { DeviceKind } from '../../../shared/domain.ts';
 import { parseGbId } from '../../../shared/gb28181-id.ts';
 import { text } from '../../adapters/gb28181/manscdp.ts';
+import { gbLocalTime } from './gb-alarms.ts';
 
 /** One channel of a catalog response (GB/T 28181 §A.2.6.4 Item). */
 export interface CatalogItem {
@@ -61,31 +62,33 @@ export function catalogPage(body: Record<string, unknown>): { sumNum: number; it
 }
 
 /**
- * Gathers a multi-message catalog answer by device and SN until SumNum items have arrived
- * (devices split large catalogs, e.g. 500 channels, over many MESSAGEs).
+ * Gathers an answer that comes in several MESSAGEs (a catalog of 500 channels, a recorder's file
+ * list), by device and SN, until SumNum items have arrived.
  */
-export class CatalogCollector {
-  private readonly open = new Map<string, { sumNum: number; items: Map<string, CatalogItem>; done: (items: CatalogItem[]) => void }>();
+export class PagedAnswers<T> {
+  private readonly open = new Map<string, { sumNum: number; items: Map<string, T>; done: (items: T[]) => void }>();
 
-  /** Starts waiting for a catalog; `done` runs once complete. */
-  expect(deviceGbId: string, sn: number, done: (items: CatalogItem[]) => void) {
+  constructor(private readonly idOf: (item: T, index: number) => string) {}
+
+  /** Starts waiting for an answer; `done` runs once complete. */
+  expect(deviceGbId: string, sn: number, done: (items: T[]) => void) {
     this.open.set(`${deviceGbId}/${sn}`, { sumNum: -1, items: new Map(), done });
   }
 
-  cancel(deviceGbId: string, sn: number): CatalogItem[] {
+  cancel(deviceGbId: string, sn: number): T[] {
     const key = `${deviceGbId}/${sn}`;
     const c = this.open.get(key);
     this.open.delete(key);
     return c ? [...c.items.values()] : [];
   }
 
-  /** Adds a page; false when nobody asked for this catalog (an unsolicited one is still answered 200). */
-  add(deviceGbId: string, sn: number, page: { sumNum: number; items: CatalogItem[] }): boolean {
+  /** Adds a page; false when nobody asked for it (an unsolicited answer is still acknowledged). */
+  add(deviceGbId: string, sn: number, page: { sumNum: number; items: T[] }): boolean {
     const key = `${deviceGbId}/${sn}`;
     const c = this.open.get(key);
     if (!c) return false;
     c.sumNum = page.sumNum;
-    for (const item of page.items) c.items.set(item.gbId, item);
+    page.items.forEach((item, i) => c.items.set(this.idOf(item, c.items.size + i), item));
     if (c.items.size >= c.sumNum) {
       this.open.delete(key);
       c.done([...c.items.values()]);
@@ -123,4 +126,30 @@ export function channelDevice(item: CatalogItem, parent: { campusId: string | nu
       placement: item.roomType === 1 ? 'outdoor' : item.roomType === 2 ? 'indoor' : null,
     },
   };
+}
+
+/** One file a recorder holds (RecordInfo Item), times in UTC ISO. */
+export interface GbRecord {
+  channelId: string;
+  name: string | null;
+  filePath: string | null;
+  start: string;
+  end: string;
+  /** time (scheduled), alarm or manual. */
+  type: string | null;
+}
+
+/** The records of one RecordInfo MESSAGE, with the SumNum it announces; items without valid times are skipped. */
+export function recordPage(body: Record<string, unknown>, channelId: string): { sumNum: number; items: GbRecord[] } {
+  const sumNum = Number(text(body.SumNum));
+  const list = body.RecordList && typeof body.RecordList === 'object' ? (body.RecordList as Record<string, unknown>).Item : undefined;
+  const raws = (Array.isArray(list) ? list : list ? [list] : []) as Record<string, unknown>[];
+  const items: GbRecord[] = [];
+  for (const r of raws) {
+    const start = gbLocalTime(text(r.StartTime));
+    const end = gbLocalTime(text(r.EndTime));
+    if (!start || !end) continue;
+    items.push({ channelId: text(r.DeviceID) || channelId, name: text(r.Name) || null, filePath: text(r.FilePath) || null, start, end, type: text(r.Type) || null });
+  }
+  return { sumNum: Number.isInteger(sumNum) && sumNum >= 0 ? sumNum : items.length, items };
 }

@@ -108,6 +108,10 @@ export class GbDevicesRepository {
       .execute();
   }
 
+  async recordClockOffset(db: Db, deviceId: string, clockOffsetMs: number) {
+    await db.updateTable('gb_devices').set({ clock_offset_ms: clockOffsetMs }).where('device_id', '=', deviceId).execute();
+  }
+
   /** Replaces what the catalog said of these channels. */
   async saveChannels(db: Db, rows: { deviceId: string; parentDeviceId: string; universityId: string; gbId: string; status: string | null; ptzType: number | null; roomType: number | null; useType: number | null; item: unknown }[], now: string) {
     if (!rows.length) return;

@@ -15,7 +15,7 @@ import type { DeviceCredentialsService, IngestService } from '../ingest/index.ts
 import { SYSTEM_ACTOR } from '../../http/policy.ts';
 import { ptzPreset } from '../../adapters/gb28181/ptz.ts';
 import { gbLocalTime, mapGbAlarm } from './gb-alarms.ts';
-import { CatalogCollector, catalogPage, channelDevice, channelKind, type CatalogItem } from './gb-catalog.ts';
+import { PagedAnswers, catalogPage, channelDevice, channelKind, recordPage, type CatalogItem, type GbRecord } from './gb-catalog.ts';
 import { GbDevicesRepository, type GbRegistration } from './gb-devices.repository.ts';
 
 export interface GbPlatformOptions {
@@ -37,6 +37,35 @@ const MAX_UNKNOWN = 200;
 const REQUEST_TIMEOUT_MS = 32_000;
 /** How long the pages of a catalog are awaited after the device accepted the query. */
 const CATALOG_TIMEOUT_MS = 30_000;
+/** How long the answer of other queries (DeviceInfo, DeviceStatus, RecordInfo) is awaited. */
+const QUERY_TIMEOUT_MS = 15_000;
+
+/** A query the device refused (its SIP status) or did not answer (408). */
+export class GbQueryError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface GbDeviceInfo {
+  deviceName: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  firmware: string | null;
+  channels: number | null;
+}
+
+export interface GbDeviceStatus {
+  online: boolean | null;
+  status: boolean | null;
+  encoding: boolean | null;
+  recording: boolean | null;
+  deviceTime: string | null;
+  clockOffsetMs: number | null;
+}
 
 interface Pending {
   resolve(m: SipMessage): void;
@@ -95,7 +124,10 @@ export class GbPlatform {
   readonly stats: GbPlatformStats = { registrations: 0, challenges: 0, refused: 0, keepalives: 0, alarms: 0, badMessages: 0 };
   private sn = 1;
   private readonly host: string;
-  private readonly catalogs = new CatalogCollector();
+  private readonly catalogs = new PagedAnswers<CatalogItem>((item) => item.gbId);
+  private readonly records = new PagedAnswers<GbRecord>((r) => `${r.channelId}/${r.start}/${r.end}/${r.filePath ?? ''}`);
+  /** One-message answers (DeviceInfo, DeviceStatus). */
+  private readonly singles = new PagedAnswers<Record<string, unknown>>(() => 'answer');
   /** Channels their parent's last catalog reported ON, by parent device: the parent's keepalive keeps them online. */
   private readonly liveChannels = new Map<string, string[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -284,6 +316,15 @@ export class GbPlatform {
         this.reply(req, peer, 200, 'OK');
         this.catalogs.add(reg.gbId, msg.sn, catalogPage(msg.body));
         return;
+      case 'Response/RecordInfo':
+        this.reply(req, peer, 200, 'OK');
+        this.records.add(reg.gbId, msg.sn, recordPage(msg.body, msg.deviceId));
+        return;
+      case 'Response/DeviceInfo':
+      case 'Response/DeviceStatus':
+        this.reply(req, peer, 200, 'OK');
+        this.singles.add(reg.gbId, msg.sn, { sumNum: 1, items: [msg.body] });
+        return;
       default:
         return this.badMessage(req, peer, reg, raw, `<${msg.root}> with CmdType ${msg.cmdType} is not supported`, 'CmdType');
     }
@@ -351,39 +392,85 @@ export class GbPlatform {
 
   // ---- catalog (GB/T 28181 §9.5): channels become ledger devices ----
 
-  /** Asks a registered device for its channels, gathers every page, and brings them into the ledger. */
-  async queryCatalog(reg: GbRegistration): Promise<CatalogSync> {
+  /**
+   * Sends a Query and gathers its answer: the device's 200, then one or more Response MESSAGEs
+   * with the query's SN (until SumNum items, or the timeout: then what came is returned as incomplete).
+   */
+  private async ask<T>(reg: GbRegistration, answers: PagedAnswers<T>, fields: { CmdType: string; DeviceID: string } & Record<string, unknown>, timeoutMs = QUERY_TIMEOUT_MS): Promise<{ items: T[]; complete: boolean }> {
     const sn = this.sn++;
     let timer: NodeJS.Timeout | undefined;
-    const pages = new Promise<{ items: CatalogItem[]; complete: boolean }>((resolve) => {
-      this.catalogs.expect(reg.gbId, sn, (items) => resolve({ items, complete: true }));
-      timer = setTimeout(() => resolve({ items: this.catalogs.cancel(reg.gbId, sn), complete: false }), CATALOG_TIMEOUT_MS).unref();
+    const pages = new Promise<{ items: T[]; complete: boolean }>((resolve) => {
+      answers.expect(reg.gbId, sn, (items) => resolve({ items, complete: true }));
+      timer = setTimeout(() => resolve({ items: answers.cancel(reg.gbId, sn), complete: false }), timeoutMs).unref();
       this.timers.add(timer);
     });
-    const peer: SipPeer = { transport: reg.transport, address: reg.address, port: reg.port };
-    const declared = reg.contact;
-    const fail = async (status: number, reason: string) => {
-      this.catalogs.cancel(reg.gbId, sn);
+    const done = () => {
       clearTimeout(timer);
-      await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'catalog', { at: this.clock.nowIso(), result: 'failed', status, reason, seenFrom: `${peer.transport} ${peer.address}:${peer.port}`, declared });
-      throw new Error(reason);
+      this.timers.delete(timer!);
     };
-    let answer: SipMessage;
     try {
-      answer = await this.request(reg, 'MESSAGE', buildManscdp('Query', { CmdType: 'Catalog', SN: sn, DeviceID: reg.gbId }));
+      const answer = await this.request(reg, 'MESSAGE', buildManscdp('Query', { CmdType: fields.CmdType, SN: sn, ...withoutCmdType(fields) }));
+      if (answer.status !== 200) throw new GbQueryError(answer.status!, `${fields.CmdType} query answered ${answer.status} ${answer.reason ?? ''}`.trim());
     } catch (err) {
-      return fail(408, `catalog query: ${(err as Error).message}`);
+      answers.cancel(reg.gbId, sn);
+      done();
+      throw err instanceof GbQueryError ? err : new GbQueryError(408, `${fields.CmdType} query: ${(err as Error).message}`);
     }
-    if (answer.status !== 200) return fail(answer.status!, `catalog query answered ${answer.status} ${answer.reason ?? ''}`.trim());
-    const { items, complete } = await pages;
-    if (timer) {
-      clearTimeout(timer);
-      this.timers.delete(timer);
+    const result = await pages;
+    done();
+    return result;
+  }
+
+  /** Asks a registered device for its channels, gathers every page, and brings them into the ledger. */
+  async queryCatalog(reg: GbRegistration): Promise<CatalogSync> {
+    const seenFrom = `${reg.transport} ${reg.address}:${reg.port}`;
+    let answer: { items: CatalogItem[]; complete: boolean };
+    try {
+      answer = await this.ask(reg, this.catalogs, { CmdType: 'Catalog', DeviceID: reg.gbId }, CATALOG_TIMEOUT_MS);
+    } catch (err) {
+      const e = err as GbQueryError;
+      await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'catalog', { at: this.clock.nowIso(), result: 'failed', status: e.status ?? 500, reason: e.message, seenFrom, declared: reg.contact });
+      throw err;
     }
+    const { items, complete } = answer;
     const sync = await this.syncChannels(reg, items, complete);
     const reason = `${items.length} channels${complete ? '' : ' (incomplete: the device stopped sending pages)'}, ${sync.created} new in the ledger${sync.unclassified.length ? `, ${sync.unclassified.length} to classify by hand` : ''}`;
-    await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'catalog', { at: this.clock.nowIso(), result: complete ? 'ok' : 'failed', status: 200, reason, seenFrom: `${peer.transport} ${peer.address}:${peer.port}`, declared });
+    await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'catalog', { at: this.clock.nowIso(), result: complete ? 'ok' : 'failed', status: 200, reason, seenFrom, declared: reg.contact });
     return sync;
+  }
+
+  /** DeviceInfo (§A.2.4.5): what the device says it is. */
+  async deviceInfo(reg: GbRegistration): Promise<GbDeviceInfo> {
+    const { items } = await this.ask(reg, this.singles, { CmdType: 'DeviceInfo', DeviceID: reg.gbId });
+    const b = items[0];
+    if (!b) throw new GbQueryError(408, 'DeviceInfo: no answer');
+    return { deviceName: text(b.DeviceName) || null, manufacturer: text(b.Manufacturer) || null, model: text(b.Model) || null, firmware: text(b.Firmware) || null, channels: Number(text(b.Channel)) || null };
+  }
+
+  /** DeviceStatus (§A.2.4.6): online, encoding, recording and the device's clock (its offset is kept for the diagnostics). */
+  async deviceStatus(reg: GbRegistration): Promise<GbDeviceStatus> {
+    const askedAt = this.clock.now();
+    const { items } = await this.ask(reg, this.singles, { CmdType: 'DeviceStatus', DeviceID: reg.gbId });
+    const b = items[0];
+    if (!b) throw new GbQueryError(408, 'DeviceStatus: no answer');
+    const deviceTime = gbLocalTime(text(b.DeviceTime));
+    const clockOffsetMs = deviceTime ? Math.round(Date.parse(deviceTime) - (askedAt + this.clock.now()) / 2) : null;
+    if (clockOffsetMs !== null) await this.repo.recordClockOffset(this.db, reg.deviceId, clockOffsetMs);
+    const on = (v: unknown) => (text(v) ? text(v).toUpperCase() === 'ON' || text(v).toUpperCase() === 'ONLINE' || text(v).toUpperCase() === 'OK' : null);
+    return { online: on(b.Online), status: on(b.Status), encoding: on(b.Encode), recording: on(b.Record), deviceTime, clockOffsetMs };
+  }
+
+  /** RecordInfo (§A.2.4.7): what a recorder holds for a channel in a window (how retention is verified). */
+  async recordInfo(reg: GbRegistration, channelGbId: string, fromMs: number, toMs: number): Promise<{ complete: boolean; records: GbRecord[] }> {
+    const { items, complete } = await this.ask(reg, this.records, {
+      CmdType: 'RecordInfo',
+      DeviceID: channelGbId,
+      StartTime: gbDate(fromMs).slice(0, 19),
+      EndTime: gbDate(toMs).slice(0, 19),
+      Secrecy: 0,
+      Type: 'all',
+    });
+    return { complete, records: items.sort((a, b) => a.start.localeCompare(b.start)) };
   }
 
   private async syncChannels(reg: GbRegistration, items: CatalogItem[], complete: boolean): Promise<CatalogSync> {
@@ -548,4 +635,10 @@ function expiresOf(m: SipMessage): number | null {
 function firstExternalIPv4(): string | undefined {
   for (const list of Object.values(os.networkInterfaces())) for (const i of list ?? []) if (i.family === 'IPv4' && !i.internal) return i.address;
   return undefined;
+}
+
+/** MANSCDP wants CmdType and SN first; the rest of a query's fields follow. */
+function withoutCmdType(fields: Record<string, unknown>) {
+  const { CmdType: _, ...rest } = fields;
+  return rest;
 }

@@ -43,6 +43,69 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
     async (req) => gb.queryCatalog(actorOf(req), req.params.id),
   );
 
+  const Nul = <T extends Parameters<typeof Nullable>[0]>(t: T) => Nullable(t);
+  app.get(
+    '/api/devices/:id/gb28181/device-info',
+    {
+      config: { auth: { permission: 'device.read' } },
+      schema: {
+        tags: ['devices'],
+        summary: 'Ask the device (or the recorder a camera hangs off) what it is: DeviceInfo',
+        params: IdParams,
+        response: {
+          200: Type.Object({ deviceName: Nul(Type.String()), manufacturer: Nul(Type.String()), model: Nul(Type.String()), firmware: Nul(Type.String()), channels: Nul(Type.Integer()) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => gb.deviceInfo(actorOf(req), req.params.id),
+  );
+
+  app.get(
+    '/api/devices/:id/gb28181/device-status',
+    {
+      config: { auth: { permission: 'device.read' } },
+      schema: {
+        tags: ['devices'],
+        summary: "Ask the device its status: online, encoding, recording, and its clock (the offset is kept for the diagnostics)",
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            online: Nul(Type.Boolean()),
+            status: Nul(Type.Boolean()),
+            encoding: Nul(Type.Boolean()),
+            recording: Nul(Type.Boolean()),
+            deviceTime: Nul(Type.String()),
+            clockOffsetMs: Nul(Type.Integer({ description: 'Device clock minus platform clock' })),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => gb.deviceStatus(actorOf(req), req.params.id),
+  );
+
+  app.get(
+    '/api/devices/:id/gb28181/records',
+    {
+      config: { auth: { permission: 'device.read' } },
+      schema: {
+        tags: ['devices'],
+        summary: 'What the recorder holds for this camera between from and to (RecordInfo; at most 31 days): how retention is verified on real recorders',
+        params: IdParams,
+        querystring: Type.Object({ from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            complete: Type.Boolean({ description: 'false when the recorder stopped sending pages before SumNum' }),
+            records: Type.Array(Type.Object({ channelId: Type.String(), name: Nul(Type.String()), filePath: Nul(Type.String()), start: Type.String(), end: Type.String(), type: Nul(Type.String()) })),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => gb.records(actorOf(req), req.params.id, req.query.from, req.query.to),
+  );
+
   app.get(
     '/api/gb28181/status',
     {

@@ -1,10 +1,13 @@
-import { conflict } from '../../http/errors.ts';
+import { conflict, deviceUnreachable, invalidField } from '../../http/errors.ts';
 import type { Actor } from '../../http/policy.ts';
 import { can } from '../../http/policy.ts';
 import type { ModuleDb } from '../../store/tables.ts';
 import type { DevicesService } from '../devices/index.ts';
 import { GbDevicesRepository } from './gb-devices.repository.ts';
-import type { GbPlatform } from './gb-platform.ts';
+import { GbQueryError, type GbPlatform } from './gb-platform.ts';
+
+/** The longest window one RecordInfo query may cover. */
+const MAX_RECORD_WINDOW_MS = 31 * 86_400_000;
 
 /** What people ask of GB/T 28181 access (the SIP side is GbPlatform). */
 export class Gb28181Service {
@@ -29,6 +32,43 @@ export class Gb28181Service {
     const reg = device.gbId ? this.platform.registrationOf(device.gbId) : undefined;
     if (!reg || reg.deviceId !== device.id) throw conflict('the device is not registered over GB/T 28181', [{ field: 'gbId', reason: device.gbId ? 'has not registered (or its registration expired)' : 'is not set', rule: 'registered' }]);
     return this.platform.queryCatalog(reg);
+  }
+
+  /** DeviceInfo of the registered device the ledger device is (or hangs off). */
+  async deviceInfo(actor: Actor, deviceId: string) {
+    const route = await this.route(actor, deviceId);
+    return this.asking(() => this.platform.deviceInfo(route.reg));
+  }
+
+  async deviceStatus(actor: Actor, deviceId: string) {
+    const route = await this.route(actor, deviceId);
+    return this.asking(() => this.platform.deviceStatus(route.reg));
+  }
+
+  /** The recordings a recorder holds for this camera (or for itself) between `from` and `to`. */
+  async records(actor: Actor, deviceId: string, from: string, to: string) {
+    const fromMs = Date.parse(from);
+    const toMs = Date.parse(to);
+    if (!(toMs > fromMs)) throw invalidField('to', 'must be after from');
+    if (toMs - fromMs > MAX_RECORD_WINDOW_MS) throw invalidField('to', 'the window may span at most 31 days');
+    const route = await this.route(actor, deviceId);
+    return this.asking(() => this.platform.recordInfo(route.reg, route.channelGbId, fromMs, toMs));
+  }
+
+  private async route(actor: Actor, deviceId: string) {
+    await this.devices.get(actor, deviceId); // 404 outside the actor's university
+    const route = await this.platform.routeOf(deviceId);
+    if (!route) throw conflict('the device is not reachable over GB/T 28181', [{ field: 'gbId', reason: 'neither the device nor its recorder is registered', rule: 'registered' }]);
+    return route;
+  }
+
+  private async asking<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (err) {
+      if (!(err instanceof GbQueryError)) throw err;
+      throw err.status === 408 ? deviceUnreachable(err.message) : conflict(`the device refused: ${err.message}`, [{ field: 'device', reason: err.message, rule: 'gb28181' }]);
+    }
   }
 
   status(actor: Actor) {

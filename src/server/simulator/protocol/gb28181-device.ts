@@ -23,6 +23,12 @@ export interface GbDeviceOptions {
   channels?: GbChannel[];
   /** Items per catalog MESSAGE (devices split large catalogs; 4 keeps a UDP datagram small). */
   catalogPageSize?: number;
+  /** Days of recordings the device holds (answered to RecordInfo as one file per hour). Default 30. */
+  recordDays?: number;
+  /** How far the device's clock is ahead of true time (DeviceStatus, alarm times). */
+  clockSkewMs?: number;
+  /** True time (tests inject theirs). */
+  now?: () => number;
 }
 
 export interface GbChannel {
@@ -208,12 +214,56 @@ export class GbDevice {
       return; // a body the simulator cannot read is ignored
     }
     this.received.push(msg);
-    if (msg.root === 'Query' && msg.cmdType === 'Catalog') void this.sendCatalog(msg.sn).catch(() => undefined);
+    if (msg.root === 'Query') void this.answerQuery(msg).catch(() => undefined);
     if (msg.root === 'Control' && msg.cmdType === 'DeviceControl') {
       const ptz = decodePtz(text(msg.body.PTZCmd));
       if (ptz) this.ptz.push({ channelId: msg.deviceId, command: ptz.command, data2: ptz.data2 });
     }
     this.o.onMessage?.(msg, m);
+  }
+
+  private get deviceNow(): number {
+    return (this.o.now ?? Date.now)() + (this.o.clockSkewMs ?? 0);
+  }
+
+  private async answerQuery(q: ManscdpMessage): Promise<void> {
+    const base = { SN: q.sn, DeviceID: q.deviceId };
+    switch (q.cmdType) {
+      case 'Catalog':
+        return this.sendCatalog(q.sn);
+      case 'DeviceInfo':
+        await this.message('Response', { CmdType: 'DeviceInfo', ...base, DeviceName: `SIM-${this.o.gbId.slice(-6)}`, Result: 'OK', Manufacturer: 'xiaoan-sim', Model: 'SIM-NVR-64', Firmware: 'V4.74.010', Channel: this.o.channels?.length ?? 0 });
+        return;
+      case 'DeviceStatus':
+        await this.message('Response', { CmdType: 'DeviceStatus', ...base, Result: 'OK', Online: 'ONLINE', Status: 'OK', Encode: 'ON', Record: 'ON', DeviceTime: beijing(this.deviceNow) });
+        return;
+      case 'RecordInfo':
+        return this.sendRecords(q);
+    }
+  }
+
+  /** One file per hour of the window that lies within the days the device keeps, 8 per MESSAGE. */
+  private async sendRecords(q: ManscdpMessage): Promise<void> {
+    const now = this.deviceNow;
+    const keptFrom = now - (this.o.recordDays ?? 30) * 86_400_000;
+    const from = Math.max(fromBeijing(text(q.body.StartTime)), keptFrom);
+    const to = Math.min(fromBeijing(text(q.body.EndTime)), now);
+    const files: { start: number; end: number }[] = [];
+    for (let t = Math.floor(from / 3_600_000) * 3_600_000; t < to; t += 3_600_000) files.push({ start: Math.max(t, from), end: Math.min(t + 3_600_000, to) });
+    for (let i = 0; i < Math.max(files.length, 1); i += 8) {
+      const page = files.slice(i, i + 8);
+      await this.message('Response', {
+        CmdType: 'RecordInfo',
+        SN: q.sn,
+        DeviceID: q.deviceId,
+        Name: q.deviceId,
+        SumNum: files.length,
+        RecordList: {
+          '@Num': page.length,
+          Item: page.map((f) => ({ DeviceID: q.deviceId, Name: q.deviceId, FilePath: `/rec/${q.deviceId}/${f.start}.ps`, Address: 'sim', StartTime: beijing(f.start), EndTime: beijing(f.end), Secrecy: 0, Type: 'time' })),
+        },
+      });
+    }
   }
 
   /** Answers a catalog query with every channel, a few per MESSAGE, numbered by the query's SN. */
@@ -260,3 +310,7 @@ export class GbDevice {
     this.tcp = null;
   }
 }
+
+/** GB/T 28181 local (Beijing) time without a zone. */
+const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19);
+const fromBeijing = (v: string) => Date.parse(`${v}+08:00`);

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Nullable, StringEnum } from './schema.ts';
+import { Nullable, RefTo, StringEnum } from './schema.ts';
 
 /** What the platform last exchanged with a GB/T 28181 device, per kind (diagnostics: "注册不上", "收流超时"). */
 export const GB_EXCHANGE_KINDS = ['register', 'keepalive', 'catalog', 'alarm', 'message'] as const;
@@ -38,3 +38,17 @@ export const GbDeviceView = Type.Object(
   { $id: 'GbDevice' },
 );
 export type GbDeviceView = Static<typeof GbDeviceView>;
+
+/** Answer of GET /api/devices/:id/gb28181: whether the device is registered now, and what is known of it (null before its first REGISTER). */
+export const GbDiagnostics = Type.Object({ registered: Type.Boolean(), device: Nullable(RefTo(GbDeviceView)) });
+export type GbDiagnostics = Static<typeof GbDiagnostics>;
+
+/** Answer of GET /api/gb28181/status: what an installer types into a camera, and who tried to register. */
+export const GbPlatformStatus = Type.Object({
+  platformId: Type.String({ description: 'SIP 服务器编号, 20 digits' }),
+  domain: Type.String({ description: 'SIP 域 (the digest realm)' }),
+  port: Type.Integer({ description: 'UDP and TCP; 0 when the SIP server is not running' }),
+  registered: Type.Integer(),
+  unknownDevices: Type.Array(Type.Object({ gbId: Type.String(), at: Type.String(), seenFrom: Type.String() })),
+});
+export type GbPlatformStatus = Static<typeof GbPlatformStatus>;

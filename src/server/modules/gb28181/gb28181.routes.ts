@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { GbDeviceView } from '../../../shared/gb28181.ts';
-import { Nullable, RefTo } from '../../../shared/schema.ts';
+import { GbDeviceView, GbDiagnostics, GbPlatformStatus } from '../../../shared/gb28181.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, IdParams } from '../../http/schemas.ts';
 import type { Gb28181Service } from './gb28181.service.ts';
@@ -20,7 +18,7 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
         tags: ['devices'],
         summary: 'GB/T 28181 diagnostics of a device: registration, transport, NAT address seen and declared, clock offset, the last exchange of each kind and why it was refused',
         params: IdParams,
-        response: { 200: Type.Object({ registered: Type.Boolean(), device: Nullable(RefTo(GbDeviceView)) }), ...errorResponses },
+        response: { 200: GbDiagnostics, ...errorResponses },
       },
     },
     async (req) => gb.diagnostics(actorOf(req), req.params.id),
@@ -34,13 +32,7 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
         tags: ['devices'],
         summary: "The platform's GB/T 28181 SIP server: its id, domain and port, registered devices, and ids that tried to register without being in the ledger",
         response: {
-          200: Type.Object({
-            platformId: Type.String(),
-            domain: Type.String(),
-            port: Type.Integer({ description: 'UDP and TCP; 0 when the SIP server is not running' }),
-            registered: Type.Integer(),
-            unknownDevices: Type.Array(Type.Object({ gbId: Type.String(), at: Type.String(), seenFrom: Type.String() })),
-          }),
+          200: GbPlatformStatus,
           ...errorResponses,
         },
       },

@@ -15,6 +15,8 @@ export const ADMIN_PASSWORD = 'e2e-admin-password';
 
 export interface RunningServer {
   baseUrl: string;
+  /** The GB/T 28181 SIP server's port (UDP and TCP on 127.0.0.1). */
+  sipPort: number | null;
   log: () => string;
   stop: () => Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startServer(opts: { historyDays?: number; startTimeoutMs?:
   }
   return {
     baseUrl: server.baseUrl,
+    sipPort: server.sipPort,
     log: server.output,
     stop: async () => {
       await server.stop();

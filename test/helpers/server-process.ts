@@ -1,6 +1,6 @@
 /**
  * Starts `src/server/main.ts` as a real child process, as `npm start` would. The server binds
- * port 0 itself (HTTP and, unless set, MQTT) and reports the ports it got in XIAOAN_READY_FILE,
+ * port 0 itself (HTTP and, unless set, MQTT and SIP) and reports the ports it got in XIAOAN_READY_FILE,
  * so no port is picked here and raced for. If the test process is killed (a file timeout),
  * the server goes with it.
  */
@@ -17,6 +17,8 @@ export interface ServerProcess {
   child: ChildProcess;
   httpPort: number;
   mqttPort: number | null;
+  /** GB/T 28181 SIP server (UDP and TCP); null when it is off. */
+  sipPort: number | null;
   baseUrl: string;
   /** What the server printed so far. */
   output(): string;
@@ -61,14 +63,14 @@ export async function startServerProcess(opts: { env: NodeJS.ProcessEnv; startTi
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
 
-  let ready: { httpPort: number; mqttPort: number | null };
+  let ready: { httpPort: number; mqttPort: number | null; sipPort?: number | null };
   try {
     ready = await waitFor(
       'the server to listen',
       () => {
         if (exited(child)) throw new Error(`server exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
         try {
-          return JSON.parse(readFileSync(readyFile, 'utf8')) as { httpPort: number; mqttPort: number | null };
+          return JSON.parse(readFileSync(readyFile, 'utf8')) as { httpPort: number; mqttPort: number | null; sipPort?: number | null };
         } catch {
           return null; // not written yet
         }
@@ -88,6 +90,7 @@ export async function startServerProcess(opts: { env: NodeJS.ProcessEnv; startTi
     child,
     httpPort: ready.httpPort,
     mqttPort: ready.mqttPort,
+    sipPort: ready.sipPort || null,
     baseUrl: `http://127.0.0.1:${ready.httpPort}`,
     output: () => output,
     async stop() {

@@ -22,6 +22,7 @@ import enError from './en/error.json' with { type: 'json' };
 import enEvents from './en/events.json' with { type: 'json' };
 import enExcel from './en/excel.json' with { type: 'json' };
 import enFloor from './en/floor.json' with { type: 'json' };
+import enGb28181 from './en/gb28181.json' with { type: 'json' };
 import enGuard from './en/guard.json' with { type: 'json' };
 import enHeader from './en/header.json' with { type: 'json' };
 import enHealth from './en/health.json' with { type: 'json' };
@@ -46,6 +47,7 @@ import zhError from './zh-CN/error.json' with { type: 'json' };
 import zhEvents from './zh-CN/events.json' with { type: 'json' };
 import zhExcel from './zh-CN/excel.json' with { type: 'json' };
 import zhFloor from './zh-CN/floor.json' with { type: 'json' };
+import zhGb28181 from './zh-CN/gb28181.json' with { type: 'json' };
 import zhGuard from './zh-CN/guard.json' with { type: 'json' };
 import zhHeader from './zh-CN/header.json' with { type: 'json' };
 import zhHealth from './zh-CN/health.json' with { type: 'json' };
@@ -76,6 +78,7 @@ const WEB_STRINGS = {
     ledger: zhLedger,
     excel: zhExcel,
     maintenance: zhMaintenance,
+    gb28181: zhGb28181,
     audit: zhAudit,
     validation: zhValidation,
     error: zhError,
@@ -102,6 +105,7 @@ const WEB_STRINGS = {
     ledger: enLedger,
     excel: enExcel,
     maintenance: enMaintenance,
+    gb28181: enGb28181,
     audit: enAudit,
     validation: enValidation,
     error: enError,

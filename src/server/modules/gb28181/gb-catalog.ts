@@ -1,6 +1,7 @@
 import type { DeviceInput } from '../../../shared/devices.ts';
 import type { DeviceKind } from '../../../shared/domain.ts';
 import { parseGbId } from '../../../shared/gb28181-id.ts';
+import type { GbRecords } from '../../../shared/gb28181.ts';
 import { text } from '../../adapters/gb28181/manscdp.ts';
 import { gbLocalTime } from './gb-alarms.ts';
 
@@ -129,15 +130,7 @@ export function channelDevice(item: CatalogItem, parent: { campusId: string | nu
 }
 
 /** One file a recorder holds (RecordInfo Item), times in UTC ISO. */
-export interface GbRecord {
-  channelId: string;
-  name: string | null;
-  filePath: string | null;
-  start: string;
-  end: string;
-  /** time (scheduled), alarm or manual. */
-  type: string | null;
-}
+export type GbRecord = GbRecords['records'][number];
 
 /** The records of one RecordInfo MESSAGE, with the SumNum it announces; items without valid times are skipped. */
 export function recordPage(body: Record<string, unknown>, channelId: string): { sumNum: number; items: GbRecord[] } {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import sip, { type SipMessage } from 'sip';
-import type { GbExchange, GbExchangeKind } from '../../../shared/gb28181.ts';
+import type { GbCatalogSync, GbDeviceInfo, GbDeviceStatus, GbExchange, GbExchangeKind } from '../../../shared/gb28181.ts';
 import { parseGbId } from '../../../shared/gb28181-id.ts';
 import { DigestNonces, challengeHeader, credentialsOf, responseMatches } from '../../adapters/gb28181/digest.ts';
 import { MANSCDP_CONTENT_TYPE, ManscdpError, buildManscdp, decodeBody, parseManscdp, text, type ManscdpMessage } from '../../adapters/gb28181/manscdp.ts';
@@ -50,23 +50,6 @@ export class GbQueryError extends Error {
   }
 }
 
-export interface GbDeviceInfo {
-  deviceName: string | null;
-  manufacturer: string | null;
-  model: string | null;
-  firmware: string | null;
-  channels: number | null;
-}
-
-export interface GbDeviceStatus {
-  online: boolean | null;
-  status: boolean | null;
-  encoding: boolean | null;
-  recording: boolean | null;
-  deviceTime: string | null;
-  clockOffsetMs: number | null;
-}
-
 interface Pending {
   resolve(m: SipMessage): void;
   reject(err: Error): void;
@@ -81,13 +64,7 @@ export interface GbCommand {
 }
 
 /** What a catalog query did to the ledger. */
-export interface CatalogSync {
-  channels: number;
-  created: number;
-  /** Channels the ledger cannot classify by their id alone (alarm inputs …): a person adds them. */
-  unclassified: string[];
-  complete: boolean;
-}
+export type CatalogSync = GbCatalogSync;
 
 export interface GbPlatformStats {
   registrations: number;

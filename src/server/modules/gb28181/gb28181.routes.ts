@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { GbDeviceView } from '../../../shared/gb28181.ts';
-import { Nullable, RefTo } from '../../../shared/schema.ts';
+import { GbCatalogSync, GbDeviceInfo, GbDeviceStatus, GbDeviceView, GbDiagnostics, GbPlatformStatus, GbRecords } from '../../../shared/gb28181.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, IdParams } from '../../http/schemas.ts';
 import type { Gb28181Service } from './gb28181.service.ts';
@@ -20,7 +19,7 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
         tags: ['devices'],
         summary: 'GB/T 28181 diagnostics of a device: registration, transport, NAT address seen and declared, clock offset, the last exchange of each kind and why it was refused',
         params: IdParams,
-        response: { 200: Type.Object({ registered: Type.Boolean(), device: Nullable(RefTo(GbDeviceView)) }), ...errorResponses },
+        response: { 200: GbDiagnostics, ...errorResponses },
       },
     },
     async (req) => gb.diagnostics(actorOf(req), req.params.id),
@@ -35,7 +34,7 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
         summary: 'Ask a registered GB/T 28181 device for its catalog now; its cameras enter the ledger (matched by their 20-digit id), alarm inputs are listed for a person to classify',
         params: IdParams,
         response: {
-          200: Type.Object({ channels: Type.Integer(), created: Type.Integer(), unclassified: Type.Array(Type.String()), complete: Type.Boolean() }),
+          200: GbCatalogSync,
           ...errorResponses,
         },
       },
@@ -43,7 +42,6 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
     async (req) => gb.queryCatalog(actorOf(req), req.params.id),
   );
 
-  const Nul = <T extends Parameters<typeof Nullable>[0]>(t: T) => Nullable(t);
   app.get(
     '/api/devices/:id/gb28181/device-info',
     {
@@ -53,7 +51,7 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
         summary: 'Ask the device (or the recorder a camera hangs off) what it is: DeviceInfo',
         params: IdParams,
         response: {
-          200: Type.Object({ deviceName: Nul(Type.String()), manufacturer: Nul(Type.String()), model: Nul(Type.String()), firmware: Nul(Type.String()), channels: Nul(Type.Integer()) }),
+          200: GbDeviceInfo,
           ...errorResponses,
         },
       },
@@ -70,14 +68,7 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
         summary: "Ask the device its status: online, encoding, recording, and its clock (the offset is kept for the diagnostics)",
         params: IdParams,
         response: {
-          200: Type.Object({
-            online: Nul(Type.Boolean()),
-            status: Nul(Type.Boolean()),
-            encoding: Nul(Type.Boolean()),
-            recording: Nul(Type.Boolean()),
-            deviceTime: Nul(Type.String()),
-            clockOffsetMs: Nul(Type.Integer({ description: 'Device clock minus platform clock' })),
-          }),
+          200: GbDeviceStatus,
           ...errorResponses,
         },
       },
@@ -95,10 +86,7 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
         params: IdParams,
         querystring: Type.Object({ from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
         response: {
-          200: Type.Object({
-            complete: Type.Boolean({ description: 'false when the recorder stopped sending pages before SumNum' }),
-            records: Type.Array(Type.Object({ channelId: Type.String(), name: Nul(Type.String()), filePath: Nul(Type.String()), start: Type.String(), end: Type.String(), type: Nul(Type.String()) })),
-          }),
+          200: GbRecords,
           ...errorResponses,
         },
       },
@@ -114,13 +102,7 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
         tags: ['devices'],
         summary: "The platform's GB/T 28181 SIP server: its id, domain and port, registered devices, and ids that tried to register without being in the ledger",
         response: {
-          200: Type.Object({
-            platformId: Type.String(),
-            domain: Type.String(),
-            port: Type.Integer({ description: 'UDP and TCP; 0 when the SIP server is not running' }),
-            registered: Type.Integer(),
-            unknownDevices: Type.Array(Type.Object({ gbId: Type.String(), at: Type.String(), seenFrom: Type.String() })),
-          }),
+          200: GbPlatformStatus,
           ...errorResponses,
         },
       },

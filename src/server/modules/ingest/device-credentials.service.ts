@@ -1,5 +1,6 @@
 import type { ModuleDb } from '../../store/tables.ts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IssuedDeviceCredentials } from '../../../shared/device-credentials.ts';
 import type { Clock } from '../../clock.ts';
 import type { Actor } from '../../http/policy.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -9,12 +10,7 @@ import type { DeviceDirectory } from './device-directory.ts';
 /** Device secrets are 192 random bits, so a fast hash is enough (argon2 would throttle 50,000 devices reconnecting). */
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-export interface IssuedCredentials {
-  deviceId: string;
-  username: string;
-  password: string;
-  topics: { events: string; heartbeat: string; commands: string };
-}
+export type IssuedCredentials = IssuedDeviceCredentials;
 
 export const topicsOf = (universityId: string, deviceId: string) => ({
   events: `xiaoan/${universityId}/${deviceId}/events`,

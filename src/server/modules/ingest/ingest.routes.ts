@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DeadLetterPage, DeadLettersByDevice } from '../../../shared/dead-letters.ts';
+import { IssuedDeviceCredentials } from '../../../shared/device-credentials.ts';
 import type { ErrorBody, FieldProblem } from '../../../shared/error-codes.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { AppError } from '../../http/errors.ts';
@@ -158,12 +159,7 @@ export function ingestRoutes(fastify: FastifyInstance, deps: IngestRouteDeps) {
         summary: 'Issue (or replace) the MQTT / HTTP credentials of a device; the password is shown only in this answer',
         params: IdParams,
         response: {
-          201: Type.Object({
-            deviceId: Type.String(),
-            username: Type.String(),
-            password: Type.String(),
-            topics: Type.Object({ events: Type.String(), heartbeat: Type.String(), commands: Type.String() }),
-          }),
+          201: IssuedDeviceCredentials,
           ...errorResponses,
         },
       },

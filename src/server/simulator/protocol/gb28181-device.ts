@@ -17,6 +17,8 @@ export interface GbDeviceOptions {
   transport: 'UDP' | 'TCP';
   /** X-GB-Ver: 2.0 (GB/T 28181-2016) or 3.0 (2022). */
   version?: '2.0' | '3.0';
+  /** The address put in Contact, as a device behind NAT declares its LAN address; default the socket's own. */
+  declared?: { host: string; port: number };
   /** Called with each MESSAGE the platform sends (queries, controls, alarm confirmations), after the 200. */
   onMessage?: (msg: ManscdpMessage, raw: SipMessage) => void;
   /** The channels this device reports in its catalog (an NVR's cameras and alarm inputs). */
@@ -112,7 +114,7 @@ export class GbDevice {
   private registerRequest(expires: number, withoutExpires = false): SipMessage {
     const req = this.request('REGISTER', `sip:${this.o.platformId}@${this.o.domain}`);
     req.headers.to = { uri: `sip:${this.o.gbId}@${this.o.domain}`, params: {} };
-    req.headers.contact = [{ uri: `sip:${this.o.gbId}@127.0.0.1:${this.localPort}`, params: {} }];
+    req.headers.contact = [{ uri: `sip:${this.o.gbId}@${this.o.declared?.host ?? '127.0.0.1'}:${this.o.declared?.port ?? this.localPort}`, params: {} }];
     if (!withoutExpires) req.headers.expires = String(expires);
     return req;
   }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { devicesApi } from '../../api/endpoints.ts';
 import type { Device } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { GbAccessPanel } from '../gb28181/GbAccessPanel.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { DeviceDescriptions } from './DeviceDescriptions.tsx';
@@ -46,6 +47,12 @@ export function DeviceDetailDrawer({ deviceId, onClose, onEdit, version = 0 }: D
         <>
           <DeviceDescriptions device={device} />
           <div className="section-gap" />
+          {device.gbId && (
+            <>
+              <GbAccessPanel deviceId={device.id} gbId={device.gbId} />
+              <div className="section-gap" />
+            </>
+          )}
           <MaintenancePanel deviceId={device.id} />
         </>
       )}

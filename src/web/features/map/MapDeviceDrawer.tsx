@@ -2,6 +2,7 @@ import { Descriptions, Drawer, Skeleton } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { devicesApi } from '../../api/endpoints.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { GbAccessPanel } from '../gb28181/GbAccessPanel.tsx';
 import { useApi } from '../../components/useApi.ts';
 import type { HealthStore } from '../device-health/health-store.ts';
 import { DeviceHealthBadge } from '../device-health/DeviceHealthBadge.tsx';
@@ -45,6 +46,12 @@ export function MapDeviceDrawer({ deviceId, onClose, health, healthLoaded }: Map
           <div className="section-gap" />
           <DeviceDescriptions device={device} />
           <div className="section-gap" />
+          {device.gbId && (
+            <>
+              <GbAccessPanel deviceId={device.id} gbId={device.gbId} />
+              <div className="section-gap" />
+            </>
+          )}
           <MaintenancePanel deviceId={device.id} />
         </>
       )}

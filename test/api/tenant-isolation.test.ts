@@ -46,6 +46,7 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/my/position': { lon: 121.5, lat: 31.3 },
     'POST /api/calendar-days/import': { universityId: target.universityId, days: [{ date: '2026-10-01', kind: 'holiday', name: '越权' }] },
     'PUT /api/calendar-days/:date': { kind: 'holiday', universityId: target.universityId },
+    'POST /api/devices/:id/gb28181/catalog': undefined,
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -85,6 +86,11 @@ async function cookieOf(username: string) {
  * and the SIP server's own settings. Still checked for leaks.
  */
 const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template', '/api/gb28181/status']);
+
+/** Query parameters a route with an id cannot do without (so that it reaches the scope check). */
+const ID_ROUTE_QUERY: Record<string, string> = {
+  '/api/devices/:id/gb28181/records': '?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z',
+};
 
 /** Query parameters a list route cannot do without. */
 const REQUIRED_QUERY: Record<string, string | (() => string)> = {
@@ -156,7 +162,7 @@ describe('tenant isolation over every route', () => {
       const permission = (r.auth as { permission: string }).permission;
       const username = userFor(permission, B);
       if (!username) continue; // no university role holds it (e.g. university.manage): covered by role tests
-      const url = r.url.replace(':id', targetId(r.url, A)).replace(':key', 'video').replace(':photoId', photoIds.get(A)!);
+      const url = r.url.replace(':id', targetId(r.url, A)).replace(':key', 'video').replace(':photoId', photoIds.get(A)!) + (ID_ROUTE_QUERY[r.url] ?? '');
       const res = await t.call(await cookieOf(username), r.method, url, sampleBody(r.method, r.url, A));
       assert.equal(res.statusCode, 404, `${r.method} ${url} as ${username}: ${res.statusCode} ${res.body}`);
       assert.equal(json(res).code, 'XIAOAN_NOT_FOUND');

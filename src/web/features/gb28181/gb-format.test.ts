@@ -22,6 +22,10 @@ describe('GB/T 28181 diagnostics on screen', () => {
     assert.equal(reasonKey('keepalive with Status ERROR')?.params.status, 'ERROR');
     assert.deepEqual(reasonKey('device.fault (stored)'), { key: 'alarmStored', params: { kind: 'device.fault' } });
     assert.equal(reasonKey('intrusion (duplicate)')?.key, 'alarmDuplicate');
+    assert.deepEqual(reasonKey('500 channels, 498 new in the ledger, 2 to classify by hand'), { key: 'catalogToClassify', params: { channels: '500', created: '498', unclassified: '2' } });
+    assert.deepEqual(reasonKey('0 channels, 0 new in the ledger'), { key: 'catalogSynced', params: { channels: '0', created: '0' } });
+    assert.equal(reasonKey('12 channels (incomplete: the device stopped sending pages), 0 new in the ledger')?.key, 'catalogIncomplete');
+    assert.deepEqual(reasonKey('Catalog query: no answer from 31000000111180000001 in 32 s'), { key: 'queryFailed', params: { cmdType: 'Catalog', detail: 'no answer from 31000000111180000001 in 32 s' } });
     assert.equal(reasonKey('something new the server says'), null);
   });
 

@@ -26,7 +26,11 @@ export type GbReasonKey =
   | 'unsupportedCmd'
   | 'channelUnknown'
   | 'alarmStored'
-  | 'alarmDuplicate';
+  | 'alarmDuplicate'
+  | 'catalogSynced'
+  | 'catalogToClassify'
+  | 'catalogIncomplete'
+  | 'queryFailed';
 
 /** The server's reasons, by the way they begin (see src/server/modules/gb28181/gb-platform.ts). */
 const REASONS: [RegExp, GbReasonKey][] = [
@@ -49,6 +53,10 @@ const REASONS: [RegExp, GbReasonKey][] = [
   [/^alarm from channel (?<channel>\d+), which is not in the ledger/, 'channelUnknown'],
   [/^(?<kind>[a-z_.]+) \(stored\)$/, 'alarmStored'],
   [/^(?<kind>[a-z_.]+) \(duplicate\)$/, 'alarmDuplicate'],
+  [/^(?<channels>\d+) channels \(incomplete/, 'catalogIncomplete'],
+  [/^(?<channels>\d+) channels, (?<created>\d+) new in the ledger, (?<unclassified>\d+) to classify by hand/, 'catalogToClassify'],
+  [/^(?<channels>\d+) channels, (?<created>\d+) new in the ledger/, 'catalogSynced'],
+  [/^(?<cmdType>\w+) query(?: answered|:) (?<detail>.*)$/, 'queryFailed'],
 ];
 
 /** The i18n key (under gb28181.reason) and its values for a reason the server gave, or null to show it as given. */

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Nullable, RefTo, StringEnum } from './schema.ts';
 
 /** What the platform last exchanged with a GB/T 28181 device, per kind (diagnostics: "注册不上", "收流超时"). */
-export const GB_EXCHANGE_KINDS = ['register', 'keepalive', 'catalog', 'alarm', 'message'] as const;
+export const GB_EXCHANGE_KINDS = ['register', 'keepalive', 'catalog', 'subscribe', 'alarm', 'message'] as const;
 export type GbExchangeKind = (typeof GB_EXCHANGE_KINDS)[number];
 
 export const GbExchange = Type.Object({

@@ -83,6 +83,33 @@ describe('GB/T 28181 catalog and control', () => {
     assert.deepEqual(sync.unclassified.sort(), [alarmInput(1), alarmInput(2)]);
   });
 
+  it('subscribes to catalog changes: a channel going OFF is offline at once, an ADDed one enters the ledger, a DELeted one leaves the recorder', async () => {
+    const director = await t.login(U.users.security_director.username);
+    await waitFor('the catalog subscription', async () => json(await t.call(director, 'GET', `/api/devices/${nvrId}/gb28181`)).device.exchanges.subscribe ?? null);
+    assert.ok(device.subscription, 'the platform subscribed');
+    const byGb = async (gbId: string) => json(await t.call(director, 'GET', `/api/devices?q=${gbId}`)).items[0];
+    const cam2 = await byGb(camera(2));
+    const cam5 = await byGb(camera(5));
+    assert.equal(t.services.health.status(SYSTEM_ACTOR, [cam2.id])[cam2.id]?.online, true);
+    const answer = await device.notifyCatalog([
+      { gbId: camera(2), name: '2号通道', event: 'OFF' },
+      { gbId: camera(600), name: '新增的600号通道', event: 'ADD' },
+      { gbId: camera(5), name: '5号通道', event: 'DEL' },
+    ]);
+    assert.equal(answer.status, 200, answer.warning ?? '');
+    assert.equal(t.services.health.status(SYSTEM_ACTOR, [cam2.id])[cam2.id]?.online, false, 'OFF is offline now, not after the silence');
+    const added = await byGb(camera(600));
+    assert.equal(added?.name, '新增的600号通道');
+    assert.ok(await t.services.gbPlatform.routeOf(added.id), 'the new channel hangs off the recorder');
+    assert.equal(await t.services.gbPlatform.routeOf(cam5.id), null, 'the deleted channel no longer does');
+    assert.ok(await byGb(camera(5)), 'the ledger keeps the camera: removing it is a person’s decision');
+    const diag = json(await t.call(director, 'GET', `/api/devices/${nvrId}/gb28181`));
+    assert.equal(diag.device.exchanges.subscribe.reason, 'catalog change: 1 OFF, 1 ADD, 1 DEL');
+    // ON again with the next change notification.
+    assert.equal((await device.notifyCatalog([{ gbId: camera(2), name: '2号通道', event: 'ON' }])).status, 200);
+    assert.equal(t.services.health.status(SYSTEM_ACTOR, [cam2.id])[cam2.id]?.online, true);
+  });
+
   it('channels stay online with their recorder’s keepalive, and go offline with its silence', async () => {
     const director = await t.login(U.users.security_director.username);
     const cam = json(await t.call(director, 'GET', `/api/devices?q=${camera(3)}`)).items[0];

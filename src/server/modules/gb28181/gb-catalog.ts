@@ -21,6 +21,8 @@ export interface CatalogItem {
   roomType: number | null;
   /** 1 public order, 2 traffic, 3 key site. */
   useType: number | null;
+  /** In a change notification (subscription): ON, OFF, VLOST, DEFECT, ADD, DEL, UPDATE. */
+  event: string | null;
   raw: Record<string, unknown>;
 }
 
@@ -56,6 +58,7 @@ export function catalogPage(body: Record<string, unknown>): { sumNum: number; it
       ptzType: num(info.PTZType ?? r.PTZType),
       roomType: num(info.RoomType ?? r.RoomType),
       useType: num(info.UseType ?? r.UseType),
+      event: text(r.Event).toUpperCase() || null,
       raw: r,
     });
   }

@@ -127,6 +127,14 @@ export class GbDevicesRepository {
     });
   }
 
+  async setChannelStatus(db: Db, deviceId: string, status: 'ON' | 'OFF') {
+    await db.updateTable('gb_channels').set({ status }).where('device_id', '=', deviceId).execute();
+  }
+
+  async removeChannel(db: Db, deviceId: string) {
+    await db.deleteFrom('gb_channels').where('device_id', '=', deviceId).execute();
+  }
+
   /** Channels reported ON by each parent's last catalog (their parent's keepalive keeps them online). */
   async onlineChannels(db: Db): Promise<{ deviceId: string; parentDeviceId: string; universityId: string }[]> {
     const rows = await db.selectFrom('gb_channels').select(['device_id', 'parent_device_id', 'university_id']).where('status', '=', 'ON').execute();

@@ -108,6 +108,8 @@ export class GbPlatform {
   /** Channels their parent's last catalog reported ON, by parent device: the parent's keepalive keeps them online. */
   private readonly liveChannels = new Map<string, string[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Devices whose catalog changes are subscribed: GB id → until (ms). */
+  private readonly catalogSubscriptions = new Map<string, number>();
 
   constructor(
     private readonly db: ModuleDb<'gb28181'>,
@@ -159,13 +161,14 @@ export class GbPlatform {
       case 'REGISTER':
         return this.onRegister(req, peer);
       case 'MESSAGE':
+      case 'NOTIFY': // catalog changes of a subscription arrive as NOTIFY (some devices use MESSAGE)
         return this.onMessage(req, peer);
       case 'OPTIONS':
-        return this.reply(req, peer, 200, 'OK', { allow: 'REGISTER, MESSAGE, OPTIONS, ACK, BYE' });
+        return this.reply(req, peer, 200, 'OK', { allow: 'REGISTER, MESSAGE, NOTIFY, OPTIONS, ACK, BYE' });
       case 'ACK':
         return; // ACKs get no answer
       default:
-        return this.reply(req, peer, 405, 'Method Not Allowed', { allow: 'REGISTER, MESSAGE, OPTIONS, ACK, BYE' });
+        return this.reply(req, peer, 405, 'Method Not Allowed', { allow: 'REGISTER, MESSAGE, NOTIFY, OPTIONS, ACK, BYE' });
     }
   }
 
@@ -233,7 +236,11 @@ export class GbPlatform {
     this.stats.registrations++;
     this.reply(req, peer, 200, 'OK', { date: gbDate(nowMs), expires: String(granted), ...(req.headers.contact ? { contact: req.headers.contact } : {}) });
     // A device that (re)appears is asked what it has; a refresh from the same address is not.
-    if (!previous || previous.address !== reg.address || previous.port !== reg.port) void this.queryCatalog(reg).catch(() => undefined);
+    if (!previous || previous.address !== reg.address || previous.port !== reg.port) {
+      void this.queryCatalog(reg)
+        .then(() => this.subscribeCatalog(reg, granted))
+        .catch(() => undefined);
+    }
   }
 
   private whyRefused(candidates: Device[], keys: Map<string, { ha1: string; realm: string }>, username: string, gbId: string): string {
@@ -293,6 +300,9 @@ export class GbPlatform {
         this.reply(req, peer, 200, 'OK');
         this.catalogs.add(reg.gbId, msg.sn, catalogPage(msg.body));
         return;
+      case 'Notify/Catalog':
+        this.reply(req, peer, 200, 'OK');
+        return this.onCatalogChange(reg, catalogPage(msg.body).items, peer);
       case 'Response/RecordInfo':
         this.reply(req, peer, 200, 'OK');
         this.records.add(reg.gbId, msg.sn, recordPage(msg.body, msg.deviceId));
@@ -450,12 +460,88 @@ export class GbPlatform {
     return { complete, records: items.sort((a, b) => a.start.localeCompare(b.start)) };
   }
 
-  private async syncChannels(reg: GbRegistration, items: CatalogItem[], complete: boolean): Promise<CatalogSync> {
+  /**
+   * Subscribes to the device's catalog changes (GB/T 28181 §9.6): channels that go on or off,
+   * are added, changed or removed are reported by NOTIFY as they happen, not at the next query.
+   */
+  async subscribeCatalog(reg: GbRegistration, expiresS: number): Promise<void> {
+    const seenFrom = `${reg.transport} ${reg.address}:${reg.port}`;
+    const sn = this.sn++;
+    let answer: SipMessage | null = null;
+    let failure = '';
+    try {
+      answer = await this.request(reg, 'SUBSCRIBE', buildManscdp('Query', { CmdType: 'Catalog', SN: sn, DeviceID: reg.gbId }), { event: `Catalog;id=${sn}`, expires: String(expiresS) });
+    } catch (err) {
+      failure = (err as Error).message;
+    }
+    const ok = answer?.status === 200;
+    if (ok) this.catalogSubscriptions.set(reg.gbId, this.clock.now() + expiresS * 1000);
+    await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'subscribe', {
+      at: this.clock.nowIso(),
+      result: ok ? 'ok' : 'failed',
+      status: answer?.status ?? 408,
+      reason: ok ? `catalog changes subscribed for ${expiresS} s` : `catalog subscription: ${failure || `${answer?.status} ${answer?.reason ?? ''}`.trim()}`,
+      seenFrom,
+      declared: reg.contact,
+    });
+  }
+
+  /** Whether the device's catalog changes are subscribed (until when). */
+  catalogSubscribedUntil(gbId: string): number | null {
+    const until = this.catalogSubscriptions.get(gbId);
+    return until && until > this.clock.now() ? until : null;
+  }
+
+  /** A subscription's change notification: channels on/off now, added or changed into the ledger, removed from the recorder. */
+  private async onCatalogChange(reg: GbRegistration, items: CatalogItem[], peer: SipPeer) {
+    const nowMs = this.clock.now();
+    const counts = new Map<string, number>();
+    const upserts: CatalogItem[] = [];
+    const known = new Map((await this.devices.byGbIds(items.map((i) => i.gbId))).filter((d) => d.universityId === reg.universityId).map((d) => [d.gbId!, d]));
+    const live = new Set(this.liveChannels.get(reg.deviceId) ?? []);
+    for (const item of items) {
+      const event = item.event ?? 'UPDATE';
+      counts.set(event, (counts.get(event) ?? 0) + 1);
+      const device = known.get(item.gbId);
+      if (event === 'ADD' || event === 'UPDATE') upserts.push(item);
+      else if (!device) continue;
+      else if (event === 'ON') {
+        live.add(device.id);
+        this.health.markSeen(device.id, reg.universityId, nowMs, this.silenceMs);
+        await this.repo.setChannelStatus(this.db, device.id, 'ON');
+      } else if (event === 'OFF' || event === 'VLOST' || event === 'DEFECT') {
+        live.delete(device.id);
+        await this.health.markGone(device.id);
+        await this.repo.setChannelStatus(this.db, device.id, 'OFF');
+      } else if (event === 'DEL') {
+        live.delete(device.id);
+        await this.repo.removeChannel(this.db, device.id); // the ledger keeps the camera: removing it is a person's decision
+      }
+    }
+    this.liveChannels.set(reg.deviceId, [...live]);
+    if (upserts.length) await this.syncChannels(reg, upserts, true, false);
+    const summary = [...counts].map(([event, n]) => `${n} ${event}`).join(', ');
+    await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'subscribe', {
+      at: new Date(nowMs).toISOString(),
+      result: 'ok',
+      status: 200,
+      reason: `catalog change: ${summary || 'nothing'}`,
+      seenFrom: `${peer.transport} ${peer.address}:${peer.port}`,
+      declared: reg.contact,
+    });
+  }
+
+  /**
+   * Brings catalog items into the ledger and the channel table. `replace`: the items are the whole
+   * catalog (a query), so the parent's live channels are exactly those ON; otherwise (a change
+   * notification) they are merged.
+   */
+  private async syncChannels(reg: GbRegistration, items: CatalogItem[], complete: boolean, replace = true): Promise<CatalogSync> {
     const nowMs = this.clock.now();
     const [parent] = await this.devices.byIds([reg.deviceId]);
     const channels = items.filter((i) => i.gbId !== reg.gbId);
     const known = new Map((await this.devices.byGbIds(channels.map((i) => i.gbId))).filter((d) => d.universityId === reg.universityId).map((d) => [d.gbId!, d]));
-    const rows = [];
+    const rows: Parameters<GbDevicesRepository['saveChannels']>[1] = [];
     const unclassified: string[] = [];
     const live: string[] = [];
     let created = 0;
@@ -480,7 +566,9 @@ export class GbPlatform {
       }
     }
     await this.repo.saveChannels(this.db, rows, new Date(nowMs).toISOString());
-    this.liveChannels.set(reg.deviceId, live);
+    const synced = new Set(rows.map((r) => r.deviceId));
+    const stillLive = replace ? [] : (this.liveChannels.get(reg.deviceId) ?? []).filter((id) => !synced.has(id));
+    this.liveChannels.set(reg.deviceId, [...stillLive, ...live]);
     return { channels: channels.length, created, unclassified, complete };
   }
 
@@ -520,7 +608,7 @@ export class GbPlatform {
   // ---- what the platform sends (UAC) ----
 
   /** Sends a request to a registered device and resolves with its final answer (rejects on timeout or when unreachable). */
-  request(reg: Pick<GbRegistration, 'gbId' | 'transport' | 'address' | 'port'>, method: 'MESSAGE', body: string): Promise<SipMessage> {
+  request(reg: Pick<GbRegistration, 'gbId' | 'transport' | 'address' | 'port'>, method: 'MESSAGE' | 'SUBSCRIBE', body: string, headers: Record<string, string> = {}): Promise<SipMessage> {
     const transport = this.transport;
     if (!transport) return Promise.reject(new Error('SIP transport not attached'));
     const branch = `z9hG4bK${randomBytes(8).toString('hex')}`;
@@ -537,6 +625,8 @@ export class GbPlatform {
         'max-forwards': '70',
         'content-type': MANSCDP_CONTENT_TYPE,
         'content-length': Buffer.byteLength(body, 'binary'),
+        ...(method === 'SUBSCRIBE' ? { contact: [{ uri: `sip:${this.opts.platformId}@${this.host}:${transport.port}`, params: {} }] } : {}),
+        ...headers,
       },
       content: body,
     };

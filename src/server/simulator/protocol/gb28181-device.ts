@@ -68,6 +68,8 @@ export class GbDevice {
   private sn = 1;
   /** MESSAGEs the platform sent, newest last. */
   readonly received: ManscdpMessage[] = [];
+  /** The platform's catalog subscription, once it subscribed. */
+  subscription: { callId: string; platformTag: string; tag: string; platformUri: string } | null = null;
   /** PTZ commands obeyed, newest last (decoded PTZCmd). */
   readonly ptz: { channelId: string; command: number; data2: number }[] = [];
 
@@ -207,6 +209,16 @@ export class GbDevice {
       return;
     }
     // A request from the platform: answer it, then hand the MANSCDP body on.
+    if (m.method === 'SUBSCRIBE') {
+      // A catalog subscription: a dialog whose NOTIFYs carry the channels' changes.
+      const tag = randomBytes(5).toString('hex');
+      this.subscription = { callId: m.headers['call-id'], platformTag: String(m.headers.from.params.tag ?? ''), tag, platformUri: m.headers.from.uri };
+      const res = sip.makeResponse(m, 200, 'OK');
+      res.headers.to = { ...res.headers.to, params: { ...res.headers.to.params, tag } };
+      res.headers.expires = String(m.headers.expires ?? '3600');
+      this.write(res);
+      return;
+    }
     this.write(sip.makeResponse(m, 200, 'OK'));
     if (m.method !== 'MESSAGE') return;
     let msg: ManscdpMessage;
@@ -266,6 +278,29 @@ export class GbDevice {
         },
       });
     }
+  }
+
+  /** Tells the subscribed platform that channels changed (Event ON, OFF, ADD, DEL, UPDATE …) by NOTIFY. */
+  notifyCatalog(changes: (GbChannel & { event: 'ON' | 'OFF' | 'VLOST' | 'DEFECT' | 'ADD' | 'DEL' | 'UPDATE' })[]): Promise<GbAnswer> {
+    const s = this.subscription;
+    if (!s) return Promise.reject(new Error('the platform has not subscribed'));
+    const body = buildManscdp('Notify', {
+      CmdType: 'Catalog',
+      SN: this.sn++,
+      DeviceID: this.o.gbId,
+      SumNum: changes.length,
+      DeviceList: { '@Num': changes.length, Item: changes.map((c) => ({ DeviceID: c.gbId, Name: c.name, Event: c.event, Status: c.status ?? (c.event === 'OFF' ? 'OFF' : 'ON'), ParentID: this.o.gbId, Info: { PTZType: c.ptzType ?? 3, RoomType: c.roomType ?? 1 } })) },
+    });
+    const req = this.request('NOTIFY', s.platformUri);
+    req.headers['call-id'] = s.callId;
+    req.headers.from = { uri: `sip:${this.o.gbId}@${this.o.domain}`, params: { tag: s.tag } };
+    req.headers.to = { uri: s.platformUri, params: { tag: s.platformTag } };
+    req.headers.event = 'Catalog';
+    req.headers['subscription-state'] = 'active';
+    req.headers['content-type'] = MANSCDP_CONTENT_TYPE;
+    req.content = body;
+    req.headers['content-length'] = Buffer.byteLength(body, 'binary');
+    return this.send(req);
   }
 
   /** Answers a catalog query with every channel, a few per MESSAGE, numbered by the query's SN. */

@@ -26,6 +26,8 @@ describe('GB/T 28181 diagnostics on screen', () => {
     assert.deepEqual(reasonKey('0 channels, 0 new in the ledger'), { key: 'catalogSynced', params: { channels: '0', created: '0' } });
     assert.equal(reasonKey('12 channels (incomplete: the device stopped sending pages), 0 new in the ledger')?.key, 'catalogIncomplete');
     assert.deepEqual(reasonKey('Catalog query: no answer from 31000000111180000001 in 32 s'), { key: 'queryFailed', params: { cmdType: 'Catalog', detail: 'no answer from 31000000111180000001 in 32 s' } });
+    assert.deepEqual(reasonKey('catalog changes subscribed for 3600 s'), { key: 'subscribed', params: { seconds: '3600' } });
+    assert.deepEqual(reasonKey('catalog change: 1 OFF, 2 ADD'), { key: 'catalogChange', params: { summary: '1 OFF, 2 ADD' } });
     assert.equal(reasonKey('something new the server says'), null);
   });
 

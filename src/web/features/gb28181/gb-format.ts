@@ -30,7 +30,9 @@ export type GbReasonKey =
   | 'catalogSynced'
   | 'catalogToClassify'
   | 'catalogIncomplete'
-  | 'queryFailed';
+  | 'queryFailed'
+  | 'subscribed'
+  | 'catalogChange';
 
 /** The server's reasons, by the way they begin (see src/server/modules/gb28181/gb-platform.ts). */
 const REASONS: [RegExp, GbReasonKey][] = [
@@ -57,6 +59,8 @@ const REASONS: [RegExp, GbReasonKey][] = [
   [/^(?<channels>\d+) channels, (?<created>\d+) new in the ledger, (?<unclassified>\d+) to classify by hand/, 'catalogToClassify'],
   [/^(?<channels>\d+) channels, (?<created>\d+) new in the ledger/, 'catalogSynced'],
   [/^(?<cmdType>\w+) query(?: answered|:) (?<detail>.*)$/, 'queryFailed'],
+  [/^catalog changes subscribed for (?<seconds>\d+) s/, 'subscribed'],
+  [/^catalog change: (?<summary>.*)$/, 'catalogChange'],
 ];
 
 /** The i18n key (under gb28181.reason) and its values for a reason the server gave, or null to show it as given. */

@@ -53,6 +53,20 @@ export const GbPlatformStatus = Type.Object({
 });
 export type GbPlatformStatus = Static<typeof GbPlatformStatus>;
 
+/** Body of POST /api/devices/:id/ptz: move (until stop), stop, or a preset. */
+export const PtzInput = Type.Object(
+  {
+    action: StringEnum(['move', 'stop', 'goto_preset', 'set_preset', 'delete_preset'] as const),
+    pan: Type.Optional(Type.Integer({ minimum: -1, maximum: 1, description: '-1 left, 1 right' })),
+    tilt: Type.Optional(Type.Integer({ minimum: -1, maximum: 1, description: '-1 down, 1 up' })),
+    zoom: Type.Optional(Type.Integer({ minimum: -1, maximum: 1, description: '-1 out, 1 in' })),
+    speed: Type.Optional(Type.Integer({ minimum: 1, maximum: 255, default: 30 })),
+    preset: Type.Optional(Type.Integer({ minimum: 1, maximum: 255 })),
+  },
+  { additionalProperties: false },
+);
+export type PtzInput = Static<typeof PtzInput>;
+
 /** What a catalog query did to the ledger. */
 export const GbCatalogSync = Type.Object({
   channels: Type.Integer(),

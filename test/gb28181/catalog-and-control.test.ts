@@ -138,6 +138,26 @@ describe('GB/T 28181 catalog and control', () => {
     assert.equal(ack.source, 'gb28181');
   });
 
+  it('an operator steers a PTZ camera: move, stop and presets reach the channel; a fixed camera and a maintainer are refused', async () => {
+    const operator = await t.login(U.users.operator.username);
+    const byGb = async (gbId: string) => json(await t.call(operator, 'GET', `/api/devices?q=${gbId}`)).items[0];
+    const dome = await byGb(camera(1));
+    const ptz = (body: object, who = operator, id = dome.id) => t.call(who, 'POST', `/api/devices/${id}/ptz`, body);
+    assert.equal((await ptz({ action: 'move', tilt: 1, speed: 30 })).statusCode, 200);
+    assert.deepEqual(device.ptz.at(-1), { channelId: camera(1), command: 0x08, data2: 30 });
+    assert.equal((await ptz({ action: 'stop' })).statusCode, 200);
+    assert.equal(device.ptz.at(-1)!.command, 0x00);
+    assert.equal((await ptz({ action: 'set_preset', preset: 5 })).statusCode, 200);
+    assert.deepEqual(device.ptz.at(-1), { channelId: camera(1), command: 0x81, data2: 5 });
+    const noPreset = await ptz({ action: 'goto_preset' });
+    assert.equal(noPreset.statusCode, 400);
+    assert.equal(json(noPreset).details[0].field, 'preset');
+    const fixed = await byGb(camera(20));
+    assert.equal((await ptz({ action: 'stop' }, operator, fixed.id)).statusCode, 400, 'a fixed camera has no PTZ');
+    const maintainer = await t.login(U.users.maintainer.username);
+    assert.equal((await ptz({ action: 'stop' }, maintainer)).statusCode, 403);
+  });
+
   it('asks the recorder what it is and how it is (DeviceInfo, DeviceStatus), and keeps its clock offset', async () => {
     const director = await t.login(U.users.security_director.username);
     const info = json(await t.call(director, 'GET', `/api/devices/${nvrId}/gb28181/device-info`));

@@ -594,11 +594,15 @@ export class GbPlatform {
     if (!route) throw new Error('the device is not registered over GB/T 28181');
     if (command.command !== 'ptz.goto_preset') throw new Error(`${command.command} has no GB/T 28181 form`);
     const preset = Number(command.preset ?? 1);
-    const body = buildManscdp('Control', { CmdType: 'DeviceControl', SN: this.sn++, DeviceID: route.channelGbId, PTZCmd: ptzPreset('goto', preset) });
-    void this.request(route.reg, 'MESSAGE', body).then(
+    void this.control(route, ptzPreset('goto', preset)).then(
       (answer) => this.ack(deviceId, command.id, answer.status === 200 ? 'ok' : 'failed', answer.status === 200 ? undefined : `${answer.status} ${answer.reason ?? ''}`.trim()),
       (err: Error) => this.ack(deviceId, command.id, 'failed', err.message),
     );
+  }
+
+  /** DeviceControl with a PTZCmd to a channel, through its recorder; resolves with the device's answer. */
+  control(route: { reg: GbRegistration; channelGbId: string }, ptzCmd: string): Promise<SipMessage> {
+    return this.request(route.reg, 'MESSAGE', buildManscdp('Control', { CmdType: 'DeviceControl', SN: this.sn++, DeviceID: route.channelGbId, PTZCmd: ptzCmd }));
   }
 
   private async ack(deviceId: string, commandId: string, result: 'ok' | 'failed', message?: string) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { GbCatalogSync, GbDeviceInfo, GbDeviceStatus, GbDeviceView, GbDiagnostics, GbPlatformStatus, GbRecords } from '../../../shared/gb28181.ts';
+import { GbCatalogSync, GbDeviceInfo, GbDeviceStatus, GbDeviceView, GbDiagnostics, GbPlatformStatus, GbRecords, PtzInput } from '../../../shared/gb28181.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, IdParams } from '../../http/schemas.ts';
 import type { Gb28181Service } from './gb28181.service.ts';
@@ -92,6 +92,21 @@ export function gb28181Routes(fastify: FastifyInstance, gb: Gb28181Service) {
       },
     },
     async (req) => gb.records(actorOf(req), req.params.id, req.query.from, req.query.to),
+  );
+
+  app.post(
+    '/api/devices/:id/ptz',
+    {
+      config: { auth: { permission: 'video.control' } },
+      schema: {
+        tags: ['devices'],
+        summary: 'Steer a PTZ camera: move (pan/tilt/zoom until stop), stop, or go to / set / delete a preset (GB/T 28181 DeviceControl through its recorder)',
+        params: IdParams,
+        body: PtzInput,
+        response: { 200: Type.Object({ accepted: Type.Literal(true) }), ...errorResponses },
+      },
+    },
+    async (req) => gb.ptz(actorOf(req), req.params.id, req.body),
   );
 
   app.get(

@@ -4,6 +4,8 @@ import { can } from '../../http/policy.ts';
 import type { ModuleDb } from '../../store/tables.ts';
 import type { DevicesService } from '../devices/index.ts';
 import { GbDevicesRepository } from './gb-devices.repository.ts';
+import type { PtzInput } from '../../../shared/gb28181.ts';
+import { ptzMove, ptzPreset } from '../../adapters/gb28181/ptz.ts';
 import { GbQueryError, type GbPlatform } from './gb-platform.ts';
 
 /** The longest window one RecordInfo query may cover. */
@@ -55,6 +57,27 @@ export class Gb28181Service {
     return this.asking(() => this.platform.recordInfo(route.reg, route.channelGbId, fromMs, toMs));
   }
 
+  /** Steers a PTZ camera (move until stop, stop, presets); resolves once the device has accepted it. */
+  async ptz(actor: Actor, deviceId: string, input: PtzInput): Promise<{ accepted: true }> {
+    const device = await this.devices.get(actor, deviceId);
+    if (device.kind !== 'camera' || device.camera?.type !== 'ptz') throw invalidField('deviceId', 'is not a PTZ camera in the ledger');
+    if (input.action.endsWith('_preset') && input.preset === undefined) throw invalidField('preset', `is needed to ${input.action.replace('_', ' ')}`);
+    const cmd =
+      input.action === 'move'
+        ? ptzMove({ pan: sign(input.pan), tilt: sign(input.tilt), zoom: sign(input.zoom) }, input.speed ?? 30)
+        : input.action === 'stop'
+          ? ptzMove({})
+          : ptzPreset(input.action === 'goto_preset' ? 'goto' : input.action === 'set_preset' ? 'set' : 'delete', input.preset!);
+    const route = await this.route(actor, deviceId);
+    await this.asking(async () => {
+      const answer = await this.platform.control(route, cmd).catch((err: Error) => {
+        throw new GbQueryError(408, `DeviceControl: ${err.message}`);
+      });
+      if (answer.status !== 200) throw new GbQueryError(answer.status!, `DeviceControl answered ${answer.status} ${answer.reason ?? ''}`.trim());
+    });
+    return { accepted: true };
+  }
+
   private async route(actor: Actor, deviceId: string) {
     await this.devices.get(actor, deviceId); // 404 outside the actor's university
     const route = await this.platform.routeOf(deviceId);
@@ -77,3 +100,5 @@ export class Gb28181Service {
     return { platformId: this.settings.platformId, domain: this.settings.domain, port: this.settings.port(), registered: this.platform.registeredCount, unknownDevices };
   }
 }
+
+const sign = (v: number | undefined) => (v === 1 ? 1 : v === -1 ? -1 : 0) as -1 | 0 | 1;

@@ -22,6 +22,9 @@ const eta = (d: number | null) => (d === null ? null : Math.round((d * 1.3) / 1.
  * arrival and finishes; each step moves the alarm along.
  */
 export class DispatchService implements GuardDispatcher {
+  /** Guard positions being written from check-ins. */
+  private readonly inflight = new Set<Promise<void>>();
+
   constructor(
     private readonly db: ModuleDb<'dispatch'>,
     private readonly bus: Bus,
@@ -33,8 +36,17 @@ export class DispatchService implements GuardDispatcher {
     // A patrol check-in tells where the guard is: at the checkpoint.
     bus.subscribe('events.committed', (events) => {
       const checkins = events.filter((e) => e.kind === 'patrol.checkin') as DeviceEvent<'patrol.checkin'>[];
-      if (checkins.length) void this.positionsFromCheckins(checkins).catch((err) => console.error('guard position from check-in failed', err));
+      if (!checkins.length) return;
+      const work = this.positionsFromCheckins(checkins)
+        .catch((err) => console.error('guard position from check-in failed', err))
+        .finally(() => this.inflight.delete(work));
+      this.inflight.add(work);
     });
+  }
+
+  /** Resolves once the guard positions of the check-ins committed so far are written (tests, the demo history). */
+  async settled(): Promise<void> {
+    while (this.inflight.size) await Promise.all([...this.inflight]);
   }
 
   private async positionsFromCheckins(events: DeviceEvent<'patrol.checkin'>[]) {

@@ -90,12 +90,17 @@ export class EventWriter {
     }
   }
 
-  /** Waits for everything queued to be committed; later appends are refused. */
-  async close(): Promise<void> {
-    this.closed = true;
+  /** Resolves once everything appended so far is committed (and published). */
+  async idle(): Promise<void> {
     while (this.running || this.scheduled || this.queue.length) {
       if (this.running) await this.running;
       else await new Promise((r) => setImmediate(r));
     }
+  }
+
+  /** Waits for everything queued to be committed; later appends are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle();
   }
 }

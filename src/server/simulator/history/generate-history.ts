@@ -81,6 +81,14 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
 
   /** The rules over what was stored since the last call, in commit order, then what the rules asked for. */
   const runRules = async () => {
+    // Everything the last step set off must be in the store first (device-online events the
+    // health module appends, guard positions from check-ins): on PostgreSQL it takes longer
+    // than a turn of the event loop, and the history must not depend on how long.
+    const quiet = async () => {
+      await services.writer.idle();
+      await services.dispatches.settled();
+    };
+    await quiet();
     while (committed.length) {
       const batch = committed.shift()!;
       count('events', batch.length);
@@ -93,6 +101,7 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
         count('alarms');
         for (const l of alarmListeners) await l(c.alarmId);
       }
+      await quiet();
     }
     await settle();
   };

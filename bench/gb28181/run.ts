@@ -18,6 +18,7 @@
  *   npm run bench:gb28181 -- [--devices 2000] [--channels 25] [--rates 1000,1500,2000] [--seconds 20]
  *                            [--keepalive-s 60] [--minutes 4] [--only register|keepalive] [--db sqlite|postgres]
  *                            [--cpu-prof <dir>]  (a CPU profile of the server, written when it stops)
+ *                            [--sql-probe]  (time per SQL statement in the server)  [--server-root <checkout>]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -52,6 +53,8 @@ const { values: opt } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** Time spent per SQL statement in the server (bench/ingest/server-probe.ts), printed at the end. */
     'sql-probe': { type: 'boolean', default: false },
+    /** Another checkout whose src/server/main.ts is measured (e.g. before a change); the store is prepared by this one. */
+    'server-root': { type: 'string' },
   },
 });
 const N = Number(opt.devices);
@@ -231,6 +234,7 @@ async function main() {
     db: opt.db as DbKind,
     adminPassword: ADMIN_PASSWORD,
     logLevel: 'error',
+    ...(opt['server-root'] ? { serverRoot: opt['server-root'] } : {}),
     nodeArgs: [
       ...(opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opt['cpu-prof'])}`] : []),
       ...(opt['sql-probe'] ? ['--expose-gc', '--import', 'tsx', '--import', path.join(HERE, '..', 'ingest', 'server-probe.ts')] : []),

@@ -27,9 +27,25 @@ export interface SipTransportStats {
   malformed: number;
   tcpConnections: number;
   tcpRefused: number;
+  /** UDP retransmissions of a request: answered again from the transaction (or dropped while it is handled), not handled twice. */
+  retransmissions: number;
 }
 
 const peerKey = (p: SipPeer) => `${p.transport}:${p.address}:${p.port}`;
+
+/** Timer J of RFC 3261 for UDP (64 × T1): how long a server transaction absorbs retransmissions. */
+const TRANSACTION_MS = 32_000;
+/** At most this many transactions are remembered (≈ 30 MB of answers); the oldest go first. */
+const MAX_TRANSACTIONS = 100_000;
+
+/**
+ * A request and its answers share the top Via branch and the CSeq method (RFC 3261 §17.2.3), per
+ * sender; Call-ID and CSeq number are added because some devices reuse one branch for everything.
+ */
+const transactionKey = (m: SipMessage, peer: SipPeer) => `${peer.address}:${peer.port}|${m.headers.via[0]?.params?.branch ?? ''}|${m.headers['call-id']}|${m.headers.cseq.seq}|${m.headers.cseq.method}`;
+
+/** Only RFC 3261 branches (magic cookie z9hG4bK) identify a transaction; older requests are handled each time. */
+const hasRfc3261Branch = (m: SipMessage) => String(m.headers.via[0]?.params?.branch ?? '').startsWith('z9hG4bK');
 
 /**
  * SIP over UDP and TCP (RFC 3261 §18, framing of TCP streams by Content-Length). Parsing and
@@ -41,7 +57,14 @@ export class SipTransport {
   private udp: dgram.Socket | null = null;
   private tcp: net.Server | null = null;
   private readonly connections = new Map<string, net.Socket>();
-  readonly stats: SipTransportStats = { received: 0, sent: 0, malformed: 0, tcpConnections: 0, tcpRefused: 0 };
+  readonly stats: SipTransportStats = { received: 0, sent: 0, malformed: 0, tcpConnections: 0, tcpRefused: 0, retransmissions: 0 };
+  /**
+   * Server transactions of UDP requests (RFC 3261 §17.2.2): a device retransmits a request until
+   * it hears the final answer, so a retransmission is answered with the same bytes (or dropped
+   * while the first copy is being handled) instead of being handled again — under load a slow
+   * answer would otherwise multiply the work. Kept for timer J (64 × T1 = 32 s), in arrival order.
+   */
+  private readonly transactions = new Map<string, { atMs: number; answer: Buffer | null }>();
   /** The bound port (UDP and TCP), once listening. */
   port = 0;
 
@@ -146,6 +169,21 @@ export class SipTransport {
       return;
     }
     this.stats.received++;
+    if (peer.transport === 'UDP' && message.method && message.method !== 'ACK' && hasRfc3261Branch(message)) {
+      const key = transactionKey(message, peer);
+      const known = this.transactions.get(key);
+      if (known) {
+        this.stats.retransmissions++;
+        if (known.answer && this.udp) this.udp.send(known.answer, peer.port, peer.address);
+        return;
+      }
+      const now = Date.now();
+      for (const [k, t] of this.transactions) {
+        if (now - t.atMs < TRANSACTION_MS && this.transactions.size < MAX_TRANSACTIONS) break;
+        this.transactions.delete(k);
+      }
+      this.transactions.set(key, { atMs: now, answer: null });
+    }
     try {
       this.onMessage(message, peer);
     } catch (err) {
@@ -163,6 +201,10 @@ export class SipTransport {
     } else {
       if (!this.udp) return false;
       this.udp.send(bytes, peer.port, peer.address);
+      if (message.status && message.status >= 200) {
+        const t = this.transactions.get(transactionKey(message, peer));
+        if (t) t.answer = bytes;
+      }
     }
     this.stats.sent++;
     return true;
@@ -171,6 +213,7 @@ export class SipTransport {
   async close(): Promise<void> {
     for (const socket of this.connections.values()) socket.destroy();
     this.connections.clear();
+    this.transactions.clear();
     const udp = this.udp;
     const tcp = this.tcp;
     this.udp = null;

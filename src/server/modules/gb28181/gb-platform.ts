@@ -301,8 +301,9 @@ export class GbPlatform {
         this.catalogs.add(reg.gbId, msg.sn, catalogPage(msg.body));
         return;
       case 'Notify/Catalog':
-        this.reply(req, peer, 200, 'OK');
-        return this.onCatalogChange(reg, catalogPage(msg.body).items, peer);
+        // Answered once applied: the device may take 200 as "the platform knows".
+        await this.onCatalogChange(reg, catalogPage(msg.body).items, peer);
+        return this.reply(req, peer, 200, 'OK');
       case 'Response/RecordInfo':
         this.reply(req, peer, 200, 'OK');
         this.records.add(reg.gbId, msg.sn, recordPage(msg.body, msg.deviceId));

@@ -47,6 +47,9 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/calendar-days/import': { universityId: target.universityId, days: [{ date: '2026-10-01', kind: 'holiday', name: '越权' }] },
     'PUT /api/calendar-days/:date': { kind: 'holiday', universityId: target.universityId },
     'POST /api/devices/:id/gb28181/catalog': undefined,
+    // The place is checked before the camera is asked: nothing listens on port 9.
+    'POST /api/onvif/cameras': { campusId: target.campusId, host: '127.0.0.1', port: 9, username: 'admin', password: '越权' },
+    'POST /api/devices/:id/onvif/refresh': undefined,
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;

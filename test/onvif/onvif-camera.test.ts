@@ -204,6 +204,22 @@ describe('ONVIF cameras', () => {
     assert.equal(view.profiles[0].width, 1920);
   });
 
+  it('a camera deleted from the ledger is no longer pulled, and its ONVIF record goes with it', async () => {
+    const gate = new OnvifCamera({ username: 'admin', password: 'Gate-pass-1', maxPullWaitMs: 200 });
+    try {
+      const added = await t.call(director, 'POST', '/api/onvif/cameras', { campusId: U.campusId, host: '127.0.0.1', port: await gate.listen(), username: 'admin', password: 'Gate-pass-1' });
+      assert.equal(added.statusCode, 200, added.body);
+      const id = json(added).deviceId;
+      await waitFor('its subscription', () => gate.subscriptionCount === 1);
+      assert.equal((await t.call(director, 'DELETE', `/api/devices/${id}`)).statusCode, 204);
+      await waitFor('the unsubscription', () => gate.subscriptionCount === 0);
+      assert.equal(t.services.onvifCameras.statusOf(id).state, 'stopped');
+      assert.equal(await t.services.onvifCameras.routeOf(id), false);
+    } finally {
+      await gate.close();
+    }
+  });
+
   it('stop ends every subscription (Unsubscribe sent, nothing left running)', async () => {
     await t.services.onvifCameras.stop();
     assert.equal(dome.subscriptionCount, 0, 'the camera was told to unsubscribe');

@@ -74,6 +74,14 @@ export class OnvifCameras {
     pull.start();
   }
 
+  /** Stops pulling a camera whose row is gone (its ledger device was deleted). */
+  async forgetIfGone(deviceId: string) {
+    const pull = this.pulls.get(deviceId);
+    if (!pull || (await this.repo.find(this.db, deviceId))) return;
+    this.pulls.delete(deviceId);
+    await pull.stop();
+  }
+
   statusOf(deviceId: string): PullStatus {
     return { ...(this.pulls.get(deviceId)?.status ?? STOPPED) };
   }

@@ -15,7 +15,7 @@ export const onvif: Migration = {
   async up(db: Kysely<any>, t: ColumnTypes) {
     await db.schema
       .createTable('onvif_cameras')
-      .addColumn('device_id', 'text', (c) => c.primaryKey().references('devices.id'))
+      .addColumn('device_id', 'text', (c) => c.primaryKey().references('devices.id').onDelete('cascade'))
       .addColumn('university_id', 'text', (c) => c.notNull())
       .addColumn('host', 'text', (c) => c.notNull())
       .addColumn('port', 'integer', (c) => c.notNull())

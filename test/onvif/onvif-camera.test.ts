@@ -44,9 +44,11 @@ describe('ONVIF cameras', () => {
       password: 'Dome-pass-1',
       manufacturer: 'HIKVISION',
       model: 'DS-2DE4A425IW',
+      serial: '0073100251',
       presets: [
         { token: '1', name: '大门' },
         { token: '2', name: '停车场' },
+        { token: '03', name: '北侧 & 围墙' },
       ],
       credentialsInStreamUri: true,
       maxPullWaitMs: 200,
@@ -86,7 +88,9 @@ describe('ONVIF cameras', () => {
     assert.deepEqual(cam.presets, [
       { token: '1', name: '大门' },
       { token: '2', name: '停车场' },
+      { token: '03', name: '北侧 & 围墙' },
     ]);
+    assert.equal(cam.serial, '0073100251', 'read as sent, not as the number the package makes of it');
     const device = json(await t.call(director, 'GET', `/api/devices/${domeId}`));
     assert.equal(device.name, '南门球机');
     assert.equal(device.kind, 'camera');
@@ -185,10 +189,14 @@ describe('ONVIF cameras', () => {
     const ack = await waitFor('the acknowledgement', async () => json(await t.call(operator, 'GET', `/api/events?deviceId=${domeId}&kind=command.ack`)).items[0] ?? null);
     assert.deepEqual([ack.source, ack.payload.commandId, ack.payload.result], ['onvif', 'cmd-onvif-1', 'ok']);
 
+    await t.services.onvifCameras.sendCommand(domeId, { id: 'cmd-onvif-3', command: 'ptz.goto_preset', preset: 3 });
+    await waitFor('preset 3 at the camera', () => dome.gotoPresets.length > 1);
+    assert.deepEqual(dome.gotoPresets.at(-1), { profileToken: 'profile_main', presetToken: '03' });
+
     await t.services.onvifCameras.sendCommand(domeId, { id: 'cmd-onvif-2', command: 'ptz.goto_preset', preset: 9 });
     const refused = await waitFor('the refusal', async () => json(await t.call(operator, 'GET', `/api/events?deviceId=${domeId}&kind=command.ack`)).items.find((e: { payload: { commandId: string } }) => e.payload.commandId === 'cmd-onvif-2') ?? null);
     assert.equal(refused.payload.result, 'failed');
-    assert.match(refused.payload.message, /no preset 9; its presets: 1 \(大门\), 2 \(停车场\)/);
+    assert.match(refused.payload.message, /no preset 9; its presets: 1 \(大门\), 2 \(停车场\), 03/);
   });
 
   it('refresh asks the camera again; a camera that is gone keeps its last answer and says why', async () => {

@@ -123,7 +123,8 @@ export class OnvifCameras {
    * A linkage command to an ONVIF camera (today: `ptz.goto_preset`). The camera's answer to
    * GotoPreset is its acknowledgement, written as a `command.ack` event that the alarm's action
    * executor is waiting for. The rule's preset number is the camera's preset token (Hikvision,
-   * Dahua and most others number their tokens "1", "2" …) or, failing that, a preset's name.
+   * Dahua and most others number their tokens "1", "2" …; "03" is 3 too) or, failing that, a
+   * preset's name.
    */
   async sendCommand(deviceId: string, command: OnvifCommand): Promise<void> {
     const c = await this.repo.find(this.db, deviceId);
@@ -131,7 +132,8 @@ export class OnvifCameras {
     if (command.command !== 'ptz.goto_preset') throw new Error(`${command.command} has no ONVIF form`);
     if (!c.hasPtz) throw new Error('the camera reported no PTZ over ONVIF');
     const wanted = String(command.preset ?? 1);
-    const preset = c.presets.find((p) => p.token === wanted) ?? c.presets.find((p) => p.name === wanted);
+    const sameNumber = (token: string) => /^\d+$/.test(token) && /^\d+$/.test(wanted) && Number(token) === Number(wanted); // preset 3 is token "03" too
+    const preset = c.presets.find((p) => p.token === wanted) ?? c.presets.find((p) => sameNumber(p.token)) ?? c.presets.find((p) => p.name === wanted);
     if (!preset) {
       const known = c.presets.map((p) => `${p.token} (${p.name})`).join(', ') || 'none';
       void this.ack(deviceId, command.id, 'failed', `the camera has no preset ${wanted}; its presets: ${known}`);

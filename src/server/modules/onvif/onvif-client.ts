@@ -56,6 +56,25 @@ function call<T = any>(fn: (cb: (err: Error | null, data?: T) => void) => void):
   return new Promise((resolve, reject) => fn((err, data) => (err ? reject(err) : resolve(data as T))));
 }
 
+/** The same, with the answer's XML as it came. */
+function callXml<T = any>(fn: (cb: (err: Error | null, data?: T, xml?: string) => void) => void): Promise<{ data: T; xml: string }> {
+  return new Promise((resolve, reject) => fn((err, data, xml) => (err ? reject(err) : resolve({ data: data as T, xml: xml ?? '' }))));
+}
+
+/**
+ * The package's parser turns every text that looks like a number into one ("007" → 7), so tokens
+ * and serial numbers are read from the XML as sent: a preset "01" must be called as "01".
+ */
+const unescape = (v: string) => v.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+function attributeOf(xml: string, element: string, attribute: string): string[] {
+  const re = new RegExp(`<(?:[\\w-]+:)?${element}\\b[^>]*?\\b${attribute}="([^"]*)"`, 'g');
+  return [...xml.matchAll(re)].map((m) => unescape(m[1]!));
+}
+function textOf(xml: string, element: string): string | null {
+  const m = new RegExp(`<(?:[\\w-]+:)?${element}>([^<]*)</`).exec(xml);
+  return m ? unescape(m[1]!.trim()) : null;
+}
+
 const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : typeof v === 'object' ? null : String(v));
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
@@ -103,12 +122,13 @@ export class OnvifConnection {
   /** Device information, profiles with their stream URIs, the snapshot URI and the PTZ presets. */
   async probe(): Promise<OnvifProbe> {
     const clockOffsetMs = await this.open();
-    const info = await call<Record<string, unknown>>((cb) => this.cam.getDeviceInformation(cb));
-    const raw = await call<any[]>((cb) => this.cam.getProfiles(cb));
+    const info = await callXml<Record<string, unknown>>((cb) => this.cam.getDeviceInformation(cb));
+    const raw = await callXml<any[]>((cb) => this.cam.getProfiles(cb));
+    const profileTokens = attributeOf(raw.xml, 'Profiles', 'token');
     const hasPtzService = Boolean(this.cam.uri?.ptz);
     const profiles: OnvifProfile[] = [];
-    for (const p of raw ?? []) {
-      const token = str(p?.$?.token);
+    for (const [i, p] of (raw.data ?? []).entries()) {
+      const token = profileTokens.length === raw.data.length ? profileTokens[i]! : str(p?.$?.token);
       if (!token) continue;
       const enc = p.videoEncoderConfiguration ?? {};
       const stream = await call<{ uri?: unknown }>((cb) => this.cam.getStreamUri({ protocol: 'RTSP', profileToken: token }, cb)).catch(() => null);
@@ -127,15 +147,18 @@ export class OnvifConnection {
     const hasPtz = Boolean(main?.hasPtz);
     let presets: { token: string; name: string }[] = [];
     if (hasPtz && main) {
-      await call((cb) => this.cam.getPresets({ profileToken: main.token }, cb));
-      // The package keys cam.presets by token (its answer is keyed by name, which need not be unique).
-      presets = Object.entries((this.cam.presets ?? {}) as Record<string, any>).map(([token, p]) => ({ token, name: str(p?.name) ?? token }));
+      const answer = await callXml((cb) => this.cam.getPresets({ profileToken: main.token }, cb));
+      // Each <Preset token="…"><Name>…</Name>, in the camera's order (the package's answer is keyed by name, which need not be unique).
+      presets = [...answer.xml.matchAll(/<(?:[\w-]+:)?Preset\b[^>]*?\btoken="([^"]*)"[^>]*>([\s\S]*?)<\/(?:[\w-]+:)?Preset>/g)].map((m) => {
+        const token = unescape(m[1]!);
+        return { token, name: textOf(m[2]!, 'Name') ?? token };
+      });
     }
     return {
-      manufacturer: str(info?.manufacturer),
-      model: str(info?.model),
-      firmware: str(info?.firmwareVersion),
-      serial: str(info?.serialNumber),
+      manufacturer: textOf(info.xml, 'Manufacturer') ?? str(info.data?.manufacturer),
+      model: textOf(info.xml, 'Model') ?? str(info.data?.model),
+      firmware: textOf(info.xml, 'FirmwareVersion') ?? str(info.data?.firmwareVersion),
+      serial: textOf(info.xml, 'SerialNumber') ?? str(info.data?.serialNumber),
       profiles,
       snapshotUri: withoutCredentials(str(snapshot?.uri)),
       presets,

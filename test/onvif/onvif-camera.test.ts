@@ -10,12 +10,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
+import type { OnvifCommand } from '../../src/server/modules/onvif/index.ts';
+import type { DeviceEvent } from '../../src/shared/events.ts';
 import { OnvifCamera, onvifEvents } from '../../src/server/simulator/protocol/onvif-camera.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { createTestApp, createUniversity, json, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const clock = new ManualClock(Date.parse('2026-03-05T12:00:00+08:00'));
+const M_PER_DEG_LAT = 111_195.08;
+const M_PER_DEG_LON = M_PER_DEG_LAT * Math.cos((31.3 * Math.PI) / 180);
+const at = (eastM: number, northM: number) => ({ lon: 121.5 + eastM / M_PER_DEG_LON, lat: 31.3 + northM / M_PER_DEG_LAT });
 
 /** A port nothing listens on (bound, then closed). */
 async function closedPort(): Promise<number> {
@@ -197,6 +202,45 @@ describe('ONVIF cameras', () => {
     const refused = await waitFor('the refusal', async () => json(await t.call(operator, 'GET', `/api/events?deviceId=${domeId}&kind=command.ack`)).items.find((e: { payload: { commandId: string } }) => e.payload.commandId === 'cmd-onvif-2') ?? null);
     assert.equal(refused.payload.result, 'failed');
     assert.match(refused.payload.message, /no preset 9; its presets: 1 \(大门\), 2 \(停车场\), 03/);
+  });
+
+  it('an alarm rule turns the ONVIF dome to its preset through the action executor, which sees the acknowledgement', async () => {
+    const admin = await t.login('admin');
+    // Where the dome is and what it covers, so the alarm engine links it to an alarm next to it.
+    const patched = await t.call(admin, 'PATCH', `/api/devices/${domeId}`, { ...at(20, 0), camera: { bearingDeg: 270, fovDeg: 60, rangeM: 50 } });
+    assert.equal(patched.statusCode, 200, patched.body);
+    const zone = json(await t.call(admin, 'POST', '/api/devices', { name: '机房红外', kind: 'intrusion_zone', campusId: U.campusId, ...at(0, 0) }));
+    const rule = await t.call(admin, 'POST', '/api/alarm-rules', {
+      universityId: U.universityId,
+      definition: {
+        name: '机房入侵（ONVIF 球机转预置位）',
+        enabled: true,
+        trigger: { type: 'event', kinds: ['intrusion'], deviceIds: [zone.id] },
+        actions: [
+          { type: 'create_alarm', alarmType: 'intrusion', priority: 1, title: '机房入侵' },
+          { type: 'link_cameras', max: 4, presetFromRule: 2 },
+        ],
+      },
+    });
+    assert.equal(rule.statusCode, 201, rule.body);
+    // As main.ts routes commands (no GB/T 28181 device here): ONVIF cameras by ONVIF.
+    t.services.actions.setCommandSender(async (_u, deviceId, command) => {
+      if (await t.services.onvifCameras.routeOf(deviceId)) return t.services.onvifCameras.sendCommand(deviceId, command as OnvifCommand);
+      throw new Error('not an ONVIF camera');
+    });
+    const calls = dome.gotoPresets.length;
+    const now = t.clock.nowIso();
+    await t.services.writer.append({ id: '', source: 'http', sourceEventId: 'onvif-linkage-1', orgId: U.universityId, deviceId: zone.id, kind: 'intrusion', severity: 'critical', occurredAt: now, receivedAt: now, payload: {} } as DeviceEvent);
+    await t.services.alarmConsumer.settled();
+    const alarm = await t.store.db.selectFrom('alarms').select('id').where('device_id', '=', zone.id).executeTakeFirstOrThrow();
+    const action = await waitFor('the preset call', async () => {
+      const r = json(await t.call(admin, 'GET', `/api/alarms/${alarm.id}`));
+      return r.actions.find((a: { action: { type: string }; status: string }) => a.action.type === 'link_cameras' && a.status !== 'pending');
+    });
+    assert.deepEqual(dome.gotoPresets.slice(calls), [{ profileToken: 'profile_main', presetToken: '2' }]);
+    assert.equal(action.result.cameras[0].cameraId, domeId);
+    assert.equal(action.result.cameras[0].status, 'acknowledged', JSON.stringify(action.result));
+    t.services.actions.setCommandSender(null);
   });
 
   it('refresh asks the camera again; a camera that is gone keeps its last answer and says why', async () => {

@@ -1,20 +1,29 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, StringEnum } from './schema.ts';
 
+/** How the platform reaches a camera. */
+const connectionFields = {
+  host: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:\\[\\]_-]+$', description: 'IP address or host name' }),
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 80, description: 'ONVIF (HTTP) port, often 80, 8000 or 8080' })),
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+  password: Type.String({ minLength: 1, maxLength: 128, description: 'Kept by the platform (every ONVIF call is signed with it); never returned' }),
+};
+
 /** Body of POST /api/onvif/cameras: a camera by address and ONVIF credentials, linked to a ledger camera or entered into one campus. */
 export const OnvifCameraInput = Type.Object(
   {
     deviceId: Type.Optional(Type.String({ description: 'An existing ledger camera this is; or give campusId' })),
     campusId: Type.Optional(Type.String({ description: 'Enter a new ledger camera in this campus (resolution and PTZ from the camera); or give deviceId' })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Name of the new ledger camera; default manufacturer and model' })),
-    host: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:\\[\\]_-]+$', description: 'IP address or host name' }),
-    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 80, description: 'ONVIF (HTTP) port, often 80, 8000 or 8080' })),
-    username: Type.String({ minLength: 1, maxLength: 64 }),
-    password: Type.String({ minLength: 1, maxLength: 128, description: 'Kept by the platform (every ONVIF call is signed with it); never returned' }),
+    ...connectionFields,
   },
   { additionalProperties: false },
 );
 export type OnvifCameraInput = Static<typeof OnvifCameraInput>;
+
+/** Body of PUT /api/devices/:id/onvif: a new address or new credentials (checked with the camera before they are kept). */
+export const OnvifConnectionInput = Type.Object(connectionFields, { additionalProperties: false });
+export type OnvifConnectionInput = Static<typeof OnvifConnectionInput>;
 
 export const OnvifProfileView = Type.Object({
   token: Type.String(),

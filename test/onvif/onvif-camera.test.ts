@@ -256,6 +256,18 @@ describe('ONVIF cameras', () => {
     assert.equal(view.profiles[0].width, 1920);
   });
 
+  it('new credentials are tried with the camera before they are kept; the subscription goes on with them', async () => {
+    const wrong = await t.call(director, 'PUT', `/api/devices/${domeId}/onvif`, { host: '127.0.0.1', port: domePort, username: 'admin', password: 'not-it' });
+    assert.equal(wrong.statusCode, 400, wrong.body);
+    assert.equal(json(wrong).details[0].field, 'password');
+    const ok = await t.call(director, 'PUT', `/api/devices/${domeId}/onvif`, { host: '127.0.0.1', port: domePort, username: 'admin', password: 'Dome-pass-1' });
+    assert.equal(ok.statusCode, 200, ok.body);
+    await waitFor('the subscription again', async () => json(await t.call(director, 'GET', `/api/devices/${domeId}/onvif`)).events.state === 'subscribed');
+    clock.advance(1_000);
+    dome.emit(onvifEvents.motionAlarm(true));
+    await waitFor('motion after reconnecting', async () => json(await t.call(director, 'GET', `/api/devices/${domeId}/onvif`)).events.lastEventTopic === 'VideoSource/MotionAlarm');
+  });
+
   it('a camera deleted from the ledger is no longer pulled, and its ONVIF record goes with it', async () => {
     const gate = new OnvifCamera({ username: 'admin', password: 'Gate-pass-1', maxPullWaitMs: 200 });
     try {

@@ -88,6 +88,14 @@ export class OnvifCamerasRepository {
     await db.updateTable('onvif_cameras').set({ ...probed(probe), refreshed_at: now, updated_at: now }).where('device_id', '=', deviceId).execute();
   }
 
+  async saveTarget(db: Db, deviceId: string, t: { host: string; port: number; username: string; password: string }, probe: OnvifProbe, now: string) {
+    await db
+      .updateTable('onvif_cameras')
+      .set({ host: t.host, port: t.port, username: t.username, password: t.password, ...probed(probe), refreshed_at: now, updated_at: now })
+      .where('device_id', '=', deviceId)
+      .execute();
+  }
+
   async saveError(db: Db, deviceId: string, error: string, now: string) {
     await db.updateTable('onvif_cameras').set({ last_error: error.slice(0, 1000), last_error_at: now, updated_at: now }).where('device_id', '=', deviceId).execute();
   }

@@ -35,6 +35,8 @@ export class OnvifCameras {
   private readonly repo = new OnvifCamerasRepository();
   private readonly pulls = new Map<string, PullPoint>();
   private running = false;
+  /** Subscriptions being ended (replaced or deleted), awaited by `stop`. */
+  private readonly ending = new Set<Promise<void>>();
 
   constructor(
     private readonly db: ModuleDb<'onvif'>,
@@ -57,14 +59,14 @@ export class OnvifCameras {
     this.running = false;
     const pulls = [...this.pulls.values()];
     this.pulls.clear();
-    await Promise.all(pulls.map((p) => p.stop()));
+    await Promise.all([...pulls.map((p) => p.stop()), ...this.ending]);
   }
 
   /** Starts (or restarts, after new credentials) the subscription of a camera, when the server is pulling. */
   follow(c: OnvifCameraRow) {
     if (!this.running) return;
     const old = this.pulls.get(c.deviceId);
-    if (old) void old.stop();
+    if (old) this.end(old);
     const pull = new PullPoint(
       { host: c.host, port: c.port, username: c.username, password: c.password },
       { onPulled: (messages, status) => this.pulled(c, messages, status) },
@@ -79,7 +81,13 @@ export class OnvifCameras {
     const pull = this.pulls.get(deviceId);
     if (!pull || (await this.repo.find(this.db, deviceId))) return;
     this.pulls.delete(deviceId);
-    await pull.stop();
+    await this.end(pull);
+  }
+
+  private end(pull: PullPoint): Promise<void> {
+    const stopping = pull.stop().finally(() => this.ending.delete(stopping));
+    this.ending.add(stopping);
+    return stopping;
   }
 
   statusOf(deviceId: string): PullStatus {

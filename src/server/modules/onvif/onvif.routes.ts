@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { OnvifCameraInput, OnvifCameraView } from '../../../shared/onvif.ts';
+import { OnvifCameraInput, OnvifCameraView, OnvifConnectionInput } from '../../../shared/onvif.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, IdParams } from '../../http/schemas.ts';
 import type { OnvifService } from './onvif.service.ts';
@@ -37,6 +37,21 @@ export function onvifRoutes(fastify: FastifyInstance, onvif: OnvifService) {
       },
     },
     async (req) => onvif.view(actorOf(req), req.params.id),
+  );
+
+  app.put(
+    '/api/devices/:id/onvif',
+    {
+      config: { auth: { permission: 'device.write' } },
+      schema: {
+        tags: ['devices'],
+        summary: "Change how the platform reaches an ONVIF camera (new address, user or password): the camera is asked with them first, and they are kept only if it accepts",
+        params: IdParams,
+        body: OnvifConnectionInput,
+        response: { 200: OnvifCameraView, ...errorResponses },
+      },
+    },
+    async (req) => onvif.reconnect(actorOf(req), req.params.id, req.body),
   );
 
   app.post(

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { OnvifCameraInput, OnvifCameraView } from '../../../shared/onvif.ts';
+import type { OnvifCameraInput, OnvifCameraView, OnvifConnectionInput } from '../../../shared/onvif.ts';
 import { CAMERA_KINDS, type CameraResolution } from '../../../shared/domain.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, deviceUnreachable, invalid, invalidField, notFound } from '../../http/errors.ts';
@@ -96,6 +96,20 @@ export class OnvifService {
     await this.repo.saveProbe(this.db, deviceId, probe, this.clock.nowIso());
     this.health.markSeen(row.deviceId, row.universityId, this.clock.now());
     return this.viewOf((await this.repo.find(this.db, deviceId))!);
+  }
+
+  /** A new address or new credentials (the camera's password was changed): kept only once the camera accepts them; the subscription restarts with them. */
+  async reconnect(actor: Actor, deviceId: string, input: OnvifConnectionInput): Promise<OnvifCameraView> {
+    const row = await this.camera(actor, deviceId);
+    const target: OnvifTarget = { host: input.host.trim(), port: input.port ?? 80, username: input.username, password: input.password };
+    const taken = await this.repo.findByAddress(this.db, row.universityId, target.host, target.port);
+    if (taken && taken.deviceId !== deviceId) throw conflict(`${target.host}:${target.port} is already added`, [{ field: 'host', reason: `is already the ONVIF address of device ${taken.deviceId}`, rule: 'unique' }]);
+    const probe = await this.asking(() => probeCamera(target, this.cameras.settings.timeoutMs));
+    await this.repo.saveTarget(this.db, deviceId, target, probe, this.clock.nowIso());
+    const saved = (await this.repo.find(this.db, deviceId))!;
+    this.health.markSeen(saved.deviceId, saved.universityId, this.clock.now());
+    this.cameras.follow(saved);
+    return this.viewOf(saved);
   }
 
   private async camera(actor: Actor, deviceId: string): Promise<OnvifCameraRow> {

@@ -2,6 +2,8 @@ import { OnvifConnection, explain, withDeadline, type OnvifTarget } from './onvi
 
 /** The long poll the platform asks for: the `onvif` package asks PullMessages to wait up to PT1M. */
 export const PULL_WAIT_MS = 60_000;
+/** A camera that answers an empty PullMessages at once (ignoring the Timeout) is not asked again sooner than this. */
+const MIN_EMPTY_PULL_MS = 1_000;
 
 export interface PullStatus {
   state: 'starting' | 'subscribed' | 'retrying' | 'stopped';
@@ -69,6 +71,7 @@ export class PullPoint {
           subscribed = true;
           this.status.state = 'subscribed';
         }
+        const asked = performance.now();
         const answer = await this.ask<{ notificationMessage?: unknown; currentTime?: unknown; terminationTime?: unknown }>((cb) => this.conn.cam.pullMessages({ messageLimit: 50 }, cb));
         if (this.stopped) break;
         this.status.lastPullAt = this.opts.nowIso();
@@ -78,6 +81,8 @@ export class PullPoint {
         // Some cameras extend the subscription with each pull, others (Axis) only on Renew.
         const left = timeOf(answer?.terminationTime) - timeOf(answer?.currentTime);
         if (!(left > PULL_WAIT_MS + 30_000)) await this.ask((cb) => this.conn.cam.renew({}, cb));
+        const took = performance.now() - asked;
+        if (!messages.length && took < MIN_EMPTY_PULL_MS) await this.sleep(MIN_EMPTY_PULL_MS - took);
       } catch (err) {
         if (this.stopped) break;
         subscribed = false;

@@ -29,7 +29,8 @@ export const onvif: Migration = {
       .addColumn('presets', t.json, (c) => c.notNull())
       .addColumn('snapshot_uri', 'text')
       .addColumn('has_ptz', 'integer', (c) => c.notNull())
-      .addColumn('clock_offset_ms', 'integer')
+      // A camera whose clock was never set is years off: more milliseconds than a 32-bit integer holds.
+      .addColumn('clock_offset_ms', t.real)
       .addColumn('last_error', 'text')
       .addColumn('last_error_at', t.timestamp)
       .addColumn('refreshed_at', t.timestamp)

@@ -120,6 +120,18 @@ describe('ONVIF cameras', () => {
     assert.equal(json(sameAddress).details[0].field, 'host');
   });
 
+  it('the same camera added twice at once: one is added, the other is a 409 and leaves no ledger camera behind', async () => {
+    const twin = new OnvifCamera({ username: 'admin', password: 'Twin-pass-1' });
+    try {
+      const body = { campusId: U.campusId, name: '双击添加', host: '127.0.0.1', port: await twin.listen(), username: 'admin', password: 'Twin-pass-1' };
+      const answers = await Promise.all([t.call(director, 'POST', '/api/onvif/cameras', body), t.call(director, 'POST', '/api/onvif/cameras', body)]);
+      assert.deepEqual(answers.map((r) => r.statusCode).sort(), [200, 409], answers.map((r) => r.body).join('\n'));
+      assert.equal(json(await t.call(director, 'GET', `/api/devices?q=${encodeURIComponent('双击添加')}`)).total, 1);
+    } finally {
+      await twin.close();
+    }
+  });
+
   it('a wrong password is a 400 naming the password, and nothing enters the ledger', async () => {
     const before = json(await t.call(director, 'GET', '/api/devices?kind=camera')).total;
     const spare = new OnvifCamera({ username: 'admin', password: 'Spare-pass-1' });

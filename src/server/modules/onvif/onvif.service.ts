@@ -19,6 +19,11 @@ export function resolutionOf(width: number | null): CameraResolution {
   return '720p';
 }
 
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /** What people ask of ONVIF cameras: add one, read what it is, ask it again. */
 export class OnvifService {
   private readonly repo = new OnvifCamerasRepository();
@@ -26,7 +31,7 @@ export class OnvifService {
   constructor(
     private readonly db: ModuleDb<'onvif'>,
     private readonly cameras: OnvifCameras,
-    private readonly devices: Pick<DevicesService, 'get' | 'prepare' | 'create'>,
+    private readonly devices: Pick<DevicesService, 'get' | 'prepare' | 'create' | 'delete'>,
     private readonly health: Pick<DeviceHealthService, 'markSeen'>,
     private readonly clock: Clock,
   ) {}
@@ -72,7 +77,14 @@ export class OnvifService {
         })
       ).id;
     const now = this.clock.nowIso();
-    await this.repo.insert(this.db, { deviceId, universityId, ...target }, probe, now);
+    try {
+      await this.repo.insert(this.db, { deviceId, universityId, ...target }, probe, now);
+    } catch (err) {
+      // Someone added the same camera meanwhile: the ledger camera made for this request goes again.
+      if (!input.deviceId) await this.devices.delete(actor, deviceId).catch(() => undefined);
+      if (isUniqueViolation(err)) throw conflict(`${target.host}:${target.port} was added meanwhile`, [{ field: 'host', reason: 'was added by another request', rule: 'unique' }]);
+      throw err;
+    }
     this.health.markSeen(deviceId, universityId, this.clock.now());
     const row = (await this.repo.find(this.db, deviceId))!;
     this.cameras.follow(row);

@@ -44,6 +44,7 @@ export const ConfigSchema = Type.Object(
     }),
     XIAOAN_SIP_DOMAIN: Type.Optional(Type.String({ pattern: '^[0-9]{10}$', description: 'GB/T 28181 SIP domain (digest realm); default: the first 10 digits of XIAOAN_SIP_ID' })),
     XIAOAN_SIP_KEEPALIVE_S: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'Seconds between GB/T 28181 keepalives; a device is offline after XIAOAN_OFFLINE_AFTER_MISSED missed' }),
+    XIAOAN_ONVIF_TIMEOUT_MS: Type.Integer({ minimum: 200, maximum: 120_000, default: 8000, description: 'How long one ONVIF call may take (the event long poll waits up to a minute besides)' }),
     XIAOAN_HEARTBEAT_INTERVAL_S: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'Seconds between device heartbeats' }),
     XIAOAN_OFFLINE_AFTER_MISSED: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Missed heartbeats before a device is offline' }),
     XIAOAN_EVENT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 180, description: 'Days events are kept (default for every kind)' }),

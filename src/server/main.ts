@@ -2,6 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { connectExternalBroker, startBuiltInBroker, type MqttTransport } from './adapters/mqtt/broker.ts';
 import { SipTransport } from './adapters/gb28181/sip-transport.ts';
 import type { GbCommand } from './modules/gb28181/index.ts';
+import type { OnvifCommand } from './modules/onvif/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { buildApp, type Services } from './http/app.ts';
 import { SYSTEM_ACTOR } from './http/policy.ts';
@@ -49,10 +50,13 @@ async function main() {
   await startModules(services.modules, { log: app.log });
   const mqtt = await startMqtt(config, services, app.log);
   const sip = await startSip(config, services);
-  // Commands go to a device the way it is connected: GB/T 28181 when it (or its recorder) is registered, else MQTT.
-  services.actions.setCommandSender(async (universityId, deviceId, command) =>
-    (await services.gbPlatform.routeOf(deviceId)) ? services.gbPlatform.sendCommand(deviceId, command as GbCommand) : mqtt.sendCommand(universityId, deviceId, command),
-  );
+  // Commands go to a device the way it is connected: GB/T 28181 when it (or its recorder) is
+  // registered, else ONVIF when it was added as an ONVIF camera, else MQTT.
+  services.actions.setCommandSender(async (universityId, deviceId, command) => {
+    if (await services.gbPlatform.routeOf(deviceId)) return services.gbPlatform.sendCommand(deviceId, command as GbCommand);
+    if (await services.onvifCameras.routeOf(deviceId)) return services.onvifCameras.sendCommand(deviceId, command as OnvifCommand);
+    return mqtt.sendCommand(universityId, deviceId, command);
+  });
 
   const jobs: NodeJS.Timeout[] = [];
   const every = (ms: number, name: string, job: () => Promise<unknown>) => {

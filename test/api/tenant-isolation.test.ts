@@ -48,6 +48,10 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'PUT /api/calendar-days/:date': { kind: 'holiday', universityId: target.universityId },
     'POST /api/devices/:id/gb28181/catalog': undefined,
     'POST /api/devices/:id/ptz': { action: 'stop' },
+    // The place is checked before the camera is asked: nothing listens on port 9.
+    'POST /api/onvif/cameras': { campusId: target.campusId, host: '127.0.0.1', port: 9, username: 'admin', password: '越权' },
+    'POST /api/devices/:id/onvif/refresh': undefined,
+    'PUT /api/devices/:id/onvif': { host: '127.0.0.1', port: 9, username: 'admin', password: '越权' },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;

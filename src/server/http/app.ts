@@ -27,6 +27,7 @@ import { createLedgerIoModule } from '../modules/ledger-io/index.ts';
 import { createLiveModule } from '../modules/live/index.ts';
 import { createMapModule } from '../modules/map/index.ts';
 import { stopModules, type ModuleFace } from '../modules/module.ts';
+import { createOnvifModule } from '../modules/onvif/index.ts';
 import { createOrgModule } from '../modules/org/index.ts';
 import { createProceduresModule } from '../modules/procedures/index.ts';
 import { registerAuth, type RouteAccess } from './auth-hook.ts';
@@ -62,6 +63,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { health, face: healthFace } = createHealthModule({ db, config, devices, writer, clock, bus });
   const ingestModule = createIngestModule({ db, devices, writer, health, audit, clock, bus, sipRealm: sipDomainOf(config) });
   const gbModule = createGb28181Module({ db, config, devices, credentials: ingestModule.credentials, ingest: ingestModule.ingest, health, clock });
+  const onvifModule = createOnvifModule({ db, config, devices, ingest: ingestModule.ingest, health, clock, bus });
   const { live, face: liveFace } = createLiveModule({ bus });
   const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, clock, bus });
   const { alarms, places } = alarmsModule;
@@ -81,6 +83,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     healthFace,
     ingestModule.face,
     gbModule.face,
+    onvifModule.face,
     liveFace,
     alarmsModule.face,
     proceduresFace,
@@ -90,8 +93,9 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   ];
   const { ingest, credentials, deviceMessages } = ingestModule;
   const { gb28181, gbPlatform, sipListening } = gbModule;
+  const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 
 export interface RouteEntry {

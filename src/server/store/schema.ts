@@ -196,6 +196,7 @@ export interface EventsDB {
   gb_devices: GbDeviceTable;
   gb_channels: GbChannelTable;
   gb_exchanges: GbExchangeTable;
+  onvif_cameras: OnvifCameraTable;
   device_health: DeviceHealthTable;
 }
 
@@ -397,5 +398,30 @@ export interface GbChannelTable {
   room_type: number | null;
   use_type: number | null;
   item: unknown;
+  updated_at: string;
+}
+
+/** An ONVIF camera: how it is reached and what it said it is (module onvif). */
+export interface OnvifCameraTable {
+  device_id: string;
+  university_id: string;
+  host: string;
+  port: number;
+  username: string;
+  /** Kept as entered: every ONVIF call is signed with it (see migration 0011). */
+  password: string;
+  manufacturer: string | null;
+  model: string | null;
+  firmware: string | null;
+  serial: string | null;
+  profiles: unknown;
+  presets: unknown;
+  snapshot_uri: string | null;
+  has_ptz: number;
+  clock_offset_ms: number | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  refreshed_at: string | null;
+  created_at: string;
   updated_at: string;
 }

@@ -33,4 +33,5 @@ export const TABLE_OWNERS = {
   gb_devices: 'gb28181',
   gb_channels: 'gb28181',
   gb_exchanges: 'gb28181',
+  onvif_cameras: 'onvif',
 } as const satisfies Record<keyof DB, string>;

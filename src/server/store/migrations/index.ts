@@ -10,6 +10,7 @@ import { ledgerSearch } from './0007-ledger-search.ts';
 import { alarmStatsIndex } from './0008-alarm-stats-index.ts';
 import { loginLockout } from './0009-login-lockout.ts';
 import { gb28181 } from './0010-gb28181.ts';
+import { onvif } from './0011-onvif.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -27,7 +28,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -139,6 +139,8 @@ describe('GB/T 28181 diagnostics on the device page (browser)', { timeout: 300_0
     await panel().getByTestId('gb-reason-message').waitFor();
     // The platform asks a newly registered device for its catalog (this one has no channels).
     await refreshUntil(panel().getByTestId('gb-reason-catalog'), /目录共 0 个通道/);
+    // …and then subscribes to its catalog changes.
+    await refreshUntil(panel().getByTestId('gb-reason-subscribe'), /已订阅目录变化/);
     await page.getByTestId('gb-params-done').click();
     await panel().getByTestId('gb-sip-params').waitFor({ state: 'detached' });
     const text = await panel().innerText();
@@ -156,7 +158,7 @@ describe('GB/T 28181 diagnostics on the device page (browser)', { timeout: 300_0
     const rows = await panel().getByTestId('gb-exchanges').locator('tbody tr').allInnerTexts();
     assert.deepEqual(
       rows.map((r) => r.split(/\s+/).slice(0, 2).join(' ')),
-      ['注册 成功', '心跳 成功', '目录 成功', '报警 成功', '消息 拒绝'],
+      ['注册 成功', '心跳 成功', '目录 成功', '目录订阅 成功', '报警 成功', '消息 拒绝'],
     );
 
     await panel().scrollIntoViewIfNeeded();

@@ -44,6 +44,8 @@ export function catalogPage(body: Record<string, unknown>): { sumNum: number; it
     const info = (r.Info && typeof r.Info === 'object' ? r.Info : {}) as Record<string, unknown>;
     const lon = num(r.Longitude);
     const lat = num(r.Latitude);
+    // 0/0 is what devices send when they do not know where they are.
+    const located = lon !== null && lat !== null && (lon !== 0 || lat !== 0) && Math.abs(lon) <= 180 && Math.abs(lat) <= 90;
     const status = text(r.Status).toUpperCase();
     items.push({
       gbId,
@@ -52,9 +54,8 @@ export function catalogPage(body: Record<string, unknown>): { sumNum: number; it
       model: text(r.Model) || null,
       parentId: text(r.ParentID) || null,
       status: status === 'ON' || status === 'ONLINE' ? 'ON' : status === 'OFF' || status === 'OFFLINE' ? 'OFF' : null,
-      // 0/0 is what devices send when they do not know where they are.
-      lon: lon !== null && lat !== null && (lon !== 0 || lat !== 0) && Math.abs(lon) <= 180 && Math.abs(lat) <= 90 ? lon : null,
-      lat: lon !== null && lat !== null && (lon !== 0 || lat !== 0) && Math.abs(lon) <= 180 && Math.abs(lat) <= 90 ? lat : null,
+      lon: located ? lon : null,
+      lat: located ? lat : null,
       ptzType: num(info.PTZType ?? r.PTZType),
       roomType: num(info.RoomType ?? r.RoomType),
       useType: num(info.UseType ?? r.UseType),

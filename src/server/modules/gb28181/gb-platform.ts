@@ -95,6 +95,8 @@ export class GbPlatform {
   private readonly repo = new GbDevicesRepository();
   /** Current registrations by GB id (a device registers under its id; channels do not register). */
   private readonly registrations = new Map<string, GbRegistration & { expiresAtMs: number }>();
+  /** The same registrations by ledger device id (commands are addressed to devices). */
+  private readonly registrationsByDevice = new Map<string, GbRegistration & { expiresAtMs: number }>();
   private readonly pending = new Map<string, Pending>();
   /** GB ids that tried to register without being in the ledger: id → last attempt. */
   readonly unknownDevices = new Map<string, { at: string; seenFrom: string }>();
@@ -130,7 +132,7 @@ export class GbPlatform {
 
   /** Registrations that were valid at the last stop remain valid: devices need not re-register after a restart. */
   async load(): Promise<number> {
-    for (const r of await this.repo.active(this.db, this.clock.nowIso())) this.registrations.set(r.gbId, { ...r, expiresAtMs: Date.parse(r.expiresAt) });
+    for (const r of await this.repo.active(this.db, this.clock.nowIso())) this.remember({ ...r, expiresAtMs: Date.parse(r.expiresAt) });
     for (const c of await this.repo.onlineChannels(this.db)) this.liveChannels.set(c.parentDeviceId, [...(this.liveChannels.get(c.parentDeviceId) ?? []), c.deviceId]);
     return this.registrations.size;
   }
@@ -198,18 +200,18 @@ export class GbPlatform {
     if (!device) {
       // Refusals of a known device are its diagnostics: "注册不上" needs the reason, not a guess.
       const reason = this.whyRefused(candidates, keys, creds.username, gbId);
-      for (const d of candidates) await this.recordExchange(d, 'register', this.exchange('refused', 403, reason, peer, req), nowMs);
+      for (const d of candidates) await this.repo.recordExchange(this.db, d.id, d.universityId, gbId, 'register', this.exchange('refused', 403, reason, peer, req));
       return this.refuse(req, peer, 403, reason);
     }
     if (device.status === 'retired') {
       const reason = 'the device is retired in the ledger (报废)';
-      await this.recordExchange(device, 'register', this.exchange('refused', 403, reason, peer, req), nowMs);
+      await this.repo.recordExchange(this.db, device.id, device.universityId, gbId, 'register', this.exchange('refused', 403, reason, peer, req));
       return this.refuse(req, peer, 403, reason);
     }
 
     const now = new Date(nowMs).toISOString();
     if (expires === 0) {
-      this.registrations.delete(gbId);
+      this.forget(gbId);
       await this.repo.endRegistration(this.db, device.id, device.universityId, gbId, this.exchange('ok', 200, 'unregistered (Expires: 0)', peer, req), now);
       await this.health.markGone(device.id);
       return this.reply(req, peer, 200, 'OK', { date: gbDate(nowMs), expires: '0' });
@@ -230,7 +232,7 @@ export class GbPlatform {
       expiresAtMs: nowMs + granted * 1000,
     };
     const previous = this.registrationOf(gbId);
-    this.registrations.set(gbId, reg);
+    this.remember(reg);
     await this.repo.saveRegistration(this.db, reg, this.exchange('ok', 200, `registered for ${granted} s`, peer, req), now);
     this.health.markSeen(device.id, device.universityId, nowMs, this.silenceMs);
     this.stats.registrations++;
@@ -322,7 +324,7 @@ export class GbPlatform {
     this.stats.badMessages++;
     this.reply(req, peer, 400, 'Bad Request', { warning: warn(reason) });
     await this.ingest.recordRefused(raw, { source: 'gb28181', deviceId: reg.deviceId }, reason, field);
-    await this.recordExchange(reg, 'message', this.exchange('refused', 400, reason, peer, req), this.clock.now());
+    await this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'message', this.exchange('refused', 400, reason, peer, req));
   }
 
   private async onKeepalive(req: SipMessage, peer: SipPeer, reg: GbRegistration, msg: ManscdpMessage, nowMs: number) {
@@ -347,7 +349,7 @@ export class GbPlatform {
     if (result.status === 'rejected') {
       this.stats.badMessages++;
       this.reply(req, peer, 400, 'Bad Request', { warning: warn(result.reason) });
-      return this.recordExchange(reg, 'alarm', this.exchange('refused', 400, result.reason, peer, req), nowMs);
+      return this.repo.recordExchange(this.db, reg.deviceId, reg.universityId, reg.gbId, 'alarm', this.exchange('refused', 400, result.reason, peer, req));
     }
     // Answered only once stored: a device that hears 200 may forget the alarm.
     this.reply(req, peer, 200, 'OK');
@@ -360,10 +362,6 @@ export class GbPlatform {
     });
     // GB/T 28181 §9.4: the platform confirms the alarm with a Response MESSAGE.
     void this.request(reg, 'MESSAGE', buildManscdp('Response', { CmdType: 'Alarm', SN: msg.sn, DeviceID: msg.deviceId, Result: 'OK' })).catch(() => undefined);
-  }
-
-  private recordExchange(d: { id?: string; deviceId?: string; universityId: string; gbId: string | null }, kind: GbExchangeKind, exchange: GbExchange, _nowMs: number) {
-    return this.repo.recordExchange(this.db, d.deviceId ?? d.id!, d.universityId, d.gbId ?? '', kind, exchange);
   }
 
   private exchange(result: GbExchange['result'], status: number, reason: string, peer: SipPeer, req: SipMessage): GbExchange {
@@ -577,12 +575,27 @@ export class GbPlatform {
 
   /** Whether commands to this ledger device go over GB/T 28181 (it or its parent is registered). */
   async routeOf(deviceId: string): Promise<{ reg: GbRegistration; channelGbId: string } | null> {
+    const valid = (r: (GbRegistration & { expiresAtMs: number }) | undefined) => (r && r.expiresAtMs > this.clock.now() ? r : undefined);
+    const own = valid(this.registrationsByDevice.get(deviceId));
+    if (own) return { reg: own, channelGbId: own.gbId };
+    // Every linkage command asks: without any GB registration, no query.
+    if (!this.registrationsByDevice.size) return null;
     const channel = await this.repo.parentOf(this.db, deviceId);
-    const parentId = channel?.parentDeviceId ?? deviceId;
-    for (const reg of this.registrations.values()) {
-      if (reg.deviceId === parentId && reg.expiresAtMs > this.clock.now()) return { reg, channelGbId: channel?.gbId ?? reg.gbId };
-    }
-    return null;
+    const parent = channel && valid(this.registrationsByDevice.get(channel.parentDeviceId));
+    return parent ? { reg: parent, channelGbId: channel.gbId } : null;
+  }
+
+  private remember(reg: GbRegistration & { expiresAtMs: number }) {
+    const previous = this.registrations.get(reg.gbId);
+    if (previous) this.registrationsByDevice.delete(previous.deviceId);
+    this.registrations.set(reg.gbId, reg);
+    this.registrationsByDevice.set(reg.deviceId, reg);
+  }
+
+  private forget(gbId: string) {
+    const previous = this.registrations.get(gbId);
+    if (previous) this.registrationsByDevice.delete(previous.deviceId);
+    this.registrations.delete(gbId);
   }
 
   /**

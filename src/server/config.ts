@@ -44,6 +44,13 @@ export const ConfigSchema = Type.Object(
     }),
     XIAOAN_SIP_DOMAIN: Type.Optional(Type.String({ pattern: '^[0-9]{10}$', description: 'GB/T 28181 SIP domain (digest realm); default: the first 10 digits of XIAOAN_SIP_ID' })),
     XIAOAN_SIP_KEEPALIVE_S: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'Seconds between GB/T 28181 keepalives; a device is offline after XIAOAN_OFFLINE_AFTER_MISSED missed' }),
+    XIAOAN_MEDIA_HOST: Type.Optional(Type.String({ minLength: 1, description: 'Address cameras send GB/T 28181 video to (put in INVITE offers); default: the first external IPv4 of this server' })),
+    XIAOAN_MEDIA_TRANSPORT: Type.Union([Type.Literal('udp'), Type.Literal('tcp-passive'), Type.Literal('tcp-active')], {
+      default: 'udp',
+      description: 'How GB/T 28181 cameras send video: udp, tcp-passive (the camera connects to the platform; best through NAT) or tcp-active (the platform connects to the camera)',
+    }),
+    XIAOAN_MEDIA_LINGER_S: Type.Integer({ minimum: 0, maximum: 3600, default: 15, description: 'Seconds a live stream nobody watches goes on before it stops (switching back is instant meanwhile)' }),
+    XIAOAN_FFMPEG: Type.Optional(Type.String({ minLength: 1, description: 'Path of ffmpeg; default: /usr/bin/ffmpeg, else the one npm installed (@ffmpeg-installer/ffmpeg)' })),
     XIAOAN_ONVIF_TIMEOUT_MS: Type.Integer({ minimum: 200, maximum: 120_000, default: 8000, description: 'How long one ONVIF call may take (the event long poll waits up to a minute besides)' }),
     XIAOAN_HEARTBEAT_INTERVAL_S: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'Seconds between device heartbeats' }),
     XIAOAN_OFFLINE_AFTER_MISSED: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Missed heartbeats before a device is offline' }),

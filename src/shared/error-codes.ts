@@ -12,6 +12,10 @@ export const ERROR_CODES = {
   XIAOAN_INTERNAL: 500,
   /** A device asked by the platform (GB/T 28181 query) did not answer in time. */
   XIAOAN_DEVICE_UNREACHABLE: 504,
+  /** Live video asked of a device that is not a camera, or of a camera with no video path (not GB/T 28181, not ONVIF). */
+  XIAOAN_MEDIA_NO_VIDEO: 409,
+  /** This server cannot stream video now (no ffmpeg, or stopping). */
+  XIAOAN_MEDIA_UNAVAILABLE: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

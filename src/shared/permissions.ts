@@ -10,6 +10,8 @@ export const PERMISSIONS = [
   'event.read',
   'alarm.read',
   'alarm.handle',
+  /** Watch cameras' live video (audited per camera). */
+  'video.view',
   /** Steer cameras (PTZ moves and presets). */
   'video.control',
   'rule.read',
@@ -28,10 +30,11 @@ const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   commission_analyst: READ_ONLY,
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.control', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
-  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.control', 'rule.read'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
+  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'rule.read'],
   guard: [...READ_ONLY, 'dispatch.self'],
-  maintainer: [...READ_ONLY, 'event.read', 'device.write', 'maintenance.write'],
+  // Maintainers check that a repaired camera shows a picture.
+  maintainer: [...READ_ONLY, 'event.read', 'video.view', 'device.write', 'maintenance.write'],
   auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read'],
 };
 

@@ -26,6 +26,8 @@ import { createIngestModule } from '../modules/ingest/index.ts';
 import { createLedgerIoModule } from '../modules/ledger-io/index.ts';
 import { createLiveModule } from '../modules/live/index.ts';
 import { createMapModule } from '../modules/map/index.ts';
+import { createMediaModule, sourceOf } from '../modules/media/index.ts';
+import { findFfmpeg } from '../adapters/media/ffmpeg.ts';
 import { stopModules, type ModuleFace } from '../modules/module.ts';
 import { createOnvifModule } from '../modules/onvif/index.ts';
 import { createOrgModule } from '../modules/org/index.ts';
@@ -65,6 +67,18 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const gbModule = createGb28181Module({ db, config, devices, credentials: ingestModule.credentials, ingest: ingestModule.ingest, health, clock });
   const onvifModule = createOnvifModule({ db, config, devices, ingest: ingestModule.ingest, health, clock, bus });
   const { live, face: liveFace } = createLiveModule({ bus });
+  const [mediaTransport, mediaSetup] = config.XIAOAN_MEDIA_TRANSPORT === 'udp' ? (['UDP', 'passive'] as const) : (['TCP', config.XIAOAN_MEDIA_TRANSPORT === 'tcp-active' ? 'active' : 'passive'] as const);
+  const gbMedia = { advertisedIp: config.XIAOAN_MEDIA_HOST ?? gbModule.gbPlatform.advertisedHost, bindHost: '0.0.0.0', transport: mediaTransport, setup: mediaSetup };
+  const { media, face: mediaFace } = createMediaModule({
+    devices,
+    audit,
+    clock,
+    ffmpeg: findFfmpeg(config.XIAOAN_FFMPEG),
+    findSource: (deviceId) => sourceOf(deviceId, { gb: gbModule.gbPlatform, onvif: onvifModule.onvifCameras, gbSettings: gbMedia }),
+    lingerMs: config.XIAOAN_MEDIA_LINGER_S * 1000,
+    startTimeoutMs: 10_000,
+    stallMs: 10_000,
+  });
   const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, clock, bus });
   const { alarms, places } = alarmsModule;
   const { procedures, face: proceduresFace } = createProceduresModule({ db, alarms, attachProcedures: alarmsModule.attachProcedures, clock });
@@ -85,6 +99,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     gbModule.face,
     onvifModule.face,
     liveFace,
+    mediaFace,
     alarmsModule.face,
     proceduresFace,
     dispatchFace,
@@ -95,7 +110,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 
 export interface RouteEntry {

@@ -6,6 +6,7 @@ import { parseGbId } from '../../../shared/gb28181-id.ts';
 import { DigestNonces, challengeHeader, credentialsOf, responseMatches } from '../../adapters/gb28181/digest.ts';
 import { MANSCDP_CONTENT_TYPE, ManscdpError, buildManscdp, decodeBody, parseManscdp, text, type ManscdpMessage } from '../../adapters/gb28181/manscdp.ts';
 import type { SipPeer, SipTransport } from '../../adapters/gb28181/sip-transport.ts';
+import { buildOffer, parseAnswer, type MediaAnswer, type MediaTransport, type TcpSetup } from '../../adapters/gb28181/sdp.ts';
 import type { Clock } from '../../clock.ts';
 import type { ModuleDb } from '../../store/tables.ts';
 import type { Device } from '../../../shared/devices.ts';
@@ -39,6 +40,8 @@ const REQUEST_TIMEOUT_MS = 32_000;
 const CATALOG_TIMEOUT_MS = 30_000;
 /** How long the answer of other queries (DeviceInfo, DeviceStatus, RecordInfo) is awaited. */
 const QUERY_TIMEOUT_MS = 15_000;
+/** How long a device has to answer an INVITE (a viewer waits for it). */
+const INVITE_TIMEOUT_MS = 8_000;
 
 /** A query the device refused (its SIP status) or did not answer (408). */
 export class GbQueryError extends Error {
@@ -48,6 +51,28 @@ export class GbQueryError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What identifies a request inside a dialog (or names its target channel). */
+interface DialogFields {
+  targetGbId?: string;
+  uri?: string;
+  callId?: string;
+  fromTag?: string;
+  toTag?: string;
+  cseq?: number;
+  timeoutMs?: number;
+}
+
+/** A media stream a device agreed to send (an INVITE dialog). */
+export interface GbMediaSession {
+  ssrc: string;
+  callId: string;
+  answer: MediaAnswer;
+  /** Ends the stream (BYE); safe to call twice. */
+  bye(): Promise<void>;
+  /** Set by the receiver: called when the device ends the stream itself. */
+  onEnded: (() => void) | null;
 }
 
 interface Pending {
@@ -112,6 +137,9 @@ export class GbPlatform {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Devices whose catalog changes are subscribed: GB id → until (ms). */
   private readonly catalogSubscriptions = new Map<string, number>();
+  /** Open media sessions by Call-ID: how to tell their receivers the device hung up. */
+  private readonly sessionEnds = new Map<string, () => void>();
+  private ssrcSeq = 0;
 
   constructor(
     private readonly db: ModuleDb<'gb28181'>,
@@ -135,6 +163,11 @@ export class GbPlatform {
     for (const r of await this.repo.active(this.db, this.clock.nowIso())) this.remember({ ...r, expiresAtMs: Date.parse(r.expiresAt) });
     for (const c of await this.repo.onlineChannels(this.db)) this.liveChannels.set(c.parentDeviceId, [...(this.liveChannels.get(c.parentDeviceId) ?? []), c.deviceId]);
     return this.registrations.size;
+  }
+
+  /** The address the platform names in what it sends (also where cameras send media by default). */
+  get advertisedHost(): string {
+    return this.host;
   }
 
   registrationOf(gbId: string) {
@@ -169,6 +202,8 @@ export class GbPlatform {
         return this.reply(req, peer, 200, 'OK', { allow: 'REGISTER, MESSAGE, NOTIFY, OPTIONS, ACK, BYE' });
       case 'ACK':
         return; // ACKs get no answer
+      case 'BYE':
+        return this.onBye(req, peer);
       default:
         return this.reply(req, peer, 405, 'Method Not Allowed', { allow: 'REGISTER, MESSAGE, NOTIFY, OPTIONS, ACK, BYE' });
     }
@@ -626,28 +661,12 @@ export class GbPlatform {
   // ---- what the platform sends (UAC) ----
 
   /** Sends a request to a registered device and resolves with its final answer (rejects on timeout or when unreachable). */
-  request(reg: Pick<GbRegistration, 'gbId' | 'transport' | 'address' | 'port'>, method: 'MESSAGE' | 'SUBSCRIBE', body: string, headers: Record<string, string> = {}): Promise<SipMessage> {
+  request(reg: Pick<GbRegistration, 'gbId' | 'transport' | 'address' | 'port'>, method: 'MESSAGE' | 'SUBSCRIBE' | 'INVITE' | 'BYE', body: string, headers: Record<string, unknown> = {}, dialog: DialogFields = {}): Promise<SipMessage> {
     const transport = this.transport;
     if (!transport) return Promise.reject(new Error('SIP transport not attached'));
-    const branch = `z9hG4bK${randomBytes(8).toString('hex')}`;
-    const message: SipMessage = {
-      method,
-      uri: `sip:${reg.gbId}@${reg.address}:${reg.port}`,
-      version: '2.0',
-      headers: {
-        via: [{ version: '2.0', protocol: reg.transport, host: this.host, port: transport.port, params: { branch, rport: null } }],
-        from: { uri: `sip:${this.opts.platformId}@${this.opts.domain}`, params: { tag: randomBytes(6).toString('hex') } },
-        to: { uri: `sip:${reg.gbId}@${this.opts.domain}`, params: {} },
-        'call-id': randomBytes(12).toString('hex'),
-        cseq: { seq: this.sn++, method },
-        'max-forwards': '70',
-        'content-type': MANSCDP_CONTENT_TYPE,
-        'content-length': Buffer.byteLength(body, 'binary'),
-        ...(method === 'SUBSCRIBE' ? { contact: [{ uri: `sip:${this.opts.platformId}@${this.host}:${transport.port}`, params: {} }] } : {}),
-        ...headers,
-      },
-      content: body,
-    };
+    const message = this.buildRequest(reg, method, body, headers, dialog);
+    const branch = String(message.headers.via[0]!.params.branch);
+    const timeoutMs = dialog.timeoutMs ?? REQUEST_TIMEOUT_MS;
     const peer: SipPeer = { transport: reg.transport, address: reg.address, port: reg.port };
     return new Promise<SipMessage>((resolve, reject) => {
       const pending: Pending = { resolve, reject, timers: [] };
@@ -662,13 +681,96 @@ export class GbPlatform {
       // RFC 3261 timer E: UDP retransmits at 0.5, 1, 2, 4, 4 … s until an answer or timer F.
       if (reg.transport === 'UDP') {
         let at = 0;
-        for (let interval = 500; at + interval < REQUEST_TIMEOUT_MS; interval = Math.min(interval * 2, 4000)) {
+        for (let interval = 500; at + interval < timeoutMs; interval = Math.min(interval * 2, 4000)) {
           at += interval;
           pending.timers.push(setTimeout(() => transport.send(message, peer), at).unref());
         }
       }
-      pending.timers.push(setTimeout(() => pending.reject(new Error(`no answer from ${reg.gbId} in ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS).unref());
+      pending.timers.push(setTimeout(() => pending.reject(new Error(`no answer from ${reg.gbId} in ${timeoutMs / 1000} s`)), timeoutMs).unref());
     });
+  }
+
+  private buildRequest(reg: Pick<GbRegistration, 'gbId' | 'transport' | 'address' | 'port'>, method: string, body: string, headers: Record<string, unknown>, dialog: DialogFields): SipMessage {
+    const port = this.transport?.port ?? 0;
+    const target = dialog.targetGbId ?? reg.gbId;
+    return {
+      method,
+      uri: dialog.uri ?? `sip:${target}@${reg.address}:${reg.port}`,
+      version: '2.0',
+      headers: {
+        via: [{ version: '2.0', protocol: reg.transport, host: this.host, port, params: { branch: `z9hG4bK${randomBytes(8).toString('hex')}`, rport: null } }],
+        from: { uri: `sip:${this.opts.platformId}@${this.opts.domain}`, params: { tag: dialog.fromTag ?? randomBytes(6).toString('hex') } },
+        to: { uri: `sip:${target}@${this.opts.domain}`, params: dialog.toTag ? { tag: dialog.toTag } : {} },
+        'call-id': dialog.callId ?? randomBytes(12).toString('hex'),
+        cseq: { seq: dialog.cseq ?? this.sn++, method },
+        'max-forwards': '70',
+        ...(body ? { 'content-type': MANSCDP_CONTENT_TYPE } : {}),
+        'content-length': Buffer.byteLength(body, 'binary'),
+        ...(method === 'SUBSCRIBE' || method === 'INVITE' ? { contact: [{ uri: `sip:${this.opts.platformId}@${this.host}:${port}`, params: {} }] } : {}),
+        ...headers,
+      },
+      content: body,
+    };
+  }
+
+  // ---- media sessions (GB/T 28181 §9.2 live, §9.8 playback) ----
+
+  /**
+   * Asks a channel to stream to the platform: INVITE with the receiving side's SDP offer, ACK on
+   * 200. Resolves with the session (the device's answer and how to end it); rejects with the
+   * device's refusal or a timeout. An INVITE is answered within seconds or the viewer has gone.
+   */
+  async invite(deviceId: string, receiver: { ip: string; port: number; transport: MediaTransport; setup?: TcpSetup }, session: 'Play' | 'Playback' = 'Play', range?: { startS: number; endS: number }): Promise<GbMediaSession> {
+    const route = await this.routeOf(deviceId);
+    if (!route) throw new GbQueryError(404, 'the camera is not registered over GB/T 28181 (or its recorder is offline)');
+    // SSRC (annex F): 0 live / 1 playback, then digits 4–8 of the SIP domain, then a number of this platform.
+    this.ssrcSeq = (this.ssrcSeq % 9999) + 1;
+    const ssrc = `${session === 'Play' ? 0 : 1}${this.opts.domain.slice(3, 8)}${String(this.ssrcSeq).padStart(4, '0')}`;
+    const sdp = buildOffer({ platformId: this.opts.platformId, ...receiver, ssrc, session, channelGbId: route.channelGbId, ...(range ? { range } : {}) });
+    const callId = randomBytes(12).toString('hex');
+    const fromTag = randomBytes(6).toString('hex');
+    const cseq = this.sn++;
+    const answer = await this.request(route.reg, 'INVITE', sdp, { 'content-type': 'application/sdp', subject: `${route.channelGbId}:${ssrc},${this.opts.platformId}:0` }, { targetGbId: route.channelGbId, callId, fromTag, cseq, timeoutMs: INVITE_TIMEOUT_MS });
+    if (answer.status !== 200) throw new GbQueryError(answer.status ?? 500, `the camera refused the stream: ${answer.status} ${answer.reason ?? ''}`.trim());
+    const toTag = String(answer.headers.to?.params?.tag ?? '');
+    const remoteUri = contactOf(answer) ?? `sip:${route.channelGbId}@${route.reg.address}:${route.reg.port}`;
+    const dialog: DialogFields = { targetGbId: route.channelGbId, callId, fromTag, toTag, uri: remoteUri };
+    // The ACK of a 2xx is its own transaction (RFC 3261 §13.2.2.4): same CSeq number, new branch, no answer.
+    this.transport?.send(this.buildRequest(route.reg, 'ACK', '', {}, { ...dialog, cseq }), { transport: route.reg.transport, address: route.reg.address, port: route.reg.port });
+    let media: MediaAnswer;
+    try {
+      media = parseAnswer(Buffer.from(answer.content ?? '', 'binary').toString('utf8'));
+    } catch (err) {
+      void this.request(route.reg, 'BYE', '', {}, { ...dialog, cseq: cseq + 1, timeoutMs: 4000 }).catch(() => undefined);
+      throw new GbQueryError(488, `the camera's answer cannot be used: ${(err as Error).message}`);
+    }
+    let ended = false;
+    const mediaSession: GbMediaSession = {
+      ssrc,
+      callId,
+      answer: media,
+      bye: async () => {
+        if (ended) return;
+        ended = true;
+        this.sessionEnds.delete(callId);
+        await this.request(route.reg, 'BYE', '', {}, { ...dialog, cseq: cseq + 1, timeoutMs: 4000 }).catch(() => undefined);
+      },
+      onEnded: null,
+    };
+    this.sessionEnds.set(callId, () => {
+      ended = true;
+      mediaSession.onEnded?.();
+    });
+    return mediaSession;
+  }
+
+  /** The device ended a stream (BYE): the session is over on both sides. */
+  private onBye(req: SipMessage, peer: SipPeer) {
+    const end = this.sessionEnds.get(req.headers['call-id']);
+    if (!end) return this.reply(req, peer, 481, 'Call/Transaction Does Not Exist');
+    this.sessionEnds.delete(req.headers['call-id']);
+    this.reply(req, peer, 200, 'OK');
+    end();
   }
 
   private onResponse(res: SipMessage) {

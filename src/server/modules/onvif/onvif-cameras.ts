@@ -120,6 +120,26 @@ export class OnvifCameras {
     }
   }
 
+  // ---- media ----
+
+  /**
+   * Where to pull the camera's live video: the RTSP URI of its first profile (the main stream)
+   * with the ONVIF credentials put back in (they are stored apart from the URI), and its codec.
+   * Null when the camera is not an ONVIF camera or reported no stream.
+   */
+  async rtspOf(deviceId: string): Promise<{ url: string; codec: 'h264' | 'h265' | null } | null> {
+    const c = await this.repo.find(this.db, deviceId);
+    const profile = c?.profiles.find((p) => p.streamUri);
+    if (!c || !profile?.streamUri) return null;
+    const url = new URL(profile.streamUri);
+    if (c.username) {
+      url.username = encodeURIComponent(c.username);
+      url.password = encodeURIComponent(c.password);
+    }
+    const encoding = (profile.encoding ?? '').toUpperCase();
+    return { url: url.toString(), codec: encoding === 'H265' || encoding === 'HEVC' ? 'h265' : encoding === 'H264' ? 'h264' : null };
+  }
+
   // ---- linkage commands ----
 
   /** Whether commands to this ledger device go over ONVIF. */

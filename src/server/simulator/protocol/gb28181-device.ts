@@ -5,6 +5,7 @@ import sip, { type SipMessage } from 'sip';
 import { authorizationHeader, unquote } from '../../adapters/gb28181/digest.ts';
 import { MANSCDP_CONTENT_TYPE, buildManscdp, decodeBody, parseManscdp, text, type ManscdpMessage } from '../../adapters/gb28181/manscdp.ts';
 import { decodePtz } from '../../adapters/gb28181/ptz.ts';
+import { parseAnswer as parseSdp, type MediaAnswer } from '../../adapters/gb28181/sdp.ts';
 
 export interface GbDeviceOptions {
   gbId: string;
@@ -31,6 +32,18 @@ export interface GbDeviceOptions {
   clockSkewMs?: number;
   /** True time (tests inject theirs). */
   now?: () => number;
+  /** How the device streams video when the platform INVITEs a channel; without it, INVITEs are refused (488). */
+  media?: GbDeviceMedia;
+}
+
+/** A device's video sender for one INVITE (the demo and tests plug in an RTP/PS sender). */
+export interface GbDeviceMedia {
+  /**
+   * Prepares a channel's stream to the platform's offer (where to send, UDP or TCP and who connects,
+   * the SSRC). `port` is where the device listens when the platform connects (TCP active), else 0;
+   * `start` is called on the ACK, `stop` on BYE.
+   */
+  prepare(channelId: string, offer: MediaAnswer): Promise<{ port: number; start(): void; stop(): void }>;
 }
 
 export interface GbChannel {
@@ -70,6 +83,8 @@ export class GbDevice {
   readonly received: ManscdpMessage[] = [];
   /** The platform's catalog subscription, once it subscribed. */
   subscription: { callId: string; platformTag: string; tag: string; platformUri: string } | null = null;
+  /** Streams the platform INVITEd and has not ended, by Call-ID. */
+  readonly streams = new Map<string, { channelId: string; offer: MediaAnswer; started: boolean; start(): void; stop(): void; dialog: SipMessage }>();
   /** PTZ commands obeyed, newest last (decoded PTZCmd). */
   readonly ptz: { channelId: string; command: number; data2: number }[] = [];
 
@@ -209,6 +224,22 @@ export class GbDevice {
       return;
     }
     // A request from the platform: answer it, then hand the MANSCDP body on.
+    if (m.method === 'INVITE') return void this.onInvite(m);
+    if (m.method === 'ACK') {
+      const s = this.streams.get(m.headers['call-id']);
+      if (s && !s.started) {
+        s.started = true;
+        s.start();
+      }
+      return;
+    }
+    if (m.method === 'BYE') {
+      const s = this.streams.get(m.headers['call-id']);
+      this.streams.delete(m.headers['call-id']);
+      s?.stop();
+      this.write(sip.makeResponse(m, s ? 200 : 481, s ? 'OK' : 'Call/Transaction Does Not Exist'));
+      return;
+    }
     if (m.method === 'SUBSCRIBE') {
       // A catalog subscription: a dialog whose NOTIFYs carry the channels' changes.
       const tag = randomBytes(5).toString('hex');
@@ -234,6 +265,65 @@ export class GbDevice {
       if (ptz) this.ptz.push({ channelId: msg.deviceId, command: ptz.command, data2: ptz.data2 });
     }
     this.o.onMessage?.(msg, m);
+  }
+
+  /** INVITE (GB/T 28181 §9.2): answer with where the stream comes from, start it on the ACK. */
+  private async onInvite(m: SipMessage) {
+    const callId = m.headers['call-id'];
+    if (this.streams.has(callId)) return; // a retransmission while the first copy is handled
+    const channelId = userOf(m.uri ?? '') || userOf(m.headers.to.uri);
+    const refuse = (status: number, reason: string) => this.write(sip.makeResponse(m, status, reason));
+    if (!this.o.media) return refuse(488, 'Not Acceptable Here');
+    let offer: MediaAnswer;
+    try {
+      offer = parseSdp(Buffer.from(m.content, 'binary').toString('utf8'));
+    } catch {
+      return refuse(400, 'Bad Request');
+    }
+    this.write(sip.makeResponse(m, 100, 'Trying'));
+    let handle: Awaited<ReturnType<GbDeviceMedia['prepare']>>;
+    try {
+      handle = await this.o.media.prepare(channelId, offer);
+    } catch {
+      return refuse(500, 'Server Internal Error');
+    }
+    const tag = randomBytes(5).toString('hex');
+    const tcp = offer.transport === 'TCP';
+    const setup = offer.setup === 'active' ? 'passive' : 'active';
+    const sdp = [
+      'v=0',
+      `o=${channelId} 0 0 IN IP4 127.0.0.1`,
+      's=Play',
+      'c=IN IP4 127.0.0.1',
+      't=0 0',
+      `m=video ${handle.port || 15060} ${tcp ? 'TCP/RTP/AVP' : 'RTP/AVP'} 96`,
+      'a=sendonly',
+      'a=rtpmap:96 PS/90000',
+      ...(tcp ? [`a=setup:${setup}`, 'a=connection:new'] : []),
+      `y=${offer.ssrc ?? '0000000000'}`,
+      'f=',
+    ].join('\r\n') + '\r\n';
+    const res = sip.makeResponse(m, 200, 'OK');
+    res.headers.to = { ...res.headers.to, params: { ...res.headers.to.params, tag } };
+    res.headers.contact = [{ uri: `sip:${channelId}@127.0.0.1:${this.localPort}`, params: {} }];
+    res.headers['content-type'] = 'application/sdp';
+    res.content = sdp;
+    res.headers['content-length'] = Buffer.byteLength(sdp, 'binary');
+    this.streams.set(callId, { channelId, offer, started: false, ...handle, dialog: res });
+    this.write(res);
+  }
+
+  /** The device ends a stream itself (BYE), as a camera does when it reboots or its channel goes away. */
+  async hangUp(callId: string): Promise<GbAnswer | null> {
+    const s = this.streams.get(callId);
+    if (!s) return null;
+    this.streams.delete(callId);
+    s.stop();
+    const req = this.request('BYE', s.dialog.headers.from.uri);
+    req.headers['call-id'] = callId;
+    req.headers.from = s.dialog.headers.to;
+    req.headers.to = s.dialog.headers.from;
+    return this.send(req);
   }
 
   private get deviceNow(): number {
@@ -341,12 +431,16 @@ export class GbDevice {
 
   async close(): Promise<void> {
     this.waiting.clear();
+    for (const stream of this.streams.values()) stream.stop();
+    this.streams.clear();
     if (this.udp) await new Promise<void>((r) => this.udp!.close(() => r()));
     this.tcp?.destroy();
     this.udp = null;
     this.tcp = null;
   }
 }
+
+const userOf = (uri: string) => sip.parseUri(uri)?.user ?? '';
 
 /** GB/T 28181 local (Beijing) time without a zone. */
 const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19);

@@ -1,0 +1,62 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Readable, Writable } from 'node:stream';
+import type { VideoCodec } from './ps.ts';
+
+/**
+ * Which ffmpeg runs the media: XIAOAN_FFMPEG when set, else Debian's (/usr/bin/ffmpeg, 5.1), else
+ * the static build that comes with npm (`@ffmpeg-installer/ffmpeg`), so `npm start` needs no
+ * system package. Null when there is none.
+ */
+export function findFfmpeg(configured?: string): string | null {
+  if (configured) return configured;
+  for (const candidate of ['/usr/bin/ffmpeg', '/usr/local/bin/ffmpeg']) if (existsSync(candidate)) return candidate;
+  try {
+    const require = createRequire(import.meta.url);
+    const packaged = require('@ffmpeg-installer/ffmpeg') as { path?: string };
+    if (packaged.path && existsSync(packaged.path)) return packaged.path;
+  } catch {
+    // not installed: fall through
+  }
+  return null;
+}
+
+/** The input side of a remux: MPEG-PS on stdin (GB/T 28181) or an RTSP URL ffmpeg pulls itself. */
+export type RemuxInput = { kind: 'ps'; codec: VideoCodec | null } | { kind: 'rtsp'; url: string; codec: VideoCodec | null };
+
+/**
+ * ffmpeg arguments that turn the input into low-latency fragmented MP4 on stdout by stream copy
+ * (no re-encoding). Measured (RESEARCH.md §1): a small probe starts the picture ~80 ms after the
+ * first packet; `-fflags nobuffer` would lose the whole first GOP, so it is not used; H.265 must be
+ * tagged hvc1 for MP4 players, H.264 must not be.
+ */
+export function remuxArgs(input: RemuxInput): string[] {
+  const source =
+    input.kind === 'ps'
+      ? ['-probesize', '32768', '-analyzeduration', '0', '-f', 'mpeg', '-i', 'pipe:0']
+      : ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '65536', '-analyzeduration', '500000', '-i', input.url];
+  return [
+    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-fflags', '+genpts',
+    ...source,
+    '-map', '0:v:0', '-c', 'copy',
+    ...(input.codec === 'h265' ? ['-tag:v', 'hvc1'] : []),
+    '-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_every_frame', 'pipe:1',
+  ];
+}
+
+export type FfmpegProcess = ChildProcessByStdio<Writable, Readable, Readable>;
+
+/** Starts ffmpeg; its last error lines are kept for the stream's status (ffmpeg explains itself on stderr). */
+export function spawnFfmpeg(ffmpeg: string, args: string[]): { child: FfmpegProcess; lastError: () => string } {
+  const child = spawn(ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let tail = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
+    tail = (tail + text).slice(-2000);
+  });
+  // A viewer gone or ffmpeg ended: writes to a closed pipe are not errors of ours.
+  child.stdin.on('error', () => undefined);
+  return { child, lastError: () => tail.trim().split('\n').slice(-3).join(' | ') };
+}

@@ -1,0 +1,35 @@
+/**
+ * Video media (视频): live video of GB/T 28181 and ONVIF/RTSP cameras, started on demand and
+ * shared by every viewer, stream-copied by ffmpeg into fragmented MP4 for the browser.
+ */
+import type { Clock } from '../../clock.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { DevicesService } from '../devices/index.ts';
+import type { ModuleFace } from '../module.ts';
+import type { StreamSource } from './live-stream.ts';
+import { mediaRoutes } from './media.routes.ts';
+import { MediaService } from './media.service.ts';
+
+export { MediaService } from './media.service.ts';
+export { gbSource, rtspSource, sourceOf, type GbMediaSettings } from './sources.ts';
+export type { LiveStream, StreamViewer, StreamSource } from './live-stream.ts';
+
+export function createMediaModule(d: {
+  devices: DevicesService;
+  audit: AuditService;
+  clock: Clock;
+  ffmpeg: string | null;
+  findSource: (deviceId: string) => Promise<StreamSource | null>;
+  lingerMs: number;
+  startTimeoutMs: number;
+  stallMs: number;
+}) {
+  const media = new MediaService(d.devices, d.audit, d.clock, d.findSource, { ffmpeg: d.ffmpeg, lingerMs: d.lingerMs, startTimeoutMs: d.startTimeoutMs, stallMs: d.stallMs });
+  const face: ModuleFace = {
+    name: 'media',
+    tables: [],
+    routes: (app) => mediaRoutes(app, media),
+    stop: async () => media.stop(),
+  };
+  return { face, media };
+}

@@ -1,0 +1,91 @@
+import { CAMERA_KINDS } from '../../../shared/domain.ts';
+import type { LiveStreamStatus } from '../../../shared/media.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Actor } from '../../http/policy.ts';
+import type { Clock } from '../../clock.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { DevicesService } from '../devices/index.ts';
+import { LiveStream, type LiveStreamOptions, type StreamSource } from './live-stream.ts';
+
+/**
+ * Live video on demand: the first viewer of a camera starts its stream, later viewers share it,
+ * and it stops a little after the last one leaves. Who opened which camera's live video is in the
+ * audit log (watching people is processing their personal information).
+ */
+export class MediaService {
+  private readonly streams = new Map<string, LiveStream>();
+  private readonly startedAt = new Map<LiveStream, string>();
+  private stopping = false;
+
+  constructor(
+    private readonly devices: Pick<DevicesService, 'get'>,
+    private readonly audit: Pick<AuditService, 'recordAlone'>,
+    private readonly clock: Clock,
+    private readonly findSource: (deviceId: string) => Promise<StreamSource | null>,
+    private readonly opts: Omit<LiveStreamOptions, 'ffmpeg'> & { ffmpeg: string | null },
+  ) {}
+
+  /**
+   * The live stream of a camera the actor may see, started if it is not running. Throws 404 for a
+   * camera outside the actor's university, 409 for a device that is not a camera or has no video
+   * path, 503 when this installation has no ffmpeg.
+   */
+  async live(actor: Actor, deviceId: string): Promise<LiveStream> {
+    const device = await this.devices.get(actor, deviceId);
+    if (!CAMERA_KINDS.includes(device.kind)) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${device.name} is not a camera`);
+    if (this.stopping) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'the platform is stopping');
+    const ffmpeg = this.opts.ffmpeg;
+    if (!ffmpeg) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'no ffmpeg on this server: install Debian ffmpeg or run npm install (it brings one)');
+    let stream = this.streams.get(deviceId);
+    if (!stream || stream.state === 'ended') {
+      const source = await this.findSource(deviceId);
+      if (!source) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${device.name} has no video path: it is neither registered over GB/T 28181 nor added as an ONVIF camera`);
+      stream = new LiveStream(deviceId, source, { ...this.opts, ffmpeg }, (ended) => {
+        if (this.streams.get(deviceId) === ended) this.streams.delete(deviceId);
+        this.startedAt.delete(ended);
+      });
+      this.streams.set(deviceId, stream);
+      this.startedAt.set(stream, this.clock.nowIso());
+      void stream.begin();
+    }
+    await this.audit.recordAlone(actor, { action: 'video.live_view', entityType: 'device', entityId: deviceId, universityId: device.universityId });
+    return stream;
+  }
+
+  /** Running streams of the actor's university (or all, for the city), for the media status page. */
+  async list(actor: Actor): Promise<LiveStreamStatus[]> {
+    const out: LiveStreamStatus[] = [];
+    for (const s of this.streams.values()) {
+      try {
+        await this.devices.get(actor, s.deviceId);
+      } catch {
+        continue;
+      }
+      out.push(this.statusOf(s));
+    }
+    return out;
+  }
+
+  statusOf(s: LiveStream): LiveStreamStatus {
+    return {
+      deviceId: s.deviceId,
+      source: s.source.kind,
+      state: s.state,
+      startedAt: this.startedAt.get(s) ?? this.clock.nowIso(),
+      firstFrameMs: s.firstFrameAtMs === null ? null : Math.round(s.firstFrameAtMs - s.startedAtMs),
+      viewers: s.viewerCount,
+      codec: s.init?.codec ?? null,
+      width: s.init?.width ?? null,
+      height: s.init?.height ?? null,
+      fragments: s.fragments,
+      bytes: s.bytes,
+      transport: s.stats(),
+      endedReason: s.endedReason,
+    };
+  }
+
+  stop() {
+    this.stopping = true;
+    for (const s of [...this.streams.values()]) s.end('the platform is stopping');
+  }
+}

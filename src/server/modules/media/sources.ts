@@ -1,0 +1,73 @@
+import { RtpPsReceiver } from '../../adapters/media/rtp-receiver.ts';
+import type { MediaTransport, TcpSetup } from '../../adapters/gb28181/sdp.ts';
+import type { GbPlatform } from '../gb28181/index.ts';
+import type { OnvifCameras } from '../onvif/index.ts';
+import type { LiveStream, StreamSource } from './live-stream.ts';
+
+export interface GbMediaSettings {
+  /** The address put in SDP offers (where cameras send), and the one receiving sockets bind to. */
+  advertisedIp: string;
+  bindHost: string;
+  transport: MediaTransport;
+  setup: TcpSetup;
+}
+
+/**
+ * Live video of a GB/T 28181 channel: a receiving socket is opened first (its port goes into the
+ * offer), then the INVITE; the stream ends with BYE. With TCP active the platform connects to the
+ * port the device answered with.
+ */
+export function gbSource(platform: Pick<GbPlatform, 'invite'>, deviceId: string, settings: GbMediaSettings): StreamSource {
+  return {
+    kind: 'gb28181',
+    async start(stream: LiveStream) {
+      const receiver = new RtpPsReceiver(
+        (ps) => stream.feed(ps),
+        (codec) => stream.openRemuxer({ kind: 'ps', codec }),
+        (reason) => stream.end(reason),
+      );
+      const tcpActive = settings.transport === 'TCP' && settings.setup === 'active';
+      const port = await receiver.listen(settings.transport === 'UDP' ? { transport: 'UDP', host: settings.bindHost } : tcpActive ? { transport: 'TCP', setup: 'active' } : { transport: 'TCP', setup: 'passive', host: settings.bindHost });
+      let session: Awaited<ReturnType<GbPlatform['invite']>>;
+      try {
+        session = await platform.invite(deviceId, { ip: settings.advertisedIp, port, transport: settings.transport, setup: settings.setup });
+      } catch (err) {
+        receiver.close('the camera did not start the stream');
+        throw err;
+      }
+      session.onEnded = () => stream.end('the camera ended the stream (BYE)');
+      if (tcpActive) {
+        try {
+          await receiver.connect(session.answer.ip, session.answer.port);
+        } catch (err) {
+          void session.bye();
+          receiver.close('no TCP connection');
+          throw err;
+        }
+      }
+      stream.stats = () => ({ ...receiver.stats });
+      return () => {
+        void session.bye();
+        receiver.close();
+      };
+    },
+  };
+}
+
+/** Live video of an ONVIF camera: ffmpeg pulls its RTSP main stream over TCP itself. */
+export function rtspSource(rtsp: { url: string; codec: 'h264' | 'h265' | null }): StreamSource {
+  return {
+    kind: 'rtsp',
+    async start(stream: LiveStream) {
+      stream.openRemuxer({ kind: 'rtsp', url: rtsp.url, codec: rtsp.codec });
+      return () => undefined;
+    },
+  };
+}
+
+/** How the media module finds a camera's video: GB/T 28181 first, then ONVIF/RTSP. */
+export async function sourceOf(deviceId: string, d: { gb: Pick<GbPlatform, 'invite' | 'routeOf'>; onvif: Pick<OnvifCameras, 'rtspOf'>; gbSettings: GbMediaSettings }): Promise<StreamSource | null> {
+  if (await d.gb.routeOf(deviceId)) return gbSource(d.gb, deviceId, d.gbSettings);
+  const rtsp = await d.onvif.rtspOf(deviceId);
+  return rtsp ? rtspSource(rtsp) : null;
+}

@@ -1,0 +1,36 @@
+import { Type, type Static } from 'typebox';
+import { Nullable, StringEnum } from './schema.ts';
+
+/** A running live stream, as the media status page and tests see it. */
+export const LiveStreamStatus = Type.Object(
+  {
+    deviceId: Type.String(),
+    source: StringEnum(['gb28181', 'rtsp'] as const),
+    state: StringEnum(['starting', 'live', 'ended'] as const),
+    startedAt: Type.String(),
+    /** From the start of the stream to its first picture on the platform. */
+    firstFrameMs: Nullable(Type.Integer()),
+    viewers: Type.Integer(),
+    codec: Nullable(Type.String({ description: 'RFC 6381 codec string, e.g. avc1.64001f' })),
+    width: Nullable(Type.Integer()),
+    height: Nullable(Type.Integer()),
+    fragments: Type.Integer(),
+    bytes: Type.Integer(),
+    /** Camera-side figures: RTP packets received, lost, reordered, late, foreign (GB/T 28181). */
+    transport: Type.Record(Type.String(), Type.Number()),
+    endedReason: Nullable(Type.String()),
+  },
+  { $id: 'LiveStreamStatus' },
+);
+export type LiveStreamStatus = Static<typeof LiveStreamStatus>;
+
+/**
+ * The live video WebSocket (`/api/media/live/:deviceId`): text frames are JSON control messages,
+ * binary frames are fragmented MP4 (first the init segment, then fragments) for Media Source
+ * Extensions.
+ */
+export type LiveMessage =
+  | { type: 'starting'; source: 'gb28181' | 'rtsp' }
+  | { type: 'init'; codec: string; mime: string; width: number; height: number }
+  | { type: 'ended'; reason: string }
+  | { type: 'error'; code: string; message: string };

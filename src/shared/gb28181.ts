@@ -49,6 +49,7 @@ export const GbPlatformStatus = Type.Object({
   domain: Type.String({ description: 'SIP 域 (the digest realm)' }),
   port: Type.Integer({ description: 'UDP and TCP; 0 when the SIP server is not running' }),
   registered: Type.Integer(),
+  onlineChannels: Type.Integer({ description: 'Channels of registered recorders reported ON in their catalogs' }),
   unknownDevices: Type.Array(Type.Object({ gbId: Type.String(), at: Type.String(), seenFrom: Type.String() })),
 });
 export type GbPlatformStatus = Static<typeof GbPlatformStatus>;

@@ -1,6 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, StringEnum } from './schema.ts';
 
+/** Why a live stream ended, for the viewer's words (the English reason has the details). */
+export const LIVE_END_CODES = ['idle', 'camera_hangup', 'camera_refused', 'no_video', 'stalled', 'media_error', 'stopping'] as const;
+export type LiveEndCode = (typeof LIVE_END_CODES)[number];
+
 /** A running live stream, as the media status page and tests see it. */
 export const LiveStreamStatus = Type.Object(
   {
@@ -19,6 +23,7 @@ export const LiveStreamStatus = Type.Object(
     /** Camera-side figures: RTP packets received, lost, reordered, late, foreign (GB/T 28181). */
     transport: Type.Record(Type.String(), Type.Number()),
     endedReason: Nullable(Type.String()),
+    endedCode: Nullable(StringEnum(LIVE_END_CODES)),
   },
   { $id: 'LiveStreamStatus' },
 );
@@ -32,5 +37,5 @@ export type LiveStreamStatus = Static<typeof LiveStreamStatus>;
 export type LiveMessage =
   | { type: 'starting'; source: 'gb28181' | 'rtsp' }
   | { type: 'init'; codec: string; mime: string; width: number; height: number }
-  | { type: 'ended'; reason: string }
+  | { type: 'ended'; code: LiveEndCode; reason: string }
   | { type: 'error'; code: string; message: string };

@@ -7,10 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
+import { patternMedia } from '../../src/server/simulator/media/gb-device-media.ts';
+import { testPattern } from '../../src/server/simulator/media/test-pattern.ts';
+import { GbDevice } from '../../src/server/simulator/protocol/gb28181-device.ts';
 import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
@@ -30,6 +34,45 @@ interface PanicButton {
   password: string;
 }
 
+/**
+ * A GB/T 28181 NVR (real SIP and RTP) whose channels are the in-service cameras within 300 m of
+ * the button, streaming a test picture when INVITEd; resolves once its catalog is in.
+ */
+async function nearbyRecorder(admin: Api, server: RunningServer, at: { lon: number; lat: number }): Promise<GbDevice> {
+  const cameras: { gbId: string | null; name: string; lon: number | null; lat: number | null; campusId: string }[] = [];
+  for (let page = 1; ; page++) {
+    const res = await admin.call<{ items: typeof cameras; total: number }>('GET', `/api/devices?kind=camera&status=in_service&pageSize=500&page=${page}`);
+    cameras.push(...res.items);
+    if (cameras.length >= res.total || !res.items.length) break;
+  }
+  const metres = (c: { lon: number | null; lat: number | null }) => Math.hypot(((c.lon! - at.lon) * 111_320 * Math.cos((at.lat * Math.PI) / 180)), (c.lat! - at.lat) * 110_540);
+  const near = cameras.filter((c) => c.gbId && c.lon !== null && metres(c) < 300);
+  assert.ok(near.length, 'demo cameras near the button');
+  const gbId = '31000000111180009902';
+  const nvr = await admin.call<{ id: string }>('POST', '/api/devices', { campusId: near[0]!.campusId, name: '东门监控NVR-e2e', kind: 'recorder', gbId, lon: at.lon, lat: at.lat });
+  const { password } = await admin.call<{ password: string }>('POST', `/api/devices/${nvr.id}/credentials`);
+  const status = await admin.call<{ platformId: string; domain: string }>('GET', '/api/gb28181/status');
+  const pattern = testPattern({ codec: 'h264', width: 640, height: 360, fps: 25, gopFrames: 25, seconds: 4, cacheDir: path.join(tmpdir(), 'xiaoan-test-patterns') });
+  const device = new GbDevice({
+    gbId,
+    password,
+    platformId: status.platformId,
+    domain: status.domain,
+    host: '127.0.0.1',
+    port: server.sipPort!,
+    transport: 'UDP',
+    channels: near.map((c) => ({ gbId: c.gbId!, name: c.name, status: 'ON' as const })),
+    media: patternMedia(pattern),
+  });
+  await device.connect();
+  assert.equal((await device.register(3600)).status, 200);
+  for (const deadline = Date.now() + 30_000; (await admin.call<{ onlineChannels: number }>('GET', '/api/gb28181/status')).onlineChannels < near.length; ) {
+    assert.ok(Date.now() < deadline, 'the NVR reported its cameras');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return device;
+}
+
 async function login(page: Page, baseUrl: string, path: string, username: string) {
   await page.goto(baseUrl + path);
   await page.waitForURL('**/login');
@@ -46,6 +89,7 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
   let op: Page;
   let guard: Page;
   let panic: PanicButton;
+  let recorder: GbDevice | undefined;
   const pageErrors: string[] = [];
 
   before(async () => {
@@ -65,6 +109,8 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
     assert.ok(d, 'a demo panic button with a position');
     const cred = await admin.call<{ password: string }>('POST', `/api/devices/${d.id}/credentials`);
     panic = { id: d.id, name: d.name, lon: d.lon!, lat: d.lat!, password: cred.password };
+    // Without the simulator the demo's recorders are silent: a GB/T 28181 NVR of this test streams the cameras around the button.
+    recorder = await nearbyRecorder(admin, server, panic);
 
     // guard01 stands ~50 m from the button (the only guard with a position: the rule sends them).
     const guardApi = new Api(server.baseUrl);
@@ -92,6 +138,7 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
   });
 
   after(async () => {
+    await recorder?.close();
     await browser?.close();
     await server?.stop();
   });
@@ -122,6 +169,11 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
     assert.match(await op.getByTestId('alarm-case-no').innerText(), /^案件编号 \d{4}-\d{4}-\d{4}$/, 'a case number people can read');
     await op.getByTestId('linked-cameras').waitFor();
     assert.ok((await op.getByTestId('linked-camera').count()) > 0, 'cameras covering the panic button');
+    // The nearest linked camera plays by itself (S-LINK-4S: video within seconds of the alarm, no click).
+    const linkedVideo = op.getByTestId('linked-camera').first().locator('[data-testid="live-video"][data-state="playing"]');
+    await linkedVideo.waitFor({ timeout: 15_000 });
+    console.log(`linked camera playing ${Date.now() - started} ms after the ingest request`);
+    await op.waitForFunction((el) => (el as HTMLVideoElement).currentTime > 0.5, await linkedVideo.locator('video').elementHandle(), { timeout: 10_000 });
     assert.match(await op.getByTestId('sop-list').innerText(), /队员到场处置/);
     // The default rule dispatched guard01 (the only guard with a fresh position).
     await op.getByTestId('dispatch-table').getByText('guard01', { exact: false }).or(op.getByTestId('dispatch-table').locator('tbody tr')).first().waitFor();

@@ -10,6 +10,8 @@ export const CONSOLE_CSP = [
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
+  // Live video plays from a MediaSource object URL (MSE), recordings from the platform itself.
+  "media-src 'self' blob:",
   "font-src 'self' data:",
   "connect-src 'self' ws: wss:",
   "worker-src 'self' blob:",

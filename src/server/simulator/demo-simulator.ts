@@ -19,6 +19,7 @@ import type { Services } from '../http/app.ts';
 import { SYSTEM_ACTOR, type Actor } from '../http/policy.ts';
 import type { Store } from '../store/database.ts';
 import { GbDemo } from './gb-demo.ts';
+import { demoCameraMedia } from './media/demo-media.ts';
 import { HttpDeviceClient } from './protocol/http-device-client.ts';
 import { MqttDeviceClient } from './protocol/mqtt-device-client.ts';
 import { Random } from '../util/random.ts';
@@ -121,6 +122,7 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
 
   const gb = opts.sipPort
     ? new GbDemo({
+        media: demoCameraMedia(config.XIAOAN_DATA_DIR, config.XIAOAN_FFMPEG, log),
         devices: inService,
         secrets,
         host: '127.0.0.1',

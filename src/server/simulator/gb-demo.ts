@@ -1,10 +1,10 @@
 import type { Device } from '../../shared/devices.ts';
 import type { IngestEnvelopeT } from '../../shared/events.ts';
 import { gbDate } from '../modules/gb28181/index.ts';
-import { GbDevice, type GbChannel } from './protocol/gb28181-device.ts';
+import { GbDevice, type GbChannel, type GbDeviceMedia } from './protocol/gb28181-device.ts';
 
-/** Channels per recorder (a 64-channel NVR). */
-const CHANNELS_PER_RECORDER = 64;
+/** Channels per recorder: a 64-channel NVR, or a bigger one (128, 256 channels) where a campus has more cameras than that. */
+const MIN_CHANNELS_PER_RECORDER = 64;
 
 export interface GbDemoOptions {
   devices: Device[];
@@ -14,6 +14,8 @@ export interface GbDemoOptions {
   platformId: string;
   domain: string;
   keepaliveS: number;
+  /** What the cameras stream when the platform asks for live video. */
+  media?: GbDeviceMedia;
   log: { info(o: object, msg: string): void; warn(o: object, msg: string): void };
 }
 
@@ -38,7 +40,7 @@ function alarmOf(device: Device, envelope: IngestEnvelopeT): { method: number; t
 
 /**
  * The demo university's recorders speak GB/T 28181 to the platform, as real NVRs do: each
- * registers with digest over UDP, keeps alive, answers the catalog with its cameras (up to 64 of
+ * registers with digest over UDP, keeps alive, answers the catalog with its cameras (64 or more of
  * its campus, by building), and reports its cameras' motion, tamper and video loss as GB alarms.
  * Those cameras therefore have no MQTT client of their own; the platform keeps them online
  * through their recorder.
@@ -62,8 +64,10 @@ export class GbDemo {
       if (!recorders.length) continue;
       cameras.sort((a, b) => (a.buildingId ?? '').localeCompare(b.buildingId ?? '') || a.id.localeCompare(b.id));
       recorders.sort((a, b) => a.id.localeCompare(b.id));
+      // Every camera is on a recorder, so every camera of the demo shows video.
+      const perRecorder = Math.max(MIN_CHANNELS_PER_RECORDER, Math.ceil(cameras.length / recorders.length));
       recorders.forEach((device, i) => {
-        const channels = cameras.slice(i * CHANNELS_PER_RECORDER, (i + 1) * CHANNELS_PER_RECORDER);
+        const channels = cameras.slice(i * perRecorder, (i + 1) * perRecorder);
         const client = new GbDevice({
           gbId: device.gbId!,
           password: o.secrets.get(device.id)!,
@@ -73,6 +77,7 @@ export class GbDemo {
           port: o.sipPort,
           transport: 'UDP',
           version: i % 3 === 0 ? '2.0' : '3.0',
+          ...(o.media ? { media: o.media } : {}),
           channels: channels.map((c): GbChannel => ({ gbId: c.gbId!, name: c.name, status: 'ON', lon: c.lon ?? undefined, lat: c.lat ?? undefined, ptzType: c.camera?.type === 'ptz' ? 1 : 3, roomType: c.camera?.placement === 'indoor' ? 2 : 1 })),
         });
         this.recorders.set(device.id, { device, client, channels });

@@ -23,6 +23,7 @@ import enEvents from './en/events.json' with { type: 'json' };
 import enExcel from './en/excel.json' with { type: 'json' };
 import enFloor from './en/floor.json' with { type: 'json' };
 import enGb28181 from './en/gb28181.json' with { type: 'json' };
+import enVideo from './en/video.json' with { type: 'json' };
 import enGuard from './en/guard.json' with { type: 'json' };
 import enHeader from './en/header.json' with { type: 'json' };
 import enHealth from './en/health.json' with { type: 'json' };
@@ -48,6 +49,7 @@ import zhEvents from './zh-CN/events.json' with { type: 'json' };
 import zhExcel from './zh-CN/excel.json' with { type: 'json' };
 import zhFloor from './zh-CN/floor.json' with { type: 'json' };
 import zhGb28181 from './zh-CN/gb28181.json' with { type: 'json' };
+import zhVideo from './zh-CN/video.json' with { type: 'json' };
 import zhGuard from './zh-CN/guard.json' with { type: 'json' };
 import zhHeader from './zh-CN/header.json' with { type: 'json' };
 import zhHealth from './zh-CN/health.json' with { type: 'json' };
@@ -79,6 +81,7 @@ const WEB_STRINGS = {
     excel: zhExcel,
     maintenance: zhMaintenance,
     gb28181: zhGb28181,
+    video: zhVideo,
     audit: zhAudit,
     validation: zhValidation,
     error: zhError,
@@ -106,6 +109,7 @@ const WEB_STRINGS = {
     excel: enExcel,
     maintenance: enMaintenance,
     gb28181: enGb28181,
+    video: enVideo,
     audit: enAudit,
     validation: enValidation,
     error: enError,

@@ -179,6 +179,13 @@ export class GbPlatform {
     return this.registrations.size;
   }
 
+  /** Channels (cameras, alarm inputs) that registered recorders report ON. */
+  get onlineChannelCount(): number {
+    let n = 0;
+    for (const list of this.liveChannels.values()) n += list.length;
+    return n;
+  }
+
   /** Entry point of every SIP message (the transport's handler). */
   handle(message: SipMessage, peer: SipPeer): void {
     if (message.status) {

@@ -97,7 +97,7 @@ export class Gb28181Service {
   status(actor: Actor) {
     // Ids that are in no ledger belong to no university: only city-wide administrators see them.
     const unknownDevices = actor.universityId === null && can(actor, 'device.write') ? [...this.platform.unknownDevices].map(([gbId, u]) => ({ gbId, ...u })).reverse() : [];
-    return { platformId: this.settings.platformId, domain: this.settings.domain, port: this.settings.port(), registered: this.platform.registeredCount, unknownDevices };
+    return { platformId: this.settings.platformId, domain: this.settings.domain, port: this.settings.port(), registered: this.platform.registeredCount, onlineChannels: this.platform.onlineChannelCount, unknownDevices };
   }
 }
 

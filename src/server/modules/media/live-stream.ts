@@ -1,3 +1,4 @@
+import type { LiveEndCode } from '../../../shared/media.ts';
 import type { RemuxInput } from '../../adapters/media/ffmpeg.ts';
 import type { Mp4Fragment, Mp4Init } from '../../adapters/media/fmp4.ts';
 import { Remuxer } from './remuxer.ts';
@@ -6,7 +7,7 @@ import { Remuxer } from './remuxer.ts';
 export interface StreamViewer {
   init(init: Mp4Init): void;
   fragment(fragment: Mp4Fragment): void;
-  ended(reason: string): void;
+  ended(reason: string, code: LiveEndCode): void;
 }
 
 /** Where a camera's video comes from: it starts the camera sending and feeds the stream. */
@@ -39,6 +40,7 @@ export class LiveStream {
   readonly startedAtMs = performance.now();
   firstFrameAtMs: number | null = null;
   endedReason: string | null = null;
+  endedCode: LiveEndCode | null = null;
   init: Mp4Init | null = null;
   fragments = 0;
   bytes = 0;
@@ -70,7 +72,7 @@ export class LiveStream {
       if (this.state === 'ended') stop();
       else this.stopSource = stop;
     } catch (err) {
-      this.end((err as Error).message);
+      this.end((err as Error).message, 'camera_refused');
     }
   }
 
@@ -80,7 +82,7 @@ export class LiveStream {
     this.remuxer = new Remuxer(this.opts.ffmpeg, input, {
       init: (init) => this.onInit(init),
       fragment: (f) => this.onFragment(f),
-      exit: (reason) => this.end(reason),
+      exit: (reason) => this.end(reason, 'media_error'),
     });
   }
 
@@ -118,7 +120,7 @@ export class LiveStream {
 
   /** Adds a viewer: it gets the init segment and the current GOP at once, then every new fragment. */
   attach(viewer: StreamViewer) {
-    if (this.state === 'ended') return viewer.ended(this.endedReason ?? 'ended');
+    if (this.state === 'ended') return viewer.ended(this.endedReason ?? 'ended', this.endedCode ?? 'media_error');
     if (this.linger) clearTimeout(this.linger);
     this.linger = null;
     this.viewers.add(viewer);
@@ -131,7 +133,7 @@ export class LiveStream {
   detach(viewer: StreamViewer) {
     this.viewers.delete(viewer);
     if (this.viewers.size || this.state === 'ended' || this.linger) return;
-    this.linger = setTimeout(() => this.end('nobody is watching'), this.opts.lingerMs);
+    this.linger = setTimeout(() => this.end('nobody is watching', 'idle'), this.opts.lingerMs);
     this.linger.unref();
   }
 
@@ -141,14 +143,15 @@ export class LiveStream {
 
   private checkAlive() {
     const now = performance.now();
-    if (this.state === 'starting' && now - this.startedAtMs > this.opts.startTimeoutMs) this.end(`no video from the camera within ${Math.round(this.opts.startTimeoutMs / 1000)} s`);
-    else if (this.state === 'live' && now - this.lastFragmentAtMs > this.opts.stallMs) this.end(`the video stopped (nothing for ${Math.round(this.opts.stallMs / 1000)} s)`);
+    if (this.state === 'starting' && now - this.startedAtMs > this.opts.startTimeoutMs) this.end(`no video from the camera within ${Math.round(this.opts.startTimeoutMs / 1000)} s`, 'no_video');
+    else if (this.state === 'live' && now - this.lastFragmentAtMs > this.opts.stallMs) this.end(`the video stopped (nothing for ${Math.round(this.opts.stallMs / 1000)} s)`, 'stalled');
   }
 
-  end(reason: string) {
+  end(reason: string, code: LiveEndCode = 'media_error') {
     if (this.state === 'ended') return;
     this.state = 'ended';
     this.endedReason = reason;
+    this.endedCode = code;
     clearInterval(this.watchdog);
     if (this.linger) clearTimeout(this.linger);
     this.remuxer?.stop();
@@ -157,7 +160,7 @@ export class LiveStream {
     } catch {
       // the camera side is already gone
     }
-    for (const v of this.viewers) v.ended(reason);
+    for (const v of this.viewers) v.ended(reason, code);
     this.viewers.clear();
     this.gop = [];
     this.onEnded(this);

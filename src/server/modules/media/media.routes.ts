@@ -84,8 +84,8 @@ function socketViewer(socket: WebSocket, send: (m: LiveMessage) => void): Stream
       skipping = false;
       socket.send(f.data);
     },
-    ended: (reason) => {
-      send({ type: 'ended', reason });
+    ended: (reason, code) => {
+      send({ type: 'ended', code, reason });
       socket.close(1000, 'ended');
     },
   };

@@ -81,11 +81,12 @@ export class MediaService {
       bytes: s.bytes,
       transport: s.stats(),
       endedReason: s.endedReason,
+      endedCode: s.endedCode,
     };
   }
 
   stop() {
     this.stopping = true;
-    for (const s of [...this.streams.values()]) s.end('the platform is stopping');
+    for (const s of [...this.streams.values()]) s.end('the platform is stopping', 'stopping');
   }
 }

@@ -24,7 +24,7 @@ export function gbSource(platform: Pick<GbPlatform, 'invite'>, deviceId: string,
       const receiver = new RtpPsReceiver(
         (ps) => stream.feed(ps),
         (codec) => stream.openRemuxer({ kind: 'ps', codec }),
-        (reason) => stream.end(reason),
+        (reason) => stream.end(reason, 'stalled'),
       );
       const tcpActive = settings.transport === 'TCP' && settings.setup === 'active';
       const port = await receiver.listen(settings.transport === 'UDP' ? { transport: 'UDP', host: settings.bindHost } : tcpActive ? { transport: 'TCP', setup: 'active' } : { transport: 'TCP', setup: 'passive', host: settings.bindHost });
@@ -35,7 +35,7 @@ export function gbSource(platform: Pick<GbPlatform, 'invite'>, deviceId: string,
         receiver.close('the camera did not start the stream');
         throw err;
       }
-      session.onEnded = () => stream.end('the camera ended the stream (BYE)');
+      session.onEnded = () => stream.end('the camera ended the stream (BYE)', 'camera_hangup');
       if (tcpActive) {
         try {
           await receiver.connect(session.answer.ip, session.answer.port);

@@ -5,6 +5,7 @@ import { devicesApi } from '../../api/endpoints.ts';
 import type { Device } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { GbAccessPanel } from '../gb28181/GbAccessPanel.tsx';
+import { CameraLivePanel } from '../video/CameraLivePanel.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { DeviceDescriptions } from './DeviceDescriptions.tsx';
@@ -45,6 +46,7 @@ export function DeviceDetailDrawer({ deviceId, onClose, onEdit, version = 0 }: D
       {loading && !device && <Skeleton active />}
       {device && (
         <>
+          <CameraLivePanel device={device} />
           <DeviceDescriptions device={device} />
           <div className="section-gap" />
           {device.gbId && (

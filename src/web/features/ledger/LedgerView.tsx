@@ -1,6 +1,7 @@
 import { App } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { devicesApi } from '../../api/endpoints.ts';
 import type { Device, DeviceQuery } from '../../api/types.ts';
 import { useOrg } from '../../app/OrgContext.tsx';
@@ -22,7 +23,16 @@ export function LedgerView() {
   const { message } = App.useApp();
   const { scope } = useOrg();
   const [query, setQuery] = useState<DeviceQuery>(FIRST_PAGE);
-  const [detailId, setDetailId] = useState<string | null>(null);
+  // The open device is in the address (?device=…), so a link (an alarm's camera, a colleague's message) opens it.
+  const [params, setParams] = useSearchParams();
+  const detailId = params.get('device');
+  const setDetailId = (id: string | null) =>
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      if (id) next.set('device', id);
+      else next.delete('device');
+      return next;
+    });
   const [editing, setEditing] = useState<{ device: Device | null } | null>(null);
   const [version, setVersion] = useState(0);
 

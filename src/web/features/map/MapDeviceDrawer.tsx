@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { devicesApi } from '../../api/endpoints.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { GbAccessPanel } from '../gb28181/GbAccessPanel.tsx';
+import { CameraLivePanel } from '../video/CameraLivePanel.tsx';
 import { useApi } from '../../components/useApi.ts';
 import type { HealthStore } from '../device-health/health-store.ts';
 import { DeviceHealthBadge } from '../device-health/DeviceHealthBadge.tsx';
@@ -44,6 +45,7 @@ export function MapDeviceDrawer({ deviceId, onClose, health, healthLoaded }: Map
             ]}
           />
           <div className="section-gap" />
+          <CameraLivePanel device={device} />
           <DeviceDescriptions device={device} />
           <div className="section-gap" />
           {device.gbId && (

@@ -1,0 +1,18 @@
+import { useTranslation } from 'react-i18next';
+import { CAMERA_KINDS } from '../../../shared/domain.ts';
+import type { Device } from '../../api/types.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
+import { LiveVideo } from './LiveVideo.tsx';
+
+/** A camera's live video at the top of its drawer (ledger and map), for those who may watch. */
+export function CameraLivePanel({ device }: { device: Pick<Device, 'id' | 'kind'> }) {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  if (!CAMERA_KINDS.includes(device.kind) || !can('video.view')) return null;
+  return (
+    <section className="camera-live-panel" aria-label={t('video.title')}>
+      <LiveVideo deviceId={device.id} />
+      <div className="section-gap" />
+    </section>
+  );
+}

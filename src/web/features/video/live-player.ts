@@ -1,0 +1,141 @@
+import type { LiveEndCode, LiveMessage } from '../../../shared/media.ts';
+
+export type LivePlayerState =
+  | { kind: 'connecting' }
+  | { kind: 'starting'; source: 'gb28181' | 'rtsp' }
+  | { kind: 'playing'; codec: string; width: number; height: number; firstFrameMs: number }
+  | { kind: 'unsupported'; codec: string }
+  | { kind: 'ended'; code: LiveEndCode | 'connection'; reason: string }
+  | { kind: 'error'; code: string; message: string };
+
+/** Live edge: more than this behind and the player jumps forward (a live picture must stay live). */
+const MAX_LATENCY_S = 1.2;
+/** Buffered video older than this behind the playhead is removed (a wall of 16 must not fill memory). */
+const KEEP_BEHIND_S = 20;
+
+/**
+ * Live video of one camera into a <video> element: fragmented MP4 from the platform's WebSocket
+ * appended to a Media Source Extensions buffer, kept near the live edge. Plain TypeScript so the
+ * video wall, the alarm screen and the device drawer share it.
+ */
+export class LivePlayer {
+  private socket: WebSocket | null = null;
+  private mediaSource: MediaSource | null = null;
+  private buffer: SourceBuffer | null = null;
+  private readonly queue: ArrayBuffer[] = [];
+  private readonly openedAt = performance.now();
+  private closed = false;
+  private playing = false;
+  private objectUrl: string | null = null;
+  private init: { codec: string; width: number; height: number } | null = null;
+
+  constructor(
+    private readonly video: HTMLVideoElement,
+    private readonly deviceId: string,
+    private readonly onState: (state: LivePlayerState) => void,
+  ) {
+    this.onState({ kind: 'connecting' });
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const socket = new WebSocket(`${scheme}://${location.host}/api/media/live/${encodeURIComponent(deviceId)}`);
+    socket.binaryType = 'arraybuffer';
+    socket.onmessage = (e) => (typeof e.data === 'string' ? this.control(JSON.parse(e.data) as LiveMessage) : this.media(e.data as ArrayBuffer));
+    socket.onclose = () => {
+      if (!this.closed && !this.ended) this.finish({ kind: 'ended', code: 'connection', reason: 'connection closed' });
+    };
+    this.socket = socket;
+    this.video.addEventListener('playing', this.onPlaying);
+    this.video.addEventListener('timeupdate', this.keepLive);
+  }
+
+  private ended = false;
+
+  private control(m: LiveMessage) {
+    if (m.type === 'starting') this.onState({ kind: 'starting', source: m.source });
+    else if (m.type === 'init') this.start(m);
+    else if (m.type === 'ended') this.finish({ kind: 'ended', code: m.code, reason: m.reason });
+    else if (m.type === 'error') this.finish({ kind: 'error', code: m.code, message: m.message });
+  }
+
+  private start(m: Extract<LiveMessage, { type: 'init' }>) {
+    if (this.mediaSource) return;
+    if (!('MediaSource' in window) || !MediaSource.isTypeSupported(m.mime)) {
+      this.finish({ kind: 'unsupported', codec: m.codec });
+      return;
+    }
+    this.init = { codec: m.codec, width: m.width, height: m.height };
+    const ms = new MediaSource();
+    this.mediaSource = ms;
+    this.objectUrl = URL.createObjectURL(ms);
+    this.video.src = this.objectUrl;
+    ms.addEventListener('sourceopen', () => {
+      if (this.closed) return;
+      const sb = ms.addSourceBuffer(m.mime);
+      sb.mode = 'segments';
+      sb.addEventListener('updateend', () => this.pump());
+      this.buffer = sb;
+      this.pump();
+    });
+  }
+
+  private media(data: ArrayBuffer) {
+    if (this.closed) return;
+    this.queue.push(data);
+    // A tab in the background stops playing: keep at most a few seconds queued.
+    if (this.queue.length > 400) this.queue.splice(0, this.queue.length - 400);
+    this.pump();
+  }
+
+  private pump() {
+    const sb = this.buffer;
+    if (!sb || sb.updating || this.closed) return;
+    const v = this.video;
+    if (v.buffered.length && v.currentTime - v.buffered.start(0) > KEEP_BEHIND_S * 1.5) {
+      sb.remove(v.buffered.start(0), v.currentTime - KEEP_BEHIND_S);
+      return;
+    }
+    const next = this.queue.shift();
+    if (!next) return;
+    try {
+      sb.appendBuffer(next);
+    } catch (err) {
+      this.finish({ kind: 'error', code: 'MSE', message: (err as Error).message });
+    }
+    if (v.paused) void v.play().catch(() => undefined);
+  }
+
+  private readonly onPlaying = () => {
+    if (this.playing || !this.init) return;
+    this.playing = true;
+    this.onState({ kind: 'playing', ...this.init, firstFrameMs: Math.round(performance.now() - this.openedAt) });
+  };
+
+  private readonly keepLive = () => {
+    const v = this.video;
+    if (!v.buffered.length) return;
+    const edge = v.buffered.end(v.buffered.length - 1);
+    if (edge - v.currentTime > MAX_LATENCY_S) v.currentTime = Math.max(edge - 0.3, v.buffered.start(v.buffered.length - 1));
+  };
+
+  private finish(state: LivePlayerState) {
+    this.ended = true;
+    this.onState(state);
+    this.close();
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.video.removeEventListener('playing', this.onPlaying);
+    this.video.removeEventListener('timeupdate', this.keepLive);
+    this.socket?.close();
+    this.socket = null;
+    if (this.objectUrl) URL.revokeObjectURL(this.objectUrl);
+    this.buffer = null;
+    this.mediaSource = null;
+  }
+
+  /** Which camera this player shows (for the wall's tiles). */
+  get camera() {
+    return this.deviceId;
+  }
+}

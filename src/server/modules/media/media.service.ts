@@ -33,22 +33,32 @@ export class MediaService {
   async live(actor: Actor, deviceId: string): Promise<LiveStream> {
     const device = await this.devices.get(actor, deviceId);
     if (!CAMERA_KINDS.includes(device.kind)) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${device.name} is not a camera`);
+    const stream = await this.open(deviceId, device.name);
+    await this.audit.recordAlone(actor, { action: 'video.live_view', entityType: 'device', entityId: deviceId, universityId: device.universityId });
+    return stream;
+  }
+
+  /**
+   * The camera's live stream for the platform itself (recording, alarm video), started if need be:
+   * no actor, no audit. The caller attaches a viewer to keep it running and detaches when done.
+   */
+  async open(deviceId: string, name = 'the camera'): Promise<LiveStream> {
     if (this.stopping) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'the platform is stopping');
     const ffmpeg = this.opts.ffmpeg;
     if (!ffmpeg) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'no ffmpeg on this server: install Debian ffmpeg or run npm install (it brings one)');
     let stream = this.streams.get(deviceId);
     if (!stream || stream.state === 'ended') {
       const source = await this.findSource(deviceId);
-      if (!source) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${device.name} has no video path: it is neither registered over GB/T 28181 nor added as an ONVIF camera`);
-      stream = new LiveStream(deviceId, source, { ...this.opts, ffmpeg }, (ended) => {
+      if (!source) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${name} has no video path: it is neither registered over GB/T 28181 nor added as an ONVIF camera`);
+      const created = new LiveStream(deviceId, source, { ...this.opts, ffmpeg }, (ended) => {
         if (this.streams.get(deviceId) === ended) this.streams.delete(deviceId);
         this.startedAt.delete(ended);
       });
-      this.streams.set(deviceId, stream);
-      this.startedAt.set(stream, this.clock.nowIso());
-      void stream.begin();
+      this.streams.set(deviceId, created);
+      this.startedAt.set(created, this.clock.nowIso());
+      void created.begin();
+      stream = created;
     }
-    await this.audit.recordAlone(actor, { action: 'video.live_view', entityType: 'device', entityId: deviceId, universityId: device.universityId });
     return stream;
   }
 

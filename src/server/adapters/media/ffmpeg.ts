@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
@@ -22,6 +22,26 @@ export function findFfmpeg(configured?: string): string | null {
   return null;
 }
 
+const majors = new Map<string, number>();
+
+/** ffmpeg's major version (options changed between 4 and 5); 0 when it cannot be read. Asked once per binary. */
+export function ffmpegMajor(ffmpeg: string): number {
+  let major = majors.get(ffmpeg);
+  if (major === undefined) {
+    try {
+      const banner = execFileSync(ffmpeg, ['-version'], { encoding: 'utf8', timeout: 5000 });
+      const version = /ffmpeg version n?(\d+)\./.exec(banner)?.[1];
+      // Git builds (the npm static one: "N-47683-g…") carry no number; their copyright year tells (ffmpeg 5.0 came in 2022).
+      const year = Number(/Copyright \(c\) \d{4}-(\d{4})/.exec(banner)?.[1] ?? 0);
+      major = version ? Number(version) : year >= 2022 ? 5 : year ? 4 : 0;
+    } catch {
+      major = 0;
+    }
+    majors.set(ffmpeg, major);
+  }
+  return major;
+}
+
 /** The input side of a remux: MPEG-PS on stdin (GB/T 28181) or an RTSP URL ffmpeg pulls itself. */
 export type RemuxInput = { kind: 'ps'; codec: VideoCodec | null } | { kind: 'rtsp'; url: string; codec: VideoCodec | null };
 
@@ -31,11 +51,13 @@ export type RemuxInput = { kind: 'ps'; codec: VideoCodec | null } | { kind: 'rts
  * first packet; `-fflags nobuffer` would lose the whole first GOP, so it is not used; H.265 must be
  * tagged hvc1 for MP4 players, H.264 must not be.
  */
-export function remuxArgs(input: RemuxInput): string[] {
+export function remuxArgs(input: RemuxInput, ffmpegMajorVersion = 5): string[] {
+  // The RTSP socket timeout (µs) is -timeout since ffmpeg 5; in 4.x -timeout meant "listen as a server" and -stimeout was this.
+  const socketTimeout = ffmpegMajorVersion >= 5 ? '-timeout' : '-stimeout';
   const source =
     input.kind === 'ps'
       ? ['-probesize', '32768', '-analyzeduration', '0', '-f', 'mpeg', '-i', 'pipe:0']
-      : ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '65536', '-analyzeduration', '500000', '-i', input.url];
+      : ['-rtsp_transport', 'tcp', socketTimeout, '5000000', '-probesize', '65536', '-analyzeduration', '500000', '-i', input.url];
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-fflags', '+genpts',

@@ -1,4 +1,4 @@
-import { remuxArgs, spawnFfmpeg, type FfmpegProcess, type RemuxInput } from '../../adapters/media/ffmpeg.ts';
+import { ffmpegMajor, remuxArgs, spawnFfmpeg, type FfmpegProcess, type RemuxInput } from '../../adapters/media/ffmpeg.ts';
 import { Mp4FragmentSplitter, type Mp4Fragment, type Mp4Init } from '../../adapters/media/fmp4.ts';
 
 /** Limit of PS bytes waiting for ffmpeg's stdin: past it ffmpeg is stuck and the stream is ended, not buffered without end. */
@@ -19,7 +19,7 @@ export class Remuxer {
     input: RemuxInput,
     on: { init(init: Mp4Init): void; fragment(fragment: Mp4Fragment): void; exit(reason: string): void },
   ) {
-    ({ child: this.child, lastError: this.lastError } = spawnFfmpeg(ffmpeg, remuxArgs(input)));
+    ({ child: this.child, lastError: this.lastError } = spawnFfmpeg(ffmpeg, remuxArgs(input, ffmpegMajor(ffmpeg))));
     const splitter = new Mp4FragmentSplitter(on.init, on.fragment);
     this.child.stdout.on('data', (chunk: Buffer) => {
       try {

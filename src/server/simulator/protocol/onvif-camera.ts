@@ -23,6 +23,8 @@ export interface OnvifCameraOptions {
   presets?: { token: string; name: string }[];
   /** Longest a PullMessages is held waiting for an event (a real camera holds up to the Timeout asked, PT1M). */
   maxPullWaitMs?: number;
+  /** Port of the camera's RTSP server (default 554; tests and the demo run one on a free port). */
+  rtspPort?: number;
   /** Put the credentials into the RTSP URIs, as some cameras do. */
   credentialsInStreamUri?: boolean;
   /** True time (tests inject theirs). */
@@ -216,7 +218,7 @@ export class OnvifCamera {
         if (index < 0) throw new Error(`no profile ${token}`);
         const host = new URL(this.base).hostname;
         const userinfo = o.credentialsInStreamUri ? `${encodeURIComponent(o.username)}:${encodeURIComponent(o.password)}@` : '';
-        const uri = action === 'GetStreamUri' ? `rtsp://${userinfo}${host}:554/Streaming/Channels/${101 + index}` : `${this.base}/onvif/snapshot/${index + 1}.jpg`;
+        const uri = action === 'GetStreamUri' ? `rtsp://${userinfo}${host}:${o.rtspPort ?? 554}/Streaming/Channels/${101 + index}` : `${this.base}/onvif/snapshot/${index + 1}.jpg`;
         return `<trt:${action}Response><trt:MediaUri><tt:Uri>${esc(uri)}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:${action}Response>`;
       }
       case 'GetPresets':

@@ -19,7 +19,8 @@ import type { Services } from '../http/app.ts';
 import { SYSTEM_ACTOR, type Actor } from '../http/policy.ts';
 import type { Store } from '../store/database.ts';
 import { GbDemo } from './gb-demo.ts';
-import { demoCameraMedia } from './media/demo-media.ts';
+import { demoCameraMedia, demoPattern } from './media/demo-media.ts';
+import { startOnvifDemo } from './media/onvif-demo.ts';
 import { HttpDeviceClient } from './protocol/http-device-client.ts';
 import { MqttDeviceClient } from './protocol/mqtt-device-client.ts';
 import { Random } from '../util/random.ts';
@@ -120,9 +121,18 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
   );
   await services.ingest.directory.preload(universityId); // 5,000 logins must not mean 5,000 queries
 
+  const pattern = demoPattern(config.XIAOAN_DATA_DIR, config.XIAOAN_FFMPEG, log);
+  // One camera speaks ONVIF + RTSP (started in the background: the picture is encoded on first start).
+  const campusId = inService.find((d) => d.campusId)?.campusId;
+  const onvifDemo = campusId
+    ? startOnvifDemo({ pattern, onvif: services.onvif, devices: services.devices, universityId, campusId, actor: SIM_ACTOR }).catch((err: Error) => {
+        log.warn({ err: err.message }, 'simulator: the demo ONVIF camera did not start');
+        return null;
+      })
+    : Promise.resolve(null);
   const gb = opts.sipPort
     ? new GbDemo({
-        media: demoCameraMedia(config.XIAOAN_DATA_DIR, config.XIAOAN_FFMPEG, log),
+        media: demoCameraMedia(pattern),
         devices: inService,
         secrets,
         host: '127.0.0.1',
@@ -373,6 +383,7 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
       await within(Promise.allSettled(sims.map((s) => s.http?.close())), 5000);
       await within(Promise.allSettled(sims.map((s) => s.mqtt?.close())), 5000);
       await within(gb?.stop() ?? Promise.resolve(), 5000);
+      await within(onvifDemo.then((d) => d?.stop()), 5000);
       await ramp; // closed clients end the connect workers
       log.info(stats(), 'simulator: stopped');
     },

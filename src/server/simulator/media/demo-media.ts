@@ -10,9 +10,13 @@ export const DEMO_PATTERN = { codec: 'h264', width: 1280, height: 720, fps: 25, 
  * What the demo's GB/T 28181 cameras stream: ffmpeg's moving test picture, encoded once in the
  * background on first start (a few seconds) and then looped by every camera asked for video.
  */
-export function demoCameraMedia(dataDir: string, ffmpegPath: string | undefined, log: { warn(o: object, msg: string): void }): GbDeviceMedia {
-  const pattern: Promise<TestPattern> = testPattern({ ...DEMO_PATTERN, cacheDir: path.join(dataDir, 'demo-media'), ...(ffmpegPath ? { ffmpegPath } : {}) });
+export function demoPattern(dataDir: string, ffmpegPath: string | undefined, log: { warn(o: object, msg: string): void }): Promise<TestPattern> {
+  const pattern = testPattern({ ...DEMO_PATTERN, cacheDir: path.join(dataDir, 'demo-media'), ...(ffmpegPath ? { ffmpegPath } : {}) });
   // Without ffmpeg the demo still runs; its cameras refuse video (the platform says why).
   pattern.catch((err: Error) => log.warn({ err: err.message }, 'simulator: no test picture for the demo cameras'));
+  return pattern;
+}
+
+export function demoCameraMedia(pattern: Promise<TestPattern>): GbDeviceMedia {
   return patternMedia(pattern);
 }

@@ -20,6 +20,7 @@ const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) 
 const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
 const DeadLettersView = lazy(() => import('../features/dead-letters/DeadLettersView.tsx').then((m) => ({ default: m.DeadLettersView })));
 const OnlineRateView = lazy(() => import('../features/device-health/OnlineRateView.tsx').then((m) => ({ default: m.OnlineRateView })));
+const VideoWallView = lazy(() => import('../features/video/VideoWallView.tsx').then((m) => ({ default: m.VideoWallView })));
 const AlarmsView = lazy(() => import('../features/alarms/AlarmsView.tsx').then((m) => ({ default: m.AlarmsView })));
 const AlarmStatsView = lazy(() => import('../features/alarm-stats/AlarmStatsView.tsx').then((m) => ({ default: m.AlarmStatsView })));
 const RulesView = lazy(() => import('../features/rules/RulesView.tsx').then((m) => ({ default: m.RulesView })));
@@ -73,6 +74,16 @@ export function App() {
                 <Route index element={<Navigate to="/map" replace />} />
                 <Route path="map" element={<Suspense fallback={<ViewFallback />}><MapView /></Suspense>} />
                 <Route path="ledger" element={<Suspense fallback={<ViewFallback />}><LedgerView /></Suspense>} />
+                <Route
+                  path="video"
+                  element={
+                    <RequireAuth permission="video.view">
+                      <Suspense fallback={<ViewFallback />}>
+                        <VideoWallView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
                 <Route
                   path="alarms"
                   element={

@@ -5,18 +5,40 @@ import { useTranslation } from 'react-i18next';
 import { LivePlayer, type LivePlayerState } from './live-player.ts';
 import './video.css';
 
-/** Live video of one camera in a 16:9 tile, with its state in words while there is no picture. */
+/** Refusals that another try will not change (no right, no such camera, not a camera). */
+const FINAL_ERRORS = new Set(['XIAOAN_AUTH_FORBIDDEN', 'XIAOAN_AUTH_REQUIRED', 'XIAOAN_NOT_FOUND']);
+
+/** Seconds before reconnecting after the n-th failure in a row: 3, 6, 12, 24, then 30. */
+export const reconnectDelayS = (failures: number) => Math.min(30, 3 * 2 ** Math.max(0, failures - 1));
+
+/**
+ * Live video of one camera in a 16:9 tile, with its state in words while there is no picture. A
+ * stream that ends or fails is reconnected by itself with growing pauses (断线重连), as a wall
+ * left running overnight must recover without anyone clicking.
+ */
 export function LiveVideo({ deviceId, label }: { deviceId: string; label?: string }) {
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState<LivePlayerState>({ kind: 'connecting' });
   const [attempt, setAttempt] = useState(0);
+  const [failures, setFailures] = useState(0);
 
   useEffect(() => {
     if (!video.current) return;
-    const player = new LivePlayer(video.current, deviceId, setState);
+    const player = new LivePlayer(video.current, deviceId, (next) => {
+      setState(next);
+      if (next.kind === 'playing') setFailures(0);
+      else if (next.kind === 'ended' || (next.kind === 'error' && !FINAL_ERRORS.has(next.code))) setFailures((f) => f + 1);
+    });
     return () => player.close();
   }, [deviceId, attempt]);
+
+  const retrying = (state.kind === 'ended' || (state.kind === 'error' && !FINAL_ERRORS.has(state.code))) && failures > 0;
+  useEffect(() => {
+    if (!retrying) return;
+    const timer = setTimeout(() => setAttempt((a) => a + 1), reconnectDelayS(failures) * 1000);
+    return () => clearTimeout(timer);
+  }, [retrying, failures]);
 
   const overlay = (() => {
     switch (state.kind) {
@@ -38,6 +60,7 @@ export function LiveVideo({ deviceId, label }: { deviceId: string; label?: strin
           <>
             <VideoCameraOutlined />
             <span className="live-video-reason" title={state.kind === 'ended' ? state.reason : state.message}>{state.kind === 'ended' ? t(`video.endedBecause.${state.code}`) : t(`error.${state.code}`, { defaultValue: state.message })}</span>
+            {retrying && <span className="live-video-retry">{t('video.reconnectIn', { s: reconnectDelayS(failures) })}</span>}
             <Button size="small" icon={<ReloadOutlined />} onClick={() => setAttempt((a) => a + 1)}>
               {t('video.retry')}
             </Button>

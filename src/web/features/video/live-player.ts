@@ -71,7 +71,10 @@ export class LivePlayer {
       if (this.closed) return;
       const sb = ms.addSourceBuffer(m.mime);
       sb.mode = 'segments';
-      sb.addEventListener('updateend', () => this.pump());
+      sb.addEventListener('updateend', () => {
+        this.seekIntoBuffer();
+        this.pump();
+      });
       this.buffer = sb;
       this.pump();
     });
@@ -101,6 +104,19 @@ export class LivePlayer {
       this.finish({ kind: 'error', code: 'MSE', message: (err as Error).message });
     }
     if (v.paused) void v.play().catch(() => undefined);
+  }
+
+  /**
+   * A viewer joining a running stream gets its current GOP, whose timestamps start wherever the
+   * camera is (minutes in), not at 0: the playhead is moved into what is buffered, or the video
+   * would wait at 0 for data that never comes.
+   */
+  private seekIntoBuffer() {
+    const v = this.video;
+    if (!v.buffered.length) return;
+    const start = v.buffered.start(0);
+    const end = v.buffered.end(v.buffered.length - 1);
+    if (v.currentTime < start || v.currentTime > end) v.currentTime = start;
   }
 
   private readonly onPlaying = () => {

@@ -50,6 +50,7 @@ export const ConfigSchema = Type.Object(
       description: 'How GB/T 28181 cameras send video: udp, tcp-passive (the camera connects to the platform; best through NAT) or tcp-active (the platform connects to the camera)',
     }),
     XIAOAN_MEDIA_LINGER_S: Type.Integer({ minimum: 0, maximum: 3600, default: 15, description: 'Seconds a live stream nobody watches goes on before it stops (switching back is instant meanwhile)' }),
+    XIAOAN_MEDIA_MAX_TRANSCODES: Type.Integer({ minimum: 0, maximum: 64, default: 4, description: 'Live H.265 streams re-encoded to H.264 at once for browsers that cannot decode H.265 (each costs about a third of a core at 1080p)' }),
     XIAOAN_FFMPEG: Type.Optional(Type.String({ minLength: 1, description: 'Path of ffmpeg; default: /usr/bin/ffmpeg, else the one npm installed (@ffmpeg-installer/ffmpeg)' })),
     XIAOAN_ONVIF_TIMEOUT_MS: Type.Integer({ minimum: 200, maximum: 120_000, default: 8000, description: 'How long one ONVIF call may take (the event long poll waits up to a minute besides)' }),
     XIAOAN_HEARTBEAT_INTERVAL_S: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'Seconds between device heartbeats' }),

@@ -1,15 +1,19 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, StringEnum } from './schema.ts';
 
+/** Where a live stream comes from: the camera over GB/T 28181 or RTSP, or an H.264 transcode of another stream (for browsers without H.265). */
+export const STREAM_SOURCES = ['gb28181', 'rtsp', 'transcode'] as const;
+export type StreamSourceKind = (typeof STREAM_SOURCES)[number];
+
 /** Why a live stream ended, for the viewer's words (the English reason has the details). */
-export const LIVE_END_CODES = ['idle', 'camera_hangup', 'camera_refused', 'no_video', 'stalled', 'media_error', 'stopping'] as const;
+export const LIVE_END_CODES = ['idle', 'camera_hangup', 'camera_refused', 'no_video', 'stalled', 'media_error', 'stopping', 'source_ended'] as const;
 export type LiveEndCode = (typeof LIVE_END_CODES)[number];
 
 /** A running live stream, as the media status page and tests see it. */
 export const LiveStreamStatus = Type.Object(
   {
     deviceId: Type.String(),
-    source: StringEnum(['gb28181', 'rtsp'] as const),
+    source: StringEnum(STREAM_SOURCES),
     state: StringEnum(['starting', 'live', 'ended'] as const),
     startedAt: Type.String(),
     /** From the start of the stream to its first picture on the platform. */
@@ -35,7 +39,7 @@ export type LiveStreamStatus = Static<typeof LiveStreamStatus>;
  * Extensions.
  */
 export type LiveMessage =
-  | { type: 'starting'; source: 'gb28181' | 'rtsp' }
-  | { type: 'init'; codec: string; mime: string; width: number; height: number }
+  | { type: 'starting'; source: StreamSourceKind }
+  | { type: 'init'; codec: string; mime: string; width: number; height: number; transcoded: boolean }
   | { type: 'ended'; code: LiveEndCode; reason: string }
   | { type: 'error'; code: string; message: string };

@@ -67,7 +67,7 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
     const cacheDir = path.join(os.tmpdir(), 'xiaoan-test-patterns');
     h264 = await testPattern({ codec: 'h264', width: 320, height: 240, fps: 25, gopFrames: 25, seconds: 2, cacheDir });
     const h265 = await testPattern({ codec: 'h265', width: 320, height: 240, fps: 25, gopFrames: 25, seconds: 2, cacheDir });
-    t = await createTestApp({ clock, env: { XIAOAN_MEDIA_LINGER_S: '0', XIAOAN_MEDIA_HOST: '127.0.0.1' } });
+    t = await createTestApp({ clock, env: { XIAOAN_MEDIA_LINGER_S: '0', XIAOAN_MEDIA_HOST: '127.0.0.1', XIAOAN_MEDIA_MAX_TRANSCODES: '1' } });
     U = await createUniversity(t.services, 'GV');
     const nvrId = (await t.services.devices.create(SYSTEM_ACTOR, { name: '实验楼NVR', kind: 'recorder', campusId: U.campusId, gbId: NVR, lon: 121.5, lat: 31.3 })).id;
     const { password } = await t.services.credentials.issue(SYSTEM_ACTOR, nvrId);
@@ -107,9 +107,9 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
     await t?.close();
   });
 
-  async function watch(username: string, deviceId: string): Promise<Viewer> {
+  async function watch(username: string, deviceId: string, query = ''): Promise<Viewer> {
     const cookie = await t.login(username);
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/media/live/${deviceId}`, { headers: { cookie } });
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/media/live/${deviceId}${query}`, { headers: { cookie } });
     const v: Viewer = { ws, control: [], init: null, fragments: [], closed: new Promise((r) => ws.once('close', () => r())) };
     const splitter = new Mp4FragmentSplitter((i) => (v.init = i), (f) => v.fragments.push(f));
     ws.on('message', (data, binary) => (binary ? splitter.push(data as Buffer) : v.control.push(JSON.parse(String(data)))));
@@ -155,6 +155,19 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
     const v = await watch(U.users.operator.username, ids.get(CAM_H265)!);
     await framesAdvance(v, 10);
     assert.match(String(v.control.find((m) => m.type === 'init')!.codec), /^hvc1\./);
+    v.ws.close();
+  });
+
+  it('re-encodes H.265 to H.264 for a browser that cannot decode it, one transcode at a time here', async () => {
+    const v = await watch(U.users.operator.username, ids.get(CAM_H265)!, '?transcode=h264');
+    await framesAdvance(v, 10);
+    const init = v.control.find((m) => m.type === 'init')!;
+    assert.match(String(init.codec), /^avc1\./);
+    assert.equal(init.transcoded, true);
+    assert.ok(v.fragments.every((f, i) => i === 0 || f.decodeTime > v.fragments[i - 1]!.decodeTime), 'frames advance');
+    const second = await watch(U.users.operator.username, ids.get(CAM_H264)!, '?transcode=h264');
+    await second.closed;
+    assert.equal(second.control[0]?.code, 'XIAOAN_MEDIA_UNAVAILABLE', 'the limit of transcodes (1 here) is kept');
     v.ws.close();
   });
 

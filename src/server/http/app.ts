@@ -78,6 +78,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     lingerMs: config.XIAOAN_MEDIA_LINGER_S * 1000,
     startTimeoutMs: 10_000,
     stallMs: 10_000,
+    maxTranscodes: config.XIAOAN_MEDIA_MAX_TRANSCODES,
   });
   const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, clock, bus });
   const { alarms, places } = alarmsModule;

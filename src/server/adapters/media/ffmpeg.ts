@@ -43,11 +43,15 @@ export function ffmpegMajor(ffmpeg: string): number {
 }
 
 /** The input side of a remux: MPEG-PS on stdin (GB/T 28181) or an RTSP URL ffmpeg pulls itself. */
-export type RemuxInput = { kind: 'ps'; codec: VideoCodec | null } | { kind: 'rtsp'; url: string; codec: VideoCodec | null };
+export type RemuxInput =
+  | { kind: 'ps'; codec: VideoCodec | null }
+  | { kind: 'rtsp'; url: string; codec: VideoCodec | null }
+  /** Another stream's fragmented MP4 on stdin, re-encoded to H.264 (browsers without an H.265 decoder). */
+  | { kind: 'transcode-h264' };
 
 /**
  * ffmpeg arguments that turn the input into low-latency fragmented MP4 on stdout by stream copy
- * (no re-encoding). Measured (RESEARCH.md §1): a small probe starts the picture ~80 ms after the
+ * (no re-encoding; a transcode for browsers is the one exception). Measured (RESEARCH.md §1): a small probe starts the picture ~80 ms after the
  * first packet; `-fflags nobuffer` would lose the whole first GOP, so it is not used; H.265 must be
  * tagged hvc1 for MP4 players, H.264 must not be.
  */
@@ -57,13 +61,19 @@ export function remuxArgs(input: RemuxInput, ffmpegMajorVersion = 5): string[] {
   const source =
     input.kind === 'ps'
       ? ['-probesize', '32768', '-analyzeduration', '0', '-f', 'mpeg', '-i', 'pipe:0']
-      : ['-rtsp_transport', 'tcp', socketTimeout, '5000000', '-probesize', '65536', '-analyzeduration', '500000', '-i', input.url];
+      : input.kind === 'rtsp'
+        ? ['-rtsp_transport', 'tcp', socketTimeout, '5000000', '-probesize', '65536', '-analyzeduration', '500000', '-i', input.url]
+        : ['-probesize', '32768', '-analyzeduration', '0', '-f', 'mp4', '-i', 'pipe:0'];
+  // Measured: x264 ultrafast/zerolatency costs ~31 % of a core per 1080p25 stream (RESEARCH.md §1), hence the limit on transcodes.
+  const codec =
+    input.kind === 'transcode-h264'
+      ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '50', '-bf', '0', '-pix_fmt', 'yuv420p']
+      : ['-c', 'copy', ...(input.codec === 'h265' ? ['-tag:v', 'hvc1'] : [])];
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-fflags', '+genpts',
     ...source,
-    '-map', '0:v:0', '-c', 'copy',
-    ...(input.codec === 'h265' ? ['-tag:v', 'hvc1'] : []),
+    '-map', '0:v:0', ...codec,
     '-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_every_frame', 'pipe:1',
   ];
 }

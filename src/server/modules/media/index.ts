@@ -11,7 +11,7 @@ import { mediaRoutes } from './media.routes.ts';
 import { MediaService } from './media.service.ts';
 
 export { MediaService } from './media.service.ts';
-export { gbSource, rtspSource, sourceOf, type GbMediaSettings } from './sources.ts';
+export { gbSource, rtspSource, sourceOf, transcodeSource, type GbMediaSettings } from './sources.ts';
 export type { LiveStream, StreamViewer, StreamSource } from './live-stream.ts';
 
 export function createMediaModule(d: {
@@ -23,8 +23,9 @@ export function createMediaModule(d: {
   lingerMs: number;
   startTimeoutMs: number;
   stallMs: number;
+  maxTranscodes: number;
 }) {
-  const media = new MediaService(d.devices, d.audit, d.clock, d.findSource, { ffmpeg: d.ffmpeg, lingerMs: d.lingerMs, startTimeoutMs: d.startTimeoutMs, stallMs: d.stallMs });
+  const media = new MediaService(d.devices, d.audit, d.clock, d.findSource, { ffmpeg: d.ffmpeg, lingerMs: d.lingerMs, startTimeoutMs: d.startTimeoutMs, stallMs: d.stallMs, maxTranscodes: d.maxTranscodes });
   const face: ModuleFace = {
     name: 'media',
     tables: [],

@@ -1,4 +1,4 @@
-import type { LiveEndCode } from '../../../shared/media.ts';
+import type { LiveEndCode, StreamSourceKind } from '../../../shared/media.ts';
 import type { RemuxInput } from '../../adapters/media/ffmpeg.ts';
 import type { Mp4Fragment, Mp4Init } from '../../adapters/media/fmp4.ts';
 import { Remuxer } from './remuxer.ts';
@@ -12,7 +12,7 @@ export interface StreamViewer {
 
 /** Where a camera's video comes from: it starts the camera sending and feeds the stream. */
 export interface StreamSource {
-  readonly kind: 'gb28181' | 'rtsp';
+  readonly kind: StreamSourceKind;
   /** Starts the camera; resolves with how to stop it. Rejects with the reason the camera gave. */
   start(stream: LiveStream): Promise<() => void>;
 }
@@ -86,9 +86,9 @@ export class LiveStream {
     });
   }
 
-  /** Program stream bytes from a GB/T 28181 receiver. */
-  feed(ps: Buffer) {
-    this.remuxer?.write(ps);
+  /** Input bytes for ffmpeg's stdin: a GB/T 28181 program stream, or another stream's fMP4 to transcode. */
+  feed(bytes: Buffer) {
+    this.remuxer?.write(bytes);
   }
 
   private onInit(init: Mp4Init) {

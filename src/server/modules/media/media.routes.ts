@@ -26,13 +26,14 @@ export function mediaRoutes(fastify: FastifyInstance, media: MediaService) {
         summary:
           'WebSocket: live video of a camera. Text frames are JSON (starting, init with the MSE codec, ended, error); binary frames are fragmented MP4 — the init segment, the current GOP, then each new frame. The stream starts on the first viewer and stops shortly after the last leaves.',
         params: IdParams,
+        querystring: Type.Object({ transcode: Type.Optional(Type.Literal('h264', { description: 'Re-encode to H.264 (for browsers that cannot decode H.265; limited per server)' })) }, { additionalProperties: false }),
       },
     },
     async (socket, req) => {
       const send = (m: LiveMessage) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(m));
       let stream;
       try {
-        stream = await media.live(actorOf(req), req.params.id);
+        stream = await media.live(actorOf(req), req.params.id, { transcode: req.query.transcode === 'h264' });
       } catch (err) {
         const e = err instanceof AppError ? err : null;
         send({ type: 'error', code: e?.code ?? 'XIAOAN_INTERNAL', message: (err as Error).message });
@@ -40,7 +41,7 @@ export function mediaRoutes(fastify: FastifyInstance, media: MediaService) {
         return;
       }
       send({ type: 'starting', source: stream.source.kind });
-      const viewer = socketViewer(socket, send);
+      const viewer = socketViewer(socket, send, stream.source.kind === 'transcode');
       stream.attach(viewer);
       socket.on('close', () => stream.detach(viewer));
     },
@@ -69,11 +70,11 @@ export function mediaRoutes(fastify: FastifyInstance, media: MediaService) {
   );
 }
 
-function socketViewer(socket: WebSocket, send: (m: LiveMessage) => void): StreamViewer {
+function socketViewer(socket: WebSocket, send: (m: LiveMessage) => void, transcoded: boolean): StreamViewer {
   let skipping = false;
   return {
     init: (init) => {
-      send({ type: 'init', codec: init.codec, mime: `video/mp4; codecs="${init.codec}"`, width: init.width, height: init.height });
+      send({ type: 'init', codec: init.codec, mime: `video/mp4; codecs="${init.codec}"`, width: init.width, height: init.height, transcoded });
       if (socket.readyState === socket.OPEN) socket.send(init.data);
     },
     fragment: (f) => {

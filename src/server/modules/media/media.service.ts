@@ -6,6 +6,7 @@ import type { Clock } from '../../clock.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { DevicesService } from '../devices/index.ts';
 import { LiveStream, type LiveStreamOptions, type StreamSource } from './live-stream.ts';
+import { transcodeSource } from './sources.ts';
 
 /**
  * Live video on demand: the first viewer of a camera starts its stream, later viewers share it,
@@ -22,7 +23,7 @@ export class MediaService {
     private readonly audit: Pick<AuditService, 'recordAlone'>,
     private readonly clock: Clock,
     private readonly findSource: (deviceId: string) => Promise<StreamSource | null>,
-    private readonly opts: Omit<LiveStreamOptions, 'ffmpeg'> & { ffmpeg: string | null },
+    private readonly opts: Omit<LiveStreamOptions, 'ffmpeg'> & { ffmpeg: string | null; maxTranscodes: number },
   ) {}
 
   /**
@@ -30,10 +31,10 @@ export class MediaService {
    * camera outside the actor's university, 409 for a device that is not a camera or has no video
    * path, 503 when this installation has no ffmpeg.
    */
-  async live(actor: Actor, deviceId: string): Promise<LiveStream> {
+  async live(actor: Actor, deviceId: string, opts: { transcode?: boolean } = {}): Promise<LiveStream> {
     const device = await this.devices.get(actor, deviceId);
     if (!CAMERA_KINDS.includes(device.kind)) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${device.name} is not a camera`);
-    const stream = await this.open(deviceId, device.name);
+    const stream = opts.transcode ? await this.transcoded(deviceId, device.name) : await this.open(deviceId, device.name);
     await this.audit.recordAlone(actor, { action: 'video.live_view', entityType: 'device', entityId: deviceId, universityId: device.universityId });
     return stream;
   }
@@ -44,22 +45,39 @@ export class MediaService {
    */
   async open(deviceId: string, name = 'the camera'): Promise<LiveStream> {
     if (this.stopping) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'the platform is stopping');
-    const ffmpeg = this.opts.ffmpeg;
-    if (!ffmpeg) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'no ffmpeg on this server: install Debian ffmpeg or run npm install (it brings one)');
-    let stream = this.streams.get(deviceId);
-    if (!stream || stream.state === 'ended') {
-      const source = await this.findSource(deviceId);
-      if (!source) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${name} has no video path: it is neither registered over GB/T 28181 nor added as an ONVIF camera`);
-      const created = new LiveStream(deviceId, source, { ...this.opts, ffmpeg }, (ended) => {
-        if (this.streams.get(deviceId) === ended) this.streams.delete(deviceId);
-        this.startedAt.delete(ended);
-      });
-      this.streams.set(deviceId, created);
-      this.startedAt.set(created, this.clock.nowIso());
-      void created.begin();
-      stream = created;
-    }
-    return stream;
+    if (!this.opts.ffmpeg) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'no ffmpeg on this server: install Debian ffmpeg or run npm install (it brings one)');
+    const stream = this.streams.get(deviceId);
+    if (stream && stream.state !== 'ended') return stream;
+    const source = await this.findSource(deviceId);
+    if (!source) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${name} has no video path: it is neither registered over GB/T 28181 nor added as an ONVIF camera`);
+    return this.start(deviceId, deviceId, source);
+  }
+
+  private start(key: string, deviceId: string, source: StreamSource): LiveStream {
+    const existing = this.streams.get(key);
+    if (existing && existing.state !== 'ended') return existing;
+    const created = new LiveStream(deviceId, source, { ...this.opts, ffmpeg: this.opts.ffmpeg! }, (ended) => {
+      if (this.streams.get(key) === ended) this.streams.delete(key);
+      this.startedAt.delete(ended);
+    });
+    this.streams.set(key, created);
+    this.startedAt.set(created, this.clock.nowIso());
+    void created.begin();
+    return created;
+  }
+
+  /**
+   * The camera's stream re-encoded to H.264, shared by every viewer who needs it. Transcoding
+   * costs a third of a core per 1080p stream, so only `maxTranscodes` run at once; the next asker
+   * is told so (503) instead of slowing every stream down.
+   */
+  private async transcoded(deviceId: string, name: string): Promise<LiveStream> {
+    const key = `${deviceId}#h264`;
+    const running = this.streams.get(key);
+    if (running && running.state !== 'ended') return running;
+    const transcodes = [...this.streams.values()].filter((s) => s.source.kind === 'transcode' && s.state !== 'ended').length;
+    if (transcodes >= this.opts.maxTranscodes) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', `${transcodes} transcodes to H.264 are running, the most this server allows (XIAOAN_MEDIA_MAX_TRANSCODES): watch on a workstation that decodes H.265, or close another transcoded view`);
+    return this.start(key, deviceId, transcodeSource(() => this.open(deviceId, name)));
   }
 
   /** Running streams of the actor's university (or all, for the city), for the media status page. */

@@ -36,7 +36,7 @@ export class Remuxer {
     });
   }
 
-  /** Program stream bytes for ffmpeg (GB/T 28181 input). */
+  /** Bytes for ffmpeg's stdin (a GB/T 28181 program stream, or fMP4 to transcode). */
   write(ps: Buffer) {
     if (this.exited) return;
     if (this.child.stdin.writableLength > MAX_STDIN_BACKLOG) {

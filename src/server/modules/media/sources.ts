@@ -2,7 +2,7 @@ import { RtpPsReceiver } from '../../adapters/media/rtp-receiver.ts';
 import type { MediaTransport, TcpSetup } from '../../adapters/gb28181/sdp.ts';
 import type { GbPlatform } from '../gb28181/index.ts';
 import type { OnvifCameras } from '../onvif/index.ts';
-import type { LiveStream, StreamSource } from './live-stream.ts';
+import type { LiveStream, StreamSource, StreamViewer } from './live-stream.ts';
 
 export interface GbMediaSettings {
   /** The address put in SDP offers (where cameras send), and the one receiving sockets bind to. */
@@ -61,6 +61,29 @@ export function rtspSource(rtsp: { url: string; codec: 'h264' | 'h265' | null })
     async start(stream: LiveStream) {
       stream.openRemuxer({ kind: 'rtsp', url: rtsp.url, codec: rtsp.codec });
       return () => undefined;
+    },
+  };
+}
+
+/**
+ * An H.264 transcode of a camera's stream, for browsers that cannot decode H.265: ffmpeg reads
+ * the original stream's fragmented MP4 (from its init and current GOP on) and encodes it again.
+ */
+export function transcodeSource(original: () => Promise<LiveStream>): StreamSource {
+  return {
+    kind: 'transcode',
+    async start(stream: LiveStream) {
+      const source = await original();
+      const viewer: StreamViewer = {
+        init: (init) => {
+          stream.openRemuxer({ kind: 'transcode-h264' });
+          stream.feed(init.data);
+        },
+        fragment: (f) => stream.feed(f.data),
+        ended: (reason) => stream.end(`the camera's stream ended: ${reason}`, 'source_ended'),
+      };
+      source.attach(viewer);
+      return () => source.detach(viewer);
     },
   };
 }

@@ -22,16 +22,19 @@ export function LiveVideo({ deviceId, label }: { deviceId: string; label?: strin
   const [state, setState] = useState<LivePlayerState>({ kind: 'connecting' });
   const [attempt, setAttempt] = useState(0);
   const [failures, setFailures] = useState(0);
+  // This browser cannot decode the camera's codec (H.265 without a hardware decoder): ask the server for H.264.
+  const [transcode, setTranscode] = useState(false);
 
   useEffect(() => {
     if (!video.current) return;
     const player = new LivePlayer(video.current, deviceId, (next) => {
       setState(next);
+      if (next.kind === 'unsupported' && !transcode) setTranscode(true);
       if (next.kind === 'playing') setFailures(0);
       else if (next.kind === 'ended' || (next.kind === 'error' && !FINAL_ERRORS.has(next.code))) setFailures((f) => f + 1);
-    });
+    }, transcode);
     return () => player.close();
-  }, [deviceId, attempt]);
+  }, [deviceId, attempt, transcode]);
 
   const retrying = (state.kind === 'ended' || (state.kind === 'error' && !FINAL_ERRORS.has(state.code))) && failures > 0;
   useEffect(() => {
@@ -74,8 +77,9 @@ export function LiveVideo({ deviceId, label }: { deviceId: string; label?: strin
       <video ref={video} muted autoPlay playsInline />
       {overlay && <div className="live-video-overlay">{overlay}</div>}
       {state.kind === 'playing' && (
-        <div className="live-video-badge" title={`${state.codec} · ${t('video.firstFrame', { ms: state.firstFrameMs })}`}>
+        <div className="live-video-badge" title={`${state.codec} · ${t('video.firstFrame', { ms: state.firstFrameMs })}${state.transcoded ? ` · ${t('video.transcodedHint')}` : ''}`}>
           {t('video.live')} {state.width}×{state.height}
+          {state.transcoded && <span className="live-video-transcoded"> · {t('video.transcoded')}</span>}
         </div>
       )}
       {label && <div className="live-video-label">{label}</div>}

@@ -1,9 +1,9 @@
-import type { LiveEndCode, LiveMessage } from '../../../shared/media.ts';
+import type { LiveEndCode, LiveMessage, StreamSourceKind } from '../../../shared/media.ts';
 
 export type LivePlayerState =
   | { kind: 'connecting' }
-  | { kind: 'starting'; source: 'gb28181' | 'rtsp' }
-  | { kind: 'playing'; codec: string; width: number; height: number; firstFrameMs: number }
+  | { kind: 'starting'; source: StreamSourceKind }
+  | { kind: 'playing'; codec: string; width: number; height: number; transcoded: boolean; firstFrameMs: number }
   | { kind: 'unsupported'; codec: string }
   | { kind: 'ended'; code: LiveEndCode | 'connection'; reason: string }
   | { kind: 'error'; code: string; message: string };
@@ -27,16 +27,18 @@ export class LivePlayer {
   private closed = false;
   private playing = false;
   private objectUrl: string | null = null;
-  private init: { codec: string; width: number; height: number } | null = null;
+  private init: { codec: string; width: number; height: number; transcoded: boolean } | null = null;
 
   constructor(
     private readonly video: HTMLVideoElement,
     private readonly deviceId: string,
     private readonly onState: (state: LivePlayerState) => void,
+    /** Ask for an H.264 transcode (after this browser said it cannot decode the camera's codec). */
+    transcode = false,
   ) {
     this.onState({ kind: 'connecting' });
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}/api/media/live/${encodeURIComponent(deviceId)}`);
+    const socket = new WebSocket(`${scheme}://${location.host}/api/media/live/${encodeURIComponent(deviceId)}${transcode ? '?transcode=h264' : ''}`);
     socket.binaryType = 'arraybuffer';
     socket.onmessage = (e) => (typeof e.data === 'string' ? this.control(JSON.parse(e.data) as LiveMessage) : this.media(e.data as ArrayBuffer));
     socket.onclose = () => {
@@ -62,7 +64,7 @@ export class LivePlayer {
       this.finish({ kind: 'unsupported', codec: m.codec });
       return;
     }
-    this.init = { codec: m.codec, width: m.width, height: m.height };
+    this.init = { codec: m.codec, width: m.width, height: m.height, transcoded: m.transcoded };
     const ms = new MediaSource();
     this.mediaSource = ms;
     this.objectUrl = URL.createObjectURL(ms);

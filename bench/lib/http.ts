@@ -37,6 +37,11 @@ export class ApiClient {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
+  /** The session cookie after login (for a WebSocket opened beside the client). */
+  get sessionCookie(): string | undefined {
+    return this.cookie;
+  }
+
   /** Sends a request; returns the parsed JSON body (undefined for 204). Throws HttpError on non-2xx. */
   async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };

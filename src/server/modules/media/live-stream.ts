@@ -76,14 +76,21 @@ export class LiveStream {
     }
   }
 
-  /** The source names its input once it knows it (GB: when the first keyframe arrives and the PSM names the codec). */
-  openRemuxer(input: RemuxInput) {
-    if (this.remuxer || this.state === 'ended') return;
-    this.remuxer = new Remuxer(this.opts.ffmpeg, input, {
+  /**
+   * Starts ffmpeg for the source's input. A GB source starts it before the INVITE, guessing H.264
+   * (ffmpeg takes ~150 ms to load, which then overlaps the signalling), and replaces it with
+   * `replace` when the stream map names another codec (H.265 must be tagged hvc1).
+   */
+  openRemuxer(input: RemuxInput, replace = false) {
+    if (this.state === 'ended' || (this.remuxer && !replace)) return;
+    const previous = this.remuxer;
+    const remuxer: Remuxer = new Remuxer(this.opts.ffmpeg, input, {
       init: (init) => this.onInit(init),
       fragment: (f) => this.onFragment(f),
-      exit: (reason) => this.end(reason, 'media_error'),
+      exit: (reason) => this.remuxer === remuxer && this.end(reason, 'media_error'),
     });
+    this.remuxer = remuxer;
+    previous?.stop();
   }
 
   /** Input bytes for ffmpeg's stdin: a GB/T 28181 program stream, or another stream's fMP4 to transcode. */

@@ -23,9 +23,11 @@ export function gbSource(platform: Pick<GbPlatform, 'invite'>, deviceId: string,
     async start(stream: LiveStream) {
       const receiver = new RtpPsReceiver(
         (ps) => stream.feed(ps),
-        (codec) => stream.openRemuxer({ kind: 'ps', codec }),
+        (codec) => codec === 'h265' && stream.openRemuxer({ kind: 'ps', codec }, true),
         (reason) => stream.end(reason, 'stalled'),
       );
+      // Most cameras send H.264: ffmpeg loads while the camera is being asked.
+      stream.openRemuxer({ kind: 'ps', codec: 'h264' });
       const tcpActive = settings.transport === 'TCP' && settings.setup === 'active';
       const port = await receiver.listen(settings.transport === 'UDP' ? { transport: 'UDP', host: settings.bindHost } : tcpActive ? { transport: 'TCP', setup: 'active' } : { transport: 'TCP', setup: 'passive', host: settings.bindHost });
       let session: Awaited<ReturnType<GbPlatform['invite']>>;

@@ -73,7 +73,7 @@ export function LiveVideo({ deviceId, label }: { deviceId: string; label?: strin
   })();
 
   return (
-    <div className="live-video" data-testid="live-video" data-device-id={deviceId} data-state={state.kind}>
+    <div className="live-video" data-testid="live-video" data-device-id={deviceId} data-state={state.kind} data-first-frame-ms={state.kind === 'playing' ? state.firstFrameMs : undefined} data-timings={state.kind === 'playing' ? JSON.stringify(state.timings) : undefined}>
       <video ref={video} muted autoPlay playsInline />
       {overlay && <div className="live-video-overlay">{overlay}</div>}
       {state.kind === 'playing' && (

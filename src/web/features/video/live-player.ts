@@ -3,7 +3,7 @@ import type { LiveEndCode, LiveMessage, StreamSourceKind } from '../../../shared
 export type LivePlayerState =
   | { kind: 'connecting' }
   | { kind: 'starting'; source: StreamSourceKind }
-  | { kind: 'playing'; codec: string; width: number; height: number; transcoded: boolean; firstFrameMs: number }
+  | { kind: 'playing'; codec: string; width: number; height: number; transcoded: boolean; firstFrameMs: number; timings: Record<string, number> }
   | { kind: 'unsupported'; codec: string }
   | { kind: 'ended'; code: LiveEndCode | 'connection'; reason: string }
   | { kind: 'error'; code: string; message: string };
@@ -24,6 +24,11 @@ export class LivePlayer {
   private buffer: SourceBuffer | null = null;
   private readonly queue: ArrayBuffer[] = [];
   private readonly openedAt = performance.now();
+  /** When each step first happened, ms after the player was created (where the time to the first picture goes). */
+  private readonly timings: Record<string, number> = {};
+  private mark(step: string) {
+    this.timings[step] ??= Math.round(performance.now() - this.openedAt);
+  }
   private closed = false;
   private playing = false;
   private objectUrl: string | null = null;
@@ -40,18 +45,24 @@ export class LivePlayer {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const socket = new WebSocket(`${scheme}://${location.host}/api/media/live/${encodeURIComponent(deviceId)}${transcode ? '?transcode=h264' : ''}`);
     socket.binaryType = 'arraybuffer';
+    socket.onopen = () => this.mark('socket');
     socket.onmessage = (e) => (typeof e.data === 'string' ? this.control(JSON.parse(e.data) as LiveMessage) : this.media(e.data as ArrayBuffer));
     socket.onclose = () => {
       if (!this.closed && !this.ended) this.finish({ kind: 'ended', code: 'connection', reason: 'connection closed' });
     };
     this.socket = socket;
-    this.video.addEventListener('playing', this.onPlaying);
+    this.openMediaSource();
+    // The first frame shown: requestVideoFrameCallback says when a frame was presented; 'playing' where it is missing.
+    const el = this.video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number };
+    if (el.requestVideoFrameCallback) el.requestVideoFrameCallback(() => this.onPlaying());
+    else el.addEventListener('playing', this.onPlaying);
     this.video.addEventListener('timeupdate', this.keepLive);
   }
 
   private ended = false;
 
   private control(m: LiveMessage) {
+    this.mark(m.type);
     if (m.type === 'starting') this.onState({ kind: 'starting', source: m.source });
     else if (m.type === 'init') this.start(m);
     else if (m.type === 'ended') this.finish({ kind: 'ended', code: m.code, reason: m.reason });
@@ -59,18 +70,18 @@ export class LivePlayer {
   }
 
   private start(m: Extract<LiveMessage, { type: 'init' }>) {
-    if (this.mediaSource) return;
-    if (!('MediaSource' in window) || !MediaSource.isTypeSupported(m.mime)) {
+    if (this.buffer || !this.mediaSource) {
+      if (!this.mediaSource) this.finish({ kind: 'unsupported', codec: m.codec });
+      return;
+    }
+    if (!MediaSource.isTypeSupported(m.mime)) {
       this.finish({ kind: 'unsupported', codec: m.codec });
       return;
     }
     this.init = { codec: m.codec, width: m.width, height: m.height, transcoded: m.transcoded };
-    const ms = new MediaSource();
-    this.mediaSource = ms;
-    this.objectUrl = URL.createObjectURL(ms);
-    this.video.src = this.objectUrl;
-    ms.addEventListener('sourceopen', () => {
-      if (this.closed) return;
+    const ms = this.mediaSource!;
+    const addBuffer = () => {
+      if (this.closed || this.buffer) return;
       const sb = ms.addSourceBuffer(m.mime);
       sb.mode = 'segments';
       sb.addEventListener('updateend', () => {
@@ -79,11 +90,24 @@ export class LivePlayer {
       });
       this.buffer = sb;
       this.pump();
-    });
+    };
+    if (ms.readyState === 'open') addBuffer();
+    else ms.addEventListener('sourceopen', addBuffer, { once: true });
+  }
+
+  /** The MediaSource is opened while the camera starts, so the first fragment finds it ready. */
+  private openMediaSource() {
+    if (!('MediaSource' in window)) return;
+    const ms = new MediaSource();
+    this.mediaSource = ms;
+    this.objectUrl = URL.createObjectURL(ms);
+    this.video.src = this.objectUrl;
+    ms.addEventListener('sourceopen', () => this.mark('sourceopen'), { once: true });
   }
 
   private media(data: ArrayBuffer) {
     if (this.closed) return;
+    this.mark(this.timings.firstMedia === undefined && this.timings.initSegment === undefined ? 'initSegment' : 'firstMedia');
     this.queue.push(data);
     // A tab in the background stops playing: keep at most a few seconds queued.
     if (this.queue.length > 400) this.queue.splice(0, this.queue.length - 400);
@@ -124,7 +148,7 @@ export class LivePlayer {
   private readonly onPlaying = () => {
     if (this.playing || !this.init) return;
     this.playing = true;
-    this.onState({ kind: 'playing', ...this.init, firstFrameMs: Math.round(performance.now() - this.openedAt) });
+    this.onState({ kind: 'playing', ...this.init, firstFrameMs: Math.round(performance.now() - this.openedAt), timings: this.timings });
   };
 
   private readonly keepLive = () => {

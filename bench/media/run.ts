@@ -183,8 +183,8 @@ async function main() {
 
     // (b) channels at once
     log(`\n## channels streamed at once, one live viewer each, ${SECONDS} s`);
-    log('| channels | RTP packets received | lost | late | server CPU (core %) | ffmpeg CPU per channel | sender CPU | server RSS | ffmpeg RSS total | viewer Mbps |');
-    log('|---|---|---|---|---|---|---|---|---|---|');
+    log('| channels | RTP packets received | lost | late | server CPU (core %) | ffmpeg CPU per channel | sender CPU | server RSS | ffmpeg RSS total | viewer Mbps | /api/health p50 / p99 |');
+    log('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const n of COUNTS) {
       const viewers = Array.from({ length: n }, (_, i) => view(server.baseUrl, cookie, cameraId(i)));
       await until(`${n} streams`, () => viewers.every((v) => v.firstFragmentMs !== null || v.ended !== null), 60_000);
@@ -194,8 +194,16 @@ async function main() {
       const cpu0 = { server: processCpuMs(server.pid)!, ffmpeg: kids.reduce((a, p) => a + (processCpuMs(p) ?? 0), 0), sender: processCpuMs(sender.pid!)! };
       const bytes0 = viewers.reduce((a, v) => a + v.bytes, 0);
       const t0 = performance.now();
-      await sleep(SECONDS * 1000);
+      // The server's event loop also acknowledges devices: how long does a trivial request wait while it carries the video?
+      const health: number[] = [];
+      while (performance.now() - t0 < SECONDS * 1000) {
+        const h0 = performance.now();
+        await fetch(`${server.baseUrl}/api/health`).then((r) => r.arrayBuffer());
+        health.push(performance.now() - h0);
+        await sleep(100);
+      }
       const elapsed = performance.now() - t0;
+      const hs = summarize(health);
       const cpu1 = { server: processCpuMs(server.pid)!, ffmpeg: kids.reduce((a, p) => a + (processCpuMs(p) ?? 0), 0), sender: processCpuMs(sender.pid!)! };
       const after = await api.request<StreamStatus[]>('GET', '/api/media/streams');
       const sum = (list: StreamStatus[], k: string) => list.reduce((a, s) => a + (s.transport[k] ?? 0), 0);
@@ -206,7 +214,7 @@ async function main() {
       const pct = (ms: number) => `${((ms / elapsed) * 100).toFixed(1)} %`;
       const mbps = ((viewers.reduce((a, v) => a + v.bytes, 0) - bytes0) * 8) / (elapsed / 1000) / 1e6 / n;
       log(
-        `| ${n}${ended ? ` (${ended} ended)` : ''} | ${received} | ${lost} | ${late} | ${pct(cpu1.server - cpu0.server)} | ${(((cpu1.ffmpeg - cpu0.ffmpeg) / elapsed / n) * 100).toFixed(2)} % | ${pct(cpu1.sender - cpu0.sender)} | ${mib(rss(server.pid))} | ${mib(kids.reduce((a, p) => a + rss(p), 0))} | ${mbps.toFixed(2)} |`,
+        `| ${n}${ended ? ` (${ended} ended)` : ''} | ${received} | ${lost} | ${late} | ${pct(cpu1.server - cpu0.server)} | ${(((cpu1.ffmpeg - cpu0.ffmpeg) / elapsed / n) * 100).toFixed(2)} % | ${pct(cpu1.sender - cpu0.sender)} | ${mib(rss(server.pid))} | ${mib(kids.reduce((a, p) => a + rss(p), 0))} | ${mbps.toFixed(2)} | ${fmtMs(hs.p50)} / ${fmtMs(hs.p99)} ms |`,
       );
       for (const v of viewers) v.ws.close();
       await until('the streams to stop', async () => !(await api.request<StreamStatus[]>('GET', '/api/media/streams')).length, 30_000);

@@ -65,6 +65,8 @@ interface ForcedDeletion {
  * audit log (a campus must know it lost video early).
  */
 export class RecordingsCleaner {
+  private saidNothingLeft = false;
+
   constructor(
     private readonly db: ModuleDb<'recordings'>,
     private readonly repo: RecordingsRepository,
@@ -114,13 +116,19 @@ export class RecordingsCleaner {
    */
   async guardFreeSpace(): Promise<{ deleted: number; freeBytes: number }> {
     let { freeBytes } = await this.freeSpace();
-    if (freeBytes >= this.minFreeBytes) return { deleted: 0, freeBytes };
+    if (freeBytes >= this.minFreeBytes) {
+      this.saidNothingLeft = false;
+      return { deleted: 0, freeBytes };
+    }
     const before = freeBytes;
     const lost = new Map<string, ForcedDeletion>();
     let deleted = 0;
     while (freeBytes < this.minFreeBytes) {
       const candidates = await this.repo.oldestDeletable(this.db, 50);
       if (!candidates.length) {
+        // Said once per shortage, not every 30 s while it lasts.
+        if (this.saidNothingLeft) break;
+        this.saidNothingLeft = true;
         this.log.error({ freeBytes, minFreeBytes: this.minFreeBytes }, 'the recordings volume is below its reserve and only evidence is left to delete: recording will fail when it is full');
         break;
       }

@@ -44,7 +44,17 @@ export const EVENT_KINDS = {
   fire: { severity: 'critical', payload: Obj({ detectorType: Enum(['smoke', 'heat', 'flame', 'manual_call_point', 'gas'] as const), level: Opt(Type.Integer({ minimum: 1, maximum: 3 })) }) },
   smoke: { severity: 'major', payload: Obj({ density: Opt(Type.Number({ minimum: 0, maximum: 100, description: '%/m obscuration' })) }) },
   motion: { severity: 'info', payload: Obj({ objectType: Opt(Enum(['person', 'vehicle', 'animal', 'unknown'] as const)), region: Opt(Str(64)) }) },
-  'video.loss': { severity: 'major', payload: Obj({ channel: Opt(Type.Integer({ minimum: 0, maximum: 1024 })) }) },
+  'video.loss': {
+    severity: 'major',
+    payload: Obj({ channel: Opt(Type.Integer({ minimum: 0, maximum: 1024 })), detail: Opt(Str(200, 'Why, when known (the platform recorder says why the stream ended)')) }),
+  },
+  // Video back after a loss (the platform's recorder reports it when it records again; a camera or NVR may too).
+  'video.restored': { severity: 'info', payload: Obj({ channel: Opt(Type.Integer({ minimum: 0, maximum: 1024 })), lostS: Opt(Type.Integer({ minimum: 0, description: 'How long the video was lost' })) }) },
+  // A hole in recording that should have run, reported when recording resumes (the platform's recorder, or an NVR of its own).
+  'recording.gap': {
+    severity: 'minor',
+    payload: Obj({ from: Str(40, 'Start of the gap, ISO 8601'), to: Str(40, 'End of the gap, ISO 8601'), gapS: Type.Integer({ minimum: 0, description: 'Length of the gap in seconds' }), channel: Opt(Type.Integer({ minimum: 0, maximum: 1024 })) }),
+  },
   tamper: { severity: 'major', payload: Obj({ what: Opt(Enum(['cover_opened', 'lens_blocked', 'moved', 'wire_cut'] as const)) }) },
   'face.match': {
     severity: 'minor',
@@ -87,7 +97,8 @@ export const EVENT_KIND_LIST = Object.keys(EVENT_KINDS) as EventKind[];
 export const DEVICE_EVENT_KINDS = EVENT_KIND_LIST.filter((k) => !('platform' in EVENT_KINDS[k]));
 export type EventPayload<K extends EventKind> = Static<(typeof EVENT_KINDS)[K]['payload']>;
 
-export const EVENT_SOURCES = ['mqtt', 'http', 'gb28181', 'onvif', 'ga1400', 'platform'] as const;
+/** `media`: seen by the platform's own video handling (its recorders), not sent by the device. */
+export const EVENT_SOURCES = ['mqtt', 'http', 'gb28181', 'onvif', 'ga1400', 'platform', 'media'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 export interface DeviceEvent<K extends EventKind = EventKind> {

@@ -32,6 +32,7 @@ import { stopModules, type ModuleFace } from '../modules/module.ts';
 import { createOnvifModule } from '../modules/onvif/index.ts';
 import { createOrgModule } from '../modules/org/index.ts';
 import { createProceduresModule } from '../modules/procedures/index.ts';
+import { createRecordingsModule } from '../modules/recordings/index.ts';
 import { registerAuth, type RouteAccess } from './auth-hook.ts';
 import { registerErrorHandling } from './errors.ts';
 import { ErrorResponse } from './schemas.ts';
@@ -80,6 +81,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     stallMs: 10_000,
     maxTranscodes: config.XIAOAN_MEDIA_MAX_TRANSCODES,
   });
+  const { recordings, recordingsCleaner, face: recordingsFace } = createRecordingsModule({ db, config, devices, org, media, ingest: ingestModule.ingest, audit, clock, bus });
   const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, clock, bus });
   const { alarms, places } = alarmsModule;
   const { procedures, face: proceduresFace } = createProceduresModule({ db, alarms, attachProcedures: alarmsModule.attachProcedures, clock });
@@ -101,6 +103,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     onvifModule.face,
     liveFace,
     mediaFace,
+    recordingsFace,
     alarmsModule.face,
     proceduresFace,
     dispatchFace,
@@ -111,7 +114,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 
 export interface RouteEntry {

@@ -198,6 +198,8 @@ export interface EventsDB {
   gb_exchanges: GbExchangeTable;
   onvif_cameras: OnvifCameraTable;
   device_health: DeviceHealthTable;
+  recording_plans: RecordingPlanTable;
+  recording_segments: RecordingSegmentTable;
 }
 
 export interface AlarmRuleTable {
@@ -424,4 +426,31 @@ export interface OnvifCameraTable {
   refreshed_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface RecordingPlanTable {
+  device_id: string;
+  university_id: string;
+  mode: string;
+  windows: unknown;
+  pre_roll_s: number;
+  post_roll_s: number;
+  since: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface RecordingSegmentTable {
+  id: string;
+  device_id: string;
+  university_id: string;
+  start_at: string;
+  end_at: string;
+  /** Relative to XIAOAN_DATA_DIR. */
+  path: string;
+  bytes: number;
+  codec: string;
+  init_bytes: number;
+  evidence_hold: number;
+  created_at: string;
 }

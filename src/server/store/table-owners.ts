@@ -34,4 +34,6 @@ export const TABLE_OWNERS = {
   gb_channels: 'gb28181',
   gb_exchanges: 'gb28181',
   onvif_cameras: 'onvif',
+  recording_plans: 'recordings',
+  recording_segments: 'recordings',
 } as const satisfies Record<keyof DB, string>;

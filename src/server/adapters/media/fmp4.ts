@@ -196,3 +196,21 @@ export class Mp4FragmentSplitter {
     // styp, sidx, mfra and the like carry nothing a live viewer needs.
   }
 }
+
+/**
+ * A fragment with its baseMediaDecodeTime set to `decodeTime`, for a file that starts its
+ * timeline at zero (a recorded segment): the moof is copied and patched, the mdat shared.
+ * Players and ffprobe read a file whose first fragment starts late as having a wrong duration.
+ */
+export function withDecodeTime(fragment: Buffer, decodeTime: number): [Buffer, Buffer] {
+  const moofEnd = fragment.readUInt32BE(0);
+  const moof = Buffer.from(fragment.subarray(0, moofEnd));
+  const root = boxes(moof, 0, moof.length).next().value;
+  const traf = root && child(moof, root, 'traf');
+  const tfdt = traf && child(moof, traf, 'tfdt');
+  if (tfdt) {
+    if (moof[tfdt.content] === 1) moof.writeBigUInt64BE(BigInt(decodeTime), tfdt.content + 4);
+    else moof.writeUInt32BE(decodeTime >>> 0, tfdt.content + 4);
+  }
+  return [moof, fragment.subarray(moofEnd)];
+}

@@ -42,7 +42,8 @@ export class DeviceHealthService {
   ) {
     this.startedMs = clock.now();
     bus.subscribe('events.committed', (events) => {
-      for (const e of events) if (e.source !== 'platform') this.markSeen(e.deviceId, e.orgId, Date.parse(e.receivedAt));
+      // What the platform itself observed (its recorders included) is no sign of the device's life.
+      for (const e of events) if (e.source !== 'platform' && e.source !== 'media') this.markSeen(e.deviceId, e.orgId, Date.parse(e.receivedAt));
     });
   }
 

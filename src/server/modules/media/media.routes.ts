@@ -66,7 +66,7 @@ export function mediaRoutes(fastify: FastifyInstance, media: MediaService) {
       config: { auth: { permission: 'video.view' } },
       schema: { tags: ['media'], summary: 'The live stream of one camera, if it is running', params: IdParams, response: { 200: Type.Union([LiveStreamStatus, Type.Null()]), ...errorResponses } },
     },
-    async (req) => (await media.list(actorOf(req))).find((s) => s.deviceId === req.params.id) ?? null,
+    async (req) => media.streamOf(actorOf(req), req.params.id),
   );
 }
 

@@ -94,6 +94,13 @@ export class MediaService {
     return out;
   }
 
+  /** The running stream of one camera, or null; 404 for a device outside the actor's university (like every id route). */
+  async streamOf(actor: Actor, deviceId: string): Promise<LiveStreamStatus | null> {
+    await this.devices.get(actor, deviceId);
+    const s = this.streams.get(deviceId);
+    return s ? this.statusOf(s) : null;
+  }
+
   statusOf(s: LiveStream): LiveStreamStatus {
     return {
       deviceId: s.deviceId,

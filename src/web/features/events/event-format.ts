@@ -50,6 +50,11 @@ const FIELD_FORMAT: Record<string, Format> = {
   lastSeenAt: 'datetime',
   silenceS: 'duration',
   offlineS: 'duration',
+  detail: 'text',
+  lostS: 'duration',
+  from: 'datetime',
+  to: 'datetime',
+  gapS: 'duration',
 };
 
 /** Fields left out of the one-line summary (long, or only useful in the details). */

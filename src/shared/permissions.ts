@@ -12,6 +12,8 @@ export const PERMISSIONS = [
   'alarm.handle',
   /** Watch cameras' live video (audited per camera). */
   'video.view',
+  /** Export recorded video as evidence clips (with a reason; audited with each clip's SHA-256). */
+  'video.export',
   /** Steer cameras (PTZ moves and presets). */
   'video.control',
   'rule.read',
@@ -30,7 +32,7 @@ const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   commission_analyst: READ_ONLY,
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
   operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'rule.read'],
   guard: [...READ_ONLY, 'dispatch.self'],
   // Maintainers check that a repaired camera shows a picture.

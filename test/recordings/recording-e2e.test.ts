@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,9 +23,12 @@ import { GbDevice } from '../../src/server/simulator/protocol/gb28181-device.ts'
 import { BEIJING_OFFSET_MS } from '../../src/shared/beijing-time.ts';
 import type { RecordingSegment } from '../../src/shared/recordings.ts';
 import { createTestApp, createUniversity, json, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+import { pdfText } from '../helpers/pdf-text.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const run = promisify(execFile);
+
+
 const PLATFORM = '31000000112000000001';
 const DOMAIN = '3100000011';
 const NVR = '31000000111180000300';
@@ -193,6 +197,54 @@ describe('recording', { skip: ffmpeg && ffprobe && existsSync(ffprobe) ? false :
     // The default rule 设备防拆/视频遮挡 turns video.loss into an alarm: the event reaches the rules like a device's own.
     await waitFor('an alarm of the video loss', async () => (await t.store.db.selectFrom('alarms').select('id').where('device_id', '=', id).execute()).length > 0, 10_000);
     assert.equal((await planOf(id)).recorder.state, 'recording', 'recording again');
+  });
+
+  it('exports video evidence of an alarm: an MP4 clip whose SHA-256 is in the audit log and the case file, the recordings held', async () => {
+    const camera = ids.get(CAM_CONTINUOUS)!;
+    const [alarm] = await t.store.db.selectFrom('alarms').select('id').where('device_id', '=', ids.get(CAM_HANGUP)!).execute();
+    assert.ok(alarm, 'the video-loss alarm of the test before');
+    const segments = await segmentsOf(camera);
+    const from = new Date(Date.parse(segments[1]!.startAt) + 500).toISOString();
+    const to = new Date(Date.parse(segments[2]!.endAt) - 300).toISOString();
+    const body = { deviceIds: [camera], from, to, reason: '移交派出所' };
+    assert.equal((await t.call(await t.login(U.users.operator.username), 'POST', `/api/alarms/${alarm.id}/evidence`, body)).statusCode, 403, 'exporting is a permission operators do not have');
+    const bad = await t.call(director, 'POST', `/api/alarms/${alarm.id}/evidence`, { ...body, to: from });
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.equal(json(bad).details[0].field, 'to', 'the error names the field');
+    const res = await t.call(director, 'POST', `/api/alarms/${alarm.id}/evidence`, body);
+    assert.equal(res.statusCode, 201, res.body);
+    const [clip] = json(res).items;
+    assert.match(clip.sha256, /^[0-9a-f]{64}$/);
+    assert.ok(Math.abs(clip.durationS - (Date.parse(to) - Date.parse(from)) / 1000) < 0.01, `the clip spans the time asked (${clip.durationS} s)`);
+
+    // The file downloaded is the file hashed, and a real MP4 of the span asked, starting whole.
+    const file = await t.call(director, 'GET', clip.url);
+    assert.equal(file.statusCode, 200);
+    assert.equal(file.headers['x-content-sha256'], clip.sha256);
+    assert.equal(createHash('sha256').update(file.rawPayload).digest('hex'), clip.sha256, 'SHA-256 of the bytes served');
+    const dataDir = t.services.recordingsCleaner['dataDir'] as string;
+    const local = path.join(dataDir, (await t.store.db.selectFrom('evidence_clips').select('path').where('id', '=', clip.id).executeTakeFirstOrThrow()).path);
+    const p = await probe(local);
+    assert.equal(p.codec, 'h264');
+    assert.ok(Math.abs(p.duration - clip.durationS) <= 0.15, `the MP4 lasts ${p.duration} s`);
+    const firstPacket = await run(ffprobe!, ['-v', 'error', '-select_streams', 'v', '-read_intervals', '%+#1', '-show_entries', 'packet=flags', '-of', 'csv', local]);
+    assert.match(firstPacket.stdout, /K/, 'the clip starts with a keyframe (the part before the span is hidden by an edit list)');
+
+    const audit = await t.store.db.selectFrom('audit_log').select(['action', 'after']).where('action', '=', 'video.export').execute();
+    assert.ok(audit.some((a) => JSON.stringify(a.after).includes(clip.sha256)), 'the audit log holds the hash');
+    const held = await t.store.db.selectFrom('recording_segments').select('evidence_hold').where('device_id', '=', camera).where('start_at', '<', to).where('end_at', '>', from).execute();
+    assert.ok(held.length >= 2 && held.every((h) => Number(h.evidence_hold) === 1), 'the recordings of the span are held as evidence');
+    const listed = json(await t.call(director, 'GET', `/api/alarms/${alarm.id}/evidence`)).items;
+    assert.deepEqual(listed.map((c: { id: string }) => c.id), [clip.id]);
+
+    const pdf = await t.call(director, 'GET', `/api/alarms/${alarm.id}/case-file.pdf`);
+    assert.equal(pdf.statusCode, 200);
+    const { text } = await pdfText(pdf.rawPayload);
+    assert.match(text, /视频证据/);
+    assert.ok(text.replace(/\s+/g, '').includes(clip.sha256), 'the case file lists the clip with its SHA-256');
+
+    const none = await t.call(director, 'POST', `/api/alarms/${alarm.id}/evidence`, { ...body, from: new Date(clock.now() - 7200_000).toISOString(), to: new Date(clock.now() - 7000_000).toISOString() });
+    assert.equal(none.statusCode, 409, 'no recording in that time is said, not an empty clip');
   });
 
   it('alarm mode: the first segment of a triggered recording starts before the trigger (pre-roll), and recording stops after the post-roll', async () => {

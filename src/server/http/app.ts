@@ -33,6 +33,7 @@ import { createOnvifModule } from '../modules/onvif/index.ts';
 import { createOrgModule } from '../modules/org/index.ts';
 import { createProceduresModule } from '../modules/procedures/index.ts';
 import { createRecordingsModule } from '../modules/recordings/index.ts';
+import { createEvidenceModule } from '../modules/evidence/index.ts';
 import { registerAuth, type RouteAccess } from './auth-hook.ts';
 import { registerErrorHandling } from './errors.ts';
 import { ErrorResponse } from './schemas.ts';
@@ -70,11 +71,12 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { live, face: liveFace } = createLiveModule({ bus });
   const [mediaTransport, mediaSetup] = config.XIAOAN_MEDIA_TRANSPORT === 'udp' ? (['UDP', 'passive'] as const) : (['TCP', config.XIAOAN_MEDIA_TRANSPORT === 'tcp-active' ? 'active' : 'passive'] as const);
   const gbMedia = { advertisedIp: config.XIAOAN_MEDIA_HOST ?? gbModule.gbPlatform.advertisedHost, bindHost: '0.0.0.0', transport: mediaTransport, setup: mediaSetup };
+  const ffmpeg = findFfmpeg(config.XIAOAN_FFMPEG);
   const { media, face: mediaFace } = createMediaModule({
     devices,
     audit,
     clock,
-    ffmpeg: findFfmpeg(config.XIAOAN_FFMPEG),
+    ffmpeg,
     findSource: (deviceId) => sourceOf(deviceId, { gb: gbModule.gbPlatform, onvif: onvifModule.onvifCameras, gbSettings: gbMedia }),
     lingerMs: config.XIAOAN_MEDIA_LINGER_S * 1000,
     startTimeoutMs: 10_000,
@@ -86,7 +88,8 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { alarms, places } = alarmsModule;
   const { procedures, face: proceduresFace } = createProceduresModule({ db, alarms, attachProcedures: alarmsModule.attachProcedures, clock });
   const { dispatches, face: dispatchFace } = createDispatchModule({ db, accounts, alarms, procedures, places, attachDispatcher: alarmsModule.attachDispatcher, clock, bus });
-  const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, accounts, audit, clock });
+  const { evidence, face: evidenceFace } = createEvidenceModule({ db, dataDir: config.XIAOAN_DATA_DIR, ffmpeg, alarms, devices, recordings, audit, clock });
+  const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
   const modules: readonly ModuleFace[] = [
     auditFace,
@@ -107,6 +110,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     alarmsModule.face,
     proceduresFace,
     dispatchFace,
+    evidenceFace,
     caseFileFace,
     alarmStatsFace,
   ];
@@ -114,7 +118,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 
 export interface RouteEntry {

@@ -200,6 +200,7 @@ export interface EventsDB {
   device_health: DeviceHealthTable;
   recording_plans: RecordingPlanTable;
   recording_segments: RecordingSegmentTable;
+  evidence_clips: EvidenceClipTable;
 }
 
 export interface AlarmRuleTable {
@@ -452,5 +453,22 @@ export interface RecordingSegmentTable {
   codec: string;
   init_bytes: number;
   evidence_hold: number;
+  created_at: string;
+}
+
+export interface EvidenceClipTable {
+  id: string;
+  university_id: string;
+  alarm_id: string | null;
+  device_id: string;
+  from_at: string;
+  to_at: string;
+  /** Relative to XIAOAN_DATA_DIR. */
+  path: string;
+  bytes: number;
+  sha256: string;
+  duration_s: number;
+  reason: string;
+  created_by: string;
   created_at: string;
 }

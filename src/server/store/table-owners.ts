@@ -36,4 +36,5 @@ export const TABLE_OWNERS = {
   onvif_cameras: 'onvif',
   recording_plans: 'recordings',
   recording_segments: 'recordings',
+  evidence_clips: 'evidence',
 } as const satisfies Record<keyof DB, string>;

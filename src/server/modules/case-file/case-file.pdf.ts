@@ -34,6 +34,8 @@ export interface CaseFileData {
   /** `display name（username）` by user id. */
   personNames: Map<string, string>;
   photos: CaseFilePhoto[];
+  /** Video evidence clips exported for the alarm, with their SHA-256. */
+  clips: { deviceId: string; from: string; to: string; durationS: number; bytes: number; sha256: string; reason: string; createdBy: string; createdAt: string }[];
   generatedAt: string;
   generatedBy: string;
 }
@@ -430,6 +432,26 @@ function photos(l: Layout, d: CaseFileData) {
   }
 }
 
+/** The exported video clips: a court or the police can check a copy against its SHA-256. */
+function evidence(l: Layout, d: CaseFileData) {
+  l.section(pdfT('section.evidence'));
+  if (!d.clips.length) return l.paragraph(pdfT('noClips'));
+  l.table(
+    [
+      { header: pdfT('col.camera'), width: 0.2 },
+      { header: pdfT('col.span'), width: 0.25 },
+      { header: pdfT('col.exported'), width: 0.2 },
+      { header: pdfT('col.sha256'), width: 0.35 },
+    ],
+    d.clips.map((c) => [
+      d.deviceNames.get(c.deviceId) ?? c.deviceId,
+      `${beijingTime(c.from)} – ${beijingTime(c.to).slice(11)}（${Math.round(c.durationS)} s，${Math.max(1, Math.round(c.bytes / 1024))} KB）`,
+      `${beijingTime(c.createdAt)} ${c.createdBy}\n${c.reason}`,
+      c.sha256,
+    ]),
+  );
+}
+
 /** Running header (from page 2), page numbers and who generated the file, on every page. */
 /** Lines to sign on paper: the operator who handled the alarm and the duty leader who reviewed it. */
 function signatures(l: Layout) {
@@ -506,6 +528,7 @@ export async function renderCaseFile(d: CaseFileData): Promise<Buffer> {
   procedure(l, d);
   dispatches(l, d);
   photos(l, d);
+  evidence(l, d);
   signatures(l);
   decorate(l, d);
   doc.end();

@@ -6,6 +6,7 @@ import type { AccountsService } from '../accounts/index.ts';
 import type { AlarmsService } from '../alarms/index.ts';
 import type { ProceduresService } from '../procedures/index.ts';
 import type { AuditService } from '../audit/index.ts';
+import type { EvidenceService } from '../evidence/index.ts';
 import { AppError } from '../../http/errors.ts';
 import { IsolatedWorker, WorkerJobFailed } from '../../util/isolated-worker.ts';
 import type { CaseFileData } from './case-file.pdf.ts';
@@ -36,6 +37,7 @@ export class CaseFileService {
     private readonly org: Pick<OrgService, 'namesOf'>,
     private readonly alarms: AlarmsService,
     private readonly procedures: Pick<ProceduresService, 'photosWithBytes'>,
+    private readonly evidence: Pick<EvidenceService, 'clipsOfAlarm'>,
     private readonly accounts: AccountsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -49,6 +51,8 @@ export class CaseFileService {
     // Names of every device the record mentions: the events' devices and the doors of door commands.
     const deviceIds = new Set<string>([alarm.deviceId, ...record.events.map((e) => e.deviceId)]);
     for (const a of record.actions) for (const door of ((a.result as { doors?: { doorId: string }[] } | null)?.doors ?? [])) deviceIds.add(door.doorId);
+    const clips = await this.evidence.clipsOfAlarm(alarm.id);
+    for (const c of clips) deviceIds.add(c.deviceId);
     const placeIds = [alarm.universityId, alarm.campusId ?? device?.campusId, alarm.buildingId ?? device?.buildingId, alarm.floorId ?? device?.floorId, device?.areaId].filter((x): x is string => !!x);
 
     const [mentioned, unitName, photoRows] = await Promise.all([this.ledger.byIds([...deviceIds]), this.org.namesOf(placeIds), this.procedures.photosWithBytes(alarm.id)]);
@@ -84,6 +88,7 @@ export class CaseFileService {
         step: stepOfPhoto.get(p.id) ?? null,
         bytes: photoBytes[i]!,
       })),
+      clips: clips.map((c) => ({ deviceId: c.deviceId, from: c.from, to: c.to, durationS: c.durationS, bytes: c.bytes, sha256: c.sha256, reason: c.reason, createdBy: c.createdBy, createdAt: c.createdAt })),
       generatedAt,
       generatedBy: `${actor.displayName}（${actor.username}）`,
     };

@@ -11,26 +11,12 @@ import { SYSTEM_ACTOR } from '../../http/policy.ts';
 import { createTestApp, createUniversity, json, PASSWORD, type TestApp, type UniversityFixture } from '../../../../test/helpers/test-app.ts';
 import { waitFor } from '../../../../test/helpers/wait.ts';
 import { bombPng, png } from '../../../../test/helpers/images.ts';
+import { pdfText } from '../../../../test/helpers/pdf-text.ts';
 
 let t: TestApp;
 let U: UniversityFixture;
 let X: UniversityFixture;
 
-
-// ------------------------------------------------------------------------------ reading PDFs
-
-async function pdfText(bytes: Buffer): Promise<{ pages: number; text: string }> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
-  let text = '';
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    text += content.items.map((item) => ('str' in item ? item.str : '')).join('') + '\n';
-  }
-  const pages = doc.numPages;
-  await doc.destroy();
-  return { pages, text };
-}
 
 const M_PER_DEG_LAT = 111_195.08;
 const near = (northM: number) => ({ lon: 121.5, lat: 31.3 + northM / M_PER_DEG_LAT });

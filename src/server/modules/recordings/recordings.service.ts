@@ -344,6 +344,15 @@ export class RecordingsService {
    * disk-full protection never delete them. For the evidence and case modules; resolves with the
    * number of segments changed.
    */
+  /**
+   * The segment files of a camera overlapping [from, to), oldest first, with absolute paths (for
+   * the platform itself: the evidence module cuts clips from them). No actor: the caller checks.
+   */
+  async filesBetween(deviceId: string, from: string, to: string): Promise<{ path: string; startAt: string; endAt: string }[]> {
+    const rows = await this.repo.segmentsBetween(this.db, [deviceId], new Date(from).toISOString(), new Date(to).toISOString(), MAX_SEGMENTS_LISTED);
+    return rows.map((r) => ({ path: path.join(this.opts.dataDir, r.path), startAt: r.startAt, endAt: r.endAt }));
+  }
+
   setEvidenceHold(deviceId: string, from: string, to: string, hold: boolean): Promise<number> {
     return this.repo.setHold(this.db, deviceId, new Date(from).toISOString(), new Date(to).toISOString(), hold);
   }

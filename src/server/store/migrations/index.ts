@@ -12,6 +12,7 @@ import { loginLockout } from './0009-login-lockout.ts';
 import { gb28181 } from './0010-gb28181.ts';
 import { onvif } from './0011-onvif.ts';
 import { recordings } from './0012-recordings.ts';
+import { evidence } from './0013-evidence.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -29,7 +30,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DeviceKind } from '../../shared/domain.ts';
+import type { Device } from '../../shared/devices.ts';
 import type { IngestEnvelopeT } from '../../shared/events.ts';
 import { sipDomainOf, type Config } from '../config.ts';
 import type { Services } from '../http/app.ts';
@@ -339,6 +340,7 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
   log.info({ university: name, devices: sims.length, mqtt: mqttSims.length, http: httpCount, gb28181: gb?.deviceCount ?? 0, ratePerS: rate, heartbeatS: config.XIAOAN_HEARTBEAT_INTERVAL_S }, 'simulator: starting devices');
   const ramp = (async () => {
     await gb?.start();
+    if (gb) await recordDemoCameras(services, inService, SIM_ACTOR, log);
     const t0 = Date.now();
     let failed = 0;
     let firstError = null as Error | null;
@@ -393,3 +395,21 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
 function emptyStats(): DemoSimulatorStats {
   return { devices: 0, mqttDevices: 0, httpDevices: 0, gbDevices: 0, connected: 0, offline: [], eventsSent: 0, eventsAcked: 0, eventsRejected: 0, eventsSuppressed: 0, errors: 0, heartbeats: 0, commands: 0 };
 }
+
+/** Cameras of the demo that record around the clock: those of the security office's building (a few), so playback has something to show. */
+const DEMO_RECORDED_CAMERAS = 6;
+
+async function recordDemoCameras(services: Services, devices: Device[], actor: Actor, log: FastifyBaseLogger) {
+  const names = await services.org.namesOf([...new Set(devices.map((d) => d.buildingId).filter((id): id is string => id !== null))]);
+  const office = devices.filter((d) => d.kind === 'camera' && d.gbId && d.buildingId && names.get(d.buildingId)?.includes('保卫处')).slice(0, DEMO_RECORDED_CAMERAS);
+  for (const camera of office) {
+    try {
+      const plan = await services.recordings.getPlan(actor, camera.id);
+      if (plan.mode === 'off') await services.recordings.putPlan(actor, camera.id, { mode: 'continuous' });
+    } catch (err) {
+      log.warn({ device: camera.name, err: (err as Error).message }, 'simulator: could not set the demo recording plan');
+    }
+  }
+  if (office.length) log.info({ cameras: office.length }, 'simulator: demo cameras of the security office record continuously');
+}
+

@@ -34,6 +34,8 @@ export class RtpPsReceiver {
   private readonly flushTimer: NodeJS.Timeout;
   private closed = false;
   private bytes = 0;
+  private frame: Buffer[] = [];
+  private frameBytes = 0;
   private foreign = 0;
   port = 0;
   /** When the last packet of the stream arrived (performance.now()), for the no-data watchdog. */
@@ -46,7 +48,7 @@ export class RtpPsReceiver {
   ) {
     this.reorderer = new RtpReorderer((packet, afterLoss) => {
       const ps = this.gate.accept(packet.payload, afterLoss, (codec) => this.onCodec(codec));
-      if (ps) this.onProgramStream(ps);
+      if (ps) this.collect(ps, packet.marker);
     });
     // A stalled sender must not strand the packets held for reordering.
     this.flushTimer = setInterval(() => this.reorderer.giveUpIfOverdue(), 100);
@@ -117,6 +119,19 @@ export class RtpPsReceiver {
     this.bytes += bytes.length;
     this.lastPacketAt = performance.now();
     this.reorderer.push(packet);
+  }
+
+  /**
+   * A frame's payloads go to ffmpeg in one write (at the marker bit that ends the frame, or at
+   * 256 KB): one pipe write per frame instead of one per packet, ~15× fewer system calls.
+   */
+  private collect(ps: Buffer, endOfFrame: boolean) {
+    this.frame.push(ps);
+    this.frameBytes += ps.length;
+    if (!endOfFrame && this.frameBytes < 256 * 1024) return;
+    this.onProgramStream(this.frame.length === 1 ? this.frame[0]! : Buffer.concat(this.frame, this.frameBytes));
+    this.frame = [];
+    this.frameBytes = 0;
   }
 
   get stats(): RtpReceiverStats {

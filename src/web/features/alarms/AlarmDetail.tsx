@@ -15,6 +15,7 @@ import { AlarmTimeline } from './AlarmTimeline.tsx';
 import { LIFECYCLE, lifecycleIndex, priorityColor } from './alarm-format.ts';
 import { DispatchPanel } from './DispatchPanel.tsx';
 import { LinkedCameras } from './LinkedCameras.tsx';
+import { EvidencePanel } from '../video/EvidencePanel.tsx';
 import { RuleTrace } from './RuleTrace.tsx';
 import { SopChecklist } from './SopChecklist.tsx';
 import { priorityLabel } from '../../i18n/index.ts';
@@ -104,6 +105,9 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
         </Card>
         <Card size="small" title={t('alarms.cameras.title')} className="alarm-card">
           <LinkedCameras cameras={alarm.linkedCameras} />
+          <div className="section-gap" />
+          <Typography.Text strong>{t('video.evidence.title')}</Typography.Text>
+          <EvidencePanel alarmId={alarm.id} alarmAt={alarm.createdAt} cameras={alarm.linkedCameras} />
         </Card>
         <Card size="small" title={t('alarms.dispatch.title')} className="alarm-card alarm-card-wide">
           <DispatchPanel alarm={alarm} dispatches={dispatches} warnings={dispatchWarnings(actions)} canHandle={canHandle} onDone={changed} onError={failed} />

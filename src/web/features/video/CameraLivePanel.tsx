@@ -3,6 +3,7 @@ import { CAMERA_KINDS } from '../../../shared/domain.ts';
 import type { Device } from '../../api/types.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { LiveVideo } from './LiveVideo.tsx';
+import { RecordingsPanel } from './RecordingsPanel.tsx';
 
 /** A camera's live video at the top of its drawer (ledger and map), for those who may watch. */
 export function CameraLivePanel({ device }: { device: Pick<Device, 'id' | 'kind'> }) {
@@ -12,6 +13,8 @@ export function CameraLivePanel({ device }: { device: Pick<Device, 'id' | 'kind'
   return (
     <section className="camera-live-panel" aria-label={t('video.title')}>
       <LiveVideo deviceId={device.id} />
+      <div className="section-gap" />
+      <RecordingsPanel deviceId={device.id} />
       <div className="section-gap" />
     </section>
   );

@@ -28,6 +28,7 @@ import { createLiveModule } from '../modules/live/index.ts';
 import { createMapModule } from '../modules/map/index.ts';
 import { createMediaModule, sourceOf } from '../modules/media/index.ts';
 import { findFfmpeg } from '../adapters/media/ffmpeg.ts';
+import { RtpReceivers } from '../adapters/media/rtp-receivers.ts';
 import { stopModules, type ModuleFace } from '../modules/module.ts';
 import { createOnvifModule } from '../modules/onvif/index.ts';
 import { createOrgModule } from '../modules/org/index.ts';
@@ -72,16 +73,19 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const [mediaTransport, mediaSetup] = config.XIAOAN_MEDIA_TRANSPORT === 'udp' ? (['UDP', 'passive'] as const) : (['TCP', config.XIAOAN_MEDIA_TRANSPORT === 'tcp-active' ? 'active' : 'passive'] as const);
   const gbMedia = { advertisedIp: config.XIAOAN_MEDIA_HOST ?? gbModule.gbPlatform.advertisedHost, bindHost: '0.0.0.0', transport: mediaTransport, setup: mediaSetup };
   const ffmpeg = findFfmpeg(config.XIAOAN_FFMPEG);
+  const rtpReceivers = new RtpReceivers();
   const { media, face: mediaFace } = createMediaModule({
     devices,
     audit,
     clock,
     ffmpeg,
-    findSource: (deviceId) => sourceOf(deviceId, { gb: gbModule.gbPlatform, onvif: onvifModule.onvifCameras, gbSettings: gbMedia }),
+    // RTP is received in its own thread (one packet every few µs per camera must not queue behind the API).
+    findSource: (deviceId) => sourceOf(deviceId, { gb: gbModule.gbPlatform, onvif: onvifModule.onvifCameras, gbSettings: gbMedia, newReceiver: (ps, codec, closed) => rtpReceivers.create(ps, codec, closed) }),
     lingerMs: config.XIAOAN_MEDIA_LINGER_S * 1000,
     startTimeoutMs: 10_000,
     stallMs: 10_000,
     maxTranscodes: config.XIAOAN_MEDIA_MAX_TRANSCODES,
+    rtpReceivers,
   });
   const { recordings, recordingsCleaner, face: recordingsFace } = createRecordingsModule({ db, config, devices, org, media, ingest: ingestModule.ingest, audit, clock, bus });
   const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, clock, bus });

@@ -24,13 +24,18 @@ export function createMediaModule(d: {
   startTimeoutMs: number;
   stallMs: number;
   maxTranscodes: number;
+  /** The RTP thread, ended when the module stops. */
+  rtpReceivers?: { close(): Promise<void> };
 }) {
   const media = new MediaService(d.devices, d.audit, d.clock, d.findSource, { ffmpeg: d.ffmpeg, lingerMs: d.lingerMs, startTimeoutMs: d.startTimeoutMs, stallMs: d.stallMs, maxTranscodes: d.maxTranscodes });
   const face: ModuleFace = {
     name: 'media',
     tables: [],
     routes: (app) => mediaRoutes(app, media),
-    stop: async () => media.stop(),
+    stop: async () => {
+      media.stop();
+      await d.rtpReceivers?.close();
+    },
   };
   return { face, media };
 }

@@ -1,4 +1,10 @@
+import type { VideoCodec } from '../../adapters/media/ps.ts';
 import { RtpPsReceiver } from '../../adapters/media/rtp-receiver.ts';
+import type { RemoteReceiver } from '../../adapters/media/rtp-receivers.ts';
+
+/** Makes a stream's RTP receiver: in this thread (tests), or in the RTP thread (the platform, adapters/media/rtp-receivers.ts). */
+export type NewReceiver = (onProgramStream: (bytes: Buffer) => void, onCodec: (codec: VideoCodec | null) => void, onClosed: (reason: string) => void) => RemoteReceiver;
+const inProcessReceiver: NewReceiver = (ps, codec, closed) => new RtpPsReceiver(ps, codec, closed);
 import type { MediaTransport, TcpSetup } from '../../adapters/gb28181/sdp.ts';
 import type { GbPlatform } from '../gb28181/index.ts';
 import type { OnvifCameras } from '../onvif/index.ts';
@@ -17,11 +23,11 @@ export interface GbMediaSettings {
  * offer), then the INVITE; the stream ends with BYE. With TCP active the platform connects to the
  * port the device answered with.
  */
-export function gbSource(platform: Pick<GbPlatform, 'invite'>, deviceId: string, settings: GbMediaSettings): StreamSource {
+export function gbSource(platform: Pick<GbPlatform, 'invite'>, deviceId: string, settings: GbMediaSettings, newReceiver: NewReceiver = inProcessReceiver): StreamSource {
   return {
     kind: 'gb28181',
     async start(stream: LiveStream) {
-      const receiver = new RtpPsReceiver(
+      const receiver = newReceiver(
         (ps) => stream.feed(ps),
         (codec) => codec === 'h265' && stream.openRemuxer({ kind: 'ps', codec }, true),
         (reason) => stream.end(reason, 'stalled'),
@@ -91,8 +97,8 @@ export function transcodeSource(original: () => Promise<LiveStream>): StreamSour
 }
 
 /** How the media module finds a camera's video: GB/T 28181 first, then ONVIF/RTSP. */
-export async function sourceOf(deviceId: string, d: { gb: Pick<GbPlatform, 'invite' | 'routeOf'>; onvif: Pick<OnvifCameras, 'rtspOf'>; gbSettings: GbMediaSettings }): Promise<StreamSource | null> {
-  if (await d.gb.routeOf(deviceId)) return gbSource(d.gb, deviceId, d.gbSettings);
+export async function sourceOf(deviceId: string, d: { gb: Pick<GbPlatform, 'invite' | 'routeOf'>; onvif: Pick<OnvifCameras, 'rtspOf'>; gbSettings: GbMediaSettings; newReceiver?: NewReceiver }): Promise<StreamSource | null> {
+  if (await d.gb.routeOf(deviceId)) return gbSource(d.gb, deviceId, d.gbSettings, d.newReceiver);
   const rtsp = await d.onvif.rtspOf(deviceId);
   return rtsp ? rtspSource(rtsp) : null;
 }

@@ -38,7 +38,13 @@ describe('live video in the browser', { timeout: 300_000 }, () => {
   const pageErrors: string[] = [];
 
   before(async () => {
-    server = await startServer();
+    // Short segments: the demo's recorded cameras (the security office's) have something to play back within seconds.
+    process.env.XIAOAN_RECORD_SEGMENT_S = '4';
+    try {
+      server = await startServer();
+    } finally {
+      delete process.env.XIAOAN_RECORD_SEGMENT_S;
+    }
     api = new Api(server.baseUrl);
     await api.login('admin', ADMIN_PASSWORD);
     browser = await launchChromium();
@@ -108,4 +114,33 @@ describe('live video in the browser', { timeout: 300_000 }, () => {
     await page.getByTestId('wall-tour-stop').click();
     assert.deepEqual(pageErrors, []);
   });
+
+  it("plays back a recorded camera's day from its timeline", async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const page1 = await api.call<{ items: { deviceId: string; mode: string }[] }>('GET', `/api/recordings/completeness?date=${today}&pageSize=500`);
+    const recorded = page1.items.find((c) => c.mode === 'continuous');
+    assert.ok(recorded, 'the demo records some cameras continuously');
+    const from = encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString());
+    const to = encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString());
+    for (const deadline = Date.now() + 60_000; (await api.call<{ items: unknown[] }>('GET', `/api/recordings/${recorded.deviceId}/segments?from=${from}&to=${to}`)).items.length < 2; ) {
+      assert.ok(Date.now() < deadline, 'segments recorded');
+      await page.waitForTimeout(500);
+    }
+    await page.goto(`${server.baseUrl}/ledger?device=${recorded.deviceId}`);
+    const panel = page.getByTestId('recordings-panel');
+    const span = panel.locator('.recordings-bar .recorded').first();
+    await span.waitFor();
+    const box = (await span.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const video = panel.getByTestId('recordings-video');
+    await video.waitFor();
+    await page.waitForFunction(() => {
+      const v = document.querySelector('[data-testid="recordings-video"]') as HTMLVideoElement | null;
+      return !!v && v.currentTime > 0.5 && !v.paused;
+    }, undefined, { timeout: 20_000 });
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'playback.png') });
+    assert.deepEqual(pageErrors, []);
+  });
 });
+

@@ -9,21 +9,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { SipTransport } from '../../src/server/adapters/gb28181/sip-transport.ts';
 import { Mp4FragmentSplitter, type Mp4Fragment, type Mp4Init } from '../../src/server/adapters/media/fmp4.ts';
 import { findFfmpeg } from '../../src/server/adapters/media/ffmpeg.ts';
-import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { gbSource, type LiveStream } from '../../src/server/modules/media/index.ts';
 import { LiveStream as LiveStreamClass } from '../../src/server/modules/media/live-stream.ts';
 import { patternMedia } from '../../src/server/simulator/media/gb-device-media.ts';
 import { testPattern, type TestPattern } from '../../src/server/simulator/media/test-pattern.ts';
-import { GbDevice } from '../../src/server/simulator/protocol/gb28181-device.ts';
+import type { GbDevice } from '../../src/server/simulator/protocol/gb28181-device.ts';
+import { connectGbRecorder, type ConnectedRecorder } from '../helpers/gb-recorder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { createTestApp, createUniversity, json, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const PLATFORM = '31000000112000000001';
-const DOMAIN = '3100000011';
 const NVR = '31000000111180000200';
 const CAM_H264 = '31000000111310000201';
 const CAM_H265 = '31000000111310000202';
@@ -43,7 +40,7 @@ interface Viewer {
 describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => {
   let t: TestApp;
   let U: UniversityFixture;
-  let transport: SipTransport;
+  let recorder: ConnectedRecorder | undefined;
   let device: GbDevice;
   let base: string;
   let h264: TestPattern;
@@ -69,41 +66,20 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
     const h265 = await testPattern({ codec: 'h265', width: 320, height: 240, fps: 25, gopFrames: 25, seconds: 2, cacheDir });
     t = await createTestApp({ clock, env: { XIAOAN_MEDIA_LINGER_S: '0', XIAOAN_MEDIA_HOST: '127.0.0.1', XIAOAN_MEDIA_MAX_TRANSCODES: '1' } });
     U = await createUniversity(t.services, 'GV');
-    const nvrId = (await t.services.devices.create(SYSTEM_ACTOR, { name: '实验楼NVR', kind: 'recorder', campusId: U.campusId, gbId: NVR, lon: 121.5, lat: 31.3 })).id;
-    const { password } = await t.services.credentials.issue(SYSTEM_ACTOR, nvrId);
-    transport = new SipTransport((m, peer) => t.services.gbPlatform.handle(m, peer));
-    const port = await transport.listen('127.0.0.1', 0);
-    t.services.gbPlatform.attach(transport);
     const plain = patternMedia(h264);
     const media = {
       prepare: (channelId: string, offer: Parameters<typeof plain.prepare>[1]) =>
         channelId === CAM_H265 ? patternMedia(h265).prepare(channelId, offer) : channelId === CAM_MIDGOP ? patternMedia(h264, { startMidGop: true }).prepare(channelId, offer) : channelId === CAM_LOSSY ? patternMedia(h264, { transform: lossy }).prepare(channelId, offer) : plain.prepare(channelId, offer),
     };
-    device = new GbDevice({
-      gbId: NVR,
-      password,
-      platformId: PLATFORM,
-      domain: DOMAIN,
-      host: '127.0.0.1',
-      port,
-      transport: 'UDP',
-      channels: [CAM_H264, CAM_H265, CAM_MIDGOP, CAM_LOSSY].map((gbId, i) => ({ gbId, name: `实验楼${i + 1}号`, status: 'ON' as const })),
-      media,
-      now: () => clock.now(),
-    });
-    await device.connect();
-    assert.equal((await device.register(3600)).status, 200);
-    for (const gbId of [CAM_H264, CAM_H265, CAM_MIDGOP, CAM_LOSSY]) {
-      const cam = await waitFor(`camera ${gbId} in the ledger from the catalog`, async () => (await t.services.devices.byGbIds([gbId]))[0], 30_000);
-      ids.set(gbId, cam.id);
-    }
+    recorder = await connectGbRecorder(t, { campusId: U.campusId, gbId: NVR, name: '实验楼NVR', channels: [CAM_H264, CAM_H265, CAM_MIDGOP, CAM_LOSSY], channelName: (i) => `实验楼${i + 1}号`, media, now: () => clock.now() });
+    device = recorder.device;
+    for (const [gbId, id] of recorder.ids) ids.set(gbId, id);
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   });
 
   after(async () => {
     for (const v of viewers) v.ws.terminate();
-    await device?.close();
-    await transport?.close();
+    await recorder?.close();
     await t?.close();
   });
 

@@ -13,13 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { SipTransport } from '../../src/server/adapters/gb28181/sip-transport.ts';
 import { findFfmpeg } from '../../src/server/adapters/media/ffmpeg.ts';
 import type { Clock } from '../../src/server/clock.ts';
-import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { patternMedia } from '../../src/server/simulator/media/gb-device-media.ts';
 import { testPattern } from '../../src/server/simulator/media/test-pattern.ts';
-import { GbDevice } from '../../src/server/simulator/protocol/gb28181-device.ts';
+import type { GbDevice } from '../../src/server/simulator/protocol/gb28181-device.ts';
+import { connectGbRecorder, type ConnectedRecorder } from '../helpers/gb-recorder.ts';
 import { BEIJING_OFFSET_MS } from '../../src/shared/beijing-time.ts';
 import type { RecordingSegment } from '../../src/shared/recordings.ts';
 import { createTestApp, createUniversity, json, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
@@ -29,8 +28,6 @@ import { waitFor } from '../helpers/wait.ts';
 const run = promisify(execFile);
 
 
-const PLATFORM = '31000000112000000001';
-const DOMAIN = '3100000011';
 const NVR = '31000000111180000300';
 const CAM_CONTINUOUS = '31000000111310000301';
 const CAM_HANGUP = '31000000111310000302';
@@ -57,7 +54,7 @@ describe('recording', { skip: ffmpeg && ffprobe && existsSync(ffprobe) ? false :
   const clock = runningClock('2026-03-05T12:00:00+08:00');
   let t: TestApp;
   let U: UniversityFixture;
-  let transport: SipTransport;
+  let recorder: ConnectedRecorder | undefined;
   let device: GbDevice;
   let director: string;
   const ids = new Map<string, string>();
@@ -68,37 +65,15 @@ describe('recording', { skip: ffmpeg && ffprobe && existsSync(ffprobe) ? false :
     t = await createTestApp({ clock, env: { XIAOAN_MEDIA_LINGER_S: '0', XIAOAN_MEDIA_HOST: '127.0.0.1', XIAOAN_RECORD_SEGMENT_S: '2' } });
     U = await createUniversity(t.services, 'RE');
     director = await t.login(U.users.security_director.username);
-    const nvrId = (await t.services.devices.create(SYSTEM_ACTOR, { name: '录像测试NVR', kind: 'recorder', campusId: U.campusId, gbId: NVR, lon: 121.503, lat: 31.3 })).id;
-    const { password } = await t.services.credentials.issue(SYSTEM_ACTOR, nvrId);
-    transport = new SipTransport((m, peer) => t.services.gbPlatform.handle(m, peer));
-    const port = await transport.listen('127.0.0.1', 0);
-    t.services.gbPlatform.attach(transport);
-    const channels = [CAM_CONTINUOUS, CAM_HANGUP, CAM_ALARM];
-    device = new GbDevice({
-      gbId: NVR,
-      password,
-      platformId: PLATFORM,
-      domain: DOMAIN,
-      host: '127.0.0.1',
-      port,
-      transport: 'UDP',
-      channels: channels.map((gbId, i) => ({ gbId, name: `录像${i + 1}号`, status: 'ON' as const })),
-      media: patternMedia(h264),
-      now: () => clock.now(),
-    });
-    await device.connect();
-    assert.equal((await device.register(3600)).status, 200, 'the recorder registers');
-    for (const gbId of channels) {
-      const cam = await waitFor(`camera ${gbId} in the ledger from the catalog`, async () => (await t.services.devices.byGbIds([gbId]))[0], 30_000);
-      ids.set(gbId, cam.id);
-    }
+    recorder = await connectGbRecorder(t, { campusId: U.campusId, gbId: NVR, name: '录像测试NVR', channels: [CAM_CONTINUOUS, CAM_HANGUP, CAM_ALARM], channelName: (i) => `录像${i + 1}号`, media: patternMedia(h264), now: () => clock.now() });
+    device = recorder.device;
+    for (const [gbId, id] of recorder.ids) ids.set(gbId, id);
     await t.services.recordings.start();
   });
 
   after(async () => {
     await t?.services.recordings.stop();
-    await device?.close();
-    await transport?.close();
+    await recorder?.close();
     await t?.close();
   });
 

@@ -53,6 +53,7 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/devices/:id/onvif/refresh': undefined,
     'PUT /api/devices/:id/onvif': { host: '127.0.0.1', port: 9, username: 'admin', password: '越权' },
     'PUT /api/recordings/:id/plan': { mode: 'continuous' },
+    'POST /api/alarms/:id/evidence': { deviceIds: [target.deviceId], from: '2026-03-05T03:00:00Z', to: '2026-03-05T03:01:00Z', reason: '越权导出' },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -74,6 +75,7 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/media/')) return target.deviceId;
   if (url.startsWith('/api/recordings/segments/')) return segmentIds.get(target)!;
   if (url.startsWith('/api/recordings/')) return target.deviceId;
+  if (url.startsWith('/api/evidence/')) return clipIds.get(target)!;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -120,6 +122,7 @@ const dispatchIds = new Map<UniversityFixture, string>();
 const photoIds = new Map<UniversityFixture, string>();
 const ruleIds = new Map<UniversityFixture, string>();
 const segmentIds = new Map<UniversityFixture, string>();
+const clipIds = new Map<UniversityFixture, string>();
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
@@ -156,6 +159,13 @@ async function withActivity(f: UniversityFixture) {
     .values({ id: segmentId, device_id: f.deviceId, university_id: f.universityId, start_at: '2026-03-01T01:00:00.000Z', end_at: '2026-03-01T01:01:00.000Z', path: `recordings/${f.deviceId}/x.mp4`, bytes: 100, codec: 'avc1.64001f', init_bytes: 40, evidence_hold: 0, created_at: now })
     .execute();
   segmentIds.set(f, segmentId);
+  // An evidence clip of the university's alarm (its file need not exist: scope is checked first).
+  const clipId = `clip-${f.deviceId}`;
+  await t.store.db
+    .insertInto('evidence_clips')
+    .values({ id: clipId, university_id: f.universityId, alarm_id: alarm.id, device_id: f.deviceId, from_at: '2026-03-01T01:00:00.000Z', to_at: '2026-03-01T01:01:00.000Z', path: `evidence/${alarm.id}/x.mp4`, bytes: 100, sha256: '0'.repeat(64), duration_s: 60, reason: '测试', created_by: 'system', created_at: now })
+    .execute();
+  clipIds.set(f, clipId);
   // A marked day, so the calendar list has something of the university's own.
   await t.services.calendar.put(SYSTEM_ACTOR, '2026-10-01', { universityId: f.universityId, kind: 'holiday', name: '国庆节' });
 }

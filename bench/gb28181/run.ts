@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GbDevice } from '../../src/server/simulator/protocol/gb28181-device.ts';
 import { ApiClient } from '../lib/http.ts';
-import { describeMachine, machineInfo, processCpuMs } from '../lib/machine.ts';
+import { describeMachine, machineInfo, processCpuMs, rssBytes } from '../lib/machine.ts';
 import { startServer, type DbKind } from '../lib/server.ts';
 import { fmtMs, summarize } from '../lib/stats.ts';
 import { prepareGbStore, type PreparedGbStore } from './setup.ts';
@@ -67,13 +67,7 @@ const MINUTES = Number(opt.minutes);
 const log = (s: string) => console.log(s);
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 
-function rss(pid: number): number {
-  try {
-    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
-  } catch {
-    return NaN;
-  }
-}
+const rss = rssBytes;
 
 /** A local port free for UDP (SIPp's -p; without it SIPp tries 5060 upwards). */
 async function freeUdpPort(): Promise<number> {

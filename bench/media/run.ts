@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { ApiClient } from '../lib/http.ts';
-import { describeMachine, machineInfo, processCpuMs } from '../lib/machine.ts';
+import { describeMachine, machineInfo, processCpuMs, rssBytes } from '../lib/machine.ts';
 import { startServer } from '../lib/server.ts';
 import { fmtMs, summarize } from '../lib/stats.ts';
 import { channelGbId, prepareGbStore, type PreparedGbStore } from '../gb28181/setup.ts';
@@ -52,13 +52,7 @@ const log = (s: string) => console.log(s);
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function rss(pid: number): number {
-  try {
-    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
-}
+const rss = rssBytes;
 
 /** The server's ffmpeg children (one per running stream). */
 function children(pid: number): number[] {
@@ -214,7 +208,7 @@ async function main() {
       const pct = (ms: number) => `${((ms / elapsed) * 100).toFixed(1)} %`;
       const mbps = ((viewers.reduce((a, v) => a + v.bytes, 0) - bytes0) * 8) / (elapsed / 1000) / 1e6 / n;
       log(
-        `| ${n}${ended ? ` (${ended} ended)` : ''} | ${received} | ${lost} | ${late} | ${pct(cpu1.server - cpu0.server)} | ${(((cpu1.ffmpeg - cpu0.ffmpeg) / elapsed / n) * 100).toFixed(2)} % | ${pct(cpu1.sender - cpu0.sender)} | ${mib(rss(server.pid))} | ${mib(kids.reduce((a, p) => a + rss(p), 0))} | ${mbps.toFixed(2)} | ${fmtMs(hs.p50)} / ${fmtMs(hs.p99)} ms |`,
+        `| ${n}${ended ? ` (${ended} ended)` : ''} | ${received} | ${lost} | ${late} | ${pct(cpu1.server - cpu0.server)} | ${(((cpu1.ffmpeg - cpu0.ffmpeg) / elapsed / n) * 100).toFixed(2)} % | ${pct(cpu1.sender - cpu0.sender)} | ${mib(rss(server.pid))} | ${mib(kids.reduce((a, p) => a + (rss(p) || 0), 0))} | ${mbps.toFixed(2)} | ${fmtMs(hs.p50)} / ${fmtMs(hs.p99)} ms |`,
       );
       for (const v of viewers) v.ws.close();
       await until('the streams to stop', async () => !(await api.request<StreamStatus[]>('GET', '/api/media/streams')).length, 30_000);

@@ -5,7 +5,8 @@ export type WorkerReply<O> = { id: number; ok: true; output: O } | { id: number;
 
 export class WorkerJobFailed extends Error {}
 
-const TS_WORKER_ENTRY = new URL('./ts-worker.mjs', import.meta.url);
+/** The entry of every worker thread (runs a TypeScript worker script through tsx). */
+export const TS_WORKER_ENTRY = new URL('./ts-worker.mjs', import.meta.url);
 
 interface Job<I, O> {
   id: number;

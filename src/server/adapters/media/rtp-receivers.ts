@@ -2,8 +2,8 @@ import { Worker } from 'node:worker_threads';
 import type { VideoCodec } from './ps.ts';
 import type { RtpListen, RtpReceiverStats } from './rtp-receiver.ts';
 import type { FromRtpWorker, ToRtpWorker } from './rtp-worker.ts';
+import { TS_WORKER_ENTRY } from '../../util/isolated-worker.ts';
 
-const TS_WORKER_ENTRY = new URL('../../util/ts-worker.mjs', import.meta.url);
 
 /** A stream's receiver as the main thread sees it: the same shape as RtpPsReceiver, working in the RTP thread. */
 export interface RemoteReceiver {

@@ -1,10 +1,9 @@
-import send from '@fastify/send';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { EvidenceClip, EvidenceExportInput } from '../../../shared/evidence.ts';
 import { actorOf } from '../../http/auth-hook.ts';
-import { notFound } from '../../http/errors.ts';
+import { sendVideoFile } from '../../http/data-file.ts';
 import { errorResponses, IdParams } from '../../http/schemas.ts';
 import type { EvidenceService } from './evidence.service.ts';
 
@@ -45,13 +44,8 @@ export function evidenceRoutes(fastify: FastifyInstance, evidence: EvidenceServi
     },
     async (req, reply) => {
       const { clip, relativePath } = await evidence.file(actorOf(req), req.params.id);
-      const encoded = '/' + relativePath.split(/[\\/]/).map(encodeURIComponent).join('/');
-      const sent = await send(req.raw, encoded, { root: dataDir, dotfiles: 'deny', index: false, contentType: false, cacheControl: false, etag: true, lastModified: true });
-      if (sent.statusCode === 404) throw notFound('evidence file (missing from the disk)');
-      if (sent.type === 'error') throw sent.metadata.error;
-      reply.code(sent.statusCode).headers(sent.headers as Record<string, string>);
-      reply.type('video/mp4').header('content-disposition', `attachment; filename="evidence-${clip.id}.mp4"`).header('x-content-sha256', clip.sha256);
-      return reply.send(sent.stream);
+      reply.header('content-disposition', `attachment; filename="evidence-${clip.id}.mp4"`).header('x-content-sha256', clip.sha256);
+      return sendVideoFile(req, reply, dataDir, relativePath, 'evidence file');
     },
   );
 }

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import send from '@fastify/send';
 import { Type } from 'typebox';
 import { CompletenessPage, RecordingDay, RecordingPlan, RecordingPlanInput, RecordingSegment, SegmentList, StoragePlan } from '../../../shared/recordings.ts';
 import { actorOf } from '../../http/auth-hook.ts';
-import { notFound } from '../../http/errors.ts';
+import { sendVideoFile } from '../../http/data-file.ts';
 import { errorResponses, IdParams, IsoDate, PagingQuery, RefTo } from '../../http/schemas.ts';
 import type { RecordingsService } from './recordings.service.ts';
 
@@ -62,13 +61,7 @@ export function recordingsRoutes(fastify: FastifyInstance, recordings: Recording
       const range = req.headers.range;
       const firstRequest = !range || /^bytes=0-/.test(range);
       const { relativePath } = await recordings.segmentFile(actorOf(req), req.params.id, firstRequest);
-      const encoded = '/' + relativePath.split('/').map(encodeURIComponent).join('/');
-      const sent = await send(req.raw, encoded, { root: dataDir, dotfiles: 'deny', index: false, contentType: false, cacheControl: false, etag: true, lastModified: true });
-      if (sent.statusCode === 404) throw notFound('recording file (deleted from the disk)');
-      if (sent.type === 'error') throw sent.metadata.error;
-      reply.code(sent.statusCode).headers(sent.headers as Record<string, string>);
-      if (sent.statusCode === 200 || sent.statusCode === 206) reply.type('video/mp4').header('cache-control', 'private, no-cache');
-      return reply.send(sent.stream);
+      return sendVideoFile(req, reply, dataDir, relativePath, 'recording file');
     },
   );
 

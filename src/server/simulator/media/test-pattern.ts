@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { findFfmpeg } from '../../adapters/media/ffmpeg.ts';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -45,27 +46,16 @@ export interface TestPatternOptions {
 
 /** Bumped whenever the encoder settings change, so stale cache files are not reused. */
 const ENCODING_VERSION = 1;
-const SYSTEM_FFMPEG = '/usr/bin/ffmpeg';
 
-/**
- * The ffmpeg to run: the one asked for, else the system's, else the static build of the optional
- * `@ffmpeg-installer/ffmpeg` package (imported by a computed name: it may not be installed).
- */
+/** The ffmpeg to run: the one asked for, else the platform's choice (adapters/media/ffmpeg.ts: system, then npm's static build). */
 export async function resolveFfmpeg(explicitPath?: string): Promise<string> {
   if (explicitPath) {
     if (!existsSync(explicitPath)) throw new Error(`ffmpeg not found at ${explicitPath}`);
     return explicitPath;
   }
-  if (existsSync(SYSTEM_FFMPEG)) return SYSTEM_FFMPEG;
-  const packageName = '@ffmpeg-installer/ffmpeg';
-  try {
-    const installer = (await import(packageName)) as { path?: string; default?: { path?: string } };
-    const packagedPath = installer.path ?? installer.default?.path;
-    if (packagedPath && existsSync(packagedPath)) return packagedPath;
-  } catch {
-    // not installed: fall through to the explanation below
-  }
-  throw new Error(`no ffmpeg: install the system package (apt-get install ffmpeg) or the npm package ${packageName}, or pass ffmpegPath`);
+  const found = findFfmpeg();
+  if (!found) throw new Error('no ffmpeg: install the system package (apt-get install ffmpeg) or the npm package @ffmpeg-installer/ffmpeg, or pass ffmpegPath');
+  return found;
 }
 
 /** Bits per pixel per frame: about 4 Mbit/s at 1080p25, 1.8 Mbit/s at 720p25 (H.265 gets half). */

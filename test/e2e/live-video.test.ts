@@ -127,18 +127,28 @@ describe('live video in the browser', { timeout: 300_000 }, () => {
       assert.ok(Date.now() < deadline, 'segments recorded');
       await page.waitForTimeout(500);
     }
+    // The segment list answers late (as on a loaded server): a click on the bar before it arrives still plays.
+    let segmentsAnswered = 0;
+    await page.route('**/api/recordings/*/segments?*', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+      segmentsAnswered++;
+    });
     await page.goto(`${server.baseUrl}/ledger?device=${recorded.deviceId}`);
     const panel = page.getByTestId('recordings-panel');
     const span = panel.locator('.recordings-bar .recorded').first();
     await span.waitFor();
+    await span.scrollIntoViewIfNeeded();
     const box = (await span.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    assert.equal(segmentsAnswered, 0, 'clicked before the segment list arrived');
     const video = panel.getByTestId('recordings-video');
     await video.waitFor();
     await page.waitForFunction(() => {
       const v = document.querySelector('[data-testid="recordings-video"]') as HTMLVideoElement | null;
       return !!v && v.currentTime > 0.5 && !v.paused;
     }, undefined, { timeout: 20_000 });
+    await page.unroute('**/api/recordings/*/segments?*');
     await panel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'playback.png') });
     assert.deepEqual(pageErrors, []);

@@ -28,8 +28,13 @@ export function RecordingsPanel({ deviceId }: { deviceId: string }) {
   const video = useRef<HTMLVideoElement>(null);
   const start = dayStartMs(date);
   const day = useApi(() => recordingsApi.day(deviceId, date), [deviceId, date]);
-  const segments = useApi(() => recordingsApi.segments(deviceId, new Date(start).toISOString(), new Date(start + DAY_MS).toISOString()), [deviceId, date]);
-  const list = useMemo(() => segments.data?.items ?? [], [segments.data]);
+  // Tagged with what was asked, so a moment on a new day is never resolved against the previous day's list.
+  const segments = useApi(
+    async () => ({ key: `${deviceId}/${date}`, page: await recordingsApi.segments(deviceId, new Date(start).toISOString(), new Date(start + DAY_MS).toISOString()) }),
+    [deviceId, date],
+  );
+  const current = segments.data?.key === `${deviceId}/${date}` ? segments.data : undefined;
+  const list = useMemo(() => current?.page.items ?? [], [current]);
 
   useEffect(() => {
     const v = video.current;
@@ -37,17 +42,35 @@ export function RecordingsPanel({ deviceId }: { deviceId: string }) {
     v.playbackRate = speed;
   }, [speed, playing]);
 
-  const playAt = (ms: number) => {
-    const segment = list.find((s) => Date.parse(s.endAt) > ms) ?? null;
-    if (!segment) return;
-    setPlaying({ segment, offsetS: Math.max(0, (ms - Date.parse(segment.startAt)) / 1000) });
-  };
-  const next = () => {
-    if (!playing) return;
-    const i = list.findIndex((s) => s.id === playing.segment.id);
-    const following = list[i + 1];
-    setPlaying(following ? { segment: following, offsetS: 0 } : null);
-  };
+  // A click (or the end of a segment) names a moment; it is resolved against the segment list once
+  // that list is loaded, so a click made while it is still loading is not lost. Today's list grows
+  // while the camera records: a moment past its end reloads it once before giving up.
+  const [wanted, setWanted] = useState<{ atMs: number; after: 'click' | 'next'; reloadedFrom?: unknown } | null>(null);
+  const isToday = date === beijingDate(Date.now());
+  const playAt = (atMs: number) => setWanted({ atMs, after: 'click' });
+  const next = () => playing && setWanted({ atMs: Date.parse(playing.segment.endAt) - 1, after: 'next' });
+  const reloadSegments = segments.reload;
+  useEffect(() => {
+    if (!wanted || !current) return;
+    // Waiting for the reload asked for below (a failed reload shows its error and ends the wait).
+    if (wanted.reloadedFrom === current && !segments.error) return;
+    const following = wanted.after === 'next' ? list.find((s) => Date.parse(s.startAt) > wanted.atMs) : list.find((s) => Date.parse(s.endAt) > wanted.atMs);
+    if (!following && isToday && wanted.reloadedFrom === undefined) {
+      setWanted({ ...wanted, reloadedFrom: current });
+      reloadSegments();
+      return;
+    }
+    setWanted(null);
+    if (following) setPlaying({ segment: following, offsetS: wanted.after === 'click' ? Math.max(0, (wanted.atMs - Date.parse(following.startAt)) / 1000) : 0 });
+    else if (wanted.after === 'click' && list.length) setPlaying({ segment: list[list.length - 1]!, offsetS: 0 }); // after the last recording: play the last one
+    else setPlaying(null); // the end of the last recording
+  }, [wanted, list, current, segments.error, isToday, reloadSegments]);
+  // Today's bar follows the recording as it goes on.
+  useEffect(() => {
+    if (!isToday) return;
+    const timer = setInterval(() => (day.reload(), segments.reload()), 60_000);
+    return () => clearInterval(timer);
+  }, [isToday, day.reload, reloadSegments]);
   const pct = (iso: string) => `${(((Date.parse(iso) - start) / DAY_MS) * 100).toFixed(3)}%`;
   const width = (from: string, to: string) => `${(((Date.parse(to) - Date.parse(from)) / DAY_MS) * 100).toFixed(3)}%`;
   const d = day.data;

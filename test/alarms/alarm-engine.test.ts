@@ -70,6 +70,10 @@ describe('alarm engine', () => {
     assert.deepEqual(trace.actions.map((a: { type: string; status: string }) => `${a.type}:${a.status}`), ['create_alarm:done', 'link_cameras:done', 'notify_guards:pending']);
     assert.equal(record.log[0].action, 'created');
     assert.deepEqual(announced, [{ alarmIds: [alarm.id], parentId: eventId }], 'the screens are told, with the event that caused the alarm as the parent');
+    // A camera's alarms (markers on its playback timeline): those it was linked to, not those of cameras that look away.
+    const ofCamera = async (id: string) => json(await t.call(operator, 'GET', `/api/alarms?cameraId=${id}&state=new,acknowledged,dispatched,on_scene,resolved,closed,false_alarm`)).items.map((a: { id: string }) => a.id);
+    assert.deepEqual(await ofCamera(cams.dome), [alarm.id]);
+    assert.deepEqual(await ofCamera(cams.away), []);
   });
 
   it('repeated presses merge into the open alarm with a count', async () => {

@@ -201,6 +201,14 @@ export interface EventsDB {
   recording_plans: RecordingPlanTable;
   recording_segments: RecordingSegmentTable;
   evidence_clips: EvidenceClipTable;
+  alarm_cameras: AlarmCameraTable;
+}
+
+export interface AlarmCameraTable {
+  alarm_id: string;
+  device_id: string;
+  university_id: string;
+  alarm_at: string;
 }
 
 export interface AlarmRuleTable {

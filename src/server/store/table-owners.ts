@@ -37,4 +37,5 @@ export const TABLE_OWNERS = {
   recording_plans: 'recordings',
   recording_segments: 'recordings',
   evidence_clips: 'evidence',
+  alarm_cameras: 'alarms',
 } as const satisfies Record<keyof DB, string>;

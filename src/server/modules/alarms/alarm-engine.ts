@@ -391,7 +391,7 @@ export class AlarmEngine {
     if (!alarm.linkedCameras.length) {
       const cameras = await this.camerasFor(def, event, place);
       if (cameras.length) {
-        await this.repo.setLinkedCameras(trx, open.id, cameras);
+        await this.repo.setLinkedCameras(trx, open, cameras);
         alarm = { ...alarm, linkedCameras: cameras };
       }
       this.traceCameras(def, place, cameras, trace);

@@ -46,6 +46,8 @@ export interface AlarmQuery {
   types?: AlarmType[];
   campusId?: string;
   deviceId?: string;
+  /** Alarms raised by this camera or linked to it. */
+  cameraId?: string;
   from?: string;
   to?: string;
   limit: number;
@@ -174,6 +176,17 @@ export class AlarmsRepository {
         created_at: a.createdAt,
       })
       .execute();
+    await this.linkCameras(db, a, a.linkedCameras);
+  }
+
+  private async linkCameras(db: Db, a: Pick<Alarm, 'id' | 'universityId' | 'createdAt'>, cameras: readonly CoveredBy[]) {
+    const ids = [...new Set(cameras.map((c) => c.id))];
+    if (!ids.length) return;
+    await db
+      .insertInto('alarm_cameras')
+      .values(ids.map((deviceId) => ({ alarm_id: a.id, device_id: deviceId, university_id: a.universityId, alarm_at: a.createdAt })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 
   async merge(db: Db, id: string, eventId: string, at: string) {
@@ -213,8 +226,9 @@ export class AlarmsRepository {
       .execute();
   }
 
-  async setLinkedCameras(db: Db, id: string, cameras: CoveredBy[]) {
-    await db.updateTable('alarms').set({ linked_cameras: writeJson(cameras) }).where('id', '=', id).execute();
+  async setLinkedCameras(db: Db, alarm: Pick<Alarm, 'id' | 'universityId' | 'createdAt'>, cameras: CoveredBy[]) {
+    await db.updateTable('alarms').set({ linked_cameras: writeJson(cameras) }).where('id', '=', alarm.id).execute();
+    await this.linkCameras(db, alarm, cameras);
   }
 
   /** Whether this rule has already run its actions for this alarm (an earlier event it matched). */
@@ -248,6 +262,11 @@ export class AlarmsRepository {
     if (q.types?.length) query = query.where('type', 'in', q.types);
     if (q.campusId) query = query.where('campus_id', '=', q.campusId);
     if (q.deviceId) query = query.where('device_id', '=', q.deviceId);
+    // A camera's alarms: those it raised and those it was linked to.
+    if (q.cameraId) {
+      const cameraId = q.cameraId;
+      query = query.where((eb) => eb.or([eb('device_id', '=', cameraId), eb('id', 'in', eb.selectFrom('alarm_cameras').select('alarm_id').where('device_id', '=', cameraId))]));
+    }
     if (q.from) query = query.where('created_at', '>=', q.from);
     if (q.to) query = query.where('created_at', '<', q.to);
     const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -49,16 +49,20 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
   let guard: Page;
   let panic: PanicButton;
   let recorder: GbDevice | undefined;
+  let recordedCameras: string[] = [];
+  let admin: Api;
   const pageErrors: string[] = [];
 
   before(async () => {
     process.env.XIAOAN_SIM_RATE = '0'; // read by startServer: no simulator noise
+    process.env.XIAOAN_RECORD_SEGMENT_S = '4'; // recordings of the alarm's cameras can be played back within the test
     try {
       server = await startServer();
     } finally {
       delete process.env.XIAOAN_SIM_RATE;
+      delete process.env.XIAOAN_RECORD_SEGMENT_S;
     }
-    const admin = new Api(server.baseUrl);
+    admin = new Api(server.baseUrl);
     await admin.login('admin', ADMIN_PASSWORD);
     const page = await admin.call<{ items: { id: string; name: string; lon: number | null; lat: number | null; floorId: string | null }[] }>(
       'GET',
@@ -70,6 +74,23 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
     panic = { id: d.id, name: d.name, lon: d.lon!, lat: d.lat!, password: cred.password };
     // Without the simulator the demo's recorders are silent: a GB/T 28181 NVR of this test streams the cameras around the button.
     recorder = await nearbyRecorder(admin, server, [panic]);
+    // They record continuously from before the alarm, so its linked cameras can be played back around its time.
+    // Only those the alarm will link (the rule's dry run names them): all 170-odd cameras nearby would be too many ffmpegs for the test.
+    const rules = await admin.call<{ id: string; definition: { trigger: { kinds?: string[] } } }[]>('GET', '/api/alarm-rules');
+    const panicRule = rules.find((r) => r.definition.trigger.kinds?.includes('panic'));
+    assert.ok(panicRule, 'the demo has a panic rule');
+    const dry = await admin.call<{ actions: { type: string; cameras?: { id: string }[] }[] }>('POST', `/api/alarm-rules/${panicRule.id}/dry-run`, { deviceId: panic.id, kind: 'panic' });
+    recordedCameras = dry.actions.find((a) => a.type === 'link_cameras')?.cameras?.map((c) => c.id) ?? [];
+    assert.ok(recordedCameras.length, 'the panic rule links cameras');
+    for (const id of recordedCameras) await admin.call('PUT', `/api/recordings/${id}/plan`, { mode: 'continuous' });
+    const from = encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString());
+    const to = encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString());
+    for (const deadline = Date.now() + 60_000; ; ) {
+      const counts = await Promise.all(recordedCameras.map(async (id) => (await admin.call<{ items: unknown[] }>('GET', `/api/recordings/${id}/segments?from=${from}&to=${to}`)).items.length));
+      if (counts.every((n) => n >= 3)) break;
+      assert.ok(Date.now() < deadline, `12 s recorded by every camera the alarm will link (segments: ${counts.join()})`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
 
     // guard01 stands ~50 m from the button (the only guard with a position: the rule sends them).
     const guardApi = new Api(server.baseUrl);
@@ -208,6 +229,46 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
     const pdf = readFileSync((await download.path())!);
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
     assert.ok(pdf.length > 20_000, `case file of ${pdf.length} bytes`);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it("plays the alarm's linked cameras back together around its time, and marks the alarm on a camera's timeline", async () => {
+    await op.getByTestId('alarm-playback-tab').click();
+    await op.getByTestId('sync-playback').waitFor();
+    // Every tile plays the same moment (10 s before the alarm on): their pictures advance and stay within a second of each other.
+    const moments = () =>
+      op.evaluate(() =>
+        [...document.querySelectorAll<HTMLVideoElement>('[data-testid="sync-tile"] video')].map((v) => ({ at: Number(v.dataset.startMs) + v.currentTime * 1000, paused: v.paused, ready: v.readyState })),
+      );
+    await op.waitForFunction(() => {
+      const videos = [...document.querySelectorAll<HTMLVideoElement>('[data-testid="sync-tile"] video')];
+      return videos.length > 0 && videos.every((v) => !v.paused && v.currentTime > 0.3);
+    }, undefined, { timeout: 20_000 });
+    const first = await moments();
+    await op.waitForTimeout(2000);
+    const second = await moments();
+    assert.ok(second.length >= 1, 'linked cameras with recordings');
+    const spread = (m: { at: number }[]) => Math.max(...m.map((x) => x.at)) - Math.min(...m.map((x) => x.at));
+    assert.ok(spread(second) < 1500, `the cameras show moments ${Math.round(spread(second))} ms apart`);
+    assert.ok(Math.min(...second.map((x) => x.at)) - Math.max(...first.map((x) => x.at)) > 500, 'the pictures advance');
+    await op.screenshot({ path: path.join(SCREENSHOTS, 'alarm-playback.png') });
+    await op.getByTestId('sync-play').click();
+    await op.waitForFunction(() => [...document.querySelectorAll<HTMLVideoElement>('[data-testid="sync-tile"] video')].every((v) => v.paused));
+
+    // On the camera's own timeline the alarm is a marker; a click plays from just before it.
+    const [closed] = (await admin.call<{ items: { linkedCameras: { id: string }[] }[] }>('GET', '/api/alarms?state=closed')).items;
+    const camera = closed!.linkedCameras[0]!.id;
+    assert.ok(recordedCameras.includes(camera), 'a linked camera that records');
+    await op.goto(`${server.baseUrl}/ledger?device=${camera}`);
+    const panel = op.getByTestId('recordings-panel');
+    const marker = panel.getByTestId('recordings-alarm').first();
+    await marker.waitFor();
+    await marker.scrollIntoViewIfNeeded();
+    await marker.click();
+    await op.waitForFunction(() => {
+      const v = document.querySelector<HTMLVideoElement>('[data-testid="recordings-video"]');
+      return !!v && v.currentTime > 0.3 && !v.paused;
+    }, undefined, { timeout: 20_000 });
     assert.deepEqual(pageErrors, []);
   });
 });

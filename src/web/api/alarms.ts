@@ -2,7 +2,7 @@
  * Calls of alarm handling (报警处置): the operator's queue and case file, and the guard's phone
  * page. The shapes are the server's, from src/shared, except the parts of the case file below.
  */
-import type { AlarmLogEntry, AlarmPhoto, AlarmState, AlarmStep, AlarmType, AlarmViewT, Dispatch, LinkedCameraT, NearestGuard, SopInput, SopStep, UploadedPhoto } from '../../shared/alarms.ts';
+import { ALARM_STATES, type AlarmLogEntry, type AlarmPhoto, type AlarmState, type AlarmStep, type AlarmType, type AlarmViewT, type Dispatch, type LinkedCameraT, type NearestGuard, type SopInput, type SopStep, type UploadedPhoto } from '../../shared/alarms.ts';
 import type { DeviceEvent } from '../../shared/events.ts';
 import type { Page } from '../../shared/schema.ts';
 import { ApiError, http } from './client.ts';
@@ -84,6 +84,8 @@ export const WORKING_STATES: readonly AlarmState[] = ['new', 'acknowledged', 'di
 
 export const alarmsApi = {
   queue: (signal?: AbortSignal) => http.get<Page<Alarm>>('/api/alarms', { state: WORKING_STATES, pageSize: 200 }, signal),
+  /** Every alarm a camera raised or was linked to in a time span, whatever its state (markers on its playback timeline). */
+  ofCamera: (cameraId: string, from: string, to: string, signal?: AbortSignal) => http.get<Page<Alarm>>('/api/alarms', { cameraId, from, to, state: ALARM_STATES, pageSize: 200 }, signal),
   record: (alarmId: string, signal?: AbortSignal) => http.get<AlarmRecord>(`/api/alarms/${id(alarmId)}`, undefined, signal),
   step: (alarmId: string, step: AlarmStep, note?: string) => http.post<Alarm>(`/api/alarms/${id(alarmId)}/steps`, { step, ...(note ? { note } : {}) }),
   reset: (alarmId: string, note: string) => http.post<Alarm>(`/api/alarms/${id(alarmId)}/reset`, { note }),

@@ -1,5 +1,5 @@
 import { FilePdfOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Space, Spin, Steps, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Segmented, Space, Spin, Steps, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { alarmsApi, type AlarmAction, type SopInput } from '../../api/alarms.ts';
@@ -16,6 +16,7 @@ import { LIFECYCLE, lifecycleIndex, priorityColor } from './alarm-format.ts';
 import { DispatchPanel } from './DispatchPanel.tsx';
 import { LinkedCameras } from './LinkedCameras.tsx';
 import { EvidencePanel } from '../video/EvidencePanel.tsx';
+import { SyncPlayback } from '../video/SyncPlayback.tsx';
 import { RuleTrace } from './RuleTrace.tsx';
 import { SopChecklist } from './SopChecklist.tsx';
 import { priorityLabel } from '../../i18n/index.ts';
@@ -36,7 +37,8 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
   const canHandle = can('alarm.handle');
   const record = useApi((signal) => alarmsApi.record(alarmId, signal), [alarmId, version]);
   const [problem, setProblem] = useState<unknown>(null);
-  useEffect(() => setProblem(null), [alarmId]);
+  const [cameraView, setCameraView] = useState<CameraView>('live');
+  useEffect(() => (setProblem(null), setCameraView('live')), [alarmId]);
 
   if (record.error && !record.data) return <ErrorAlert error={record.error} onRetry={record.reload} />;
   if (!record.data || record.data.alarm.id !== alarmId) return <Spin className="view-spin" />;
@@ -103,8 +105,8 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
         <Card size="small" title={t('alarms.sop.title')} className="alarm-card">
           <SopChecklist steps={sop} canEdit={canHandle && !final} onComplete={completeSop} onUpload={upload} photoUrl={(p) => alarmsApi.photoUrl(alarmId, p)} />
         </Card>
-        <Card size="small" title={t('alarms.cameras.title')} className="alarm-card">
-          <LinkedCameras cameras={alarm.linkedCameras} />
+        <Card size="small" title={t('alarms.cameras.title')} className="alarm-card" extra={<CameraViewSwitch cameras={alarm.linkedCameras} view={cameraView} onChange={setCameraView} />}>
+          {cameraView === 'playback' ? <SyncPlayback key={alarm.id} cameras={alarm.linkedCameras} alarmAt={alarm.firstAt} /> : <LinkedCameras cameras={alarm.linkedCameras} />}
           <div className="section-gap" />
           <Typography.Text strong>{t('video.evidence.title')}</Typography.Text>
           <EvidencePanel alarmId={alarm.id} alarmAt={alarm.createdAt} cameras={alarm.linkedCameras} />
@@ -120,6 +122,27 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
         </Card>
       </div>
     </div>
+  );
+}
+
+type CameraView = 'live' | 'playback';
+
+/** Live video of the linked cameras, or their recordings played together around the alarm (with video.view). */
+function CameraViewSwitch({ cameras, view, onChange }: { cameras: unknown[]; view: CameraView; onChange: (v: CameraView) => void }) {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  if (!cameras.length || !can('video.view')) return null;
+  return (
+    <Segmented<CameraView>
+      size="small"
+      value={view}
+      onChange={onChange}
+      options={[
+        { value: 'live', label: t('video.sync.live') },
+        { value: 'playback', label: <span data-testid="alarm-playback-tab">{t('video.sync.playback')}</span> },
+      ]}
+      title={t('video.sync.title')}
+    />
   );
 }
 

@@ -3,15 +3,19 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BEIJING_OFFSET_MS, beijingDate } from '../../../shared/beijing-time.ts';
 import type { RecordingSegment } from '../../../shared/recordings.ts';
+import { alarmsApi } from '../../api/alarms.ts';
 import { recordingsApi } from '../../api/media.ts';
 import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { useApi } from '../../components/useApi.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
 import './video.css';
 
 const DAY_MS = 86_400_000;
 const SPEEDS = [0.5, 1, 2, 4] as const;
+/** A click on an alarm marker plays from this long before the alarm. */
+const ALARM_LEAD_MS = 10_000;
 
 /** Start of a Beijing day (`YYYY-MM-DD`) in epoch ms. */
 const dayStartMs = (date: string) => Date.parse(`${date}T00:00:00Z`) - BEIJING_OFFSET_MS;
@@ -32,6 +36,13 @@ export function RecordingsPanel({ deviceId }: { deviceId: string }) {
   const segments = useApi(
     async () => ({ key: `${deviceId}/${date}`, page: await recordingsApi.segments(deviceId, new Date(start).toISOString(), new Date(start + DAY_MS).toISOString()) }),
     [deviceId, date],
+  );
+  // Alarm markers need alarm.read; a maintainer watching video simply sees none.
+  const { can } = useAuth();
+  const mayReadAlarms = can('alarm.read');
+  const alarms = useApi(
+    async (signal) => (mayReadAlarms ? (await alarmsApi.ofCamera(deviceId, new Date(start).toISOString(), new Date(start + DAY_MS).toISOString(), signal)).items : []),
+    [deviceId, date, mayReadAlarms],
   );
   const current = segments.data?.key === `${deviceId}/${date}` ? segments.data : undefined;
   const list = useMemo(() => current?.page.items ?? [], [current]);
@@ -68,9 +79,9 @@ export function RecordingsPanel({ deviceId }: { deviceId: string }) {
   // Today's bar follows the recording as it goes on.
   useEffect(() => {
     if (!isToday) return;
-    const timer = setInterval(() => (day.reload(), segments.reload()), 60_000);
+    const timer = setInterval(() => (day.reload(), segments.reload(), alarms.reload()), 60_000);
     return () => clearInterval(timer);
-  }, [isToday, day.reload, reloadSegments]);
+  }, [isToday, day.reload, reloadSegments, alarms.reload]);
   const pct = (iso: string) => `${(((Date.parse(iso) - start) / DAY_MS) * 100).toFixed(3)}%`;
   const width = (from: string, to: string) => `${(((Date.parse(to) - Date.parse(from)) / DAY_MS) * 100).toFixed(3)}%`;
   const d = day.data;
@@ -102,6 +113,20 @@ export function RecordingsPanel({ deviceId }: { deviceId: string }) {
         ))}
         {d?.gaps.map((s, i) => <div key={`g${i}`} className="span gap" style={{ left: pct(s.from), width: width(s.from, s.to) }} title={t('video.playback.gap')} />)}
         {playing && <div className="cursor" style={{ left: pct(playing.segment.startAt) }} />}
+        {alarms.data?.map((a) => (
+          <Tooltip key={a.id} title={`${formatDateTime(a.createdAt)} ${a.title}`}>
+            <div
+              className="alarm-marker"
+              data-testid="recordings-alarm"
+              style={{ left: pct(a.createdAt) }}
+              onClick={(e) => {
+                // From a little before the alarm, like the alarm's own playback.
+                e.stopPropagation();
+                playAt(Date.parse(a.createdAt) - ALARM_LEAD_MS);
+              }}
+            />
+          </Tooltip>
+        ))}
       </div>
       <div className="recordings-hours">
         {[0, 6, 12, 18, 24].map((h) => (

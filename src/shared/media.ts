@@ -1,12 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, StringEnum } from './schema.ts';
 
-/** Where a live stream comes from: the camera over GB/T 28181 or RTSP, or an H.264 transcode of another stream (for browsers without H.265). */
-export const STREAM_SOURCES = ['gb28181', 'rtsp', 'transcode'] as const;
+/** Where a stream comes from: the camera over GB/T 28181 (live, or its recorder's playback) or RTSP, or an H.264 transcode of another stream (for browsers without H.265). */
+export const STREAM_SOURCES = ['gb28181', 'gb28181-playback', 'rtsp', 'transcode'] as const;
 export type StreamSourceKind = (typeof STREAM_SOURCES)[number];
 
 /** Why a live stream ended, for the viewer's words (the English reason has the details). */
-export const LIVE_END_CODES = ['idle', 'camera_hangup', 'camera_refused', 'no_video', 'stalled', 'media_error', 'stopping', 'source_ended'] as const;
+export const LIVE_END_CODES = ['idle', 'camera_hangup', 'camera_refused', 'no_video', 'stalled', 'media_error', 'stopping', 'source_ended', 'playback_ended'] as const;
 export type LiveEndCode = (typeof LIVE_END_CODES)[number];
 
 /** A running live stream, as the media status page and tests see it. */
@@ -42,4 +42,5 @@ export type LiveMessage =
   | { type: 'starting'; source: StreamSourceKind }
   | { type: 'init'; codec: string; mime: string; width: number; height: number; transcoded: boolean }
   | { type: 'ended'; code: LiveEndCode; reason: string }
-  | { type: 'error'; code: string; message: string };
+  /** Refused: `details` name the field and the reason when the request itself was wrong (a playback span). */
+  | { type: 'error'; code: string; message: string; details?: { field: string; reason: string }[] };

@@ -46,6 +46,7 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
   let h264: TestPattern;
   const ids = new Map<string, string>();
   const viewers: Viewer[] = [];
+  const offers: { channelId: string; offer: { session: string | null; range: { startS: number; endS: number } | null } }[] = [];
   // Every other frame is held back and sent after the next one; one packet in 40 is lost.
   let sent = 0;
   let held: Buffer[] | null = null;
@@ -69,7 +70,7 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
     const plain = patternMedia(h264);
     const media = {
       prepare: (channelId: string, offer: Parameters<typeof plain.prepare>[1]) =>
-        channelId === CAM_H265 ? patternMedia(h265).prepare(channelId, offer) : channelId === CAM_MIDGOP ? patternMedia(h264, { startMidGop: true }).prepare(channelId, offer) : channelId === CAM_LOSSY ? patternMedia(h264, { transform: lossy }).prepare(channelId, offer) : plain.prepare(channelId, offer),
+        (offers.push({ channelId, offer }), channelId) === CAM_H265 ? patternMedia(h265).prepare(channelId, offer) : channelId === CAM_MIDGOP ? patternMedia(h264, { startMidGop: true }).prepare(channelId, offer) : channelId === CAM_LOSSY ? patternMedia(h264, { transform: lossy }).prepare(channelId, offer) : plain.prepare(channelId, offer),
     };
     recorder = await connectGbRecorder(t, { campusId: U.campusId, gbId: NVR, name: '实验楼NVR', channels: [CAM_H264, CAM_H265, CAM_MIDGOP, CAM_LOSSY], channelName: (i) => `实验楼${i + 1}号`, media, now: () => clock.now() });
     device = recorder.device;
@@ -83,9 +84,9 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
     await t?.close();
   });
 
-  async function watch(username: string, deviceId: string, query = ''): Promise<Viewer> {
+  async function watch(username: string, deviceId: string, query = '', what: 'live' | 'playback' = 'live'): Promise<Viewer> {
     const cookie = await t.login(username);
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/media/live/${deviceId}${query}`, { headers: { cookie } });
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/media/${what}/${deviceId}${query}`, { headers: { cookie } });
     const v: Viewer = { ws, control: [], init: null, fragments: [], closed: new Promise((r) => ws.once('close', () => r())) };
     const splitter = new Mp4FragmentSplitter((i) => (v.init = i), (f) => v.fragments.push(f));
     ws.on('message', (data, binary) => (binary ? splitter.push(data as Buffer) : v.control.push(JSON.parse(String(data)))));
@@ -212,5 +213,28 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
     const notCamera = await watch(U.users.operator.username, nvr.id);
     await notCamera.closed;
     assert.equal(notCamera.control[0]?.code, 'XIAOAN_MEDIA_NO_VIDEO');
+  });
+
+  it("plays back a span the camera's recorder holds (INVITE s=Playback with the span): the device reports the end, the platform hangs up; audited", async () => {
+    const fromS = Math.floor(clock.now() / 1000) - 3600;
+    const span = `?from=${new Date(fromS * 1000).toISOString()}&to=${new Date((fromS + 3) * 1000).toISOString()}`;
+    const v = await watch(U.users.operator.username, ids.get(CAM_H264)!, span, 'playback');
+    await framesAdvance(v, 20);
+    assert.deepEqual(v.control[0], { type: 'starting', source: 'gb28181-playback' });
+    assert.equal(v.fragments[0]!.keyframe, true);
+    const offer = offers.filter((o) => o.channelId === CAM_H264).at(-1)!.offer;
+    assert.equal(offer.session, 'Playback', 'the INVITE asks for playback');
+    assert.deepEqual(offer.range, { startS: fromS, endS: fromS + 3 }, 'of the span asked (t=, epoch seconds)');
+    // The simulated recorder sends the 3 s at 1×, then MediaStatus 121; the platform ends the stream and sends BYE.
+    await v.closed;
+    assert.deepEqual(v.control.at(-1), { type: 'ended', code: 'playback_ended', reason: 'the recording played back has ended' });
+    await waitFor('BYE to the device', () => [...device.streams.values()].every((s) => s.offer.session !== 'Playback'), 10_000);
+    const audit = await t.store.db.selectFrom('audit_log').select(['after']).where('action', '=', 'video.playback').where('entity_id', '=', ids.get(CAM_H264)!).execute();
+    assert.ok(audit.some((a) => JSON.stringify(a.after).includes('recorder')), 'the playback is in the audit log');
+
+    const backwards = await watch(U.users.operator.username, ids.get(CAM_H264)!, `?from=${new Date(fromS * 1000).toISOString()}&to=${new Date((fromS - 60) * 1000).toISOString()}`, 'playback');
+    await backwards.closed;
+    assert.equal(backwards.control[0]?.code, 'XIAOAN_VALIDATION_FAILED');
+    assert.deepEqual((backwards.control[0]?.details as { field: string }[]).map((d) => d.field), ['to'], 'the refusal names the field');
   });
 });

@@ -26,7 +26,7 @@ import { createIngestModule } from '../modules/ingest/index.ts';
 import { createLedgerIoModule } from '../modules/ledger-io/index.ts';
 import { createLiveModule } from '../modules/live/index.ts';
 import { createMapModule } from '../modules/map/index.ts';
-import { createMediaModule, sourceOf } from '../modules/media/index.ts';
+import { createMediaModule, playbackSourceOf, sourceOf, type NewReceiver } from '../modules/media/index.ts';
 import { findFfmpeg } from '../adapters/media/ffmpeg.ts';
 import { RtpReceivers } from '../adapters/media/rtp-receivers.ts';
 import { stopModules, type ModuleFace } from '../modules/module.ts';
@@ -74,13 +74,15 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const gbMedia = { advertisedIp: config.XIAOAN_MEDIA_HOST ?? gbModule.gbPlatform.advertisedHost, bindHost: '0.0.0.0', transport: mediaTransport, setup: mediaSetup };
   const ffmpeg = findFfmpeg(config.XIAOAN_FFMPEG);
   const rtpReceivers = new RtpReceivers();
+  const newReceiver: NewReceiver = (ps, codec, closed) => rtpReceivers.create(ps, codec, closed);
   const { media, face: mediaFace } = createMediaModule({
     devices,
     audit,
     clock,
     ffmpeg,
     // RTP is received in its own thread (one packet every few µs per camera must not queue behind the API).
-    findSource: (deviceId) => sourceOf(deviceId, { gb: gbModule.gbPlatform, onvif: onvifModule.onvifCameras, gbSettings: gbMedia, newReceiver: (ps, codec, closed) => rtpReceivers.create(ps, codec, closed) }),
+    findSource: (deviceId) => sourceOf(deviceId, { gb: gbModule.gbPlatform, onvif: onvifModule.onvifCameras, gbSettings: gbMedia, newReceiver }),
+    findPlaybackSource: (deviceId, span) => playbackSourceOf(deviceId, span, { gb: gbModule.gbPlatform, gbSettings: gbMedia, newReceiver }),
     lingerMs: config.XIAOAN_MEDIA_LINGER_S * 1000,
     startTimeoutMs: 10_000,
     stallMs: 10_000,

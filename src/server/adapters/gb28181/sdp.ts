@@ -48,6 +48,10 @@ export interface MediaAnswer {
   setup: TcpSetup | null;
   ssrc: string | null;
   payloadTypes: string[];
+  /** `s=`: Play (live), Playback, Download. */
+  session: string | null;
+  /** `t=` of a playback: the recording's span in epoch seconds; null for live (`t=0 0`). */
+  range: { startS: number; endS: number } | null;
 }
 
 /** Reads a device's SDP answer; throws with the reason when it names no address or port. */
@@ -58,9 +62,15 @@ export function parseAnswer(sdp: string): MediaAnswer {
   let setup: TcpSetup | null = null;
   let ssrc: string | null = null;
   let payloadTypes: string[] = [];
+  let session: string | null = null;
+  let range: MediaAnswer['range'] = null;
   for (const raw of sdp.split(/\r?\n/)) {
     const line = raw.trim();
-    if (line.startsWith('c=')) ip = line.split(/\s+/)[2] ?? ip;
+    if (line.startsWith('s=')) session = line.slice(2).trim() || null;
+    else if (line.startsWith('t=')) {
+      const [startS, endS] = line.slice(2).trim().split(/\s+/).map(Number);
+      if (Number.isInteger(startS) && Number.isInteger(endS) && startS! > 0 && endS! > startS!) range = { startS: startS!, endS: endS! };
+    } else if (line.startsWith('c=')) ip = line.split(/\s+/)[2] ?? ip;
     else if (line.startsWith('m=video')) {
       const [, p, proto, ...pts] = line.split(/\s+/);
       port = Number(p);
@@ -73,5 +83,5 @@ export function parseAnswer(sdp: string): MediaAnswer {
   }
   if (!ip) throw new Error('the SDP answer has no connection address (c=)');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('the SDP answer has no video port (m=video)');
-  return { ip, port, transport, setup, ssrc, payloadTypes };
+  return { ip, port, transport, setup, ssrc, payloadTypes, session, range };
 }

@@ -71,8 +71,11 @@ export interface GbMediaSession {
   answer: MediaAnswer;
   /** Ends the stream (BYE); safe to call twice. */
   bye(): Promise<void>;
-  /** Set by the receiver: called when the device ends the stream itself. */
-  onEnded: (() => void) | null;
+  /**
+   * Set by the receiver: called when the device ends the stream itself — a BYE, or for playback
+   * the end of the recording (MediaStatus 121, after which the platform sends BYE).
+   */
+  onEnded: ((why: 'hangup' | 'end_of_file') => void) | null;
 }
 
 interface Pending {
@@ -139,6 +142,8 @@ export class GbPlatform {
   private readonly catalogSubscriptions = new Map<string, number>();
   /** Open media sessions by Call-ID: how to tell their receivers the device hung up. */
   private readonly sessionEnds = new Map<string, () => void>();
+  /** Playback sessions by Call-ID with their channel: MediaStatus names the channel, not the call. */
+  private readonly playbacks = new Map<string, { channelGbId: string; media: GbMediaSession }>();
   private ssrcSeq = 0;
 
   constructor(
@@ -351,6 +356,11 @@ export class GbPlatform {
       case 'Response/RecordInfo':
         this.reply(req, peer, 200, 'OK');
         this.records.add(reg.gbId, msg.sn, recordPage(msg.body, msg.deviceId));
+        return;
+      case 'Notify/MediaStatus':
+        this.reply(req, peer, 200, 'OK');
+        // 121: the recording played back has ended (§9.8.2); the platform ends the session.
+        if (text(msg.body.NotifyType) === '121') this.endPlaybacks(msg.deviceId);
         return;
       case 'Response/DeviceInfo':
       case 'Response/DeviceStatus':
@@ -760,15 +770,27 @@ export class GbPlatform {
         if (ended) return;
         ended = true;
         this.sessionEnds.delete(callId);
+        this.playbacks.delete(callId);
         await this.request(route.reg, 'BYE', '', {}, { ...dialog, cseq: cseq + 1, timeoutMs: 4000 }).catch(() => undefined);
       },
       onEnded: null,
     };
     this.sessionEnds.set(callId, () => {
       ended = true;
-      mediaSession.onEnded?.();
+      this.playbacks.delete(callId);
+      mediaSession.onEnded?.('hangup');
     });
+    if (session === 'Playback') this.playbacks.set(callId, { channelGbId: route.channelGbId, media: mediaSession });
     return mediaSession;
+  }
+
+  private endPlaybacks(channelGbId: string) {
+    for (const [callId, p] of [...this.playbacks]) {
+      if (p.channelGbId !== channelGbId) continue;
+      this.playbacks.delete(callId);
+      void p.media.bye();
+      p.media.onEnded?.('end_of_file');
+    }
   }
 
   /** The device ended a stream (BYE): the session is over on both sides. */

@@ -11,7 +11,7 @@ import { mediaRoutes } from './media.routes.ts';
 import { MediaService } from './media.service.ts';
 
 export { MediaService } from './media.service.ts';
-export { gbSource, rtspSource, sourceOf, transcodeSource, type GbMediaSettings } from './sources.ts';
+export { gbSource, playbackSourceOf, rtspSource, sourceOf, transcodeSource, type GbMediaSettings, type NewReceiver } from './sources.ts';
 export type { LiveStream, StreamViewer, StreamSource } from './live-stream.ts';
 
 export function createMediaModule(d: {
@@ -20,6 +20,8 @@ export function createMediaModule(d: {
   clock: Clock;
   ffmpeg: string | null;
   findSource: (deviceId: string) => Promise<StreamSource | null>;
+  /** A span of a camera's own recorder (GB/T 28181 playback), or null when it has none. */
+  findPlaybackSource: (deviceId: string, span: { startS: number; endS: number }) => Promise<StreamSource | null>;
   lingerMs: number;
   startTimeoutMs: number;
   stallMs: number;
@@ -27,7 +29,7 @@ export function createMediaModule(d: {
   /** The RTP thread, ended when the module stops. */
   rtpReceivers?: { close(): Promise<void> };
 }) {
-  const media = new MediaService(d.devices, d.audit, d.clock, d.findSource, { ffmpeg: d.ffmpeg, lingerMs: d.lingerMs, startTimeoutMs: d.startTimeoutMs, stallMs: d.stallMs, maxTranscodes: d.maxTranscodes });
+  const media = new MediaService(d.devices, d.audit, d.clock, d.findSource, d.findPlaybackSource, { ffmpeg: d.ffmpeg, lingerMs: d.lingerMs, startTimeoutMs: d.startTimeoutMs, stallMs: d.stallMs, maxTranscodes: d.maxTranscodes });
   const face: ModuleFace = {
     name: 'media',
     tables: [],

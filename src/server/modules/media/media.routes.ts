@@ -7,7 +7,7 @@ import { LiveStreamStatus, type LiveMessage } from '../../../shared/media.ts';
 import { AppError } from '../../http/errors.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, IdParams } from '../../http/schemas.ts';
-import type { StreamViewer } from './live-stream.ts';
+import type { LiveStream, StreamViewer } from './live-stream.ts';
 import type { MediaService } from './media.service.ts';
 
 /** A viewer further behind than this skips to the next keyframe instead of queueing video without end. */
@@ -29,22 +29,23 @@ export function mediaRoutes(fastify: FastifyInstance, media: MediaService) {
         querystring: Type.Object({ transcode: Type.Optional(Type.Literal('h264', { description: 'Re-encode to H.264 (for browsers that cannot decode H.265; limited per server)' })) }, { additionalProperties: false }),
       },
     },
-    async (socket, req) => {
-      const send = (m: LiveMessage) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(m));
-      let stream;
-      try {
-        stream = await media.live(actorOf(req), req.params.id, { transcode: req.query.transcode === 'h264' });
-      } catch (err) {
-        const e = err instanceof AppError ? err : null;
-        send({ type: 'error', code: e?.code ?? 'XIAOAN_INTERNAL', message: (err as Error).message });
-        socket.close(1011, 'no video');
-        return;
-      }
-      send({ type: 'starting', source: stream.source.kind });
-      const viewer = socketViewer(socket, send, stream.source.kind === 'transcode');
-      stream.attach(viewer);
-      socket.on('close', () => stream.detach(viewer));
+    async (socket, req) => serveStream(socket, () => media.live(actorOf(req), req.params.id, { transcode: req.query.transcode === 'h264' })),
+  );
+
+  app.get(
+    '/api/media/playback/:id',
+    {
+      websocket: true,
+      config: { auth: { permission: 'video.view' } },
+      schema: {
+        tags: ['media'],
+        summary:
+          "WebSocket: a span of what the camera's own recorder holds (GB/T 28181 INVITE s=Playback), played at 1× for this viewer, in the messages of /api/media/live/:id; ends with code playback_ended when the recorder reports the end. Audited as video.playback. Spans come from GET /api/devices/:id/gb28181/records",
+        params: IdParams,
+        querystring: Type.Object({ from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time', description: 'At most 24 hours after from' }) }, { additionalProperties: false }),
+      },
     },
+    async (socket, req) => serveStream(socket, () => media.playback(actorOf(req), req.params.id, req.query)),
   );
 
   app.get(
@@ -68,6 +69,24 @@ export function mediaRoutes(fastify: FastifyInstance, media: MediaService) {
     },
     async (req) => media.streamOf(actorOf(req), req.params.id),
   );
+}
+
+/** Opens the stream for one WebSocket viewer; a refusal (not a camera, no video path, bad span) is an error message, then close. */
+async function serveStream(socket: WebSocket, open: () => Promise<LiveStream>) {
+  const send = (m: LiveMessage) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(m));
+  let stream: LiveStream;
+  try {
+    stream = await open();
+  } catch (err) {
+    const e = err instanceof AppError ? err : null;
+    send({ type: 'error', code: e?.code ?? 'XIAOAN_INTERNAL', message: (err as Error).message, details: e?.details ?? [] });
+    socket.close(1011, 'no video');
+    return;
+  }
+  send({ type: 'starting', source: stream.source.kind });
+  const viewer = socketViewer(socket, send, stream.source.kind === 'transcode');
+  stream.attach(viewer);
+  socket.on('close', () => stream.detach(viewer));
 }
 
 function socketViewer(socket: WebSocket, send: (m: LiveMessage) => void, transcoded: boolean): StreamViewer {

@@ -1,12 +1,16 @@
 import { CAMERA_KINDS } from '../../../shared/domain.ts';
 import type { LiveStreamStatus } from '../../../shared/media.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError, invalidField } from '../../http/errors.ts';
+import { uuid7 } from '../../util/uuid7.ts';
 import type { Actor } from '../../http/policy.ts';
 import type { Clock } from '../../clock.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { DevicesService } from '../devices/index.ts';
 import { LiveStream, type LiveStreamOptions, type StreamSource } from './live-stream.ts';
 import { transcodeSource } from './sources.ts';
+
+/** The longest span one recorder playback may ask for. */
+const MAX_PLAYBACK_S = 24 * 3600;
 
 /**
  * Live video on demand: the first viewer of a camera starts its stream, later viewers share it,
@@ -23,6 +27,7 @@ export class MediaService {
     private readonly audit: Pick<AuditService, 'recordAlone'>,
     private readonly clock: Clock,
     private readonly findSource: (deviceId: string) => Promise<StreamSource | null>,
+    private readonly findPlaybackSource: (deviceId: string, span: { startS: number; endS: number }) => Promise<StreamSource | null>,
     private readonly opts: Omit<LiveStreamOptions, 'ffmpeg'> & { ffmpeg: string | null; maxTranscodes: number },
   ) {}
 
@@ -53,10 +58,38 @@ export class MediaService {
     return this.start(deviceId, deviceId, source);
   }
 
-  private start(key: string, deviceId: string, source: StreamSource): LiveStream {
+  /**
+   * A span of what the camera's own recorder (NVR/DVR) holds, played back over GB/T 28181
+   * (INVITE s=Playback) at 1×, for one viewer: it ends when the recording does or the viewer
+   * leaves. Audited as video.playback. 409 for a camera not reachable over GB/T 28181.
+   */
+  async playback(actor: Actor, deviceId: string, span: { from: string; to: string }): Promise<LiveStream> {
+    const device = await this.devices.get(actor, deviceId);
+    if (!CAMERA_KINDS.includes(device.kind)) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${device.name} is not a camera`);
+    const startS = Math.floor(Date.parse(span.from) / 1000);
+    const endS = Math.ceil(Date.parse(span.to) / 1000);
+    if (startS * 1000 > this.clock.now()) throw invalidField('from', 'is in the future: nothing is recorded yet');
+    if (endS <= startS) throw invalidField('to', 'must be after from');
+    if (endS - startS > MAX_PLAYBACK_S) throw invalidField('to', `a playback spans at most ${MAX_PLAYBACK_S / 3600} hours`);
+    if (this.stopping) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'the platform is stopping');
+    if (!this.opts.ffmpeg) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'no ffmpeg on this server: install Debian ffmpeg or run npm install (it brings one)');
+    const source = await this.findPlaybackSource(deviceId, { startS, endS });
+    if (!source) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${device.name} is not registered over GB/T 28181: its recorder cannot be asked for recordings (play the platform's own recordings instead)`);
+    const stream = this.start(`${deviceId}@playback:${uuid7()}`, deviceId, source, { lingerMs: 0 });
+    await this.audit.recordAlone(actor, {
+      action: 'video.playback',
+      entityType: 'device',
+      entityId: deviceId,
+      universityId: device.universityId,
+      after: { source: 'recorder', from: new Date(startS * 1000).toISOString(), to: new Date(endS * 1000).toISOString() },
+    });
+    return stream;
+  }
+
+  private start(key: string, deviceId: string, source: StreamSource, overrides: Partial<LiveStreamOptions> = {}): LiveStream {
     const existing = this.streams.get(key);
     if (existing && existing.state !== 'ended') return existing;
-    const created = new LiveStream(deviceId, source, { ...this.opts, ffmpeg: this.opts.ffmpeg! }, (ended) => {
+    const created = new LiveStream(deviceId, source, { ...this.opts, ffmpeg: this.opts.ffmpeg!, ...overrides }, (ended) => {
       if (this.streams.get(key) === ended) this.streams.delete(key);
       this.startedAt.delete(ended);
     });

@@ -19,13 +19,14 @@ export interface GbMediaSettings {
 }
 
 /**
- * Live video of a GB/T 28181 channel: a receiving socket is opened first (its port goes into the
- * offer), then the INVITE; the stream ends with BYE. With TCP active the platform connects to the
- * port the device answered with.
+ * Video of a GB/T 28181 channel, live or — with `playback` — a span of what its recorder holds
+ * (INVITE s=Playback, §9.8): a receiving socket is opened first (its port goes into the offer),
+ * then the INVITE; the stream ends with BYE, or when the device reports the end of the recording.
+ * With TCP active the platform connects to the port the device answered with.
  */
-export function gbSource(platform: Pick<GbPlatform, 'invite'>, deviceId: string, settings: GbMediaSettings, newReceiver: NewReceiver = inProcessReceiver): StreamSource {
+export function gbSource(platform: Pick<GbPlatform, 'invite'>, deviceId: string, settings: GbMediaSettings, newReceiver: NewReceiver = inProcessReceiver, playback?: { startS: number; endS: number }): StreamSource {
   return {
-    kind: 'gb28181',
+    kind: playback ? 'gb28181-playback' : 'gb28181',
     async start(stream: LiveStream) {
       const receiver = newReceiver(
         (ps) => stream.feed(ps),
@@ -38,12 +39,13 @@ export function gbSource(platform: Pick<GbPlatform, 'invite'>, deviceId: string,
       const port = await receiver.listen(settings.transport === 'UDP' ? { transport: 'UDP', host: settings.bindHost } : tcpActive ? { transport: 'TCP', setup: 'active' } : { transport: 'TCP', setup: 'passive', host: settings.bindHost });
       let session: Awaited<ReturnType<GbPlatform['invite']>>;
       try {
-        session = await platform.invite(deviceId, { ip: settings.advertisedIp, port, transport: settings.transport, setup: settings.setup });
+        const receiving = { ip: settings.advertisedIp, port, transport: settings.transport, setup: settings.setup };
+        session = playback ? await platform.invite(deviceId, receiving, 'Playback', playback) : await platform.invite(deviceId, receiving);
       } catch (err) {
         receiver.close('the camera did not start the stream');
         throw err;
       }
-      session.onEnded = () => stream.end('the camera ended the stream (BYE)', 'camera_hangup');
+      session.onEnded = (why) => (why === 'end_of_file' ? stream.end('the recording played back has ended', 'playback_ended') : stream.end('the camera ended the stream (BYE)', 'camera_hangup'));
       if (tcpActive) {
         try {
           await receiver.connect(session.answer.ip, session.answer.port);
@@ -94,6 +96,11 @@ export function transcodeSource(original: () => Promise<LiveStream>): StreamSour
       return () => source.detach(viewer);
     },
   };
+}
+
+/** A span of what a GB/T 28181 camera's recorder holds, or null for a camera not registered over GB/T 28181. */
+export async function playbackSourceOf(deviceId: string, span: { startS: number; endS: number }, d: { gb: Pick<GbPlatform, 'invite' | 'routeOf'>; gbSettings: GbMediaSettings; newReceiver?: NewReceiver }): Promise<StreamSource | null> {
+  return (await d.gb.routeOf(deviceId)) ? gbSource(d.gb, deviceId, d.gbSettings, d.newReceiver, span) : null;
 }
 
 /** How the media module finds a camera's video: GB/T 28181 first, then ONVIF/RTSP. */

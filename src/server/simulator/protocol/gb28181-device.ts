@@ -230,6 +230,15 @@ export class GbDevice {
       if (s && !s.started) {
         s.started = true;
         s.start();
+        // A recording played back at 1×: when its span has been sent, the device says so (MediaStatus 121, §9.8.2).
+        const range = s.offer.session === 'Playback' ? s.offer.range : null;
+        if (range) {
+          const timer = setTimeout(() => {
+            if (this.streams.get(m.headers['call-id']) === s) void this.message('Notify', { CmdType: 'MediaStatus', SN: this.sn++, DeviceID: s.channelId, NotifyType: 121 }).catch(() => undefined);
+          }, (range.endS - range.startS) * 1000);
+          const stop = s.stop;
+          s.stop = () => (clearTimeout(timer), stop());
+        }
       }
       return;
     }
@@ -293,9 +302,9 @@ export class GbDevice {
     const sdp = [
       'v=0',
       `o=${channelId} 0 0 IN IP4 127.0.0.1`,
-      's=Play',
+      `s=${offer.session === 'Playback' ? 'Playback' : 'Play'}`,
       'c=IN IP4 127.0.0.1',
-      't=0 0',
+      offer.range ? `t=${offer.range.startS} ${offer.range.endS}` : 't=0 0',
       `m=video ${handle.port || 15060} ${tcp ? 'TCP/RTP/AVP' : 'RTP/AVP'} 96`,
       'a=sendonly',
       'a=rtpmap:96 PS/90000',

@@ -127,12 +127,12 @@ describe('live video in the browser', { timeout: 300_000 }, () => {
       assert.ok(Date.now() < deadline, 'segments recorded');
       await page.waitForTimeout(500);
     }
-    // The segment list answers late (as on a loaded server): a click on the bar before it arrives still plays.
-    let segmentsAnswered = 0;
+    // The segment list answers late (as on a loaded server): held until the bar has been clicked, the click still plays.
+    let release!: () => void;
+    const clicked = new Promise<void>((r) => (release = r));
     await page.route('**/api/recordings/*/segments?*', async (route) => {
-      await new Promise((r) => setTimeout(r, 1500));
+      await clicked;
       await route.continue();
-      segmentsAnswered++;
     });
     await page.goto(`${server.baseUrl}/ledger?device=${recorded.deviceId}`);
     const panel = page.getByTestId('recordings-panel');
@@ -141,7 +141,7 @@ describe('live video in the browser', { timeout: 300_000 }, () => {
     await span.scrollIntoViewIfNeeded();
     const box = (await span.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    assert.equal(segmentsAnswered, 0, 'clicked before the segment list arrived');
+    release();
     const video = panel.getByTestId('recordings-video');
     await video.waitFor();
     await page.waitForFunction(() => {
@@ -153,5 +153,20 @@ describe('live video in the browser', { timeout: 300_000 }, () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'playback.png') });
     assert.deepEqual(pageErrors, []);
   });
-});
 
+  it("asks the camera's recorder what it holds (RecordInfo) and plays a file back over GB/T 28181", async () => {
+    const panel = page.getByTestId('recordings-panel');
+    await panel.getByTestId('recorder-ask').click();
+    const file = panel.getByTestId('recorder-bar').locator('.recorder').first();
+    await file.waitFor();
+    await file.scrollIntoViewIfNeeded();
+    const box = (await file.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const playing = panel.getByTestId('recorder-player').locator('[data-testid="live-video"][data-state="playing"]');
+    await playing.waitFor({ timeout: 20_000 });
+    await page.waitForFunction((v) => (v as HTMLVideoElement).currentTime > 1, await playing.locator('video').elementHandle(), { timeout: 15_000 });
+    await panel.getByTestId('recorder-player').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'recorder-playback.png') });
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -6,7 +6,7 @@ import { LiveVideo } from './LiveVideo.tsx';
 import { RecordingsPanel } from './RecordingsPanel.tsx';
 
 /** A camera's live video at the top of its drawer (ledger and map), for those who may watch. */
-export function CameraLivePanel({ device }: { device: Pick<Device, 'id' | 'kind'> }) {
+export function CameraLivePanel({ device }: { device: Pick<Device, 'id' | 'kind' | 'gbId'> }) {
   const { t } = useTranslation();
   const { can } = useAuth();
   if (!CAMERA_KINDS.includes(device.kind) || !can('video.view')) return null;
@@ -14,7 +14,7 @@ export function CameraLivePanel({ device }: { device: Pick<Device, 'id' | 'kind'
     <section className="camera-live-panel" aria-label={t('video.title')}>
       <LiveVideo deviceId={device.id} />
       <div className="section-gap" />
-      <RecordingsPanel deviceId={device.id} />
+      <RecordingsPanel deviceId={device.id} viaGb28181={!!device.gbId} />
       <div className="section-gap" />
     </section>
   );

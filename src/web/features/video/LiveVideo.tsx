@@ -16,7 +16,7 @@ export const reconnectDelayS = (failures: number) => Math.min(30, 3 * 2 ** Math.
  * stream that ends or fails is reconnected by itself with growing pauses (断线重连), as a wall
  * left running overnight must recover without anyone clicking.
  */
-export function LiveVideo({ deviceId, label }: { deviceId: string; label?: string }) {
+export function LiveVideo({ deviceId, label, playback }: { deviceId: string; label?: string; playback?: { from: string; to: string } }) {
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState<LivePlayerState>({ kind: 'connecting' });
@@ -32,11 +32,14 @@ export function LiveVideo({ deviceId, label }: { deviceId: string; label?: strin
       if (next.kind === 'unsupported' && !transcode) setTranscode(true);
       if (next.kind === 'playing') setFailures(0);
       else if (next.kind === 'ended' || (next.kind === 'error' && !FINAL_ERRORS.has(next.code))) setFailures((f) => f + 1);
-    }, transcode);
+    }, transcode, playback);
     return () => player.close();
-  }, [deviceId, attempt, transcode]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the span by value
+  }, [deviceId, attempt, transcode, playback?.from, playback?.to]);
 
-  const retrying = (state.kind === 'ended' || (state.kind === 'error' && !FINAL_ERRORS.has(state.code))) && failures > 0;
+  // A playback that reached the end of its recording is done, not broken.
+  const finished = state.kind === 'ended' && state.code === 'playback_ended';
+  const retrying = !finished && (state.kind === 'ended' || (state.kind === 'error' && !FINAL_ERRORS.has(state.code))) && failures > 0;
   useEffect(() => {
     if (!retrying) return;
     const timer = setTimeout(() => setAttempt((a) => a + 1), reconnectDelayS(failures) * 1000);
@@ -78,7 +81,7 @@ export function LiveVideo({ deviceId, label }: { deviceId: string; label?: strin
       {overlay && <div className="live-video-overlay">{overlay}</div>}
       {state.kind === 'playing' && (
         <div className="live-video-badge" title={`${state.codec} · ${t('video.firstFrame', { ms: state.firstFrameMs })}${state.transcoded ? ` · ${t('video.transcodedHint')}` : ''}`}>
-          {t('video.live')} {state.width}×{state.height}
+          {playback ? t('video.recorder.badge') : t('video.live')} {state.width}×{state.height}
           {state.transcoded && <span className="live-video-transcoded"> · {t('video.transcoded')}</span>}
         </div>
       )}

@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { useApi } from '../../components/useApi.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
+import { RecorderRecordings } from './RecorderRecordings.tsx';
 import './video.css';
 
 const DAY_MS = 86_400_000;
@@ -24,7 +25,7 @@ const dayStartMs = (date: string) => Date.parse(`${date}T00:00:00Z`) - BEIJING_O
  * 录像回放: a camera's recordings of one Beijing day as a 24-hour bar (recorded, gaps against its
  * plan), a click on the bar plays from there, segment after segment, at the chosen speed.
  */
-export function RecordingsPanel({ deviceId }: { deviceId: string }) {
+export function RecordingsPanel({ deviceId, viaGb28181 }: { deviceId: string; /** Its recorder can be asked (GB/T 28181). */ viaGb28181: boolean }) {
   const { t } = useTranslation();
   const [date, setDate] = useState(() => beijingDate(Date.now()));
   const [speed, setSpeed] = useState<number>(1);
@@ -156,6 +157,7 @@ export function RecordingsPanel({ deviceId }: { deviceId: string }) {
           </Space>
         </div>
       )}
+      {viaGb28181 && <RecorderRecordings deviceId={deviceId} dayStartMs={start} />}
     </Card>
   );
 }

@@ -40,10 +40,13 @@ export class LivePlayer {
     private readonly onState: (state: LivePlayerState) => void,
     /** Ask for an H.264 transcode (after this browser said it cannot decode the camera's codec). */
     transcode = false,
+    /** Instead of live video, this span of what the camera's own recorder holds (GB/T 28181 playback). */
+    playback?: { from: string; to: string },
   ) {
     this.onState({ kind: 'connecting' });
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}/api/media/live/${encodeURIComponent(deviceId)}${transcode ? '?transcode=h264' : ''}`);
+    const query = playback ? `?${new URLSearchParams(playback).toString()}` : transcode ? '?transcode=h264' : '';
+    const socket = new WebSocket(`${scheme}://${location.host}/api/media/${playback ? 'playback' : 'live'}/${encodeURIComponent(deviceId)}${query}`);
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => this.mark('socket');
     socket.onmessage = (e) => (typeof e.data === 'string' ? this.control(JSON.parse(e.data) as LiveMessage) : this.media(e.data as ArrayBuffer));

@@ -3,7 +3,9 @@
  * an H.264 test pattern on N channels over UDP to the platform (both in this process), every
  * channel is set to continuous recording, and after a warm-up the CPU of this process (platform +
  * simulated sender), the CPU of the ffmpeg stream-copy processes, their memory, and the bytes
- * written are measured over a window.
+ * written are measured over a window. Recording completeness of each channel over the window (the
+ * share of it covered by indexed segments, the goal ≥ 99.99 % over a long run) is computed from the
+ * index, leaving out the last segment still being written.
  *
  *   node --import tsx bench/recordings/record-channels.bench.ts [--channels 8] [--width 1280] [--height 720] [--seconds 30]
  */
@@ -79,6 +81,7 @@ const pids = ffmpegPids();
 const ff0 = pids.map(cpuTicks);
 const node0 = process.cpuUsage();
 const t0 = performance.now();
+const wall0 = Date.now();
 const bytes0 = (await store.db.selectFrom('recording_segments').select((eb) => eb.fn.sum<number>('bytes').as('b')).executeTakeFirst())?.b ?? 0;
 await sleep(SECONDS * 1000);
 const elapsedS = (performance.now() - t0) / 1000;
@@ -86,6 +89,23 @@ const node = process.cpuUsage(node0);
 const ffCpu = pids.map((p, i) => (cpuTicks(p) - ff0[i]!) / TICK / elapsedS);
 const bytes1 = (await store.db.selectFrom('recording_segments').select((eb) => eb.fn.sum<number>('bytes').as('b')).executeTakeFirst())?.b ?? 0;
 const segments = await store.db.selectFrom('recording_segments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+// Completeness over [wall0, wall1): wall1 leaves out the segment still open (10 s) and its closing.
+const wall1 = Date.now() - 12_000;
+const rows = await store.db.selectFrom('recording_segments').select(['device_id', 'start_at', 'end_at']).where('end_at', '>', new Date(wall0).toISOString()).where('start_at', '<', new Date(wall1).toISOString()).orderBy('start_at').execute();
+const completeness = cams.map((c) => {
+  let covered = 0;
+  let reached = wall0;
+  let gaps = 0;
+  for (const r of rows.filter((x) => x.device_id === c.id)) {
+    const from = Math.max(reached, Date.parse(r.start_at));
+    const to = Math.min(wall1, Date.parse(r.end_at));
+    if (Date.parse(r.start_at) - reached > 1_000) gaps++;
+    if (to > from) covered += to - from;
+    reached = Math.max(reached, to);
+  }
+  if (wall1 - reached > 1_000) gaps++;
+  return { share: covered / (wall1 - wall0), gaps };
+});
 console.log(
   JSON.stringify(
     {
@@ -97,6 +117,10 @@ console.log(
       ffmpegRssMbEach: Math.round(pids.map(rssMb).reduce((a, b) => a + b, 0) / Math.max(1, pids.length)),
       writtenMbps: Math.round((((Number(bytes1) - Number(bytes0)) * 8) / elapsedS / 1e6) * 100) / 100,
       segmentsIndexed: Number(segments.n),
+      completenessWindowS: Math.round((wall1 - wall0) / 1000),
+      completenessMinPercent: Math.round(Math.min(...completeness.map((c) => c.share)) * 1e6) / 1e4,
+      completenessMeanPercent: Math.round((completeness.reduce((a, c) => a + c.share, 0) / completeness.length) * 1e6) / 1e4,
+      gapsOver1s: completeness.reduce((a, c) => a + c.gaps, 0),
       dropped: cams.map((c) => services.recordings['recorders'].get(c.id)?.status().droppedFragments ?? 0).reduce((a: number, b: number) => a + b, 0),
     },
     null,

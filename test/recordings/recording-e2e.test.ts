@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -254,5 +254,34 @@ describe('recording', { skip: ffmpeg && ffprobe && existsSync(ffprobe) ? false :
     const p = await probe(path.join(t.services.recordingsCleaner['dataDir'] as string, (await t.store.db.selectFrom('recording_segments').select('path').where('id', '=', segments[0]!.id).executeTakeFirstOrThrow()).path));
     assert.equal(p.firstFrame?.key_frame, 1, 'the pre-roll starts at a keyframe');
     assert.equal(await t.services.recordings.triggerAlarm(ids.get(CAM_CONTINUOUS)!), false, 'a continuous camera is not alarm-triggered');
+  });
+
+  it('after a crash, the segment cut off mid-write is kept up to its last whole frame and indexed; a file with no whole frame is removed', async () => {
+    const id = ids.get(CAM_CONTINUOUS)!;
+    const dataDir = t.services.recordingsCleaner['dataDir'] as string;
+    const [segment] = await segmentsOf(id);
+    const row = await t.store.db.selectFrom('recording_segments').select('path').where('id', '=', segment!.id).executeTakeFirstOrThrow();
+    const whole = readFileSync(path.join(dataDir, row.path));
+    // What a kill -9 leaves: the file of the segment being written, torn in the middle of a frame.
+    const dir = path.dirname(row.path);
+    const cutOff = `${dir}/235958.mp4`;
+    const empty = `${dir}/235959.mp4`;
+    writeFileSync(path.join(dataDir, cutOff), whole.subarray(0, Math.floor(whole.length * 0.6)));
+    writeFileSync(path.join(dataDir, empty), whole.subarray(0, 100));
+    await t.services.recordings['recoverCutOffSegments']([id]);
+
+    const recovered = await t.store.db.selectFrom('recording_segments').selectAll().where('path', '=', cutOff).executeTakeFirst();
+    assert.ok(recovered, 'the cut-off segment is in the index');
+    const size = statSync(path.join(dataDir, cutOff)).size;
+    assert.equal(Number(recovered.bytes), size, 'indexed with its size after the torn frame was cut away');
+    assert.ok(size < whole.length * 0.6, 'the torn last frame is cut away');
+    const local = new Date(Date.parse(recovered.start_at) + BEIJING_OFFSET_MS).toISOString();
+    assert.equal(local.slice(11, 19), '23:59:58', 'its start is the Beijing time in its name');
+    const p = await probe(path.join(dataDir, cutOff));
+    const indexedS = (Date.parse(recovered.end_at) - Date.parse(recovered.start_at)) / 1000;
+    assert.ok(p.duration > 0.5 && Math.abs(p.duration - indexedS) <= 0.1, `plays ${p.duration} s, indexed as ${indexedS} s`);
+    assert.equal(existsSync(path.join(dataDir, empty)), false, 'a file with no whole frame is removed');
+    await t.services.recordings['recoverCutOffSegments']([id]);
+    assert.equal((await t.store.db.selectFrom('recording_segments').select('id').where('path', '=', cutOff).execute()).length, 1, 'indexed once');
   });
 });

@@ -449,6 +449,7 @@ export class Recorder {
 }
 
 /** A device id as a folder name (ids are uuids; anything else is escaped). */
-function safeName(id: string): string {
+/** The folder of a camera's recordings under `<data>/recordings`. */
+export function safeName(id: string): string {
   return /^[A-Za-z0-9_-]+$/.test(id) ? id : encodeURIComponent(id).replace(/%/g, '_');
 }

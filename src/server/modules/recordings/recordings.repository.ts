@@ -115,6 +115,13 @@ export class RecordingsRepository {
       .execute();
   }
 
+  /** Which of these files are in the index. */
+  async indexedPaths(db: Db, paths: string[]): Promise<Set<string>> {
+    if (!paths.length) return new Set();
+    const rows = await db.selectFrom('recording_segments').select('path').where('path', 'in', paths).execute();
+    return new Set(rows.map((r) => r.path));
+  }
+
   async segment(db: Db, id: string): Promise<SegmentRow | undefined> {
     const r = await db.selectFrom('recording_segments').selectAll().where('id', '=', id).executeTakeFirst();
     return r && segmentFrom(r);

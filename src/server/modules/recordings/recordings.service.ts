@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CAMERA_KINDS, CAMERA_RESOLUTIONS, type CameraResolution } from '../../../shared/domain.ts';
 import type { Device } from '../../../shared/devices.ts';
-import { BEIJING_TIME_ZONE, beijingDate } from '../../../shared/beijing-time.ts';
+import { BEIJING_OFFSET_MS, BEIJING_TIME_ZONE, beijingDate } from '../../../shared/beijing-time.ts';
 import type {
   CameraCompleteness,
   CompletenessPage,
@@ -23,7 +23,8 @@ import type { DevicesService } from '../devices/index.ts';
 import type { IngestService } from '../ingest/index.ts';
 import type { MediaService } from '../media/index.ts';
 import type { KeySite, OrgService } from '../org/index.ts';
-import { Recorder, type ClosedSegment, type RecorderDesire } from './recorder.ts';
+import { Recorder, safeName, type ClosedSegment, type RecorderDesire } from './recorder.ts';
+import { recoverSegmentFile, segmentFilesOf } from './recovery.ts';
 import type { PlanRow, RecordingsRepository, SegmentRow } from './recordings.repository.ts';
 import { retentionOf, type RecordingsCleaner } from './retention.ts';
 import type { OpenSegmentFile } from './segment-file.ts';
@@ -111,7 +112,9 @@ export class RecordingsService {
 
   /** Loads the plans and starts the recorders that should run; looks at them again every tick. */
   async start(): Promise<void> {
-    for (const p of await this.repo.plans(this.db)) if (p.mode !== 'off') this.plans.set(p.deviceId, p);
+    const plans = await this.repo.plans(this.db);
+    await this.recoverCutOffSegments(plans.map((p) => p.deviceId)).catch((err: unknown) => this.log.warn({ err }, 'recovering cut-off recording segments failed'));
+    for (const p of plans) if (p.mode !== 'off') this.plans.set(p.deviceId, p);
     for (const p of this.plans.values()) {
       if (p.mode !== 'continuous') continue;
       // A continuous camera was expected to record while the platform was down: the hole is reported when it records again.
@@ -122,6 +125,28 @@ export class RecordingsService {
     await this.reconcile();
     this.timer = setInterval(() => void this.reconcile(), this.opts.tickMs);
     this.timer.unref();
+  }
+
+  /**
+   * The segment a recorder was writing when the platform was killed is on disk but not in the
+   * index: its whole frames are kept and indexed (so retention cleans it and playback finds it),
+   * a file with no whole frame is removed. Only the last two Beijing days are looked at: a crash
+   * leaves at most one such file per camera, and only while it records.
+   */
+  private async recoverCutOffSegments(deviceIds: string[]) {
+    const now = this.clock.now();
+    const days = [now - DAY_MS, now].map((ms) => new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 10).replace(/-/g, ''));
+    for (const deviceId of deviceIds) {
+      const files = await segmentFilesOf(this.opts.dataDir, safeName(deviceId), days);
+      const indexed = await this.repo.indexedPaths(this.db, files);
+      for (const file of files.filter((f) => !indexed.has(f))) {
+        const recovered = await recoverSegmentFile(this.opts.dataDir, file);
+        const device = recovered && (await this.devices.byIds([deviceId]))[0];
+        if (!recovered || !device) continue;
+        await this.indexSegment({ ...recovered, deviceId, universityId: device.universityId });
+        this.log.warn({ deviceId, path: file, seconds: (recovered.endMs - recovered.startMs) / 1000 }, 'indexed a recording segment cut off by a crash (its whole frames kept)');
+      }
+    }
   }
 
   async stop(): Promise<void> {

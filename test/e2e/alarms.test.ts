@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
 import type { GbDevice } from '../../src/server/simulator/protocol/gb28181-device.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { nearbyRecorder } from './gb-recorder.ts';
 import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer } from './support.ts';
 
@@ -154,6 +155,22 @@ describe('alarm handling: operator screen and guard phone page (browser)', { tim
     await linkedVideo.waitFor({ timeout: 15_000 });
     console.log(`linked camera playing ${Date.now() - started} ms after the ingest request`);
     await op.waitForFunction((el) => (el as HTMLVideoElement).currentTime > 0.5, await linkedVideo.locator('video').elementHandle(), { timeout: 10_000 });
+    // The operator steers the nearest camera (all four are PTZ domes): holding an arrow moves it, letting go stops it; a preset is called.
+    await op.getByTestId('linked-camera-ptz').first().click();
+    const pad = op.getByTestId('ptz-pad');
+    await pad.waitFor();
+    const left = pad.getByTestId('ptz-left');
+    await left.hover();
+    await op.mouse.down();
+    await waitFor('a PAN LEFT at the camera', () => recorder!.ptz.some((p) => p.command === 0x02));
+    await op.mouse.up();
+    await waitFor('a STOP after it', () => recorder!.ptz.at(-1)?.command === 0x00);
+    await pad.getByTestId('ptz-preset').fill('3');
+    await pad.getByTestId('ptz-goto').click();
+    await waitFor('preset 3 called', () => recorder!.ptz.some((p) => p.command === 0x82 && p.data2 === 3));
+    const cameras = (await op.getByTestId('linked-cameras').boundingBox())!;
+    await op.screenshot({ path: path.join(SCREENSHOTS, 'alarm-ptz.png'), clip: { x: cameras.x - 10, y: Math.max(0, cameras.y - 160), width: cameras.width + 20, height: cameras.height + 170 } });
+    await op.keyboard.press('Escape');
     assert.match(await op.getByTestId('sop-list').innerText(), /队员到场处置/);
     // The default rule dispatched guard01 (the only guard with a fresh position).
     await op.getByTestId('dispatch-table').getByText('guard01', { exact: false }).or(op.getByTestId('dispatch-table').locator('tbody tr')).first().waitFor();

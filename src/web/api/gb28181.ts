@@ -4,7 +4,7 @@
  * shapes are the server's, from src/shared.
  */
 import type { IssuedDeviceCredentials } from '../../shared/device-credentials.ts';
-import type { GbDiagnostics, GbPlatformStatus, GbRecords } from '../../shared/gb28181.ts';
+import type { GbDiagnostics, GbPlatformStatus, GbRecords, PtzInput } from '../../shared/gb28181.ts';
 import { http } from './client.ts';
 
 export { GB_EXCHANGE_KINDS } from '../../shared/gb28181.ts';
@@ -16,6 +16,8 @@ const id = (value: string) => encodeURIComponent(value);
 export const gbApi = {
   diagnostics: (deviceId: string, signal?: AbortSignal) => http.get<GbDiagnostics>(`/api/devices/${id(deviceId)}/gb28181`, undefined, signal),
   status: (signal?: AbortSignal) => http.get<GbPlatformStatus>('/api/gb28181/status', undefined, signal),
+  /** Steers a PTZ camera (GB/T 28181 DeviceControl through its recorder). */
+  ptz: (deviceId: string, input: PtzInput) => http.post<{ accepted: true }>(`/api/devices/${id(deviceId)}/ptz`, input),
   /** What the camera's recorder holds between from and to (RecordInfo, asked of the device). */
   records: (deviceId: string, from: string, to: string, signal?: AbortSignal) => http.get<GbRecords>(`/api/devices/${id(deviceId)}/gb28181/records`, { from, to }, signal),
 };

@@ -1,10 +1,11 @@
-import { PlayCircleOutlined, VideoCameraOutlined } from '@ant-design/icons';
-import { Button, Empty, Tag } from 'antd';
+import { AimOutlined, PlayCircleOutlined, VideoCameraOutlined } from '@ant-design/icons';
+import { Button, Empty, Popover, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LinkedCamera } from '../../api/alarms.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { LiveVideo } from '../video/LiveVideo.tsx';
+import { PtzPad } from '../video/PtzPad.tsx';
 
 /** The nearest cameras play at once when the alarm opens (S-LINK-4S); the others on a click. */
 const PLAY_AT_ONCE = 4;
@@ -39,7 +40,15 @@ export function LinkedCameras({ cameras }: { cameras: LinkedCamera[] }) {
               {c.name}
             </span>
             <span>
-              {c.ptz && <Tag>{t('alarms.cameras.ptz')}</Tag>}
+              {c.ptz && can('video.control') ? (
+                <Popover trigger="click" title={`${c.name} · ${t('video.ptz.title')}`} content={<PtzPad deviceId={c.id} />}>
+                  <Tag className="ptz-tag" icon={<AimOutlined />} data-testid="linked-camera-ptz">
+                    {t('video.ptz.open')}
+                  </Tag>
+                </Popover>
+              ) : (
+                c.ptz && <Tag>{t('alarms.cameras.ptz')}</Tag>
+              )}
               {t('alarms.distance', { m: Math.round(c.distanceM) })}
             </span>
           </div>

@@ -113,6 +113,18 @@ describe('live video in the browser', { timeout: 300_000 }, () => {
       { timeout: 30_000 },
     );
     await page.getByTestId('wall-tour-stop').click();
+
+    // The cameras on the wall saved as a tour group (轮巡组), shared by the command centre's seats, then toured.
+    await page.getByTestId('wall-group-save').click();
+    await page.getByTestId('wall-group-name').fill('保卫处巡视');
+    await page.locator('.ant-modal').getByRole('button', { name: '保存为轮巡组' }).click();
+    await page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    const groups = await api.call<{ name: string; cameraIds: string[]; layout: number }[]>('GET', '/api/tour-groups');
+    assert.deepEqual(groups.map((g) => [g.name, g.cameraIds.length, g.layout]), [['保卫处巡视', 4, 4]]);
+    await page.getByTestId('wall-groups').click();
+    await page.getByTestId('wall-group-option').filter({ hasText: '保卫处巡视' }).click();
+    assert.match(await page.getByTestId('wall-tour-stop').innerText(), /保卫处巡视/);
+    await page.getByTestId('wall-tour-stop').click();
     assert.deepEqual(pageErrors, []);
   });
 

@@ -26,6 +26,7 @@ import { createIngestModule } from '../modules/ingest/index.ts';
 import { createLedgerIoModule } from '../modules/ledger-io/index.ts';
 import { createLiveModule } from '../modules/live/index.ts';
 import { createMapModule } from '../modules/map/index.ts';
+import { createVideoWallModule } from '../modules/video-wall/index.ts';
 import { createMediaModule, playbackSourceOf, sourceOf, type NewReceiver } from '../modules/media/index.ts';
 import { findFfmpeg } from '../adapters/media/ffmpeg.ts';
 import { RtpReceivers } from '../adapters/media/rtp-receivers.ts';
@@ -95,6 +96,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { procedures, face: proceduresFace } = createProceduresModule({ db, alarms, attachProcedures: alarmsModule.attachProcedures, clock });
   const { dispatches, face: dispatchFace } = createDispatchModule({ db, accounts, alarms, procedures, places, attachDispatcher: alarmsModule.attachDispatcher, clock, bus });
   const { evidence, alarmRecording, face: evidenceFace } = createEvidenceModule({ db, dataDir: config.XIAOAN_DATA_DIR, ffmpeg, alarms, devices, recordings, audit, clock, bus });
+  const { tourGroups, face: videoWallFace } = createVideoWallModule({ db, devices, audit, clock });
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
   const modules: readonly ModuleFace[] = [
@@ -117,6 +119,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     proceduresFace,
     dispatchFace,
     evidenceFace,
+    videoWallFace,
     caseFileFace,
     alarmStatsFace,
   ];
@@ -124,7 +127,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
 }
 
 export interface RouteEntry {

@@ -202,6 +202,19 @@ export interface EventsDB {
   recording_segments: RecordingSegmentTable;
   evidence_clips: EvidenceClipTable;
   alarm_cameras: AlarmCameraTable;
+  tour_groups: TourGroupTable;
+}
+
+export interface TourGroupTable {
+  id: string;
+  university_id: string;
+  name: string;
+  camera_ids: unknown;
+  layout: number;
+  interval_s: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface AlarmCameraTable {

@@ -38,4 +38,5 @@ export const TABLE_OWNERS = {
   recording_segments: 'recordings',
   evidence_clips: 'evidence',
   alarm_cameras: 'alarms',
+  tour_groups: 'video-wall',
 } as const satisfies Record<keyof DB, string>;

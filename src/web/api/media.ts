@@ -1,6 +1,7 @@
 /** Recordings and video evidence: the calls the console makes (shapes from src/shared). */
 import type { EvidenceClip, EvidenceExportInput } from '../../shared/evidence.ts';
 import type { RecordingDay, SegmentList } from '../../shared/recordings.ts';
+import type { TourGroup, TourGroupInput } from '../../shared/video-wall.ts';
 import { http } from './client.ts';
 
 const id = (value: string) => encodeURIComponent(value);
@@ -13,4 +14,10 @@ export const recordingsApi = {
 export const evidenceApi = {
   ofAlarm: (alarmId: string) => http.get<{ items: EvidenceClip[] }>(`/api/alarms/${id(alarmId)}/evidence`),
   export: (alarmId: string, body: EvidenceExportInput) => http.post<{ items: EvidenceClip[] }>(`/api/alarms/${id(alarmId)}/evidence`, body),
+};
+
+export const tourGroupsApi = {
+  list: (signal?: AbortSignal) => http.get<TourGroup[]>('/api/tour-groups', undefined, signal),
+  create: (body: TourGroupInput) => http.post<TourGroup>('/api/tour-groups', body),
+  remove: (groupId: string) => http.delete(`/api/tour-groups/${id(groupId)}`),
 };

@@ -1,9 +1,13 @@
-import { AppstoreOutlined, CloseOutlined, ExpandOutlined, PauseCircleOutlined, PlayCircleOutlined, SearchOutlined, VideoCameraOutlined } from '@ant-design/icons';
-import { Button, Empty, Input, List, Segmented, Select, Space, Tag, Tooltip, Typography } from 'antd';
+import { AppstoreOutlined, CloseOutlined, DeleteOutlined, ExpandOutlined, PauseCircleOutlined, PlayCircleOutlined, SaveOutlined, SearchOutlined, VideoCameraOutlined } from '@ant-design/icons';
+import { App, Button, Empty, Form, Input, List, Modal, Popconfirm, Segmented, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CAMERA_KINDS } from '../../../shared/domain.ts';
 import { devicesApi } from '../../api/endpoints.ts';
+import { tourGroupsApi } from '../../api/media.ts';
+import type { TourGroup } from '../../../shared/video-wall.ts';
+import { errorMessage } from '../../components/errors.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
 import type { Device } from '../../api/types.ts';
 import { useOrg } from '../../app/OrgContext.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -42,7 +46,12 @@ export function VideoWallView() {
   const [wall, setWall] = useState<SavedWall>(loadWall);
   const [selected, setSelected] = useState(0);
   const [q, setQ] = useState('');
-  const [tour, setTour] = useState<{ intervalS: number; page: number } | null>(null);
+  // A tour pages through the listed cameras, or through a tour group's (轮巡组).
+  const [tour, setTour] = useState<{ intervalS: number; page: number; group?: TourGroup } | null>(null);
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const groups = useApi((signal) => tourGroupsApi.list(signal), []);
+  const [saving, setSaving] = useState(false);
   const [intervalS, setIntervalS] = useState<number>(TOUR_INTERVALS_S[1]);
   const wallRef = useRef<HTMLDivElement>(null);
   const { data, error, reload } = useApi(
@@ -53,13 +62,17 @@ export function VideoWallView() {
   const names = useMemo(() => new Map(cameras.map((c) => [c.id, c.name])), [cameras]);
   const [known, setKnown] = useState<Map<string, string>>(new Map());
   useEffect(() => setKnown((k) => new Map([...k, ...names])), [names]);
+  useEffect(() => {
+    const group = tour?.group;
+    if (group) setKnown((k) => new Map([...k, ...group.cameraIds.map((id, i) => [id, group.cameraNames[i]!] as const)]));
+  }, [tour?.group]);
 
   useEffect(() => localStorage.setItem(STORAGE_KEY, JSON.stringify(wall)), [wall]);
 
   // The tour shows the next page of the listed cameras every interval.
   useEffect(() => {
     if (!tour) return;
-    const ids = cameras.map((c) => c.id);
+    const ids = tour.group?.cameraIds ?? cameras.map((c) => c.id);
     setWall((w) => ({ ...w, tiles: tourPage(ids, w.layout, tour.page) }));
     const timer = setTimeout(() => setTour({ ...tour, page: tour.page + 1 }), tour.intervalS * 1000);
     return () => clearTimeout(timer);
@@ -77,6 +90,22 @@ export function VideoWallView() {
   const clear = (index: number) => setWall((w) => ({ ...w, tiles: w.tiles.map((c, i) => (i === index ? null : c)) }));
   const add = (camera: Device) => put(targetTile(wall.tiles, selected), camera.id);
   const columns = columnsOf(wall.layout);
+  const tourIds = tour?.group?.cameraIds ?? cameras.map((c) => c.id);
+  const startGroup = (groupId: string) => {
+    const group = groups.data?.find((g) => g.id === groupId);
+    if (!group) return;
+    setWall((w) => ({ layout: group.layout, tiles: resize(w.tiles, group.layout) }));
+    setTour({ intervalS: group.intervalS, page: 0, group });
+  };
+  const removeGroup = async (group: TourGroup) => {
+    try {
+      await tourGroupsApi.remove(group.id);
+      if (tour?.group?.id === group.id) setTour(null);
+      groups.reload();
+    } catch (err) {
+      void message.error(errorMessage(err));
+    }
+  };
 
   return (
     <div className="video-wall-view" data-testid="video-wall">
@@ -115,12 +144,42 @@ export function VideoWallView() {
           <Select value={intervalS} onChange={setIntervalS} options={TOUR_INTERVALS_S.map((s) => ({ value: s, label: t('video.wall.every', { s }) }))} style={{ width: 110 }} />
           {tour ? (
             <Button icon={<PauseCircleOutlined />} onClick={() => setTour(null)} data-testid="wall-tour-stop">
-              {t('video.wall.stopTour', { page: (tour.page % tourPages(cameras.map((c) => c.id), wall.layout)) + 1, pages: tourPages(cameras.map((c) => c.id), wall.layout) })}
+              {tour.group ? `${tour.group.name} · ` : ''}
+              {t('video.wall.stopTour', { page: (tour.page % tourPages(tourIds, wall.layout)) + 1, pages: tourPages(tourIds, wall.layout) })}
             </Button>
           ) : (
             <Tooltip title={t('video.wall.tourHint')}>
               <Button icon={<PlayCircleOutlined />} disabled={!cameras.length} onClick={() => setTour({ intervalS, page: 0 })} data-testid="wall-tour">
                 {t('video.wall.tour')}
+              </Button>
+            </Tooltip>
+          )}
+          <Select
+            placeholder={t('video.wall.groups.pick')}
+            value={tour?.group?.id ?? null}
+            onChange={startGroup}
+            style={{ width: 180 }}
+            notFoundContent={t('video.wall.groups.none')}
+            options={(groups.data ?? []).map((g) => ({ value: g.id, label: t('video.wall.groups.option', { name: g.name, count: g.cameraIds.length }) }))}
+            optionRender={(o) => {
+              const group = groups.data?.find((g) => g.id === o.value);
+              return (
+                <Space className="wall-group-option" data-testid="wall-group-option">
+                  <span>{o.label}</span>
+                  {group && can('video.control') && (
+                    <Popconfirm title={t('video.wall.groups.confirmDelete', { name: group.name })} onConfirm={() => void removeGroup(group)}>
+                      <DeleteOutlined onClick={(e) => e.stopPropagation()} aria-label={t('video.wall.groups.delete')} />
+                    </Popconfirm>
+                  )}
+                </Space>
+              );
+            }}
+            data-testid="wall-groups"
+          />
+          {can('video.control') && (
+            <Tooltip title={t('video.wall.groups.saveHint')}>
+              <Button icon={<SaveOutlined />} disabled={!wall.tiles.some(Boolean)} onClick={() => setSaving(true)} data-testid="wall-group-save">
+                {t('video.wall.groups.save')}
               </Button>
             </Tooltip>
           )}
@@ -160,6 +219,50 @@ export function VideoWallView() {
           ))}
         </div>
       </section>
+      {saving && (
+        <SaveGroupModal
+          cameras={[...new Map([...wall.tiles.filter((c): c is string => !!c).map((id) => [id, known.get(id) ?? id] as const), ...cameras.map((c) => [c.id, c.name] as const)])]}
+          initial={wall.tiles.filter((c): c is string => !!c)}
+          layout={wall.layout}
+          intervalS={intervalS}
+          onClose={(saved) => {
+            setSaving(false);
+            if (saved) groups.reload();
+          }}
+        />
+      )}
     </div>
+  );
+}
+
+/** 保存为轮巡组: a name and the cameras (those on the wall to begin with), with the wall's layout and interval. */
+function SaveGroupModal({ cameras, initial, layout, intervalS, onClose }: { cameras: [string, string][]; initial: string[]; layout: WallLayout; intervalS: number; onClose: (saved: boolean) => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ name: string; cameraIds: string[] }>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (v: { name: string; cameraIds: string[] }) => {
+    setBusy(true);
+    try {
+      const group = await tourGroupsApi.create({ name: v.name, cameraIds: v.cameraIds, layout, intervalS: intervalS as TourGroup['intervalS'] });
+      void message.success(t('video.wall.groups.saved', { name: group.name }));
+      onClose(true);
+    } catch (err) {
+      void message.error(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open title={t('video.wall.groups.saveTitle', { layout, s: intervalS })} okText={t('video.wall.groups.save')} confirmLoading={busy} onOk={() => form.submit()} onCancel={() => onClose(false)}>
+      <Form form={form} layout="vertical" initialValues={{ name: '', cameraIds: initial }} onFinish={(v) => void submit(v)}>
+        <Form.Item name="name" label={t('video.wall.groups.name')} rules={[{ required: true, whitespace: true, max: 40 }]}>
+          <Input maxLength={40} placeholder={t('video.wall.groups.namePlaceholder')} data-testid="wall-group-name" />
+        </Form.Item>
+        <Form.Item name="cameraIds" label={t('video.wall.groups.cameras')} rules={[{ required: true, type: 'array', min: 1 }]}>
+          <Select mode="multiple" optionFilterProp="label" options={cameras.map(([value, label]) => ({ value, label }))} maxTagCount="responsive" />
+        </Form.Item>
+      </Form>
+    </Modal>
   );
 }

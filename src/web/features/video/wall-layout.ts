@@ -1,8 +1,7 @@
 /** The video wall's arithmetic, kept apart from React so it is tested on its own. */
-export const WALL_LAYOUTS = [1, 4, 9, 16] as const;
-export type WallLayout = (typeof WALL_LAYOUTS)[number];
+import type { WallLayout } from '../../../shared/video-wall.ts';
 
-export const TOUR_INTERVALS_S = [10, 20, 30, 60] as const;
+export { TOUR_INTERVALS_S, WALL_LAYOUTS, type WallLayout } from '../../../shared/video-wall.ts';
 
 /** Columns of a square layout (1, 4, 9, 16 tiles → 1, 2, 3, 4 columns). */
 export const columnsOf = (layout: WallLayout) => Math.round(Math.sqrt(layout));

@@ -80,8 +80,9 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     clock,
     ffmpeg,
     // RTP is received in its own thread (one packet every few µs per camera must not queue behind the API).
-    findSource: (deviceId) => sourceOf(deviceId, { gb: gbModule.gbPlatform, onvif: onvifModule.onvifCameras, gbSettings: gbMedia, newReceiver: (ps, codec, closed) => rtpReceivers.create(ps, codec, closed) }),
+    findSource: (deviceId) => sourceOf(deviceId, { gb: gbModule.gbPlatform, onvif: onvifModule.onvifCameras, gbSettings: gbMedia, newReceiver: (ps, codec, closed, remuxed) => rtpReceivers.create(ps, codec, closed, remuxed) }),
     lingerMs: config.XIAOAN_MEDIA_LINGER_S * 1000,
+    psRemuxer: config.XIAOAN_MEDIA_REMUXER,
     startTimeoutMs: 10_000,
     stallMs: 10_000,
     maxTranscodes: config.XIAOAN_MEDIA_MAX_TRANSCODES,

@@ -119,7 +119,8 @@ export function initSegment(codec: VideoCodec, sets: ParameterSets): Mp4Init {
 function fragment(sequence: number, decodeTime: number, duration: number, compositionOffset: number, keyframe: boolean, nals: Buffer[]): Buffer {
   const MOOF_SIZE = 8 + 16 + 8 + 16 + 20 + 36; // moof, mfhd, traf, tfhd, tfdt v1, trun v1 with one sample
   const sampleSize = nals.reduce((a, n) => a + 4 + n.length, 0);
-  const b = Buffer.allocUnsafe(MOOF_SIZE + 8 + sampleSize);
+  // Its own ArrayBuffer (not a slice of Node's pool), so the RTP thread can hand it over without a copy.
+  const b = Buffer.allocUnsafeSlow(MOOF_SIZE + 8 + sampleSize);
   let i = 0;
   const w32 = (v: number) => (b.writeUInt32BE(v >>> 0, i), (i += 4));
   const head = (size: number, type: string) => (w32(size), b.write(type, i, 'latin1'), (i += 4));

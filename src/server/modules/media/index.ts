@@ -21,13 +21,14 @@ export function createMediaModule(d: {
   ffmpeg: string | null;
   findSource: (deviceId: string) => Promise<StreamSource | null>;
   lingerMs: number;
+  psRemuxer: 'builtin' | 'ffmpeg';
   startTimeoutMs: number;
   stallMs: number;
   maxTranscodes: number;
   /** The RTP thread, ended when the module stops. */
   rtpReceivers?: { close(): Promise<void> };
 }) {
-  const media = new MediaService(d.devices, d.audit, d.clock, d.findSource, { ffmpeg: d.ffmpeg, lingerMs: d.lingerMs, startTimeoutMs: d.startTimeoutMs, stallMs: d.stallMs, maxTranscodes: d.maxTranscodes });
+  const media = new MediaService(d.devices, d.audit, d.clock, d.findSource, { ffmpeg: d.ffmpeg, psRemuxer: d.psRemuxer, lingerMs: d.lingerMs, startTimeoutMs: d.startTimeoutMs, stallMs: d.stallMs, maxTranscodes: d.maxTranscodes });
   const face: ModuleFace = {
     name: 'media',
     tables: [],

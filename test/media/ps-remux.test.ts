@@ -129,6 +129,18 @@ describe('in-process PS → fMP4 remuxer', { skip: ffmpeg ? false : 'no ffmpeg' 
     });
   }
 
+  it('a stream without a program stream map: the codec is told by its parameter sets', () => {
+    for (const p of [h264, h265]) {
+      const withoutMap = framePushes(p).map(([b]): [Buffer, boolean] => {
+        const map = b.indexOf(Buffer.from([0, 0, 1, 0xbc]));
+        return [map < 0 ? b : Buffer.concat([b.subarray(0, map), b.subarray(map + 6 + b.readUInt16BE(map + 4))]), true];
+      });
+      const out = remux(null, withoutMap);
+      assert.equal(out.fragments.length, p.frames.length);
+      assert.match(out.init!.codec, p.codec === 'h264' ? /^avc1\./ : /^hvc1\./);
+    }
+  });
+
   it('PES packets split across writes anywhere give the same fragments as whole frames', () => {
     const whole = remux('h265', framePushes(h265));
     for (const size of [1, 7, 1400, 65_536]) {

@@ -39,6 +39,19 @@ export function nalUnits(annexB: Buffer): Buffer[] {
   return positions.map((p, i) => annexB.subarray(p.header, i + 1 < positions.length ? positions[i + 1]!.startCode : annexB.length)).filter((nal) => nal.length > 0);
 }
 
+/**
+ * The codec of a keyframe's access unit when no stream map said (some devices send none): H.265
+ * puts a VPS (header 40 01) before its SPS, H.264 an SPS (67, 27 or 47). Null when neither is there.
+ */
+export function guessCodec(annexB: Buffer): VideoCodec | null {
+  for (const p of nalPositions(annexB)) {
+    const first = annexB[p.header];
+    if (first === 0x40 && annexB[p.header + 1] === 0x01) return 'h265';
+    if (first !== undefined && (first & 0x9f) === 0x07) return 'h264';
+  }
+  return null;
+}
+
 /** The RBSP of a NAL unit: its bytes with the emulation prevention bytes (the 03 of 00 00 03) taken out. */
 export function rbsp(nal: Buffer): Buffer {
   const out = Buffer.allocUnsafe(nal.length);

@@ -4,7 +4,7 @@
  * skipped by their length fields; the video PES payloads are gathered into access units with
  * their PTS/DTS, unwrapped from 33 bits into a running 90 kHz clock.
  */
-import { NAL_TYPES, isPictureNal, nalPositions, nalUnitType } from './annexb.ts';
+import { NAL_TYPES, guessCodec, isPictureNal, nalPositions, nalUnitType } from './annexb.ts';
 import { codecOfStreamMap, type VideoCodec } from './ps.ts';
 
 export interface PsAccessUnit {
@@ -172,6 +172,8 @@ export class PsDemuxer {
     this.lastPts = pts;
     this.lastDts = dts;
     this.bytesWithoutVideo = 0;
-    this.onUnit({ data: unit.chunks.length === 1 ? unit.chunks[0]! : Buffer.concat(unit.chunks, unit.bytes), pts, dts });
+    const data = unit.chunks.length === 1 ? unit.chunks[0]! : Buffer.concat(unit.chunks, unit.bytes);
+    this.codec ??= guessCodec(data);
+    this.onUnit({ data, pts, dts });
   }
 }

@@ -25,7 +25,8 @@ export class PsRemuxer {
     private readonly on: RemuxerEvents,
   ) {
     this.demuxer = new PsDemuxer((unit) => {
-      const streamCodec = this.demuxer.codec ?? 'h264';
+      const streamCodec = this.demuxer.codec;
+      if (!streamCodec) return; // not known before a keyframe's parameter sets: nothing decodable yet
       if (this.writer?.codec !== streamCodec) this.writer = new Fmp4Writer(streamCodec, on.init, on.fragment);
       this.writer.push(unit);
     }, codec);

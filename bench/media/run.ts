@@ -204,7 +204,7 @@ async function channelsAtOnce({ server, sender, api, cookie, cameraId, remuxer }
   await sleep(3000);
   const before = await api.request<StreamStatus[]>('GET', '/api/media/streams');
   const kids = children(server.pid);
-  const cpu0 = { server: processCpuMs(server.pid)!, ffmpeg: kids.reduce((a, p) => a + (processCpuMs(p) ?? 0), 0), sender: processCpuMs(sender!.pid!)! };
+  const cpu0 = { server: processCpuMs(server.pid)!, main: processCpuMs(server.pid, server.pid)!, ffmpeg: kids.reduce((a, p) => a + (processCpuMs(p) ?? 0), 0), sender: processCpuMs(sender!.pid!)! };
   const bytes0 = viewers.reduce((a, v) => a + v.bytes, 0);
   const t0 = performance.now();
   // The server's event loop also acknowledges devices: how long does a trivial request wait while it carries the video?
@@ -217,7 +217,7 @@ async function channelsAtOnce({ server, sender, api, cookie, cameraId, remuxer }
   }
   const elapsed = performance.now() - t0;
   const hs = summarize(health);
-  const cpu1 = { server: processCpuMs(server.pid)!, ffmpeg: kids.reduce((a, p) => a + (processCpuMs(p) ?? 0), 0), sender: processCpuMs(sender!.pid!)! };
+  const cpu1 = { server: processCpuMs(server.pid)!, main: processCpuMs(server.pid, server.pid)!, ffmpeg: kids.reduce((a, p) => a + (processCpuMs(p) ?? 0), 0), sender: processCpuMs(sender!.pid!)! };
   const after = await api.request<StreamStatus[]>('GET', '/api/media/streams');
   const sum = (list: StreamStatus[], k: string) => list.reduce((a, s) => a + (s.transport[k] ?? 0), 0);
   const received = sum(after, 'received') - sum(before, 'received');
@@ -228,7 +228,7 @@ async function channelsAtOnce({ server, sender, api, cookie, cameraId, remuxer }
   const pct = (ms: number) => `${((ms / elapsed) * 100).toFixed(1)} %`;
   const mbps = ((viewers.reduce((a, v) => a + v.bytes, 0) - bytes0) * 8) / (elapsed / 1000) / 1e6 / n;
   log(
-    `| ${remuxer} | ${n}${trouble ? ` (${trouble})` : ''} | ${received} | ${lost} | ${late} | ${pct(cpu1.server - cpu0.server)} | ${(((cpu1.ffmpeg - cpu0.ffmpeg) / elapsed / n) * 100).toFixed(2)} % | ${pct(cpu1.server - cpu0.server + cpu1.ffmpeg - cpu0.ffmpeg)} | ${pct(cpu1.sender - cpu0.sender)} | ${mib(rss(server.pid))} | ${mib(kids.reduce((a, p) => a + (rss(p) || 0), 0))} | ${mbps.toFixed(2)} | ${fmtMs(hs.p50)} / ${fmtMs(hs.p99)} ms | ${os.loadavg()[0]!.toFixed(1)} |`,
+    `| ${remuxer} | ${n}${trouble ? ` (${trouble})` : ''} | ${received} | ${lost} | ${late} | ${pct(cpu1.server - cpu0.server)} | ${pct(cpu1.main - cpu0.main)} | ${(((cpu1.ffmpeg - cpu0.ffmpeg) / elapsed / n) * 100).toFixed(2)} % | ${pct(cpu1.server - cpu0.server + cpu1.ffmpeg - cpu0.ffmpeg)} | ${pct(cpu1.sender - cpu0.sender)} | ${mib(rss(server.pid))} | ${mib(kids.reduce((a, p) => a + (rss(p) || 0), 0))} | ${mbps.toFixed(2)} | ${fmtMs(hs.p50)} / ${fmtMs(hs.p99)} ms | ${os.loadavg()[0]!.toFixed(1)} |`,
   );
   for (const v of viewers) v.ws.close();
   await until('the streams to stop', async () => !(await api.request<StreamStatus[]>('GET', '/api/media/streams')).length, 30_000);
@@ -243,8 +243,8 @@ async function main() {
     for (const s of setups) await firstFrames(s);
     if (Number(opt.browser) > 0 && existsSync('/usr/bin/chromium')) await browserFirstFrames(setups[0]!.server.baseUrl, Array.from({ length: Number(opt.browser) }, (_, i) => setups[0]!.cameraId(MAX - 1 - i)));
     log(`\n## channels streamed at once, one live viewer each, ${SECONDS} s`);
-    log('| remuxer | channels | RTP packets received | lost | late | server CPU (core %) | ffmpeg CPU per channel | server + ffmpeg CPU | sender CPU | server RSS | ffmpeg RSS total | viewer Mbps | /api/health p50 / p99 | load (1 min) |');
-    log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    log('| remuxer | channels | RTP packets received | lost | late | server CPU (core %) | of it the main thread | ffmpeg CPU per channel | server + ffmpeg CPU | sender CPU | server RSS | ffmpeg RSS total | viewer Mbps | /api/health p50 / p99 | load (1 min) |');
+    log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const [k, n] of COUNTS.entries()) {
       const order = k % 2 ? [...setups].reverse() : setups;
       for (const s of order) await channelsAtOnce(s, n);

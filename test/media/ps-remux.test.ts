@@ -152,6 +152,19 @@ describe('in-process PS → fMP4 remuxer', { skip: ffmpeg ? false : 'no ffmpeg' 
     }
   });
 
+  it("a frame whose tail was lost (the next frame's pack comes where its PES should go on) costs that frame only", () => {
+    const pushes = framePushes(h264, 0, 90_000);
+    const [damaged] = pushes[10]!;
+    pushes[10] = [damaged.subarray(0, Math.floor(damaged.length / 2)), false]; // the rest, and its marker, lost
+    const out = remux('h264', pushes);
+    assert.equal(out.exit, null);
+    assert.deepEqual(out.fragments.map((f) => f.decodeTime), h264.frames.map((_, i) => i * 3600));
+    // From the next frame on, the same samples (mdat) as without the loss (the moofs differ only in the estimated duration).
+    const clean = remux('h264', framePushes(h264, 0, 90_000));
+    const mdat = (f: Mp4Fragment) => f.data.subarray(f.data.readUInt32BE(0));
+    assert.ok(out.fragments.slice(11).every((f, i) => mdat(f).equals(mdat(clean.fragments[11 + i]!))));
+  });
+
   it('without the end-of-frame hint a picture goes out when the next one begins', () => {
     const out = remux('h264', framePushes(h264).map(([b]) => [b, false]));
     assert.equal(out.fragments.length, h264.frames.length - 1); // the last one waits for its successor

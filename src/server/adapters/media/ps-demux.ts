@@ -58,6 +58,8 @@ export class PsDemuxer {
   private lastDts: number | null = null;
   private frameTicks = DEFAULT_FRAME_TICKS;
   private garbage = 0;
+  /** Video PES packets cut short by lost packets (their end was found missing). */
+  truncated = 0;
   private bytesWithoutVideo = 0;
 
   constructor(
@@ -92,6 +94,15 @@ export class PsDemuxer {
       } else {
         if (i + 6 > b.length) break;
         size = 6 + b.readUInt16BE(i + 4);
+        if (id >= 0xe0 && id <= 0xef) {
+          // A pack header cannot occur inside video (after 00 00 01 comes a NAL header, whose first
+          // bit is 0): where one does, the packet's tail was lost and the stream resumes there.
+          const resume = b.indexOf(PACK_HEADER, i + 6);
+          if (resume >= 0 && resume < i + size) {
+            size = resume - i;
+            this.truncated++;
+          }
+        }
       }
       if (i + size > b.length) break;
       if (id === STREAM_MAP) this.codec = codecOfStreamMap(b.subarray(i, i + size)) ?? this.codec;

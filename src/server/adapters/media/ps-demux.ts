@@ -1,10 +1,12 @@
 /**
  * MPEG-2 Program Stream (ISO/IEC 13818-1 §2.5) → video access units, in-process (what ffmpeg's
  * `-f mpeg` demuxer did for GB/T 28181 streams). Packs, system headers and other streams are
- * skipped by their length fields; the video PES payloads are gathered into access units with
- * their PTS/DTS, unwrapped from 33 bits into a running 90 kHz clock.
+ * skipped by their length fields; the video PES payloads form the elementary stream, which is cut
+ * into access units at the NAL units that begin one (GB devices start a PES with each picture,
+ * but a PES may also begin mid-picture), each with the PTS/DTS of the PES it starts in, unwrapped
+ * from 33 bits into a running 90 kHz clock.
  */
-import { NAL_TYPES, guessCodec, isPictureNal, nalPositions, nalUnitType } from './annexb.ts';
+import { NAL_TYPES, guessCodec, isPictureNal, nalUnitType } from './annexb.ts';
 import { codecOfStreamMap, type VideoCodec } from './ps.ts';
 
 export interface PsAccessUnit {
@@ -40,19 +42,26 @@ function unwrap(raw: number, near: number): number {
   return raw + k * TWO_POW_33;
 }
 
-interface Gathering {
-  chunks: Buffer[];
-  bytes: number;
-  /** The raw PTS of the PES that began the unit (null: none, to be derived). */
-  rawPts: number | null;
-  rawDts: number | null;
+/** Where a PES with timestamps began in the elementary stream: they belong to the first access unit that starts in it. */
+interface TimestampMark {
+  offset: number;
+  rawPts: number;
+  rawDts: number;
 }
+
+const START_CODE = Buffer.from([0, 0, 1]);
 
 export class PsDemuxer {
   /** The codec the program stream map announced (null until one is seen). */
   codec: VideoCodec | null;
   private pending: Buffer = Buffer.alloc(0);
-  private unit: Gathering | null = null;
+  /** Video elementary stream not yet handed out: from the start of the open access unit (if any) on. */
+  private es: Buffer = Buffer.alloc(0);
+  /** Where in `es` the scan for NAL units goes on. */
+  private scanned = 0;
+  private marks: TimestampMark[] = [];
+  /** The access unit being gathered (it starts at es[0]): its timestamps, and whether it has its picture yet. */
+  private unit: { rawPts: number | null; rawDts: number | null; hasPicture: boolean } | null = null;
   private videoStreamId: number | null = null;
   private lastPts: number | null = null;
   private lastDts: number | null = null;
@@ -116,75 +125,118 @@ export class PsDemuxer {
 
   /** The end of a frame (the RTP marker bit): the access unit being gathered is complete. */
   flush() {
-    if (this.pending.length === 0) this.emit();
+    if (this.pending.length) return; // in the middle of a packet: not the end of anything
+    this.scan();
+    if (this.unit?.hasPicture) this.emit(this.es.length);
   }
 
   private videoPes(b: Buffer, at: number, size: number) {
     if ((b[at + 6]! & 0xc0) !== 0x80 || size < 9) return; // not an MPEG-2 PES header: nothing we can read
     const flags = b[at + 7]! >> 6;
     const payloadStart = at + 9 + b[at + 8]!;
-    if (payloadStart > at + size) return;
+    if (payloadStart >= at + size) return;
     const payload = b.subarray(payloadStart, at + size);
-    const rawPts = flags & 0x2 ? readTimestamp(b, at + 9) : null;
-    const rawDts = flags === 0x3 ? readTimestamp(b, at + 14) : rawPts;
-    if (!payload.length) return;
-    if (this.startsNewUnit(payload, rawPts)) this.emit();
-    if (!this.unit) this.unit = { chunks: [], bytes: 0, rawPts, rawDts };
-    this.unit.chunks.push(payload);
-    this.unit.bytes += payload.length;
+    this.bytesWithoutVideo = 0;
+    if (flags & 0x2) {
+      const rawPts = readTimestamp(b, at + 9);
+      this.marks.push({ offset: this.es.length, rawPts, rawDts: flags === 0x3 ? readTimestamp(b, at + 14) : rawPts });
+    }
+    this.es = this.es.length ? Buffer.concat([this.es, payload]) : payload;
+    this.codec ??= guessCodec(this.es);
+    this.scan();
   }
 
   /**
-   * A PES with a new PTS begins a picture. Without a PTS (devices put it on the first PES of a
-   * picture only, and some not on every picture) a PES begins one when its first NAL unit can
-   * only start an access unit and the unit being gathered already has its picture.
+   * Finds the NAL units that begin access units (ITU-T H.264 §7.4.1.2.3, H.265 §7.4.2.4.4): a
+   * delimiter; a parameter set or SEI after the picture; the first slice of another picture.
+   * Each access unit before one is handed out. Not every device starts a PES with a picture.
    */
-  private startsNewUnit(payload: Buffer, rawPts: number | null): boolean {
-    const unit = this.unit;
-    if (!unit) return false;
-    if (rawPts !== null) return rawPts !== unit.rawPts || this.beginsAccessUnit(payload, true);
-    return this.beginsAccessUnit(payload, false);
-  }
-
-  private beginsAccessUnit(payload: Buffer, samePts: boolean): boolean {
-    const header = payload[0] === 0 && payload[1] === 0 ? (payload[2] === 1 ? 3 : payload[2] === 0 && payload[3] === 1 ? 4 : -1) : -1;
-    if (header < 0 || header >= payload.length || !this.codec) return false;
+  private scan(): void {
     const codec = this.codec;
-    const nal = payload.subarray(header);
-    const type = nalUnitType(nal, codec);
+    if (!codec) {
+      // No stream map and no parameter set yet: nothing before them can be decoded.
+      this.dropBefore(Math.max(0, this.es.length - 4));
+      return;
+    }
+    rescan: for (;;) {
+      const es = this.es;
+      for (let at = es.indexOf(START_CODE, this.scanned); at >= 0; at = es.indexOf(START_CODE, at + 3)) {
+        if (at + 6 > es.length) {
+          this.scanned = at;
+          return; // the NAL header (and the start of a slice header) is still to come
+        }
+        const nal = es.subarray(at + 3);
+        const type = nalUnitType(nal, codec);
+        const picture = isPictureNal(type, codec);
+        if (!this.unit) {
+          this.open(at); // `es` now starts here
+          if (at > 0) continue rescan;
+        } else if (at > 0 && this.beginsAccessUnit(nal, type, picture, codec)) {
+          this.emit(at); // `es` now starts at this NAL unit, which opens the next access unit
+          continue rescan;
+        }
+        if (picture) this.unit!.hasPicture = true;
+      }
+      // Bytes before any NAL unit start (joined mid-unit) are of no use.
+      if (!this.unit) this.dropBefore(Math.max(0, es.length - 3));
+      this.scanned = Math.max(0, this.es.length - 5);
+      return;
+    }
+  }
+
+  private beginsAccessUnit(nal: Buffer, type: number, picture: boolean, codec: VideoCodec): boolean {
     if (type === NAL_TYPES[codec].accessUnitDelimiter) return true;
-    if (samePts) return false; // a picture's parameter sets, SEI or further slices, in their own PES
-    const firstSlice = isPictureNal(type, codec) && (codec === 'h264' ? (nal[1]! & 0x80) !== 0 /* first_mb_in_slice = 0 */ : (nal[2]! & 0x80) !== 0);
-    const opener = codec === 'h264' ? type === NAL_TYPES.h264.sps || type === NAL_TYPES.h264.sei : type === NAL_TYPES.h265.vps || type === NAL_TYPES.h265.sps || type === NAL_TYPES.h265.prefixSei;
-    return (firstSlice || opener) && this.unitHasPicture();
+    if (!this.unit!.hasPicture) return false;
+    if (picture) return codec === 'h264' ? (nal[1]! & 0x80) !== 0 /* first_mb_in_slice = 0 */ : (nal[2]! & 0x80) !== 0; /* first_slice_segment_in_pic_flag */
+    // Parameter sets, SEI and the reserved types that may only come before a picture.
+    return codec === 'h264' ? (type >= 6 && type <= 8) || (type >= 14 && type <= 18) : (type >= 32 && type <= 34) || type === 39 || (type >= 41 && type <= 44) || (type >= 48 && type <= 55);
   }
 
-  private unitHasPicture(): boolean {
-    const data = Buffer.concat(this.unit!.chunks);
-    return nalPositions(data).some((p) => p.header < data.length && isPictureNal(nalUnitType(data.subarray(p.header), this.codec!), this.codec!));
+  /** Opens an access unit at es[at]: it takes the timestamps of the PES it starts in, unless an earlier unit started there. */
+  private open(at: number) {
+    this.dropBefore(at);
+    let mark: TimestampMark | undefined;
+    while (this.marks.length && this.marks[0]!.offset <= 0) mark = this.marks.shift();
+    // A PES that started before this unit and gave its timestamps to none: they are this unit's.
+    this.unit = { rawPts: mark?.rawPts ?? null, rawDts: mark?.rawDts ?? null, hasPicture: false };
   }
 
-  private emit() {
-    const unit = this.unit;
+  /** Forgets es[0, at): the marks move along; a PES start inside the dropped part stays as a mark at 0 (it applies to what starts next). */
+  private dropBefore(at: number) {
+    if (at <= 0) return;
+    this.es = this.es.subarray(at);
+    this.scanned = Math.max(0, this.scanned - at);
+    for (const m of this.marks) m.offset = Math.max(0, m.offset - at);
+    // Of marks now at 0 only the last applies.
+    while (this.marks.length > 1 && this.marks[1]!.offset === 0) this.marks.shift();
+  }
+
+  /** Hands out es[0, end) as the open access unit. */
+  private emit(end: number) {
+    const unit = this.unit!;
+    const data = this.es.subarray(0, end);
     this.unit = null;
-    if (!unit) return;
+    // Marks of PES that began inside this unit (after its start) gave their timestamps to no unit: a
+    // PES that starts mid-picture carries the next picture's timestamps only if that picture starts in it.
+    this.dropBefore(end);
+    if (unit.hasPicture) this.handOut(data, unit.rawPts, unit.rawDts);
+  }
+
+  private handOut(data: Buffer, rawPts: number | null, rawDts: number | null) {
     let pts: number;
     let dts: number;
-    if (unit.rawPts === null || unit.rawDts === null) {
+    if (rawPts === null || rawDts === null) {
       // No timestamp on this picture: one frame period after the last.
       if (this.lastPts === null || this.lastDts === null) return; // nothing to count from: the picture cannot be placed
       pts = this.lastPts + this.frameTicks;
       dts = this.lastDts + this.frameTicks;
     } else {
-      dts = this.lastDts === null ? unit.rawDts : unwrap(unit.rawDts, this.lastDts);
-      pts = unwrap(unit.rawPts, dts);
+      dts = this.lastDts === null ? rawDts : unwrap(rawDts, this.lastDts);
+      pts = unwrap(rawPts, dts);
       if (this.lastDts !== null && dts > this.lastDts && dts - this.lastDts <= 90_000) this.frameTicks = dts - this.lastDts;
     }
     this.lastPts = pts;
     this.lastDts = dts;
-    this.bytesWithoutVideo = 0;
-    const data = unit.chunks.length === 1 ? unit.chunks[0]! : Buffer.concat(unit.chunks, unit.bytes);
-    this.codec ??= guessCodec(data);
     this.onUnit({ data, pts, dts });
   }
 }

@@ -26,7 +26,9 @@ const TWO_POW_33 = 2 ** 33;
 const DEFAULT_FRAME_TICKS = 3600;
 /** Bytes without a recognisable PS structure before the stream is given up as not PS. */
 const MAX_GARBAGE_BYTES = 1024 * 1024;
-/** Bytes read without a single video access unit before the stream is given up. */
+/** Far above any camera's keyframe (a 4K intra picture is well under 2 MB): beyond it the access units cannot be told apart. */
+const MAX_ACCESS_UNIT_BYTES = 8 * 1024 * 1024;
+/** Bytes read without a single video PES before the stream is given up. */
 const MAX_BYTES_WITHOUT_VIDEO = 4 * 1024 * 1024;
 
 export class PsFormatError extends Error {}
@@ -142,6 +144,7 @@ export class PsDemuxer {
       this.marks.push({ offset: this.es.length, rawPts, rawDts: flags === 0x3 ? readTimestamp(b, at + 14) : rawPts });
     }
     this.es = this.es.length ? Buffer.concat([this.es, payload]) : payload;
+    if (this.es.length > MAX_ACCESS_UNIT_BYTES) throw new PsFormatError(`a picture of more than ${MAX_ACCESS_UNIT_BYTES} bytes: the video has no access units we can find`);
     this.codec ??= guessCodec(this.es);
     this.scan();
   }

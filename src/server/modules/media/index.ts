@@ -1,6 +1,7 @@
 /**
  * Video media (视频): live video of GB/T 28181 and ONVIF/RTSP cameras, started on demand and
- * shared by every viewer, stream-copied by ffmpeg into fragmented MP4 for the browser.
+ * shared by every viewer, stream-copied into fragmented MP4 for the browser (GB/T 28181 by the
+ * builtin remuxer in the RTP thread, RTSP and transcodes by ffmpeg).
  */
 import type { Clock } from '../../clock.ts';
 import type { AuditService } from '../audit/index.ts';

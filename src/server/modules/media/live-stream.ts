@@ -37,7 +37,7 @@ export interface LiveStreamOptions {
 const MAX_GOP_BYTES = 12 * 1024 * 1024;
 
 /**
- * A camera's live video while anyone needs it: one camera session and one ffmpeg, fanned out to
+ * A camera's live video while anyone needs it: one camera session and one remuxer, fanned out to
  * every viewer. The init segment and the fragments since the last keyframe are kept, so a viewer
  * who joins sees a picture at once instead of waiting for the next keyframe.
  */

@@ -40,17 +40,18 @@ export function describeMachine(m: MachineInfo): string {
  * CPU time (user + system, ms) consumed so far by another process, from /proc/<pid>/stat;
  * undefined where /proc is not available. Resolution is one clock tick (usually 10 ms).
  */
-export function processCpuMs(pid: number): number | undefined {
-  const f = statFields(pid);
+export function processCpuMs(pid: number, thread?: number): number | undefined {
+  const f = statFields(thread === undefined ? `${pid}` : `${pid}/task/${thread}`);
   return f ? (Number(f[11]) + Number(f[12])) * TICK_MS : undefined;
 }
 
 /** One clock tick in ms: USER_HZ is 100 on Linux for every mainstream architecture. */
 const TICK_MS = 10;
 
-function statFields(pid: number): string[] | undefined {
+/** `which`: a pid, or pid/task/tid for one thread. */
+function statFields(which: string): string[] | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${which}/stat`, 'utf8');
     // Fields after the parenthesised command name (which may contain spaces): [0] state, [1] ppid, … [11] utime, [12] stime, [13] cutime, [14] cstime.
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
@@ -60,7 +61,7 @@ function statFields(pid: number): string[] | undefined {
 
 /** Parent process id, from /proc. */
 export function parentPid(pid: number): number | undefined {
-  const f = statFields(pid);
+  const f = statFields(`${pid}`);
   return f ? Number(f[1]) : undefined;
 }
 
@@ -70,7 +71,7 @@ export function parentPid(pid: number): number | undefined {
  * postmaster this is the whole server: backends, autovacuum, WAL writer, checkpointer.
  */
 export function processTreeCpuMs(rootPid: number): number | undefined {
-  const root = statFields(rootPid);
+  const root = statFields(`${rootPid}`);
   if (!root) return undefined;
   let ticks = Number(root[11]) + Number(root[12]) + Number(root[13]) + Number(root[14]);
   let entries: string[] = [];
@@ -80,7 +81,7 @@ export function processTreeCpuMs(rootPid: number): number | undefined {
     return undefined;
   }
   for (const d of entries) {
-    const f = statFields(Number(d));
+    const f = statFields(d);
     if (f && Number(f[1]) === rootPid) ticks += Number(f[11]) + Number(f[12]);
   }
   return ticks * TICK_MS;

@@ -14,11 +14,17 @@
  *       and lost (the server's own counters), CPU of the server process and of its ffmpeg
  *       children (from /proc), RSS of both, and the sender's CPU.
  *
+ * --remuxers builtin,ffmpeg compares XIAOAN_MEDIA_REMUXER settings in one run: one server (and
+ * camera process) per setting, all started first; each channel count is then measured on each
+ * server in turn, the order alternating from count to count, so a busier moment of the machine
+ * does not always fall on the same one.
+ *
  *   npm run bench:media -- [--channels 16,64,128] [--seconds 30] [--first-frame 20] [--browser 10]
- *                          [--width 1920] [--height 1080]
+ *                          [--width 1920] [--height 1080] [--remuxers builtin,ffmpeg]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -43,11 +49,13 @@ const { values: opt } = parseArgs({
     browser: { type: 'string', default: '10' },
     width: { type: 'string', default: '1920' },
     height: { type: 'string', default: '1080' },
+    remuxers: { type: 'string', default: 'builtin' },
   },
 });
 const COUNTS = opt.channels!.split(',').map(Number);
 const MAX = Math.max(...COUNTS, Number(opt['first-frame']) + 1, Number(opt.browser));
 const SECONDS = Number(opt.seconds);
+const REMUXERS = opt.remuxers!.split(',') as ('builtin' | 'ffmpeg')[];
 const log = (s: string) => console.log(s);
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -109,113 +117,143 @@ interface StreamStatus {
   transport: Record<string, number>;
 }
 
-async function main() {
-  log(`# media benchmark — ${new Date().toISOString()}`);
-  log(describeMachine(machineInfo()));
+/** One server with its remuxer setting, its camera process and a logged-in client. */
+interface Setup {
+  remuxer: 'builtin' | 'ffmpeg';
+  server: Awaited<ReturnType<typeof startServer>>;
+  sender: ChildProcess | undefined;
+  api: ApiClient;
+  cookie: string;
+  cameraId: (i: number) => string;
+}
+
+async function setUp(remuxer: Setup['remuxer'], setups: Setup[]): Promise<Setup> {
   let prepared: PreparedGbStore | undefined;
   const recorders = Math.ceil(MAX / PER_RECORDER);
   const server = await startServer({
     db: 'sqlite',
     adminPassword: ADMIN_PASSWORD,
     logLevel: 'error',
-    env: { XIAOAN_MEDIA_HOST: '127.0.0.1', XIAOAN_MEDIA_LINGER_S: '0', XIAOAN_SIM_RATE: '0' },
+    env: { XIAOAN_MEDIA_HOST: '127.0.0.1', XIAOAN_MEDIA_LINGER_S: '0', XIAOAN_SIM_RATE: '0', XIAOAN_MEDIA_REMUXER: remuxer },
     prepare: async (store) => {
       prepared = await prepareGbStore({ ...store, recorders, channelsPerRecorder: PER_RECORDER });
     },
   });
-  let sender: ChildProcess | undefined;
+  const api = new ApiClient(server.baseUrl);
+  const setup: Setup = { remuxer, server, sender: undefined, api, cookie: '', cameraId: () => '' };
+  setups.push(setup); // stopped by main's finally from here on
+  await api.login('admin', ADMIN_PASSWORD);
+  setup.cookie = api.sessionCookie!;
+  const status = await api.request<{ port: number }>('GET', '/api/gb28181/status');
+  const job = {
+    sipPort: status.port,
+    platformId: PLATFORM,
+    domain: DOMAIN,
+    width: Number(opt.width),
+    height: Number(opt.height),
+    recorders: prepared!.recorders.map((r, i) => ({ gbId: r.gbId, password: r.password, channels: Array.from({ length: PER_RECORDER }, (_, c) => channelGbId(i * PER_RECORDER + c)) })),
+  };
+  const sender = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'devices.ts'), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  setup.sender = sender;
+  await new Promise<void>((resolve, reject) => {
+    sender.stdout!.on('data', (d: Buffer) => String(d).includes('ready') && resolve());
+    sender.once('exit', (code) => reject(new Error(`the camera process ended (${code})`)));
+  });
+  await until('the catalogs', async () => (await api.request<{ onlineChannels: number }>('GET', '/api/gb28181/status')).onlineChannels >= recorders * PER_RECORDER, 120_000);
+  const cameras = new Map<string, string>();
+  for (let page = 1; cameras.size < recorders * PER_RECORDER; page++) {
+    const res = await api.request<{ items: { id: string; gbId: string }[] }>('GET', `/api/devices?kind=camera&pageSize=500&page=${page}`);
+    if (!res.items.length) break;
+    for (const d of res.items) cameras.set(d.gbId, d.id);
+  }
+  setup.cameraId = (i: number) => cameras.get(channelGbId(i))!;
+  log(`remuxer ${remuxer}: ${recorders} recorders, ${cameras.size} cameras registered; test picture ${opt.width}×${opt.height} 25 fps H.264`);
+  return setup;
+}
+
+/** (a) click → first frame, cold and joining. */
+async function firstFrames({ server, api, cookie, cameraId, remuxer }: Setup) {
+  const cold: number[] = [];
+  const warm: number[] = [];
+  for (let i = 0; i < Number(opt['first-frame']); i++) {
+    const v = view(server.baseUrl, cookie, cameraId(i));
+    await until(`first frame of camera ${i}`, () => v.firstFragmentMs !== null || v.ended !== null, 15_000);
+    if (v.firstFragmentMs === null) throw new Error(`camera ${i}: ${v.ended}`);
+    cold.push(v.firstFragmentMs);
+    const w = view(server.baseUrl, cookie, cameraId(i));
+    await until('a joining viewer', () => w.firstFragmentMs !== null || w.ended !== null, 15_000);
+    warm.push(w.firstFragmentMs ?? NaN);
+    v.ws.close();
+    w.ws.close();
+    await until('the stream to stop', async () => !(await api.request<StreamStatus[]>('GET', '/api/media/streams')).length, 10_000);
+  }
+  if (!cold.length) return;
+  const c = summarize(cold);
+  const w = summarize(warm);
+  log(`\n## click → first frame (WebSocket viewer, ${cold.length} cameras, remuxer ${remuxer})`);
+  log(`cold start (INVITE, camera starts, remux): p50 ${fmtMs(c.p50)} ms  p95 ${fmtMs(c.p95)} ms  max ${fmtMs(c.max)} ms`);
+  log(`joining a running stream (cached GOP):   p50 ${fmtMs(w.p50)} ms  p95 ${fmtMs(w.p95)} ms  max ${fmtMs(w.max)} ms`);
+}
+
+/** (b) n channels at once on one server: one table row. */
+async function channelsAtOnce({ server, sender, api, cookie, cameraId, remuxer }: Setup, n: number) {
+  const viewers = Array.from({ length: n }, (_, i) => view(server.baseUrl, cookie, cameraId(i)));
+  // A saturated machine may not start them all: measure those that did, and say how many did not.
+  await until(`${n} streams`, () => viewers.every((v) => v.firstFragmentMs !== null || v.ended !== null), 60_000).catch(() => undefined);
+  const notStarted = viewers.filter((v) => v.firstFragmentMs === null).length;
+  await sleep(3000);
+  const before = await api.request<StreamStatus[]>('GET', '/api/media/streams');
+  const kids = children(server.pid);
+  const cpu0 = { server: processCpuMs(server.pid)!, main: processCpuMs(server.pid, server.pid)!, ffmpeg: kids.reduce((a, p) => a + (processCpuMs(p) ?? 0), 0), sender: processCpuMs(sender!.pid!)! };
+  const bytes0 = viewers.reduce((a, v) => a + v.bytes, 0);
+  const t0 = performance.now();
+  // The server's event loop also acknowledges devices: how long does a trivial request wait while it carries the video?
+  const health: number[] = [];
+  while (performance.now() - t0 < SECONDS * 1000) {
+    const h0 = performance.now();
+    await fetch(`${server.baseUrl}/api/health`).then((r) => r.arrayBuffer());
+    health.push(performance.now() - h0);
+    await sleep(100);
+  }
+  const elapsed = performance.now() - t0;
+  const hs = summarize(health);
+  const cpu1 = { server: processCpuMs(server.pid)!, main: processCpuMs(server.pid, server.pid)!, ffmpeg: kids.reduce((a, p) => a + (processCpuMs(p) ?? 0), 0), sender: processCpuMs(sender!.pid!)! };
+  const after = await api.request<StreamStatus[]>('GET', '/api/media/streams');
+  const sum = (list: StreamStatus[], k: string) => list.reduce((a, s) => a + (s.transport[k] ?? 0), 0);
+  const received = sum(after, 'received') - sum(before, 'received');
+  const lost = sum(after, 'lost') - sum(before, 'lost');
+  const late = sum(after, 'late') - sum(before, 'late');
+  const ended = viewers.filter((v) => v.ended).length;
+  const trouble = [ended && `${ended} ended`, notStarted && `${notStarted} did not start in 60 s`].filter(Boolean).join(', ');
+  const pct = (ms: number) => `${((ms / elapsed) * 100).toFixed(1)} %`;
+  const mbps = ((viewers.reduce((a, v) => a + v.bytes, 0) - bytes0) * 8) / (elapsed / 1000) / 1e6 / n;
+  log(
+    `| ${remuxer} | ${n}${trouble ? ` (${trouble})` : ''} | ${received} | ${lost} | ${late} | ${pct(cpu1.server - cpu0.server)} | ${pct(cpu1.main - cpu0.main)} | ${(((cpu1.ffmpeg - cpu0.ffmpeg) / elapsed / n) * 100).toFixed(2)} % | ${pct(cpu1.server - cpu0.server + cpu1.ffmpeg - cpu0.ffmpeg)} | ${pct(cpu1.sender - cpu0.sender)} | ${mib(rss(server.pid))} | ${mib(kids.reduce((a, p) => a + (rss(p) || 0), 0))} | ${mbps.toFixed(2)} | ${fmtMs(hs.p50)} / ${fmtMs(hs.p99)} ms | ${os.loadavg()[0]!.toFixed(1)} |`,
+  );
+  for (const v of viewers) v.ws.close();
+  await until('the streams to stop', async () => !(await api.request<StreamStatus[]>('GET', '/api/media/streams')).length, 30_000);
+}
+
+async function main() {
+  log(`# media benchmark — ${new Date().toISOString()}`);
+  log(describeMachine(machineInfo()));
+  const setups: Setup[] = [];
   try {
-    const api = new ApiClient(server.baseUrl);
-    await api.login('admin', ADMIN_PASSWORD);
-    const cookie = api.sessionCookie!;
-    const status = await api.request<{ port: number }>('GET', '/api/gb28181/status');
-    const job = {
-      sipPort: status.port,
-      platformId: PLATFORM,
-      domain: DOMAIN,
-      width: Number(opt.width),
-      height: Number(opt.height),
-      recorders: prepared!.recorders.map((r, i) => ({ gbId: r.gbId, password: r.password, channels: Array.from({ length: PER_RECORDER }, (_, c) => channelGbId(i * PER_RECORDER + c)) })),
-    };
-    sender = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'devices.ts'), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      sender!.stdout!.on('data', (d: Buffer) => String(d).includes('ready') && resolve());
-      sender!.once('exit', (code) => reject(new Error(`the camera process ended (${code})`)));
-    });
-    await until('the catalogs', async () => (await api.request<{ onlineChannels: number }>('GET', '/api/gb28181/status')).onlineChannels >= recorders * PER_RECORDER, 120_000);
-    const cameras = new Map<string, string>();
-    for (let page = 1; cameras.size < recorders * PER_RECORDER; page++) {
-      const res = await api.request<{ items: { id: string; gbId: string }[] }>('GET', `/api/devices?kind=camera&pageSize=500&page=${page}`);
-      if (!res.items.length) break;
-      for (const d of res.items) cameras.set(d.gbId, d.id);
-    }
-    const cameraId = (i: number) => cameras.get(channelGbId(i))!;
-    log(`${recorders} recorders, ${cameras.size} cameras registered; test picture ${opt.width}×${opt.height} 25 fps H.264`);
-
-    // (a) click → first frame
-    const cold: number[] = [];
-    const warm: number[] = [];
-    for (let i = 0; i < Number(opt['first-frame']); i++) {
-      const v = view(server.baseUrl, cookie, cameraId(i));
-      await until(`first frame of camera ${i}`, () => v.firstFragmentMs !== null || v.ended !== null, 15_000);
-      if (v.firstFragmentMs === null) throw new Error(`camera ${i}: ${v.ended}`);
-      cold.push(v.firstFragmentMs);
-      const w = view(server.baseUrl, cookie, cameraId(i));
-      await until('a joining viewer', () => w.firstFragmentMs !== null || w.ended !== null, 15_000);
-      warm.push(w.firstFragmentMs ?? NaN);
-      v.ws.close();
-      w.ws.close();
-      await until('the stream to stop', async () => !(await api.request<StreamStatus[]>('GET', '/api/media/streams')).length, 10_000);
-    }
-    const c = summarize(cold);
-    const w = summarize(warm);
-    log(`\n## click → first frame (WebSocket viewer, ${cold.length} cameras)`);
-    log(`cold start (INVITE, camera starts, remux): p50 ${fmtMs(c.p50)} ms  p95 ${fmtMs(c.p95)} ms  max ${fmtMs(c.max)} ms`);
-    log(`joining a running stream (cached GOP):   p50 ${fmtMs(w.p50)} ms  p95 ${fmtMs(w.p95)} ms  max ${fmtMs(w.max)} ms`);
-
-    if (Number(opt.browser) > 0 && existsSync('/usr/bin/chromium')) await browserFirstFrames(server.baseUrl, Array.from({ length: Number(opt.browser) }, (_, i) => cameraId(MAX - 1 - i)));
-
-    // (b) channels at once
+    for (const remuxer of REMUXERS) await setUp(remuxer, setups);
+    for (const s of setups) await firstFrames(s);
+    if (Number(opt.browser) > 0 && existsSync('/usr/bin/chromium')) await browserFirstFrames(setups[0]!.server.baseUrl, Array.from({ length: Number(opt.browser) }, (_, i) => setups[0]!.cameraId(MAX - 1 - i)));
     log(`\n## channels streamed at once, one live viewer each, ${SECONDS} s`);
-    log('| channels | RTP packets received | lost | late | server CPU (core %) | ffmpeg CPU per channel | sender CPU | server RSS | ffmpeg RSS total | viewer Mbps | /api/health p50 / p99 |');
-    log('|---|---|---|---|---|---|---|---|---|---|---|');
-    for (const n of COUNTS) {
-      const viewers = Array.from({ length: n }, (_, i) => view(server.baseUrl, cookie, cameraId(i)));
-      await until(`${n} streams`, () => viewers.every((v) => v.firstFragmentMs !== null || v.ended !== null), 60_000);
-      await sleep(3000);
-      const before = await api.request<StreamStatus[]>('GET', '/api/media/streams');
-      const kids = children(server.pid);
-      const cpu0 = { server: processCpuMs(server.pid)!, ffmpeg: kids.reduce((a, p) => a + (processCpuMs(p) ?? 0), 0), sender: processCpuMs(sender.pid!)! };
-      const bytes0 = viewers.reduce((a, v) => a + v.bytes, 0);
-      const t0 = performance.now();
-      // The server's event loop also acknowledges devices: how long does a trivial request wait while it carries the video?
-      const health: number[] = [];
-      while (performance.now() - t0 < SECONDS * 1000) {
-        const h0 = performance.now();
-        await fetch(`${server.baseUrl}/api/health`).then((r) => r.arrayBuffer());
-        health.push(performance.now() - h0);
-        await sleep(100);
-      }
-      const elapsed = performance.now() - t0;
-      const hs = summarize(health);
-      const cpu1 = { server: processCpuMs(server.pid)!, ffmpeg: kids.reduce((a, p) => a + (processCpuMs(p) ?? 0), 0), sender: processCpuMs(sender.pid!)! };
-      const after = await api.request<StreamStatus[]>('GET', '/api/media/streams');
-      const sum = (list: StreamStatus[], k: string) => list.reduce((a, s) => a + (s.transport[k] ?? 0), 0);
-      const received = sum(after, 'received') - sum(before, 'received');
-      const lost = sum(after, 'lost') - sum(before, 'lost');
-      const late = sum(after, 'late') - sum(before, 'late');
-      const ended = viewers.filter((v) => v.ended).length;
-      const pct = (ms: number) => `${((ms / elapsed) * 100).toFixed(1)} %`;
-      const mbps = ((viewers.reduce((a, v) => a + v.bytes, 0) - bytes0) * 8) / (elapsed / 1000) / 1e6 / n;
-      log(
-        `| ${n}${ended ? ` (${ended} ended)` : ''} | ${received} | ${lost} | ${late} | ${pct(cpu1.server - cpu0.server)} | ${(((cpu1.ffmpeg - cpu0.ffmpeg) / elapsed / n) * 100).toFixed(2)} % | ${pct(cpu1.sender - cpu0.sender)} | ${mib(rss(server.pid))} | ${mib(kids.reduce((a, p) => a + (rss(p) || 0), 0))} | ${mbps.toFixed(2)} | ${fmtMs(hs.p50)} / ${fmtMs(hs.p99)} ms |`,
-      );
-      for (const v of viewers) v.ws.close();
-      await until('the streams to stop', async () => !(await api.request<StreamStatus[]>('GET', '/api/media/streams')).length, 30_000);
+    log('| remuxer | channels | RTP packets received | lost | late | server CPU (core %) | of it the main thread | ffmpeg CPU per channel | server + ffmpeg CPU | sender CPU | server RSS | ffmpeg RSS total | viewer Mbps | /api/health p50 / p99 | load (1 min) |');
+    log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const [k, n] of COUNTS.entries()) {
+      const order = k % 2 ? [...setups].reverse() : setups;
+      for (const s of order) await channelsAtOnce(s, n);
     }
   } finally {
-    sender?.kill('SIGTERM');
-    await server.stop();
+    for (const s of setups) {
+      s.sender?.kill('SIGTERM');
+      await s.server.stop();
+    }
   }
 }
 

@@ -50,6 +50,10 @@ export const ConfigSchema = Type.Object(
       description: 'How GB/T 28181 cameras send video: udp, tcp-passive (the camera connects to the platform; best through NAT) or tcp-active (the platform connects to the camera)',
     }),
     XIAOAN_MEDIA_LINGER_S: Type.Integer({ minimum: 0, maximum: 3600, default: 15, description: 'Seconds a live stream nobody watches goes on before it stops (switching back is instant meanwhile)' }),
+    XIAOAN_MEDIA_REMUXER: Type.Union([Type.Literal('builtin'), Type.Literal('ffmpeg')], {
+      default: 'builtin',
+      description: 'What turns GB/T 28181 video (MPEG-PS) into fragmented MP4: builtin (in the RTP thread, no process per stream) or ffmpeg (one process per stream); ONVIF/RTSP and transcodes always use ffmpeg',
+    }),
     XIAOAN_MEDIA_MAX_TRANSCODES: Type.Integer({ minimum: 0, maximum: 64, default: 4, description: 'Live H.265 streams re-encoded to H.264 at once for browsers that cannot decode H.265 (each costs about a third of a core at 1080p)' }),
     XIAOAN_FFMPEG: Type.Optional(Type.String({ minLength: 1, description: 'Path of ffmpeg; default: /usr/bin/ffmpeg, else the one npm installed (@ffmpeg-installer/ffmpeg)' })),
     XIAOAN_RECORD_SEGMENT_S: Type.Integer({ minimum: 1, maximum: 3600, default: 60, description: 'Length of a recording segment file: cut at the first keyframe after this many seconds' }),

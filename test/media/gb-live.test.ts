@@ -1,7 +1,7 @@
 /**
  * Live video from a GB/T 28181 channel over real SIP and RTP: INVITE with the platform's offer, the
- * simulated recorder streaming PS/RTP of an encoded test pattern, ffmpeg stream copy, fragmented
- * MP4 over the live WebSocket. Covers UDP and both TCP roles (RFC 4571), H.265, a stream that
+ * simulated recorder streaming PS/RTP of an encoded test pattern, stream copy by the builtin remuxer
+ * (and by ffmpeg in one TCP case), fragmented MP4 over the live WebSocket. Covers UDP and both TCP roles (RFC 4571), H.265, a stream that
  * starts mid-GOP, reordered and lost packets, viewers sharing a stream, BYE both ways, rights.
  */
 import assert from 'node:assert/strict';
@@ -97,7 +97,7 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
 
   const framesAdvance = (v: Viewer, n: number) => waitFor(`${n} frames`, () => v.fragments.length >= n, 20_000);
 
-  it('plays a channel: INVITE, PS over UDP, ffmpeg stream copy, fMP4 frames that advance; the viewer is audited', async () => {
+  it('plays a channel: INVITE, PS over UDP, remuxed (builtin, in the RTP thread), fMP4 frames that advance; the viewer is audited', async () => {
     const v = await watch(U.users.operator.username, ids.get(CAM_H264)!);
     await framesAdvance(v, 30);
     assert.deepEqual(v.control[0], { type: 'starting', source: 'gb28181' });
@@ -148,7 +148,7 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
     v.ws.close();
   });
 
-  it('a camera that starts mid-GOP is shown from its next keyframe (ffmpeg is not fed a headless stream)', async () => {
+  it('a camera that starts mid-GOP is shown from its next keyframe (no headless stream reaches the remuxer)', async () => {
     const v = await watch(U.users.operator.username, ids.get(CAM_MIDGOP)!);
     await framesAdvance(v, 10);
     assert.equal(v.fragments[0]!.keyframe, true);
@@ -177,10 +177,12 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
   });
 
   for (const setup of ['passive', 'active'] as const) {
-    it(`streams over TCP (RFC 4571), the platform ${setup === 'passive' ? 'listening' : 'connecting'}`, async () => {
+    // Receivers in this thread here: the builtin remuxer runs beside it; the ffmpeg one (XIAOAN_MEDIA_REMUXER=ffmpeg) is covered too.
+    const psRemuxer = setup === 'passive' ? 'builtin' : 'ffmpeg';
+    it(`streams over TCP (RFC 4571), the platform ${setup === 'passive' ? 'listening' : 'connecting'}, remuxed by ${psRemuxer}`, async () => {
       const fragments: Mp4Fragment[] = [];
       const source = gbSource(t.services.gbPlatform, ids.get(CAM_H264)!, { advertisedIp: '127.0.0.1', bindHost: '127.0.0.1', transport: 'TCP', setup });
-      const stream: LiveStream = new LiveStreamClass(ids.get(CAM_H264)!, source, { ffmpeg: ffmpeg!, lingerMs: 0, startTimeoutMs: 10_000, stallMs: 10_000 }, () => undefined);
+      const stream: LiveStream = new LiveStreamClass(ids.get(CAM_H264)!, source, { ffmpeg: ffmpeg!, psRemuxer, lingerMs: 0, startTimeoutMs: 10_000, stallMs: 10_000 }, () => undefined);
       const viewer = { init: () => undefined, fragment: (f: Mp4Fragment) => fragments.push(f), ended: () => undefined };
       stream.attach(viewer);
       try {

@@ -75,7 +75,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const gbMedia = { advertisedIp: config.XIAOAN_MEDIA_HOST ?? gbModule.gbPlatform.advertisedHost, bindHost: '0.0.0.0', transport: mediaTransport, setup: mediaSetup };
   const ffmpeg = findFfmpeg(config.XIAOAN_FFMPEG);
   const rtpReceivers = new RtpReceivers();
-  const newReceiver: NewReceiver = (ps, codec, closed) => rtpReceivers.create(ps, codec, closed);
+  const newReceiver: NewReceiver = (ps, codec, closed, remuxed) => rtpReceivers.create(ps, codec, closed, remuxed);
   const { media, face: mediaFace } = createMediaModule({
     devices,
     audit,
@@ -85,6 +85,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     findSource: (deviceId) => sourceOf(deviceId, { gb: gbModule.gbPlatform, onvif: onvifModule.onvifCameras, gbSettings: gbMedia, newReceiver }),
     findPlaybackSource: (deviceId, span) => playbackSourceOf(deviceId, span, { gb: gbModule.gbPlatform, gbSettings: gbMedia, newReceiver }),
     lingerMs: config.XIAOAN_MEDIA_LINGER_S * 1000,
+    psRemuxer: config.XIAOAN_MEDIA_REMUXER,
     startTimeoutMs: 10_000,
     stallMs: 10_000,
     maxTranscodes: config.XIAOAN_MEDIA_MAX_TRANSCODES,

@@ -91,6 +91,13 @@ export function describeInit(b: Buffer, moov: Box): Omit<Mp4Init, 'data'> {
   return { codec, timescale, width, height };
 }
 
+/** Reads codec, timescale and size from an initialisation segment (ftyp + moov). */
+export function describeInitSegment(data: Buffer): Omit<Mp4Init, 'data'> {
+  const moov = [...boxes(data, 0, data.length)].find((b) => b.type === 'moov');
+  if (!moov) throw new Error('fMP4 init segment without moov');
+  return describeInit(data, moov);
+}
+
 /** ISO/IEC 14496-15 annex E: hvc1.<profile>.<compatibility, bit-reversed>.<tier><level>.<constraints>. */
 function hevcCodecString(type: string, b: Buffer, at: number): string {
   const profileByte = b[at + 1]!;
@@ -179,8 +186,7 @@ export class Mp4FragmentSplitter {
       this.initParts.push(box);
       if (type === 'moov') {
         const data = Buffer.concat(this.initParts);
-        const moov = [...boxes(data, 0, data.length)].find((b) => b.type === 'moov')!;
-        this.init = { data, ...describeInit(data, moov) };
+        this.init = { data, ...describeInitSegment(data) };
         this.initParts = [];
         this.onInit(this.init);
       }

@@ -42,7 +42,8 @@ export class RtpPsReceiver {
   lastPacketAt = performance.now();
 
   constructor(
-    private readonly onProgramStream: (bytes: Buffer) => void,
+    /** `endOfFrame`: the bytes end a frame (RTP marker bit), not just the 256 KB limit of one write. */
+    private readonly onProgramStream: (bytes: Buffer, endOfFrame: boolean) => void,
     private readonly onCodec: (codec: VideoCodec | null) => void,
     private readonly onClosed: (reason: string) => void,
   ) {
@@ -129,7 +130,7 @@ export class RtpPsReceiver {
     this.frame.push(ps);
     this.frameBytes += ps.length;
     if (!endOfFrame && this.frameBytes < 256 * 1024) return;
-    this.onProgramStream(this.frame.length === 1 ? this.frame[0]! : Buffer.concat(this.frame, this.frameBytes));
+    this.onProgramStream(this.frame.length === 1 ? this.frame[0]! : Buffer.concat(this.frame, this.frameBytes), endOfFrame);
     this.frame = [];
     this.frameBytes = 0;
   }

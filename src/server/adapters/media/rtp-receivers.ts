@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { VideoCodec } from './ps.ts';
+import type { RemuxerEvents } from './ps-remuxer.ts';
 import type { RtpListen, RtpReceiverStats } from './rtp-receiver.ts';
 import type { FromRtpWorker, ToRtpWorker } from './rtp-worker.ts';
 import { TS_WORKER_ENTRY } from '../../util/isolated-worker.ts';
@@ -14,7 +15,8 @@ export interface RemoteReceiver {
 }
 
 interface Entry {
-  onProgramStream: (bytes: Buffer) => void;
+  onProgramStream: (bytes: Buffer, endOfFrame: boolean) => void;
+  remuxed: RemuxerEvents | undefined;
   onCodec: (codec: VideoCodec | null) => void;
   onClosed: (reason: string) => void;
   waiting: { resolve: (v: number) => void; reject: (e: Error) => void } | null;
@@ -33,10 +35,11 @@ export class RtpReceivers {
   private nextId = 1;
   private readonly entries = new Map<number, Entry>();
 
-  create(onProgramStream: (bytes: Buffer) => void, onCodec: (codec: VideoCodec | null) => void, onClosed: (reason: string) => void): RemoteReceiver {
+  /** With `remuxed`, the stream is remuxed to fMP4 in the RTP thread and only its init segment and fragments come here. */
+  create(onProgramStream: (bytes: Buffer, endOfFrame: boolean) => void, onCodec: (codec: VideoCodec | null) => void, onClosed: (reason: string) => void, remuxed?: RemuxerEvents): RemoteReceiver {
     const worker = this.thread();
     const id = this.nextId++;
-    const entry: Entry = { onProgramStream, onCodec, onClosed, waiting: null, stats: NO_STATS };
+    const entry: Entry = { onProgramStream, remuxed, onCodec, onClosed, waiting: null, stats: NO_STATS };
     this.entries.set(id, entry);
     const send = (m: ToRtpWorker) => worker.postMessage(m);
     const ask = (m: ToRtpWorker) =>
@@ -46,7 +49,7 @@ export class RtpReceivers {
         send(m);
       });
     return {
-      listen: (how) => ask({ op: 'listen', id, how }),
+      listen: (how) => ask({ op: 'listen', id, how, remux: remuxed !== undefined }),
       connect: async (host, port) => void (await ask({ op: 'connect', id, host, port })),
       close: () => {
         if (this.entries.has(id)) send({ op: 'close', id });
@@ -89,7 +92,13 @@ export class RtpReceivers {
     if (!e) return;
     switch (m.ev) {
       case 'ps':
-        return e.onProgramStream(Buffer.from(m.bytes));
+        return e.onProgramStream(Buffer.from(m.bytes), m.endOfFrame);
+      case 'init':
+        return e.remuxed?.init({ ...m.init, data: Buffer.from(m.data) });
+      case 'fragment':
+        return e.remuxed?.fragment({ data: Buffer.from(m.data), keyframe: m.keyframe, decodeTime: m.decodeTime });
+      case 'remux-failed':
+        return e.remuxed?.exit(m.reason);
       case 'codec':
         return e.onCodec(m.codec as VideoCodec | null);
       case 'listening':

@@ -1,6 +1,7 @@
 /**
  * Video media (视频): live video of GB/T 28181 and ONVIF/RTSP cameras, started on demand and
- * shared by every viewer, stream-copied by ffmpeg into fragmented MP4 for the browser.
+ * shared by every viewer, stream-copied into fragmented MP4 for the browser (GB/T 28181 by the
+ * builtin remuxer in the RTP thread, RTSP and transcodes by ffmpeg).
  */
 import type { Clock } from '../../clock.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -23,13 +24,14 @@ export function createMediaModule(d: {
   /** A span of a camera's own recorder (GB/T 28181 playback), or null when it has none. */
   findPlaybackSource: (deviceId: string, span: { startS: number; endS: number }) => Promise<StreamSource | null>;
   lingerMs: number;
+  psRemuxer: 'builtin' | 'ffmpeg';
   startTimeoutMs: number;
   stallMs: number;
   maxTranscodes: number;
   /** The RTP thread, ended when the module stops. */
   rtpReceivers?: { close(): Promise<void> };
 }) {
-  const media = new MediaService(d.devices, d.audit, d.clock, d.findSource, d.findPlaybackSource, { ffmpeg: d.ffmpeg, lingerMs: d.lingerMs, startTimeoutMs: d.startTimeoutMs, stallMs: d.stallMs, maxTranscodes: d.maxTranscodes });
+  const media = new MediaService(d.devices, d.audit, d.clock, d.findSource, d.findPlaybackSource, { ffmpeg: d.ffmpeg, psRemuxer: d.psRemuxer, lingerMs: d.lingerMs, startTimeoutMs: d.startTimeoutMs, stallMs: d.stallMs, maxTranscodes: d.maxTranscodes });
   const face: ModuleFace = {
     name: 'media',
     tables: [],

@@ -1,6 +1,7 @@
 import type { LiveEndCode, StreamSourceKind } from '../../../shared/media.ts';
 import type { RemuxInput } from '../../adapters/media/ffmpeg.ts';
 import type { Mp4Fragment, Mp4Init } from '../../adapters/media/fmp4.ts';
+import { PsRemuxer, type RemuxerEvents } from '../../adapters/media/ps-remuxer.ts';
 import { Remuxer } from './remuxer.ts';
 
 /** Someone who receives a stream's fragments: a browser viewer, later a recorder. */
@@ -19,6 +20,11 @@ export interface StreamSource {
 
 export interface LiveStreamOptions {
   ffmpeg: string;
+  /**
+   * Who turns a GB/T 28181 program stream into fMP4: `builtin` (adapters/media/ps-remuxer.ts, in
+   * the RTP thread when the receiver is there) or one ffmpeg per stream. Default builtin.
+   */
+  psRemuxer?: 'builtin' | 'ffmpeg';
   /** How long a stream nobody watches goes on before it is stopped (a viewer switching back starts at once). */
   lingerMs: number;
   /** The camera must send its first picture within this time. */
@@ -31,7 +37,7 @@ export interface LiveStreamOptions {
 const MAX_GOP_BYTES = 12 * 1024 * 1024;
 
 /**
- * A camera's live video while anyone needs it: one camera session and one ffmpeg, fanned out to
+ * A camera's live video while anyone needs it: one camera session and one remuxer, fanned out to
  * every viewer. The init segment and the fragments since the last keyframe are kept, so a viewer
  * who joins sees a picture at once instead of waiting for the next keyframe.
  */
@@ -49,7 +55,7 @@ export class LiveStream {
   private gop: Mp4Fragment[] = [];
   private gopBytes = 0;
   private readonly viewers = new Set<StreamViewer>();
-  private remuxer: Remuxer | null = null;
+  private remuxer: { write(bytes: Buffer, endOfFrame?: boolean): void; stop(): void } | null = null;
   private stopSource: (() => void) | null = null;
   private linger: NodeJS.Timeout | null = null;
   private readonly watchdog: NodeJS.Timeout;
@@ -84,18 +90,32 @@ export class LiveStream {
   openRemuxer(input: RemuxInput, replace = false) {
     if (this.state === 'ended' || (this.remuxer && !replace)) return;
     const previous = this.remuxer;
-    const remuxer: Remuxer = new Remuxer(this.opts.ffmpeg, input, {
+    const events: RemuxerEvents = {
       init: (init) => this.onInit(init),
       fragment: (f) => this.onFragment(f),
       exit: (reason) => this.remuxer === remuxer && this.end(reason, 'media_error'),
-    });
+    };
+    // The builtin remuxer reads the codec from the stream map itself: a guess is never replaced.
+    const remuxer = input.kind === 'ps' && this.remuxesProgramStreams ? new PsRemuxer(input.codec, events) : new Remuxer(this.opts.ffmpeg, input, events);
     this.remuxer = remuxer;
     previous?.stop();
   }
 
-  /** Input bytes for ffmpeg's stdin: a GB/T 28181 program stream, or another stream's fMP4 to transcode. */
-  feed(bytes: Buffer) {
-    this.remuxer?.write(bytes);
+  /** Whether program streams are remuxed in-process (XIAOAN_MEDIA_REMUXER=builtin) rather than by ffmpeg. */
+  get remuxesProgramStreams(): boolean {
+    return (this.opts.psRemuxer ?? 'builtin') === 'builtin';
+  }
+
+  /** Where a remuxer running elsewhere (the RTP thread) delivers this stream's init segment and fragments. */
+  readonly remuxOutput: RemuxerEvents = {
+    init: (init) => this.state !== 'ended' && this.onInit(init),
+    fragment: (f) => this.state !== 'ended' && this.onFragment(f),
+    exit: (reason) => this.end(reason, 'media_error'),
+  };
+
+  /** Input bytes for the remuxer: a GB/T 28181 program stream (`endOfFrame` at a frame's end), or another stream's fMP4 to transcode. */
+  feed(bytes: Buffer, endOfFrame = false) {
+    this.remuxer?.write(bytes, endOfFrame);
   }
 
   private onInit(init: Mp4Init) {

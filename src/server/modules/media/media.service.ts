@@ -34,7 +34,7 @@ export class MediaService {
   /**
    * The live stream of a camera the actor may see, started if it is not running. Throws 404 for a
    * camera outside the actor's university, 409 for a device that is not a camera or has no video
-   * path, 503 when this installation has no ffmpeg.
+   * path, 503 when the stream needs ffmpeg (RTSP, transcode, XIAOAN_MEDIA_REMUXER=ffmpeg) and there is none.
    */
   async live(actor: Actor, deviceId: string, opts: { transcode?: boolean } = {}): Promise<LiveStream> {
     const device = await this.devices.get(actor, deviceId);
@@ -50,12 +50,21 @@ export class MediaService {
    */
   async open(deviceId: string, name = 'the camera'): Promise<LiveStream> {
     if (this.stopping) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'the platform is stopping');
-    if (!this.opts.ffmpeg) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'no ffmpeg on this server: install Debian ffmpeg or run npm install (it brings one)');
     const stream = this.streams.get(deviceId);
     if (stream && stream.state !== 'ended') return stream;
     const source = await this.findSource(deviceId);
     if (!source) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${name} has no video path: it is neither registered over GB/T 28181 nor added as an ONVIF camera`);
+    if (!this.remuxesBuiltin(source)) this.needFfmpeg();
     return this.start(deviceId, deviceId, source);
+  }
+
+  private needFfmpeg() {
+    if (!this.opts.ffmpeg) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'no ffmpeg on this server: install Debian ffmpeg or run npm install (it brings one)');
+  }
+
+  /** GB/T 28181 video (live or the recorder's playback) remuxed by the builtin remuxer needs no ffmpeg; RTSP and transcodes do. */
+  private remuxesBuiltin(source: StreamSource) {
+    return (source.kind === 'gb28181' || source.kind === 'gb28181-playback') && (this.opts.psRemuxer ?? 'builtin') === 'builtin';
   }
 
   /**
@@ -72,9 +81,9 @@ export class MediaService {
     if (endS <= startS) throw invalidField('to', 'must be after from');
     if (endS - startS > MAX_PLAYBACK_S) throw invalidField('to', `a playback spans at most ${MAX_PLAYBACK_S / 3600} hours`);
     if (this.stopping) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'the platform is stopping');
-    if (!this.opts.ffmpeg) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', 'no ffmpeg on this server: install Debian ffmpeg or run npm install (it brings one)');
     const source = await this.findPlaybackSource(deviceId, { startS, endS });
     if (!source) throw new AppError('XIAOAN_MEDIA_NO_VIDEO', `${device.name} is not registered over GB/T 28181: its recorder cannot be asked for recordings (play the platform's own recordings instead)`);
+    if (!this.remuxesBuiltin(source)) this.needFfmpeg();
     const stream = this.start(`${deviceId}@playback:${uuid7()}`, deviceId, source, { lingerMs: 0 });
     await this.audit.recordAlone(actor, {
       action: 'video.playback',
@@ -89,7 +98,7 @@ export class MediaService {
   private start(key: string, deviceId: string, source: StreamSource, overrides: Partial<LiveStreamOptions> = {}): LiveStream {
     const existing = this.streams.get(key);
     if (existing && existing.state !== 'ended') return existing;
-    const created = new LiveStream(deviceId, source, { ...this.opts, ffmpeg: this.opts.ffmpeg!, ...overrides }, (ended) => {
+    const created = new LiveStream(deviceId, source, { ...this.opts, ffmpeg: this.opts.ffmpeg ?? 'ffmpeg' /* not started without one: needFfmpeg */, ...overrides }, (ended) => {
       if (this.streams.get(key) === ended) this.streams.delete(key);
       this.startedAt.delete(ended);
     });
@@ -108,6 +117,7 @@ export class MediaService {
     const key = `${deviceId}#h264`;
     const running = this.streams.get(key);
     if (running && running.state !== 'ended') return running;
+    this.needFfmpeg();
     const transcodes = [...this.streams.values()].filter((s) => s.source.kind === 'transcode' && s.state !== 'ended').length;
     if (transcodes >= this.opts.maxTranscodes) throw new AppError('XIAOAN_MEDIA_UNAVAILABLE', `${transcodes} transcodes to H.264 are running, the most this server allows (XIAOAN_MEDIA_MAX_TRANSCODES): watch on a workstation that decodes H.265, or close another transcoded view`);
     return this.start(key, deviceId, transcodeSource(() => this.open(deviceId, name)));

@@ -1,5 +1,6 @@
 import { ffmpegMajor, remuxArgs, spawnFfmpeg, type FfmpegProcess, type RemuxInput } from '../../adapters/media/ffmpeg.ts';
-import { Mp4FragmentSplitter, type Mp4Fragment, type Mp4Init } from '../../adapters/media/fmp4.ts';
+import { Mp4FragmentSplitter } from '../../adapters/media/fmp4.ts';
+import type { RemuxerEvents } from '../../adapters/media/ps-remuxer.ts';
 
 /** Limit of PS bytes waiting for ffmpeg's stdin: past it ffmpeg is stuck and the stream is ended, not buffered without end. */
 const MAX_STDIN_BACKLOG = 16 * 1024 * 1024;
@@ -17,7 +18,7 @@ export class Remuxer {
   constructor(
     ffmpeg: string,
     input: RemuxInput,
-    on: { init(init: Mp4Init): void; fragment(fragment: Mp4Fragment): void; exit(reason: string): void },
+    on: RemuxerEvents,
   ) {
     ({ child: this.child, lastError: this.lastError } = spawnFfmpeg(ffmpeg, remuxArgs(input, ffmpegMajor(ffmpeg))));
     const splitter = new Mp4FragmentSplitter(on.init, on.fragment);

@@ -1,10 +1,15 @@
 import type { VideoCodec } from '../../adapters/media/ps.ts';
+import { PsRemuxer, type RemuxerEvents } from '../../adapters/media/ps-remuxer.ts';
 import { RtpPsReceiver } from '../../adapters/media/rtp-receiver.ts';
 import type { RemoteReceiver } from '../../adapters/media/rtp-receivers.ts';
 
 /** Makes a stream's RTP receiver: in this thread (tests), or in the RTP thread (the platform, adapters/media/rtp-receivers.ts). */
-export type NewReceiver = (onProgramStream: (bytes: Buffer) => void, onCodec: (codec: VideoCodec | null) => void, onClosed: (reason: string) => void) => RemoteReceiver;
-const inProcessReceiver: NewReceiver = (ps, codec, closed) => new RtpPsReceiver(ps, codec, closed);
+/** With `remuxed`, the receiver remuxes the stream itself (builtin remuxer) and delivers fMP4 there instead of program stream bytes. */
+export type NewReceiver = (onProgramStream: (bytes: Buffer, endOfFrame: boolean) => void, onCodec: (codec: VideoCodec | null) => void, onClosed: (reason: string) => void, remuxed?: RemuxerEvents) => RemoteReceiver;
+const inProcessReceiver: NewReceiver = (ps, codec, closed, remuxed) => {
+  const remuxer = remuxed && new PsRemuxer(null, remuxed);
+  return new RtpPsReceiver(remuxer ? (bytes, endOfFrame) => remuxer.write(bytes, endOfFrame) : ps, codec, (reason) => (remuxer?.stop(), closed(reason)));
+};
 import type { MediaTransport, TcpSetup } from '../../adapters/gb28181/sdp.ts';
 import type { GbPlatform } from '../gb28181/index.ts';
 import type { OnvifCameras } from '../onvif/index.ts';
@@ -28,13 +33,16 @@ export function gbSource(platform: Pick<GbPlatform, 'invite'>, deviceId: string,
   return {
     kind: playback ? 'gb28181-playback' : 'gb28181',
     async start(stream: LiveStream) {
+      // The builtin remuxer runs where the RTP is received (the RTP thread) and reads the codec from the stream map.
+      const builtin = stream.remuxesProgramStreams;
       const receiver = newReceiver(
-        (ps) => stream.feed(ps),
-        (codec) => codec === 'h265' && stream.openRemuxer({ kind: 'ps', codec }, true),
+        (ps, endOfFrame) => stream.feed(ps, endOfFrame),
+        (codec) => !builtin && codec === 'h265' && stream.openRemuxer({ kind: 'ps', codec }, true),
         (reason) => stream.end(reason, 'stalled'),
+        builtin ? stream.remuxOutput : undefined,
       );
       // Most cameras send H.264: ffmpeg loads while the camera is being asked.
-      stream.openRemuxer({ kind: 'ps', codec: 'h264' });
+      if (!builtin) stream.openRemuxer({ kind: 'ps', codec: 'h264' });
       const tcpActive = settings.transport === 'TCP' && settings.setup === 'active';
       const port = await receiver.listen(settings.transport === 'UDP' ? { transport: 'UDP', host: settings.bindHost } : tcpActive ? { transport: 'TCP', setup: 'active' } : { transport: 'TCP', setup: 'passive', host: settings.bindHost });
       let session: Awaited<ReturnType<GbPlatform['invite']>>;

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { isKeyframeNal, NAL_TYPES, nalPositions, nalUnitType } from '../../adapters/media/annexb.ts';
 import { findFfmpeg } from '../../adapters/media/ffmpeg.ts';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -128,35 +129,7 @@ export async function testPattern(opts: TestPatternOptions): Promise<TestPattern
 // ---------------------------------------------------------------------------------------------
 // Annex-B parsing
 
-/** The NAL unit type: H.264 has it in the low 5 bits of the first header byte, H.265 in bits 1–6. */
-export function nalUnitType(nal: Buffer, codec: VideoCodec): number {
-  return codec === 'h264' ? nal[0]! & 0x1f : (nal[0]! >> 1) & 0x3f;
-}
-
-export const NAL_TYPES = {
-  h264: { accessUnitDelimiter: 9, idr: 5, sps: 7, pps: 8, sei: 6 },
-  h265: { accessUnitDelimiter: 35, vps: 32, sps: 33, pps: 34 },
-} as const;
-
-const isKeyframeNal = (type: number, codec: VideoCodec) => (codec === 'h264' ? type === NAL_TYPES.h264.idr : type >= 16 && type <= 21);
-
-const START_CODE = Buffer.from([0, 0, 1]);
-
-/** Where each NAL unit of an Annex-B stream starts: its start code (3 or 4 bytes) and its header. */
-function nalPositions(stream: Buffer): { startCode: number; header: number }[] {
-  const positions: { startCode: number; header: number }[] = [];
-  for (let at = stream.indexOf(START_CODE); at >= 0; at = stream.indexOf(START_CODE, at + 3)) {
-    // A zero before 00 00 01 belongs to a 4-byte start code (zero_byte), not to the previous NAL.
-    positions.push({ startCode: at > 0 && stream[at - 1] === 0 ? at - 1 : at, header: at + 3 });
-  }
-  return positions;
-}
-
-/** The NAL units of an Annex-B buffer, without start codes. */
-export function nalUnits(annexB: Buffer): Buffer[] {
-  const positions = nalPositions(annexB);
-  return positions.map((p, i) => annexB.subarray(p.header, i + 1 < positions.length ? positions[i + 1]!.startCode : annexB.length)).filter((nal) => nal.length > 0);
-}
+export { NAL_TYPES, nalUnitType, nalUnits } from '../../adapters/media/annexb.ts';
 
 /** Cuts an Annex-B stream into access units at each access unit delimiter (the encoder was told to write them). */
 export function splitAccessUnits(stream: Buffer, codec: VideoCodec): AccessUnit[] {

@@ -53,6 +53,8 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/devices/:id/onvif/refresh': undefined,
     'PUT /api/devices/:id/onvif': { host: '127.0.0.1', port: 9, username: 'admin', password: '越权' },
     'PUT /api/recordings/:id/plan': { mode: 'continuous' },
+    'POST /api/tour-groups': { name: '越权轮巡', cameraIds: [target.deviceId], layout: 4, intervalS: 20 },
+    'PUT /api/tour-groups/:id': { name: '越权轮巡', cameraIds: [target.deviceId], layout: 4, intervalS: 20 },
     'POST /api/alarms/:id/evidence': { deviceIds: [target.deviceId], from: '2026-03-05T03:00:00Z', to: '2026-03-05T03:01:00Z', reason: '越权导出' },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
@@ -73,6 +75,7 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/my/dispatches/')) return dispatchIds.get(target)!;
   if (url.startsWith('/api/alarm-rules/')) return ruleIds.get(target)!;
   if (url.startsWith('/api/media/')) return target.deviceId;
+  if (url.startsWith('/api/tour-groups/')) return tourGroupIds.get(target)!;
   if (url.startsWith('/api/recordings/segments/')) return segmentIds.get(target)!;
   if (url.startsWith('/api/recordings/')) return target.deviceId;
   if (url.startsWith('/api/evidence/')) return clipIds.get(target)!;
@@ -99,7 +102,7 @@ async function cookieOf(username: string) {
 const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template', '/api/gb28181/status', '/api/media/streams']);
 
 /** WebSocket routes answer a plain GET without calling their handler. */
-const WEBSOCKET_ROUTES = new Set(['/api/media/live/:id']);
+const WEBSOCKET_ROUTES = new Set(['/api/media/live/:id', '/api/media/playback/:id']);
 
 /** Query parameters a route with an id cannot do without (so that it reaches the scope check). */
 const ID_ROUTE_QUERY: Record<string, string> = {
@@ -123,6 +126,7 @@ const photoIds = new Map<UniversityFixture, string>();
 const ruleIds = new Map<UniversityFixture, string>();
 const segmentIds = new Map<UniversityFixture, string>();
 const clipIds = new Map<UniversityFixture, string>();
+const tourGroupIds = new Map<UniversityFixture, string>();
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
@@ -152,6 +156,8 @@ async function withActivity(f: UniversityFixture) {
     definition: { name: `专属规则 ${f.universityId}`, enabled: true, trigger: { type: 'event', kinds: ['tamper'] }, actions: [{ type: 'create_alarm', alarmType: 'tamper', priority: 3 }] },
   });
   ruleIds.set(f, rule.id);
+  // A tour group of the university's camera (a city-wide actor saves it for the camera's university).
+  tourGroupIds.set(f, (await t.services.tourGroups.create(SYSTEM_ACTOR, { name: `轮巡 ${f.universityId}`, cameraIds: [f.deviceId], layout: 4, intervalS: 20 })).id);
   // A recorded segment of the university's camera (its file need not exist: scope is checked first).
   const segmentId = `seg-${f.deviceId}`;
   await t.store.db
@@ -247,7 +253,7 @@ describe('tenant isolation over every route', () => {
       assert.equal(res.statusCode, 400, `${r.url}: ${res.statusCode} ${res.body}`);
       const body = json(res);
       assert.ok(
-        body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId'].includes(d.field) || /deviceIds\[0\]$/.test(d.field)),
+        body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId'].includes(d.field) || /(device|camera)Ids\[0\]$/.test(d.field)),
         `${r.url}: ${res.body}`,
       );
     }

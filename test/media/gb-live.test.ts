@@ -238,5 +238,8 @@ describe('GB/T 28181 live video', { skip: ffmpeg ? false : 'no ffmpeg' }, () => 
     await backwards.closed;
     assert.equal(backwards.control[0]?.code, 'XIAOAN_VALIDATION_FAILED');
     assert.deepEqual((backwards.control[0]?.details as { field: string }[]).map((d) => d.field), ['to'], 'the refusal names the field');
+    const foreign = await watch((await createUniversity(t.services, 'GP')).users.operator.username, ids.get(CAM_H264)!, span, 'playback');
+    await foreign.closed;
+    assert.equal(foreign.control[0]?.code, 'XIAOAN_NOT_FOUND', "another university's camera is not found");
   });
 });

@@ -51,8 +51,8 @@ describe('tour groups of the video wall', () => {
       assert.equal(json(res).details[0]?.field, field, res.body);
     };
     const good = { name: '夜间巡视', cameraIds: [cams[0]], layout: 4, intervalS: 30 };
-    await refused({ ...good, cameraIds: [cams[0], foreignCamera] }, 400, 'cameraIds.1');
-    await refused({ ...good, cameraIds: [door] }, 400, 'cameraIds.0');
+    await refused({ ...good, cameraIds: [cams[0], foreignCamera] }, 400, 'cameraIds[1]');
+    await refused({ ...good, cameraIds: [door] }, 400, 'cameraIds[0]');
     await refused({ ...good, layout: 6 }, 400, 'layout');
     await refused({ ...good, intervalS: 7 }, 400, 'intervalS');
     await refused({ ...good, cameraIds: [] }, 400, 'cameraIds');
@@ -68,6 +68,6 @@ describe('tour groups of the video wall', () => {
     assert.equal(json(res).universityId, U.universityId);
     const mixed = await t.call(admin, 'POST', '/api/tour-groups', { name: '混合', cameraIds: [cams[0], foreignCamera], layout: 4, intervalS: 60 });
     assert.equal(mixed.statusCode, 400);
-    assert.equal(json(mixed).details[0].field, 'cameraIds.1');
+    assert.equal(json(mixed).details[0].field, 'cameraIds[1]');
   });
 });

@@ -54,7 +54,7 @@ export class TourGroupsService {
   async create(actor: Actor, input: TourGroupInput): Promise<TourGroup> {
     // A city-wide account saves the group for the university its cameras belong to.
     const universityId = scopeOf(actor) ?? (await this.devices.byIds(input.cameraIds.slice(0, 1)))[0]?.universityId;
-    if (!universityId) throw invalidField('cameraIds.0', 'no such camera');
+    if (!universityId) throw invalidField('cameraIds[0]', 'no such camera');
     const name = await this.checked(universityId, input, null);
     const now = this.clock.nowIso();
     const row: Row = { id: uuid7(), university_id: universityId, name, camera_ids: writeJson(input.cameraIds), layout: input.layout, interval_s: input.intervalS, created_by: actor.id, updated_at: now };
@@ -101,8 +101,8 @@ export class TourGroupsService {
     input.cameraIds.forEach((cameraId, i) => {
       const d = found.get(cameraId);
       // A camera of another university is answered like one that does not exist.
-      if (!d || d.universityId !== universityId) throw invalidField(`cameraIds.${i}`, 'no such camera in this university (a group tours the cameras of one university)');
-      if (!CAMERA_KINDS.includes(d.kind)) throw invalidField(`cameraIds.${i}`, `${d.name} is not a camera`);
+      if (!d || d.universityId !== universityId) throw invalidField(`cameraIds[${i}]`, 'no such camera in this university (a group tours the cameras of one university)');
+      if (!CAMERA_KINDS.includes(d.kind)) throw invalidField(`cameraIds[${i}]`, `${d.name} is not a camera`);
     });
     return name;
   }

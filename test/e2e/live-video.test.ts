@@ -181,4 +181,21 @@ describe('live video in the browser', { timeout: 300_000 }, () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'recorder-playback.png') });
     assert.deepEqual(pageErrors, []);
   });
+
+  it('sends a camera from its drawer to the video wall open in another window (the big screen), which shows it at once', async () => {
+    const wall = await page.context().newPage();
+    wall.on('pageerror', (err) => pageErrors.push(err.message));
+    try {
+      await wall.goto(`${server.baseUrl}/video`);
+      await wall.getByTestId('video-wall').waitFor();
+      const cameras = await api.call<{ items: { id: string; gbId: string | null }[] }>('GET', '/api/devices?kind=camera&status=in_service&pageSize=50&sort=name&order=desc');
+      const camera = cameras.items.find((c) => c.gbId)!;
+      await page.goto(`${server.baseUrl}/ledger?device=${camera.id}`);
+      await page.getByTestId('send-to-wall').click();
+      await wall.locator(`[data-testid="wall-tile"] [data-testid="live-video"][data-device-id="${camera.id}"]`).waitFor();
+    } finally {
+      await wall.close();
+    }
+    assert.deepEqual(pageErrors, []);
+  });
 });

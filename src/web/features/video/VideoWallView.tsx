@@ -14,26 +14,11 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { LiveVideo } from './LiveVideo.tsx';
 import { TOUR_INTERVALS_S, WALL_LAYOUTS, columnsOf, place, resize, targetTile, tourPage, tourPages, type WallLayout } from './wall-layout.ts';
+import { WALL_STORAGE_KEY, loadWall, saveWall, type SavedWall } from './wall-storage.ts';
 import './video.css';
 
-const STORAGE_KEY = 'xiaoan.videoWall';
 /** Cameras offered for the wall and for a tour: the first page of the selected place, by name. */
 const LIST_SIZE = 200;
-
-interface SavedWall {
-  layout: WallLayout;
-  tiles: (string | null)[];
-}
-
-function loadWall(): SavedWall {
-  try {
-    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '') as SavedWall;
-    if (WALL_LAYOUTS.includes(saved.layout) && Array.isArray(saved.tiles)) return { layout: saved.layout, tiles: resize(saved.tiles, saved.layout) };
-  } catch {
-    // nothing saved yet
-  }
-  return { layout: 4, tiles: resize([], 4) };
-}
 
 /**
  * 电视墙: live video of up to 16 cameras at once. Cameras of the place selected in the tree are
@@ -67,7 +52,17 @@ export function VideoWallView() {
     if (group) setKnown((k) => new Map([...k, ...group.cameraIds.map((id, i) => [id, group.cameraNames[i]!] as const)]));
   }, [tour?.group]);
 
-  useEffect(() => localStorage.setItem(STORAGE_KEY, JSON.stringify(wall)), [wall]);
+  useEffect(() => saveWall(wall), [wall]);
+  // A camera sent to the wall from another window (the map on the operator's screen) appears here at once.
+  useEffect(() => {
+    const onStorage = (e: StorageEvent) => {
+      if (e.key !== WALL_STORAGE_KEY) return;
+      const next = loadWall();
+      setWall((w) => (JSON.stringify(w) === JSON.stringify(next) ? w : next));
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, []);
 
   // The tour shows the next page of the listed cameras every interval.
   useEffect(() => {

@@ -12,11 +12,13 @@ export class AlarmRecordingTrigger {
   constructor(
     bus: Bus,
     private readonly alarms: Pick<AlarmsService, 'find'>,
-    private readonly recordings: Pick<RecordingsService, 'triggerAlarm'>,
+    private readonly recordings: Pick<RecordingsService, 'triggerAlarm' | 'recordsOnAlarm'>,
     private readonly clock: Clock,
     private readonly onError: (err: unknown) => void,
   ) {
     bus.subscribe('alarms.changed', (changes) => {
+      // Most campuses record no camera on alarms: then an alarm costs no read here.
+      if (!this.recordings.recordsOnAlarm()) return;
       for (const c of changes) if (c.change === 'created' || c.change === 'merged') this.trigger(c.alarmId).catch(onError);
     });
   }

@@ -222,6 +222,12 @@ export class RecordingsService {
    * the pre-roll before `atMs` until the post-roll after it, extended by later alarms. False when
    * the camera's plan is not alarm recording.
    */
+  /** Whether any camera records on alarms (nothing to do for an alarm otherwise). */
+  recordsOnAlarm(): boolean {
+    for (const p of this.plans.values()) if (p.mode === 'alarm') return true;
+    return false;
+  }
+
   async triggerAlarm(deviceId: string, atMs: number = this.clock.now()): Promise<boolean> {
     const plan = this.plans.get(deviceId);
     if (plan?.mode !== 'alarm') return false;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CAMERA_KINDS, CAMERA_RESOLUTIONS, type CameraResolution } from '../../../shared/domain.ts';
 import type { Device } from '../../../shared/devices.ts';
-import { BEIJING_OFFSET_MS, BEIJING_TIME_ZONE, beijingDate } from '../../../shared/beijing-time.ts';
+import { BEIJING_TIME_ZONE, beijingDate } from '../../../shared/beijing-time.ts';
 import type {
   CameraCompleteness,
   CompletenessPage,
@@ -135,7 +135,7 @@ export class RecordingsService {
    */
   private async recoverCutOffSegments(deviceIds: string[]) {
     const now = this.clock.now();
-    const days = [now - DAY_MS, now].map((ms) => new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 10).replace(/-/g, ''));
+    const days = [now - DAY_MS, now].map((ms) => beijingDate(ms).replace(/-/g, ''));
     for (const deviceId of deviceIds) {
       const files = await segmentFilesOf(this.opts.dataDir, safeName(deviceId), days);
       const indexed = await this.repo.indexedPaths(this.db, files);

@@ -193,6 +193,8 @@ describe('live video in the browser', { timeout: 300_000 }, () => {
       await page.goto(`${server.baseUrl}/ledger?device=${camera.id}`);
       await page.getByTestId('send-to-wall').click();
       await wall.locator(`[data-testid="wall-tile"] [data-testid="live-video"][data-device-id="${camera.id}"]`).waitFor();
+      // The confirmation links to the wall: it renders (a link needs the router around the message holder).
+      await page.locator('.ant-message').getByRole('link', { name: '打开电视墙' }).waitFor();
       assert.deepEqual(pageErrors, []);
     } finally {
       // What closing the window interrupts (players starting) is not an error of the page.

@@ -46,9 +46,11 @@ export function App() {
   }, [english, t]);
 
   return (
-    <ConfigProvider locale={english ? enUS : zhCN} theme={theme}>
-      <AntApp>
-        <BrowserRouter>
+    // The router is outermost: messages, notifications and confirms (App.useApp) render in AntApp's
+    // holder, and a link inside one needs the router around it.
+    <BrowserRouter>
+      <ConfigProvider locale={english ? enUS : zhCN} theme={theme}>
+        <AntApp>
           <AuthProvider>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
@@ -158,8 +160,8 @@ export function App() {
               </Route>
             </Routes>
           </AuthProvider>
-        </BrowserRouter>
-      </AntApp>
-    </ConfigProvider>
+        </AntApp>
+      </ConfigProvider>
+    </BrowserRouter>
   );
 }

@@ -37,6 +37,14 @@ describe('configuration', () => {
     assert.match(err.message, /XIAOAN_DEMOO: unknown configuration key/);
   });
 
+  it('asks for the media node secret with the media node address, and for a long enough one', () => {
+    assert.throws(() => loadConfig({ XIAOAN_MEDIA_NODE_URL: 'ws://10.0.0.5:7400' }), (e: ConfigError) => e.problems.some((p) => p.key === 'XIAOAN_MEDIA_NODE_SECRET' && /required with XIAOAN_MEDIA_NODE_URL/.test(p.reason)));
+    assert.throws(() => loadConfig({ XIAOAN_MEDIA_NODE_URL: 'ws://10.0.0.5:7400', XIAOAN_MEDIA_NODE_SECRET: 'short' }), (e: ConfigError) => e.problems.some((p) => p.key === 'XIAOAN_MEDIA_NODE_SECRET'));
+    assert.throws(() => loadConfig({ XIAOAN_MEDIA_NODE_URL: 'http://10.0.0.5:7400', XIAOAN_MEDIA_NODE_SECRET: 'a-long-enough-secret' }), (e: ConfigError) => e.problems.some((p) => p.key === 'XIAOAN_MEDIA_NODE_URL'));
+    const c = loadConfig({ XIAOAN_MEDIA_NODE_URL: 'ws://10.0.0.5:7400', XIAOAN_MEDIA_NODE_SECRET: 'a-long-enough-secret' });
+    assert.equal(c.XIAOAN_MEDIA_NODE_PORT, 7400);
+  });
+
   it('reads a JSON file, strictly, with the environment winning', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'xiaoan-config-'));
     const file = path.join(dir, 'config.json');

@@ -55,6 +55,15 @@ export const ConfigSchema = Type.Object(
       description: 'What turns GB/T 28181 video (MPEG-PS) into fragmented MP4: builtin (in the RTP thread, no process per stream) or ffmpeg (one process per stream); ONVIF/RTSP and transcodes always use ffmpeg',
     }),
     XIAOAN_MEDIA_MAX_TRANSCODES: Type.Integer({ minimum: 0, maximum: 64, default: 4, description: 'Live H.265 streams re-encoded to H.264 at once for browsers that cannot decode H.265 (each costs about a third of a core at 1080p)' }),
+    XIAOAN_MEDIA_NODE_URL: Type.Optional(
+      Type.String({
+        pattern: '^wss?://',
+        description: 'A media node (npm run media-node) that receives and remuxes GB/T 28181 video instead of this process, e.g. ws://10.0.0.5:7400; cameras then send to it (XIAOAN_MEDIA_HOST defaults to its host)',
+      }),
+    ),
+    XIAOAN_MEDIA_NODE_SECRET: Type.Optional(Type.String({ minLength: 16, description: 'Shared secret between the API and its media node (at least 16 characters); required with XIAOAN_MEDIA_NODE_URL and by the node itself' })),
+    XIAOAN_MEDIA_NODE_HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'On a media node: the address it listens on for the API process' }),
+    XIAOAN_MEDIA_NODE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 7400, description: 'On a media node: the port it listens on for the API process (0 = pick a free port)' }),
     XIAOAN_FFMPEG: Type.Optional(Type.String({ minLength: 1, description: 'Path of ffmpeg; default: /usr/bin/ffmpeg, else the one npm installed (@ffmpeg-installer/ffmpeg)' })),
     XIAOAN_RECORD_SEGMENT_S: Type.Integer({ minimum: 1, maximum: 3600, default: 60, description: 'Length of a recording segment file: cut at the first keyframe after this many seconds' }),
     XIAOAN_RECORD_MIN_FREE_GB: Type.Number({
@@ -151,6 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const key = err.instancePath.replace(/^\//, '') || 'config';
     if (err.keyword === 'additionalProperties') continue; // already reported by name above
     problems.push({ key, reason: err.message });
+  }
+  if (withDefaults.XIAOAN_MEDIA_NODE_URL !== undefined && withDefaults.XIAOAN_MEDIA_NODE_SECRET === undefined) {
+    problems.push({ key: 'XIAOAN_MEDIA_NODE_SECRET', reason: 'required with XIAOAN_MEDIA_NODE_URL: the same secret the media node is started with' });
   }
   if (problems.length) throw new ConfigError(problems);
   return withDefaults as Config;

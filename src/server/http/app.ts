@@ -29,7 +29,7 @@ import { createMapModule } from '../modules/map/index.ts';
 import { createVideoWallModule } from '../modules/video-wall/index.ts';
 import { createMediaModule, playbackSourceOf, sourceOf, type NewReceiver } from '../modules/media/index.ts';
 import { findFfmpeg } from '../adapters/media/ffmpeg.ts';
-import { RtpReceivers } from '../adapters/media/rtp-receivers.ts';
+import { RtpReceivers, mediaNode, rtpThread } from '../adapters/media/rtp-receivers.ts';
 import { stopModules, type ModuleFace } from '../modules/module.ts';
 import { createOnvifModule } from '../modules/onvif/index.ts';
 import { createOrgModule } from '../modules/org/index.ts';
@@ -72,16 +72,18 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const onvifModule = createOnvifModule({ db, config, devices, ingest: ingestModule.ingest, health, clock, bus });
   const { live, face: liveFace } = createLiveModule({ bus });
   const [mediaTransport, mediaSetup] = config.XIAOAN_MEDIA_TRANSPORT === 'udp' ? (['UDP', 'passive'] as const) : (['TCP', config.XIAOAN_MEDIA_TRANSPORT === 'tcp-active' ? 'active' : 'passive'] as const);
-  const gbMedia = { advertisedIp: config.XIAOAN_MEDIA_HOST ?? gbModule.gbPlatform.advertisedHost, bindHost: '0.0.0.0', transport: mediaTransport, setup: mediaSetup };
+  const mediaNodeHost = config.XIAOAN_MEDIA_NODE_URL ? new URL(config.XIAOAN_MEDIA_NODE_URL).hostname : undefined;
+  const gbMedia = { advertisedIp: config.XIAOAN_MEDIA_HOST ?? mediaNodeHost ?? gbModule.gbPlatform.advertisedHost, bindHost: '0.0.0.0', transport: mediaTransport, setup: mediaSetup };
   const ffmpeg = findFfmpeg(config.XIAOAN_FFMPEG);
-  const rtpReceivers = new RtpReceivers();
+  // GB/T 28181 video is received in this process's RTP thread, or on a media node when one is configured.
+  const rtpReceivers = new RtpReceivers(config.XIAOAN_MEDIA_NODE_URL ? mediaNode(config.XIAOAN_MEDIA_NODE_URL, config.XIAOAN_MEDIA_NODE_SECRET!) : rtpThread);
   const newReceiver: NewReceiver = (ps, codec, closed, remuxed) => rtpReceivers.create(ps, codec, closed, remuxed);
   const { media, face: mediaFace } = createMediaModule({
     devices,
     audit,
     clock,
     ffmpeg,
-    // RTP is received in its own thread (one packet every few µs per camera must not queue behind the API).
+    // RTP is received off this event loop (one packet every few µs per camera must not queue behind the API).
     findSource: (deviceId) => sourceOf(deviceId, { gb: gbModule.gbPlatform, onvif: onvifModule.onvifCameras, gbSettings: gbMedia, newReceiver }),
     findPlaybackSource: (deviceId, span) => playbackSourceOf(deviceId, span, { gb: gbModule.gbPlatform, gbSettings: gbMedia, newReceiver }),
     lingerMs: config.XIAOAN_MEDIA_LINGER_S * 1000,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
-import { ADMIN_PASSWORD, Api, launchChromium, startServer, type RunningServer, newConsolePage } from './support.ts';
+import { ADMIN_PASSWORD, Api, explainingFailure, launchChromium, startServer, type RunningServer, newConsolePage } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
 const DEMO_PASSWORD = 'xiaoan-demo';
@@ -171,7 +171,7 @@ describe('rule editor and school calendar (browser)', { timeout: 300_000 }, () =
     assert.equal(stored.definition.enabled, true);
   });
 
-  it('asks before Esc or the close button drops a half-written rule', async () => {
+  it('asks before Esc or the close button drops a half-written rule', () => explainingFailure(page, pageErrors, async () => {
     await page.getByTestId('rule-create').click();
     const editor = page.getByTestId('rule-editor');
     await editor.waitFor();
@@ -183,13 +183,14 @@ describe('rule editor and school calendar (browser)', { timeout: 300_000 }, () =
     assert.equal(await page.getByTestId('rule-name').inputValue(), '写了一半的规则', 'still there after Esc');
     await page.getByTestId('rule-editor-close').click();
     await page.getByTestId('discard-confirm').click();
+    await page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
     await editor.waitFor({ state: 'detached' });
     // An untouched editor closes without asking.
     await page.getByTestId('rule-create').click();
     await editor.waitFor();
     await page.getByTestId('rule-editor-close').click();
     await editor.waitFor({ state: 'detached' });
-  });
+  }));
 
   it('marks a holiday in the calendar, and the engine’s arming follows', async () => {
     const date = weekdayThisMonth();

@@ -128,3 +128,25 @@ export async function newConsolePage(browser: Browser, viewport: { width: number
   page.on('pageerror', (err) => errors.push(err.message));
   return page;
 }
+
+/**
+ * Runs a browser step; when it fails, the error also says what covered the page then (open
+ * modals and drawers, their classes and text) and the page errors so far — a CI log is all there
+ * is to read afterwards.
+ */
+export async function explainingFailure<T>(page: Page, errors: string[], step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    const overlays = await page
+      .evaluate(() =>
+        [...document.querySelectorAll('.ant-modal-wrap, .ant-drawer, .ant-message-notice')].map((el) => {
+          const style = getComputedStyle(el);
+          return `<${el.className}> display=${style.display} pointer-events=${style.pointerEvents}: ${(el.textContent ?? '').replace(/\s+/g, ' ').slice(0, 160)}`;
+        }),
+      )
+      .catch((e: Error) => [`(could not read the page: ${e.message})`]);
+    (err as Error).message += `\n--- on the page then ---\n${overlays.join('\n') || '(no modal, drawer or message)'}\n--- page errors ---\n${errors.join('\n') || '(none)'}`;
+    throw err;
+  }
+}

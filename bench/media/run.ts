@@ -14,13 +14,13 @@
  *       and lost (the server's own counters), CPU of the server process and of its ffmpeg
  *       children (from /proc), RSS of both, and the sender's CPU.
  *
- * --remuxers builtin,ffmpeg compares XIAOAN_MEDIA_REMUXER settings in one run: one server (and
- * camera process) per setting, all started first; each channel count is then measured on each
+ * --remuxers builtin,ffmpeg,node compares XIAOAN_MEDIA_REMUXER settings in one run (`node`: builtin,
+ * on a media node process, XIAOAN_MEDIA_NODE_URL): one server (and camera process) per setting, all started first; each channel count is then measured on each
  * server in turn, the order alternating from count to count, so a busier moment of the machine
  * does not always fall on the same one.
  *
  *   npm run bench:media -- [--channels 16,64,128] [--seconds 30] [--first-frame 20] [--browser 10]
- *                          [--width 1920] [--height 1080] [--remuxers builtin,ffmpeg]
+ *                          [--width 1920] [--height 1080] [--remuxers builtin,ffmpeg,node]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -55,7 +55,7 @@ const { values: opt } = parseArgs({
 const COUNTS = opt.channels!.split(',').map(Number);
 const MAX = Math.max(...COUNTS, Number(opt['first-frame']) + 1, Number(opt.browser));
 const SECONDS = Number(opt.seconds);
-const REMUXERS = opt.remuxers!.split(',') as ('builtin' | 'ffmpeg')[];
+const REMUXERS = opt.remuxers!.split(',') as ('builtin' | 'ffmpeg' | 'node')[];
 const log = (s: string) => console.log(s);
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -117,10 +117,32 @@ interface StreamStatus {
   transport: Record<string, number>;
 }
 
+const MEDIA_NODE_SECRET = 'bench-media-node-secret-0123';
+
+/** `npm run media-node`'s entry on a free port; resolves with its address once it listens. */
+async function startMediaNode(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', path.join(HERE, '../../src/server/media-node.ts')], {
+    env: { ...process.env, XIAOAN_MEDIA_NODE_SECRET: MEDIA_NODE_SECRET, XIAOAN_MEDIA_NODE_HOST: '127.0.0.1', XIAOAN_MEDIA_NODE_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += String(d);
+      const m = /media node listening on ws:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the media node ended (${code})`)));
+  });
+  return { child, url: `ws://127.0.0.1:${port}` };
+}
+
 /** One server with its remuxer setting, its camera process and a logged-in client. */
 interface Setup {
-  remuxer: 'builtin' | 'ffmpeg';
+  remuxer: 'builtin' | 'ffmpeg' | 'node';
   server: Awaited<ReturnType<typeof startServer>>;
+  /** The media node process of setting `node`. */
+  mediaNode: ChildProcess | undefined;
   sender: ChildProcess | undefined;
   api: ApiClient;
   cookie: string;
@@ -130,17 +152,24 @@ interface Setup {
 async function setUp(remuxer: Setup['remuxer'], setups: Setup[]): Promise<Setup> {
   let prepared: PreparedGbStore | undefined;
   const recorders = Math.ceil(MAX / PER_RECORDER);
+  const mediaNode = remuxer === 'node' ? await startMediaNode() : undefined;
   const server = await startServer({
     db: 'sqlite',
     adminPassword: ADMIN_PASSWORD,
     logLevel: 'error',
-    env: { XIAOAN_MEDIA_HOST: '127.0.0.1', XIAOAN_MEDIA_LINGER_S: '0', XIAOAN_SIM_RATE: '0', XIAOAN_MEDIA_REMUXER: remuxer },
+    env: {
+      XIAOAN_MEDIA_HOST: '127.0.0.1',
+      XIAOAN_MEDIA_LINGER_S: '0',
+      XIAOAN_SIM_RATE: '0',
+      XIAOAN_MEDIA_REMUXER: remuxer === 'ffmpeg' ? 'ffmpeg' : 'builtin',
+      ...(mediaNode ? { XIAOAN_MEDIA_NODE_URL: mediaNode.url, XIAOAN_MEDIA_NODE_SECRET: MEDIA_NODE_SECRET } : {}),
+    },
     prepare: async (store) => {
       prepared = await prepareGbStore({ ...store, recorders, channelsPerRecorder: PER_RECORDER });
     },
   });
   const api = new ApiClient(server.baseUrl);
-  const setup: Setup = { remuxer, server, sender: undefined, api, cookie: '', cameraId: () => '' };
+  const setup: Setup = { remuxer, server, mediaNode: mediaNode?.child, sender: undefined, api, cookie: '', cameraId: () => '' };
   setups.push(setup); // stopped by main's finally from here on
   await api.login('admin', ADMIN_PASSWORD);
   setup.cookie = api.sessionCookie!;
@@ -196,14 +225,15 @@ async function firstFrames({ server, api, cookie, cameraId, remuxer }: Setup) {
 }
 
 /** (b) n channels at once on one server: one table row. */
-async function channelsAtOnce({ server, sender, api, cookie, cameraId, remuxer }: Setup, n: number) {
+async function channelsAtOnce({ server, mediaNode, sender, api, cookie, cameraId, remuxer }: Setup, n: number) {
   const viewers = Array.from({ length: n }, (_, i) => view(server.baseUrl, cookie, cameraId(i)));
   // A saturated machine may not start them all: measure those that did, and say how many did not.
   await until(`${n} streams`, () => viewers.every((v) => v.firstFragmentMs !== null || v.ended !== null), 60_000).catch(() => undefined);
   const notStarted = viewers.filter((v) => v.firstFragmentMs === null).length;
   await sleep(3000);
   const before = await api.request<StreamStatus[]>('GET', '/api/media/streams');
-  const kids = children(server.pid);
+  // Helper processes: the server's ffmpeg children, or the media node.
+  const kids = mediaNode ? [mediaNode.pid!] : children(server.pid);
   const cpu0 = { server: processCpuMs(server.pid)!, main: processCpuMs(server.pid, server.pid)!, ffmpeg: kids.reduce((a, p) => a + (processCpuMs(p) ?? 0), 0), sender: processCpuMs(sender!.pid!)! };
   const bytes0 = viewers.reduce((a, v) => a + v.bytes, 0);
   const t0 = performance.now();
@@ -243,7 +273,7 @@ async function main() {
     for (const s of setups) await firstFrames(s);
     if (Number(opt.browser) > 0 && existsSync('/usr/bin/chromium')) await browserFirstFrames(setups[0]!.server.baseUrl, Array.from({ length: Number(opt.browser) }, (_, i) => setups[0]!.cameraId(MAX - 1 - i)));
     log(`\n## channels streamed at once, one live viewer each, ${SECONDS} s`);
-    log('| remuxer | channels | RTP packets received | lost | late | server CPU (core %) | of it the main thread | ffmpeg CPU per channel | server + ffmpeg CPU | sender CPU | server RSS | ffmpeg RSS total | viewer Mbps | /api/health p50 / p99 | load (1 min) |');
+    log('| remuxer | channels | RTP packets received | lost | late | server CPU (core %) | of it the main thread | ffmpeg / media node CPU per channel | server + ffmpeg / node CPU | sender CPU | server RSS | ffmpeg / node RSS | viewer Mbps | /api/health p50 / p99 | load (1 min) |');
     log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const [k, n] of COUNTS.entries()) {
       const order = k % 2 ? [...setups].reverse() : setups;
@@ -253,6 +283,7 @@ async function main() {
     for (const s of setups) {
       s.sender?.kill('SIGTERM');
       await s.server.stop();
+      s.mediaNode?.kill('SIGTERM');
     }
   }
 }

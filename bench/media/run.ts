@@ -19,6 +19,9 @@
  * server in turn, the order alternating from count to count, so a busier moment of the machine
  * does not always fall on the same one.
  *
+ * BENCH_PROF=/tmp/prof writes each server's V8 CPU profiles to /tmp/prof-<setting> (read them with
+ * Chrome DevTools or any .cpuprofile reader).
+ *
  *   npm run bench:media -- [--channels 16,64,128] [--seconds 30] [--first-frame 20] [--browser 10]
  *                          [--width 1920] [--height 1080] [--remuxers builtin,ffmpeg,node]
  */
@@ -155,6 +158,7 @@ async function setUp(remuxer: Setup['remuxer'], setups: Setup[]): Promise<Setup>
   const mediaNode = remuxer === 'node' ? await startMediaNode() : undefined;
   const server = await startServer({
     db: 'sqlite',
+    nodeArgs: process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}-${remuxer}`] : [],
     adminPassword: ADMIN_PASSWORD,
     logLevel: 'error',
     env: {

@@ -6,7 +6,7 @@
  */
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { payloadOf, type FromRtpStreams, type ToRtpStreams } from './rtp-streams.ts';
+import { asBuffer, payloadOf, type FromRtpStreams, type ToRtpStreams } from './rtp-streams.ts';
 
 /** The bearer secret both sides are configured with (XIAOAN_MEDIA_NODE_SECRET). */
 export const MEDIA_NODE_AUTH_HEADER = 'authorization';
@@ -18,14 +18,7 @@ export function encodeFromNode(m: FromRtpStreams): Buffer {
   const header = Buffer.from(JSON.stringify(payload ? { ...m, bytes: undefined, data: undefined } : m));
   const lead = Buffer.alloc(4);
   lead.writeUInt32BE(header.length);
-  return payload ? Buffer.concat([lead, header, Buffer.from(payload)]) : Buffer.concat([lead, header]);
-}
-
-/** An ArrayBuffer holding exactly these bytes (receivers take ownership, as with a transfer between threads). */
-function ownBuffer(b: Buffer): ArrayBuffer {
-  const copy = new ArrayBuffer(b.length);
-  new Uint8Array(copy).set(b);
-  return copy;
+  return payload ? Buffer.concat([lead, header, asBuffer(payload)]) : Buffer.concat([lead, header]);
 }
 
 export function decodeFromNode(frame: Buffer): FromRtpStreams {
@@ -33,7 +26,8 @@ export function decodeFromNode(frame: Buffer): FromRtpStreams {
   const headerLength = frame.readUInt32BE(0);
   if (4 + headerLength > frame.length) throw new Error('media node frame shorter than its header');
   const m = JSON.parse(frame.subarray(4, 4 + headerLength).toString('utf8')) as FromRtpStreams;
-  const payload = ownBuffer(frame.subarray(4 + headerLength));
+  // A copy of its own: a view would keep the whole socket chunk alive while the GOP cache holds the fragment.
+  const payload = Buffer.from(frame.subarray(4 + headerLength));
   if (m.ev === 'ps') return { ...m, bytes: payload };
   if (m.ev === 'init' || m.ev === 'fragment') return { ...m, data: payload };
   return m;

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import type { VideoCodec } from './ps.ts';
 import type { RemuxerEvents } from './ps-remuxer.ts';
 import type { RtpListen, RtpReceiverStats } from './rtp-receiver.ts';
-import type { FromRtpStreams, ToRtpStreams } from './rtp-streams.ts';
+import { asBuffer, type FromRtpStreams, type ToRtpStreams } from './rtp-streams.ts';
 import { MEDIA_NODE_PATH, decodeFromNode } from './media-node-wire.ts';
 import { TS_WORKER_ENTRY } from '../../util/isolated-worker.ts';
 
@@ -40,7 +40,7 @@ export const rtpThread: OpenRtpChannel = (receive, lost) => {
 export function mediaNode(url: string, secret: string): OpenRtpChannel {
   const where = new URL(MEDIA_NODE_PATH, url.replace(/\/+$/, '') + '/').href;
   return (receive, lost) => {
-    const ws = new WebSocket(where, { headers: { authorization: `Bearer ${secret}` }, handshakeTimeout: 5000 });
+    const ws = new WebSocket(where, { headers: { authorization: `Bearer ${secret}` }, handshakeTimeout: 5000, perMessageDeflate: false });
     const pending: string[] = [];
     ws.on('open', () => {
       for (const m of pending.splice(0)) ws.send(m);
@@ -155,11 +155,11 @@ export class RtpReceivers {
     if (!e) return;
     switch (m.ev) {
       case 'ps':
-        return e.onProgramStream(Buffer.from(m.bytes), m.endOfFrame);
+        return e.onProgramStream(asBuffer(m.bytes), m.endOfFrame);
       case 'init':
-        return e.remuxed?.init({ ...m.init, data: Buffer.from(m.data) });
+        return e.remuxed?.init({ ...m.init, data: asBuffer(m.data) });
       case 'fragment':
-        return e.remuxed?.fragment({ data: Buffer.from(m.data), keyframe: m.keyframe, decodeTime: m.decodeTime });
+        return e.remuxed?.fragment({ data: asBuffer(m.data), keyframe: m.keyframe, decodeTime: m.decodeTime });
       case 'remux-failed':
         return e.remuxed?.exit(m.reason);
       case 'codec':

@@ -16,20 +16,23 @@ export type ToRtpStreams =
   | { op: 'connect'; id: number; host: string; port: number }
   | { op: 'close'; id: number };
 
+/** Media bytes of a message: an ArrayBuffer of their own (transferred between threads), or a view into a media node frame. */
+export type MediaBytes = ArrayBuffer | Uint8Array;
+
 export type FromRtpStreams =
   | { ev: 'listening'; id: number; port: number }
   | { ev: 'connected'; id: number }
   | { ev: 'failed'; id: number; error: string }
   | { ev: 'codec'; id: number; codec: string | null }
-  | { ev: 'ps'; id: number; bytes: ArrayBuffer; endOfFrame: boolean }
-  | { ev: 'init'; id: number; init: Omit<Mp4Init, 'data'>; data: ArrayBuffer }
-  | { ev: 'fragment'; id: number; data: ArrayBuffer; keyframe: boolean; decodeTime: number }
+  | { ev: 'ps'; id: number; bytes: MediaBytes; endOfFrame: boolean }
+  | { ev: 'init'; id: number; init: Omit<Mp4Init, 'data'>; data: MediaBytes }
+  | { ev: 'fragment'; id: number; data: MediaBytes; keyframe: boolean; decodeTime: number }
   | { ev: 'remux-failed'; id: number; reason: string }
   | { ev: 'closed'; id: number; reason: string }
   | { ev: 'stats'; stats: [number, RtpPsReceiver['stats']][] };
 
-/** The ArrayBuffer a message carries, if any (sent as the binary part of a media node frame, transferred between threads). */
-export function payloadOf(m: FromRtpStreams): ArrayBuffer | null {
+/** The bytes a message carries, if any (sent as the binary part of a media node frame, transferred between threads). */
+export function payloadOf(m: FromRtpStreams): MediaBytes | null {
   return m.ev === 'ps' ? m.bytes : m.ev === 'init' || m.ev === 'fragment' ? m.data : null;
 }
 
@@ -45,6 +48,9 @@ function transferable(b: Buffer): ArrayBuffer {
  * The streams of one client (the API process): `handle` takes its requests, `post` carries the
  * answers and the media back. `close` ends every stream (the client went away).
  */
+/** The bytes as a Buffer, without copying. */
+export const asBuffer = (b: MediaBytes): Buffer => (b instanceof Uint8Array ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : Buffer.from(b));
+
 export function rtpStreams(post: (m: FromRtpStreams) => void): { handle(m: ToRtpStreams): void; close(reason: string): void } {
   const receivers = new Map<number, RtpPsReceiver>();
   const stats = setInterval(() => post({ ev: 'stats', stats: [...receivers].map(([id, r]) => [id, r.stats]) }), 1000);

@@ -9,6 +9,6 @@ import { payloadOf, rtpStreams, type ToRtpStreams } from './rtp-streams.ts';
 const port = parentPort!;
 const streams = rtpStreams((m) => {
   const payload = payloadOf(m);
-  port.postMessage(m, payload ? [payload] : []);
+  port.postMessage(m, payload instanceof ArrayBuffer ? [payload] : []);
 });
 port.on('message', (m: ToRtpStreams) => streams.handle(m));

@@ -52,7 +52,7 @@ async function main() {
   const sip = await startSip(config, services);
   // Commands go to a device the way it is connected: GB/T 28181 when it (or its recorder) is
   // registered, else ONVIF when it was added as an ONVIF camera, else MQTT.
-  services.actions.setCommandSender(async (universityId, deviceId, command) => {
+  services.deviceCommands.setSender(async (universityId, deviceId, command) => {
     if (await services.gbPlatform.routeOf(deviceId)) return services.gbPlatform.sendCommand(deviceId, command as GbCommand);
     if (await services.onvifCameras.routeOf(deviceId)) return services.onvifCameras.sendCommand(deviceId, command as OnvifCommand);
     return mqtt.sendCommand(universityId, deviceId, command);

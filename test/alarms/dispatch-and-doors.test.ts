@@ -141,7 +141,7 @@ describe('fire opens the doors of the building (S-FIRE-OPEN)', () => {
     t = await createTestApp();
     U = await createUniversity(t.services, 'FD');
     broker = await startBuiltInBroker({ port: 0, host: '127.0.0.1', sink: t.services.deviceMessages, auth: { authenticate: (id, s) => t.services.credentials.authenticate(id, s) }, log: { info() {}, warn() {} } });
-    t.services.actions.setCommandSender((u, d, c) => broker.sendCommand(u, d, c));
+    t.services.deviceCommands.setSender((u, d, c) => broker.sendCommand(u, d, c));
   });
   after(async () => {
     await closeClients();
@@ -192,7 +192,7 @@ describe('PTZ preset linkage', () => {
     t = await createTestApp();
     U = await createUniversity(t.services, 'PZ');
     broker = await startBuiltInBroker({ port: 0, host: '127.0.0.1', sink: t.services.deviceMessages, auth: { authenticate: (id, s) => t.services.credentials.authenticate(id, s) }, log: { info() {}, warn() {} } });
-    t.services.actions.setCommandSender((u, d, c) => broker.sendCommand(u, d, c));
+    t.services.deviceCommands.setSender((u, d, c) => broker.sendCommand(u, d, c));
   });
   after(async () => {
     await closeClients();

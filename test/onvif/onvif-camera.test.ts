@@ -236,7 +236,7 @@ describe('ONVIF cameras', () => {
     });
     assert.equal(rule.statusCode, 201, rule.body);
     // As main.ts routes commands (no GB/T 28181 device here): ONVIF cameras by ONVIF.
-    t.services.actions.setCommandSender(async (_u, deviceId, command) => {
+    t.services.deviceCommands.setSender(async (_u, deviceId, command) => {
       if (await t.services.onvifCameras.routeOf(deviceId)) return t.services.onvifCameras.sendCommand(deviceId, command as OnvifCommand);
       throw new Error('not an ONVIF camera');
     });
@@ -252,7 +252,7 @@ describe('ONVIF cameras', () => {
     assert.deepEqual(dome.gotoPresets.slice(calls), [{ profileToken: 'profile_main', presetToken: '2' }]);
     assert.equal(action.result.cameras[0].cameraId, domeId);
     assert.equal(action.result.cameras[0].status, 'acknowledged', JSON.stringify(action.result));
-    t.services.actions.setCommandSender(null);
+    t.services.deviceCommands.setSender(null);
   });
 
   it('refresh asks the camera again; a camera that is gone keeps its last answer and says why', async () => {

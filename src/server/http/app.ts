@@ -14,6 +14,7 @@ import websocket from '@fastify/websocket';
 import { createAccountsModule } from '../modules/accounts/index.ts';
 import { createAlarmStatsModule } from '../modules/alarm-stats/index.ts';
 import { createAlarmsModule } from '../modules/alarms/index.ts';
+import { createDeviceCommandsModule } from '../modules/device-commands/index.ts';
 import { createAuditModule } from '../modules/audit/index.ts';
 import { createCalendarModule } from '../modules/calendar/index.ts';
 import { createCaseFileModule } from '../modules/case-file/index.ts';
@@ -94,7 +95,8 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     rtpReceivers,
   });
   const { recordings, recordingsCleaner, face: recordingsFace } = createRecordingsModule({ db, config, devices, org, media, ingest: ingestModule.ingest, audit, clock, bus });
-  const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, clock, bus });
+  const { deviceCommands, face: deviceCommandsFace } = createDeviceCommandsModule({ clock, bus });
+  const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, deviceCommands, clock, bus });
   const { alarms, places } = alarmsModule;
   const { procedures, face: proceduresFace } = createProceduresModule({ db, alarms, attachProcedures: alarmsModule.attachProcedures, clock });
   const { dispatches, face: dispatchFace } = createDispatchModule({ db, accounts, alarms, procedures, places, attachDispatcher: alarmsModule.attachDispatcher, clock, bus });
@@ -118,6 +120,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     liveFace,
     mediaFace,
     recordingsFace,
+    deviceCommandsFace,
     alarmsModule.face,
     proceduresFace,
     dispatchFace,
@@ -130,7 +133,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands };
 }
 
 export interface RouteEntry {

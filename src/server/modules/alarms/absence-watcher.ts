@@ -8,7 +8,7 @@ import { uuid7 } from '../../util/uuid7.ts';
 import type { EventWriter } from '../events/index.ts';
 import type { EventsService } from '../events/index.ts';
 import type { CalendarService } from '../calendar/index.ts';
-import { isArmed } from './arming-schedule.ts';
+import { inSchedule } from '../../../shared/schedule.ts';
 import { inScope } from './alarm-engine.ts';
 import type { DevicePlaces } from './device-places.ts';
 
@@ -55,7 +55,7 @@ export class AbsenceWatcher {
       const { startMs, deadlineMs } = lastWindow(def.trigger, nowMs);
       // A window that closed before the rule was written (or last changed) is not the rule's to judge.
       if (this.checkedUntil.get(row.id) === deadlineMs || deadlineMs < Date.parse(row.updated_at)) continue;
-      if (isArmed(def.schedule, deadlineMs, await this.calendars.daysOf(row.university_id))) {
+      if (inSchedule(def.schedule, deadlineMs, await this.calendars.daysOf(row.university_id))) {
         written += await this.checkWindow(row.id, row.university_id, def.trigger, startMs, deadlineMs);
       }
       this.checkedUntil.set(row.id, deadlineMs);

@@ -1,20 +1,11 @@
 import type { ModuleDb } from '../../store/tables.ts';
 import type { ActionT, DispatchWarning } from '../../../shared/alarms.ts';
 import type { EventsService } from '../events/index.ts';
-import type { DeviceEvent } from '../../../shared/events.ts';
-import type { Bus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import type { DevicePlaces } from './device-places.ts';
 import type { DispatcherSlot } from './guard-dispatcher.ts';
-
-/** Sends a JSON command to a device (MQTT commands topic); set once the broker is up. */
-export type CommandSender = (universityId: string, deviceId: string, command: object) => Promise<void>;
-
-interface AckWaiter {
-  /** null: no acknowledgement (timeout, or the server is shutting down). */
-  resolve(ack: { result: string; message?: string; atMs: number } | null): void;
-}
+import type { DeviceCommands } from '../device-commands/index.ts';
 
 /** Older pending actions are not carried out after a restart: opening doors an hour late helps no one. */
 const MAX_AGE_MS = 10 * 60_000;
@@ -25,8 +16,6 @@ const MAX_AGE_MS = 10 * 60_000;
  * commands, each door's own acknowledgement (a `command.ack` event) and how long it took.
  */
 export class ActionExecutor {
-  private sender: CommandSender | null = null;
-  private readonly waiters = new Map<string, AckWaiter>();
   private readonly running = new Set<string>();
   private readonly inflight = new Set<Promise<void>>();
   private closed = false;
@@ -36,27 +25,10 @@ export class ActionExecutor {
     private readonly places: DevicePlaces,
     private readonly events: Pick<EventsService, 'byIds'>,
     private readonly dispatchers: DispatcherSlot,
-    bus: Bus,
+    private readonly commands: Pick<DeviceCommands, 'sendWithAck' | 'close'>,
     private readonly clock: Clock,
     private readonly opts: { etaWarnS: number } = { etaWarnS: 300 },
-  ) {
-    bus.subscribe('events.committed', (events) => {
-      for (const e of events) if (e.kind === 'command.ack') this.onAck(e as DeviceEvent<'command.ack'>);
-    });
-  }
-
-
-  setCommandSender(sender: CommandSender | null) {
-    this.sender = sender;
-  }
-
-  private onAck(e: DeviceEvent<'command.ack'>) {
-    const w = this.waiters.get(e.payload.commandId);
-    if (w) {
-      this.waiters.delete(e.payload.commandId);
-      w.resolve({ result: e.payload.result, message: e.payload.message, atMs: this.clock.now() });
-    }
-  }
+  ) {}
 
   /**
    * On shutdown: no new actions; commands still waiting are recorded as unacknowledged now, and
@@ -64,10 +36,7 @@ export class ActionExecutor {
    */
   async close(): Promise<void> {
     this.closed = true;
-    for (const [id, w] of this.waiters) {
-      this.waiters.delete(id);
-      w.resolve(null);
-    }
+    this.commands.close();
     await Promise.allSettled([...this.inflight]);
   }
 
@@ -168,7 +137,7 @@ export class ActionExecutor {
         doorId: door.id,
         name: door.name,
         // `${action id}:${door}` is the idempotency key the device can dedupe on.
-        ...(await this.sendWithAck(row.university_id, door.id, { id: `${row.id}:${door.id}`, command: `door.${action.command}` }, timeoutMs)),
+        ...(await this.commands.sendWithAck(row.university_id, door.id, { id: `${row.id}:${door.id}`, command: `door.${action.command}` }, timeoutMs)),
       })),
     );
     return { command: action.command, doors: outcomes, acknowledged: outcomes.filter((o) => o.status === 'acknowledged').length, failed: outcomes.filter((o) => o.status !== 'acknowledged').length };
@@ -182,32 +151,10 @@ export class ActionExecutor {
       cameras.map(async (c) => ({
         cameraId: c.id,
         name: c.name,
-        ...(await this.sendWithAck(row.university_id, c.id, { id: `${row.id}:${c.id}`, command: 'ptz.goto_preset', preset: action.presetFromRule }, 5000)),
+        ...(await this.commands.sendWithAck(row.university_id, c.id, { id: `${row.id}:${c.id}`, command: 'ptz.goto_preset', preset: action.presetFromRule }, 5000)),
       })),
     );
     return { preset: action.presetFromRule, cameras: outcomes, acknowledged: outcomes.filter((o) => o.status === 'acknowledged').length, failed: outcomes.filter((o) => o.status !== 'acknowledged').length };
-  }
-
-  /** Sends one command and waits for the device's `command.ack` naming its id, or the timeout. */
-  private async sendWithAck(universityId: string, deviceId: string, command: { id: string; command: string } & Record<string, unknown>, timeoutMs: number) {
-    const sender = this.sender;
-    if (!sender) return { status: 'not_sent', reason: 'no device channel (MQTT) is running' };
-    const sentAt = this.clock.now();
-    const ack = new Promise<{ result: string; message?: string; atMs: number } | null>((resolve) => {
-      this.waiters.set(command.id, { resolve });
-      setTimeout(() => {
-        if (this.waiters.delete(command.id)) resolve(null);
-      }, timeoutMs).unref();
-    });
-    try {
-      await sender(universityId, deviceId, { ...command, issuedAt: new Date(sentAt).toISOString() });
-    } catch (err) {
-      this.waiters.delete(command.id);
-      return { status: 'not_sent', reason: (err as Error).message };
-    }
-    const a = await ack;
-    if (!a) return { status: 'no_ack', reason: `no acknowledgement within ${timeoutMs / 1000} s` };
-    return { status: a.result === 'ok' ? 'acknowledged' : 'refused', ackMs: a.atMs - sentAt, message: a.message };
   }
 
   private async webhook(row: { id: string; university_id: string; event_id: string; alarm_id: string | null }, action: Extract<ActionT, { type: 'webhook' }>) {

@@ -5,7 +5,7 @@ import type { DeviceEvent } from '../../../shared/events.ts';
 import type { AlarmChange } from '../../../shared/live.ts';
 import type { Clock } from '../../clock.ts';
 import { writeJson } from '../../store/database.ts';
-import { isArmed, type Calendar } from './arming-schedule.ts';
+import { inSchedule, type Calendar } from '../../../shared/schedule.ts';
 import type { CalendarService } from '../calendar/index.ts';
 import type { EventsService } from '../events/index.ts';
 import { AlarmsRepository, type Alarm } from './alarms.repository.ts';
@@ -171,7 +171,7 @@ export class AlarmEngine {
       const place = await this.places.device(event.orgId, event.deviceId);
       for (const rule of byPrecedence(matching)) {
         if (!inScope(rule.definition.trigger, place)) continue;
-        const armed = isArmed(rule.definition.schedule, Date.parse(event.occurredAt), await this.calendar(event.orgId));
+        const armed = inSchedule(rule.definition.schedule, Date.parse(event.occurredAt), await this.calendar(event.orgId));
         work.push({ event, rule, place, armed });
       }
     }

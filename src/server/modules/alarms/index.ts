@@ -35,11 +35,13 @@ export type { GuardDispatcher } from './guard-dispatcher.ts';
 export { ProceduresSlot, type AlarmProcedures } from './alarm-procedures.ts';
 export { distanceM } from './camera-coverage.ts';
 export { AlarmConsumer } from './alarm-consumer.ts';
-export { ActionExecutor, type CommandSender } from './action-executor.ts';
+export { ActionExecutor } from './action-executor.ts';
 export { AbsenceWatcher } from './absence-watcher.ts';
 export { RuleDryRun } from './rule-dry-run.ts';
 export { AlarmEngine } from './alarm-engine.ts';
 export { DevicePlaces } from './device-places.ts';
+
+import type { DeviceCommands } from '../device-commands/index.ts';
 
 export interface AlarmsDeps {
   db: Kysely<DB>;
@@ -51,6 +53,7 @@ export interface AlarmsDeps {
   events: EventsService;
   writer: EventWriter;
   calendar: CalendarService;
+  deviceCommands: DeviceCommands;
   clock: Clock;
   bus: EventBus;
 }
@@ -63,7 +66,7 @@ export function createAlarmsModule(d: AlarmsDeps) {
   d.org.afterUniversityCreated((universityId) => rules.ensureDefaults(SYSTEM_ACTOR, universityId));
   const places = new DevicePlaces(d.devices, d.org, bus);
   const dispatchers = new DispatcherSlot();
-  const actions = new ActionExecutor(db, places, d.events, dispatchers, bus, clock, { etaWarnS: d.config.XIAOAN_DISPATCH_ETA_WARN_MIN * 60 });
+  const actions = new ActionExecutor(db, places, d.events, dispatchers, d.deviceCommands, clock, { etaWarnS: d.config.XIAOAN_DISPATCH_ETA_WARN_MIN * 60 });
   const procedures = new ProceduresSlot();
   const engine = new AlarmEngine(db, rules, places, procedures, clock, d.calendar, d.events);
   const alarmConsumer = new AlarmConsumer(d.events, engine, actions, bus);

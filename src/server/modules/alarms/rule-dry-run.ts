@@ -1,7 +1,7 @@
 import type { EventKind } from '../../../shared/events.ts';
 import { invalidField } from '../../http/errors.ts';
 import type { Actor } from '../../http/policy.ts';
-import { isArmed } from './arming-schedule.ts';
+import { inSchedule } from '../../../shared/schedule.ts';
 import { inScope, type AlarmEngine } from './alarm-engine.ts';
 import { camerasCovering } from './camera-coverage.ts';
 import type { DevicePlaces } from './device-places.ts';
@@ -31,7 +31,7 @@ export class RuleDryRun {
     const atMs = input.at ? Date.parse(input.at) : Date.now();
     const kindMatches = triggerKinds.includes(kind);
     const scopeMatches = inScope(def.trigger, place);
-    const armed = isArmed(def.schedule, atMs, await this.engine.calendar(rule.universityId));
+    const armed = inSchedule(def.schedule, atMs, await this.engine.calendar(rule.universityId));
     const fires = kindMatches && scopeMatches && armed;
     const actions = await Promise.all(
       def.actions.map(async (a) => {

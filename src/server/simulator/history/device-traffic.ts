@@ -57,7 +57,7 @@ export function deviceTraffic(opts: { incidents: IncidentBook; ratePerS?: number
       const rate = opts.ratePerS ?? HISTORY_RATE_PER_S;
       // Doors answer the platform's commands (a fire opens the building's doors) as the live simulator's do.
       const byId = new Map(devices.map((d) => [d.id, d]));
-      services.actions.setCommandSender(async (_universityId, deviceId, command) => {
+      services.deviceCommands.setSender(async (_universityId, deviceId, command) => {
         const device = byId.get(deviceId);
         if (!device) throw new Error('no such device');
         const answers = scenario.commandAck(device, command, ctx.clock.now() + 400);

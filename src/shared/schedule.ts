@@ -1,5 +1,5 @@
-import type { ScheduleT } from '../../../shared/alarms.ts';
-import { BEIJING_OFFSET_MS, hhmmToMinutes } from '../../../shared/beijing-time.ts';
+import type { ScheduleT } from './alarms.ts';
+import { BEIJING_OFFSET_MS, hhmmToMinutes } from './beijing-time.ts';
 
 /** Calendar entries that change how a day counts (法定节假日, 调休上班日, 寒暑假). */
 export type DayKind = 'holiday' | 'workday' | 'vacation';
@@ -14,6 +14,11 @@ function beijing(instantMs: number): { date: string; weekday: number; minutes: n
 
 
 /**
+ * Weekly time windows with the school calendar (holidays, makeup workdays, vacations): when an
+ * alarm rule is armed, when a contractor's vehicle may enter.
+ */
+
+/**
  * How a calendar day counts for arming: 'armed' (all day), 'disarmed' (all day) or the weekday
  * whose periods apply. A holiday counts as Sunday, or is armed/disarmed all day, as the rule
  * says; a makeup workday (调休) counts as a Monday; a vacation day is armed all day or counts
@@ -26,8 +31,11 @@ function dayRule(s: ScheduleT, kind: DayKind | undefined, weekday: number): 'arm
   return weekday;
 }
 
-/** True when the rule is armed (布防) at the instant. No schedule = always armed. */
-export function isArmed(schedule: ScheduleT | undefined, instantMs: number, calendar: Calendar = new Map()): boolean {
+/**
+ * True when the instant falls in the schedule, in Beijing time with the school calendar: a rule is
+ * armed (布防), a vehicle may pass. No schedule = always.
+ */
+export function inSchedule(schedule: ScheduleT | undefined, instantMs: number, calendar: Calendar = new Map()): boolean {
   if (!schedule) return true;
   const today = beijing(instantMs);
   const yesterday = beijing(instantMs - 86400_000);

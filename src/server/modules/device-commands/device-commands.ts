@@ -1,0 +1,78 @@
+import type { Bus } from '../../bus/event-bus.ts';
+import type { Clock } from '../../clock.ts';
+import type { DeviceEvent } from '../../../shared/events.ts';
+
+/** Sends a JSON command to a device (GB/T 28181, ONVIF or the MQTT commands topic); set once the channels are up. */
+export type CommandSender = (universityId: string, deviceId: string, command: object) => Promise<void>;
+
+/** How one command ended: acknowledged (with the time it took), refused by the device, unanswered, or never sent. */
+export type CommandOutcome =
+  | { status: 'acknowledged'; ackMs: number; message?: string }
+  | { status: 'refused'; ackMs: number; message?: string }
+  | { status: 'no_ack'; reason: string }
+  | { status: 'not_sent'; reason: string };
+
+interface AckWaiter {
+  /** null: no acknowledgement (timeout, or the server is shutting down). */
+  resolve(ack: { result: string; message?: string; atMs: number } | null): void;
+}
+
+/**
+ * Commands to devices and their acknowledgements (`command.ack` events naming the command's id):
+ * door locks for linkage rules, PTZ presets, barrier gates opened by a gate decision.
+ */
+export class DeviceCommands {
+  private sender: CommandSender | null = null;
+  private readonly waiters = new Map<string, AckWaiter>();
+
+  constructor(
+    bus: Bus,
+    private readonly clock: Clock,
+  ) {
+    bus.subscribe('events.committed', (events) => {
+      for (const e of events) if (e.kind === 'command.ack') this.onAck(e as DeviceEvent<'command.ack'>);
+    });
+  }
+
+  setSender(sender: CommandSender | null) {
+    this.sender = sender;
+  }
+
+  private onAck(e: DeviceEvent<'command.ack'>) {
+    const w = this.waiters.get(e.payload.commandId);
+    if (w) {
+      this.waiters.delete(e.payload.commandId);
+      w.resolve({ result: e.payload.result, message: e.payload.message, atMs: this.clock.now() });
+    }
+  }
+
+  /** Sends one command and waits for the device's `command.ack` naming its id, or the timeout. `id` is the key the device can dedupe on. */
+  async sendWithAck(universityId: string, deviceId: string, command: { id: string; command: string } & Record<string, unknown>, timeoutMs: number): Promise<CommandOutcome> {
+    const sender = this.sender;
+    if (!sender) return { status: 'not_sent', reason: 'no device channel (MQTT) is running' };
+    const sentAt = this.clock.now();
+    const ack = new Promise<{ result: string; message?: string; atMs: number } | null>((resolve) => {
+      this.waiters.set(command.id, { resolve });
+      setTimeout(() => {
+        if (this.waiters.delete(command.id)) resolve(null);
+      }, timeoutMs).unref();
+    });
+    try {
+      await sender(universityId, deviceId, { ...command, issuedAt: new Date(sentAt).toISOString() });
+    } catch (err) {
+      this.waiters.delete(command.id);
+      return { status: 'not_sent', reason: (err as Error).message };
+    }
+    const a = await ack;
+    if (!a) return { status: 'no_ack', reason: `no acknowledgement within ${timeoutMs / 1000} s` };
+    return { status: a.result === 'ok' ? 'acknowledged' : 'refused', ackMs: a.atMs - sentAt, message: a.message };
+  }
+
+  /** At shutdown: commands still waiting are recorded as unacknowledged now. */
+  close() {
+    for (const [id, w] of this.waiters) {
+      this.waiters.delete(id);
+      w.resolve(null);
+    }
+  }
+}

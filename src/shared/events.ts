@@ -84,6 +84,17 @@ export const EVENT_KINDS = {
   },
   'device.went_offline': { severity: 'major', platform: true, payload: Obj({ lastSeenAt: Type.Union([Type.String(), Type.Null()]), silenceS: Type.Integer({ minimum: 0 }) }) },
   'device.came_online': { severity: 'info', platform: true, payload: Obj({ offlineS: Type.Integer({ minimum: 0 }) }) },
+  // Gate decisions (modules/vehicles): a banned plate at a lane, a guest or contractor still inside after its pass.
+  'vehicle.banned': {
+    severity: 'major',
+    platform: true,
+    payload: Obj({ plate: Str(16), direction: Enum(DIRECTIONS), vehicleId: Str(64), ownerName: Opt(Str(40)), note: Opt(Str(200)) }),
+  },
+  'vehicle.overstay': {
+    severity: 'minor',
+    platform: true,
+    payload: Obj({ plate: Str(16), vehicleId: Str(64), list: Str(16), validUntil: Str(40, 'When the pass ended, ISO 8601') }),
+  },
   // Written by the absence check of a rule: the device sent none of the expected events in the window.
   'rule.absence': {
     severity: 'major',

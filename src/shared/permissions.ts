@@ -16,6 +16,12 @@ export const PERMISSIONS = [
   'video.export',
   /** Steer cameras (PTZ moves and presets). */
   'video.control',
+  /** The vehicle lists and gate passages (车辆名单、通行记录). */
+  'vehicle.read',
+  /** Register vehicles and temporary passes. */
+  'vehicle.write',
+  /** Approve guest vehicles (访客车辆审批). */
+  'vehicle.approve',
   'rule.read',
   'rule.write',
   'dispatch.self',
@@ -32,8 +38,8 @@ const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   commission_analyst: READ_ONLY,
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
-  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'rule.read'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
+  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'rule.read'],
   guard: [...READ_ONLY, 'dispatch.self'],
   // Maintainers check that a repaired camera shows a picture.
   maintainer: [...READ_ONLY, 'event.read', 'video.view', 'device.write', 'maintenance.write'],

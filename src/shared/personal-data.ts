@@ -15,6 +15,8 @@ export function maskId(value: string, head = 4, tail = 2): string {
 }
 
 export const maskPersonId = (v: string) => maskId(v, 4, 2);
+/** A mobile number keeps its first 3 and last 4 digits (138****5678), as Chinese services show it. */
+export const maskPhone = (v: string) => (v.length >= 8 ? `${v.slice(0, 3)}${'*'.repeat(v.length - 7)}${v.slice(-4)}` : maskId(v, 1, 1));
 export const maskCredentialId = (v: string) => maskId(v, 2, 2);
 
 /** Payload fields that name a person, and how each is masked. */

@@ -55,6 +55,9 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'PUT /api/recordings/:id/plan': { mode: 'continuous' },
     'POST /api/tour-groups': { name: '越权轮巡', cameraIds: [target.deviceId], layout: 4, intervalS: 20 },
     'PUT /api/tour-groups/:id': { name: '越权轮巡', cameraIds: [target.deviceId], layout: 4, intervalS: 20 },
+    'POST /api/vehicles': { plate: '沪Z99999', list: 'staff', ownerName: '越权', universityId: target.universityId },
+    'PUT /api/vehicles/:id': { plate: '沪Z99998', list: 'staff', ownerName: '越权' },
+    'POST /api/vehicles/:id/approve': {},
     'POST /api/alarms/:id/evidence': { deviceIds: [target.deviceId], from: '2026-03-05T03:00:00Z', to: '2026-03-05T03:01:00Z', reason: '越权导出' },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
@@ -76,6 +79,7 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/alarm-rules/')) return ruleIds.get(target)!;
   if (url.startsWith('/api/media/')) return target.deviceId;
   if (url.startsWith('/api/tour-groups/')) return tourGroupIds.get(target)!;
+  if (url.startsWith('/api/vehicles/')) return vehicleIds.get(target)!;
   if (url.startsWith('/api/recordings/segments/')) return segmentIds.get(target)!;
   if (url.startsWith('/api/recordings/')) return target.deviceId;
   if (url.startsWith('/api/evidence/')) return clipIds.get(target)!;
@@ -97,9 +101,10 @@ async function cookieOf(username: string) {
 /**
  * Routes whose answers hold no ids: the health check, schemas, and the ledger's file downloads
  * (names only; their scope is tested by name in src/server/modules/ledger-io/ledger-io.test.ts),
- * the SIP server's own settings, and the live streams running now (none run here). Still checked for leaks.
+ * the SIP server's own settings, the live streams running now (none run here) and the vehicles on
+ * campus (counts; none inside here). Still checked for leaks.
  */
-const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template', '/api/gb28181/status', '/api/media/streams']);
+const TENANT_FREE = new Set(['/api/vehicles/on-campus', '/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template', '/api/gb28181/status', '/api/media/streams']);
 
 /** WebSocket routes answer a plain GET without calling their handler. */
 const WEBSOCKET_ROUTES = new Set(['/api/media/live/:id', '/api/media/playback/:id']);
@@ -127,10 +132,11 @@ const ruleIds = new Map<UniversityFixture, string>();
 const segmentIds = new Map<UniversityFixture, string>();
 const clipIds = new Map<UniversityFixture, string>();
 const tourGroupIds = new Map<UniversityFixture, string>();
+const vehicleIds = new Map<UniversityFixture, string>();
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, vehicleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -172,6 +178,12 @@ async function withActivity(f: UniversityFixture) {
     .values({ id: clipId, university_id: f.universityId, alarm_id: alarm.id, device_id: f.deviceId, from_at: '2026-03-01T01:00:00.000Z', to_at: '2026-03-01T01:01:00.000Z', path: `evidence/${alarm.id}/x.mp4`, bytes: 100, sha256: '0'.repeat(64), duration_s: 60, reason: '测试', created_by: 'system', created_at: now })
     .execute();
   clipIds.set(f, clipId);
+  // A guest vehicle of the university (approvable), whose owner name carries the university id.
+  vehicleIds.set(f, (await t.services.vehicles.create(SYSTEM_ACTOR, { plate: f === A ? '沪A10001' : '沪B10001', list: 'guest', ownerName: `访客${f.universityId.slice(-6)}`, validUntil: new Date(t.clock.now() + 86_400_000).toISOString(), universityId: f.universityId })).id);
+  // A plate read of that guest at the university's camera: a gate passage naming the vehicle.
+  await t.services.writer.append({ ...event, id: '', sourceEventId: `lpr-${f.deviceId}`, kind: 'plate.read', payload: { plate: f === A ? '沪A10001' : '沪B10001', colour: 'blue', direction: 'in', confidence: 0.95 } } as DeviceEvent);
+  await t.services.writer.idle();
+  await t.services.gate.settled();
   // A marked day, so the calendar list has something of the university's own.
   await t.services.calendar.put(SYSTEM_ACTOR, '2026-10-01', { universityId: f.universityId, kind: 'holiday', name: '国庆节' });
 }

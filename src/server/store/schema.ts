@@ -203,6 +203,8 @@ export interface EventsDB {
   evidence_clips: EvidenceClipTable;
   alarm_cameras: AlarmCameraTable;
   tour_groups: TourGroupTable;
+  vehicles: VehicleTable;
+  gate_passages: GatePassageTable;
 }
 
 export interface TourGroupTable {
@@ -492,4 +494,43 @@ export interface EvidenceClipTable {
   reason: string;
   created_by: string;
   created_at: string;
+}
+
+export interface VehicleTable {
+  id: string;
+  university_id: string;
+  plate: string;
+  list: string;
+  owner_name: string;
+  owner_phone: string | null;
+  owner_department: string | null;
+  valid_from: string | null;
+  valid_until: string | null;
+  schedule: unknown;
+  approved_by: string | null;
+  approved_at: string | null;
+  note: string | null;
+  status: string;
+  inside: number;
+  last_passage_at: string | null;
+  overstay_reported_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GatePassageTable {
+  id: string;
+  university_id: string;
+  at: string;
+  device_id: string;
+  barrier_id: string | null;
+  plate: string;
+  direction: string;
+  confidence: number;
+  decision: string;
+  reason: string;
+  vehicle_id: string | null;
+  list: string | null;
+  barrier: string | null;
+  barrier_ms: number | null;
 }

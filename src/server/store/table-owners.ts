@@ -39,4 +39,6 @@ export const TABLE_OWNERS = {
   evidence_clips: 'evidence',
   alarm_cameras: 'alarms',
   tour_groups: 'video-wall',
+  vehicles: 'vehicles',
+  gate_passages: 'vehicles',
 } as const satisfies Record<keyof DB, string>;

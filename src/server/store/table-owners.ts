@@ -39,4 +39,6 @@ export const TABLE_OWNERS = {
   evidence_clips: 'evidence',
   alarm_cameras: 'alarms',
   tour_groups: 'video-wall',
+  people: 'people',
+  person_credentials: 'people',
 } as const satisfies Record<keyof DB, string>;

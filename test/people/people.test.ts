@@ -30,6 +30,9 @@ function upload(cookie: string, file: Buffer, query: string, type = 'text/csv'):
   return t.app.inject({ method: 'POST', url: `/api/people/import?${query}`, headers: { cookie, 'content-type': type }, payload: file });
 }
 
+/** A JSON column: text in SQLite, already parsed (jsonb) in PostgreSQL. */
+const jsonOf = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
 async function auditOf(action: string, entityId?: string) {
   let q = t.store.db.selectFrom('audit_log').selectAll().where('action', '=', action);
   if (entityId) q = q.where('entity_id', '=', entityId);
@@ -180,7 +183,7 @@ describe('people register', () => {
 
     const entries = await auditOf('person.unmask', personId);
     assert.equal(entries.length, 2);
-    const first = JSON.parse(String(entries[0]!.after)) as { reason: string; fields: string[] };
+    const first = jsonOf<{ reason: string; fields: string[] }>(entries[0]!.after);
     assert.equal(first.reason, '门禁异常，核实持卡人');
     assert.deepEqual(first.fields, ['idNumber', 'phone', 'credentials']);
     assert.equal(entries[0]!.entity_type, 'person');
@@ -270,7 +273,7 @@ describe('people register', () => {
       assert.equal(r.created, 1);
       const imports = await auditOf('import');
       assert.equal(imports.length, before + 1);
-      const counts = JSON.parse(String(imports.at(-1)!.after));
+      const counts = jsonOf<{ created: number; fileName: string }>(imports.at(-1)!.after);
       assert.equal(counts.created, 1);
       assert.equal(counts.fileName, 'people.csv');
       const list = json(await t.call(operator, 'GET', '/api/people?q=S2025'));

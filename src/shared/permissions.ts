@@ -29,21 +29,28 @@ export const PERMISSIONS = [
   'user.read',
   'user.write',
   'audit.read',
+  /** The people register (人员库), identity numbers and phones masked. */
+  'person.read',
+  'person.write',
+  /** See a person's full id number, phone and credentials (with a reason; audited each time). */
+  'person.unmask',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 // Events carry people's ids and plates: the commission and guards do not read them raw.
+// The commission never sees individuals: READ_ONLY holds no person.* permission.
 const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   commission_analyst: READ_ONLY,
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write'],
-  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'rule.read'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask'],
+  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'rule.read', 'person.read'],
   guard: [...READ_ONLY, 'dispatch.self'],
   // Maintainers check that a repaired camera shows a picture.
   maintainer: [...READ_ONLY, 'event.read', 'video.view', 'device.write', 'maintenance.write'],
-  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read'],
+  // Auditors read the register masked; they check who unmasked, they do not unmask.
+  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read', 'person.read'],
 };
 
 /** Roles a security director may grant inside their own university. */

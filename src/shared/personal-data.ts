@@ -15,9 +15,16 @@ export function maskId(value: string, head = 4, tail = 2): string {
 }
 
 export const maskPersonId = (v: string) => maskId(v, 4, 2);
-/** A mobile number keeps its first 3 and last 4 digits (138****5678), as Chinese services show it. */
-export const maskPhone = (v: string) => (v.length >= 8 ? `${v.slice(0, 3)}${'*'.repeat(v.length - 7)}${v.slice(-4)}` : maskId(v, 1, 1));
 export const maskCredentialId = (v: string) => maskId(v, 2, 2);
+
+/** 身份证号/护照号: region and last four stay (1101**********1234), enough to tell two people apart. */
+export const maskIdNumber = (v: string) => maskId(v, 4, 4);
+
+/** Phone numbers as Chinese apps show them: 138****5678 (three at the start, four at the end). */
+export function maskPhone(v: string): string {
+  if (v.length < 8) return maskId(v, 1, 2);
+  return v.slice(0, 3) + '*'.repeat(v.length - 7) + v.slice(-4);
+}
 
 /** Payload fields that name a person, and how each is masked. */
 const PERSONAL_FIELDS: Record<string, (v: string) => string> = {

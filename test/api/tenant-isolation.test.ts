@@ -59,6 +59,12 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'PUT /api/vehicles/:id': { plate: '沪Z99998', list: 'staff', ownerName: '越权' },
     'POST /api/vehicles/:id/approve': {},
     'POST /api/alarms/:id/evidence': { deviceIds: [target.deviceId], from: '2026-03-05T03:00:00Z', to: '2026-03-05T03:01:00Z', reason: '越权导出' },
+    'POST /api/people': { kind: 'student', name: '越权人员', number: 'X-1', universityId: target.universityId },
+    'PUT /api/people/:id': { name: '越权改名' },
+    'POST /api/people/:id/credentials': { kind: 'card', value: '99990001' },
+    'POST /api/people/:id/credentials/:credentialId/revoke': undefined,
+    'POST /api/people/:id/unmask': { reason: '越权查看', fields: ['idNumber', 'phone', 'credentials'] },
+    'POST /api/people/import': { file: '姓名,学工号,类别\n越权人员,X-2,学生\n' },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -83,6 +89,7 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/recordings/segments/')) return segmentIds.get(target)!;
   if (url.startsWith('/api/recordings/')) return target.deviceId;
   if (url.startsWith('/api/evidence/')) return clipIds.get(target)!;
+  if (url.startsWith('/api/people/')) return personIds.get(target)!;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -104,7 +111,7 @@ async function cookieOf(username: string) {
  * the SIP server's own settings, the live streams running now (none run here) and the vehicles on
  * campus (counts; none inside here). Still checked for leaks.
  */
-const TENANT_FREE = new Set(['/api/vehicles/on-campus', '/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template', '/api/gb28181/status', '/api/media/streams']);
+const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template', '/api/gb28181/status', '/api/media/streams', '/api/people/import-template', '/api/vehicles/on-campus']);
 
 /** WebSocket routes answer a plain GET without calling their handler. */
 const WEBSOCKET_ROUTES = new Set(['/api/media/live/:id', '/api/media/playback/:id']);
@@ -133,10 +140,12 @@ const segmentIds = new Map<UniversityFixture, string>();
 const clipIds = new Map<UniversityFixture, string>();
 const tourGroupIds = new Map<UniversityFixture, string>();
 const vehicleIds = new Map<UniversityFixture, string>();
+const personIds = new Map<UniversityFixture, string>();
+const credentialIds = new Map<UniversityFixture, string>();
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, vehicleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -184,6 +193,10 @@ async function withActivity(f: UniversityFixture) {
   await t.services.writer.append({ ...event, id: '', sourceEventId: `lpr-${f.deviceId}`, kind: 'plate.read', payload: { plate: f === A ? '沪A10001' : '沪B10001', colour: 'blue', direction: 'in', confidence: 0.95 } } as DeviceEvent);
   await t.services.writer.idle();
   await t.services.gate.settled();
+  // A person with a card (the department names the university, so its list can be told apart).
+  const person = await t.services.people.create(SYSTEM_ACTOR, { universityId: f.universityId, kind: 'staff', name: `人员 ${f.universityId.slice(0, 8)}`, number: `N-${f.universityId.slice(0, 8)}`, department: `部门 ${f.universityId}` });
+  personIds.set(f, person.id);
+  credentialIds.set(f, (await t.services.people.addCredential(SYSTEM_ACTOR, person.id, { kind: 'card', value: '12345678' })).id);
   // A marked day, so the calendar list has something of the university's own.
   await t.services.calendar.put(SYSTEM_ACTOR, '2026-10-01', { universityId: f.universityId, kind: 'holiday', name: '国庆节' });
 }
@@ -213,7 +226,7 @@ describe('tenant isolation over every route', () => {
       const username = userFor(permission, B);
       if (!username) continue; // no university role holds it (e.g. university.manage): covered by role tests
       if (WEBSOCKET_ROUTES.has(r.url)) continue; // not plain HTTP: its scope is tested over a WebSocket (test/media/gb-live.test.ts)
-      const url = r.url.replace(':id', targetId(r.url, A)).replace(':date', '2026-03-01').replace(':key', 'video').replace(':photoId', photoIds.get(A)!) + (ID_ROUTE_QUERY[r.url] ?? '');
+      const url = r.url.replace(':id', targetId(r.url, A)).replace(':date', '2026-03-01').replace(':key', 'video').replace(':photoId', photoIds.get(A)!).replace(':credentialId', credentialIds.get(A)!) + (ID_ROUTE_QUERY[r.url] ?? '');
       const res = await t.call(await cookieOf(username), r.method, url, sampleBody(r.method, r.url, A));
       assert.equal(res.statusCode, 404, `${r.method} ${url} as ${username}: ${res.statusCode} ${res.body}`);
       assert.equal(json(res).code, 'XIAOAN_NOT_FOUND');
@@ -252,9 +265,9 @@ describe('tenant isolation over every route', () => {
     for (const r of creates) {
       const username = userFor((r.auth as { permission: string }).permission, B)!;
       const sample = sampleBody('POST', r.url, A);
-      // The ledger import takes a file as the body and the university in the query.
+      // The ledger and people imports take a file as the body and the university in the query.
       const res =
-        r.url === '/api/devices/import'
+        r.url === '/api/devices/import' || r.url === '/api/people/import'
           ? await t.app.inject({
               method: 'POST',
               url: `${r.url}?mode=commit&universityId=${A.universityId}`,
@@ -275,6 +288,7 @@ describe('tenant isolation over every route', () => {
       .where('name', '=', '越权设备')
       .union(t.store.db.selectFrom('org_units').select('id').where('name', '=', '越权楼'))
       .union(t.store.db.selectFrom('users').select('id').where('username', '=', 'intruder'))
+      .union(t.store.db.selectFrom('people').select('id').where('name', '=', '越权人员'))
       .execute();
     assert.deepEqual(intruders, []);
   });

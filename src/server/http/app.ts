@@ -35,6 +35,7 @@ import { RtpReceivers, mediaNode, rtpThread } from '../adapters/media/rtp-receiv
 import { stopModules, type ModuleFace } from '../modules/module.ts';
 import { createOnvifModule } from '../modules/onvif/index.ts';
 import { createOrgModule } from '../modules/org/index.ts';
+import { createPeopleModule } from '../modules/people/index.ts';
 import { createProceduresModule } from '../modules/procedures/index.ts';
 import { createRecordingsModule } from '../modules/recordings/index.ts';
 import { createEvidenceModule } from '../modules/evidence/index.ts';
@@ -65,6 +66,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { accounts, face: accountsFace } = createAccountsModule({ store, config, audit, org, clock, bus });
   const { devices, face: devicesFace } = createDevicesModule({ store, audit, org, clock, bus });
   const { ledgerIo, face: ledgerIoFace } = createLedgerIoModule({ devices, org, audit, clock, bus });
+  const { people, peopleImport, face: peopleFace } = createPeopleModule({ store, audit, org, clock });
   const { map, face: mapFace } = createMapModule({ org, devices });
   const { writer, events, face: eventsFace } = createEventsModule({ store, config, clock, bus });
   const { calendar, face: calendarFace } = createCalendarModule({ db, audit, org, clock });
@@ -112,6 +114,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     accountsFace,
     devicesFace,
     ledgerIoFace,
+    peopleFace,
     mapFace,
     eventsFace,
     calendarFace,
@@ -136,7 +139,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate };
 }
 
 export interface RouteEntry {

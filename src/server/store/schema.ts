@@ -205,6 +205,36 @@ export interface EventsDB {
   tour_groups: TourGroupTable;
   vehicles: VehicleTable;
   gate_passages: GatePassageTable;
+  people: PersonTable;
+  person_credentials: PersonCredentialTable;
+}
+
+/** 人员库: id_number and phone are stored in full and masked on the way out (modules/people). */
+export interface PersonTable {
+  id: string;
+  university_id: string;
+  kind: string;
+  name: string;
+  number: string;
+  department: string | null;
+  id_number: string | null;
+  phone: string | null;
+  status: string;
+  valid_until: string | null;
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PersonCredentialTable {
+  id: string;
+  university_id: string;
+  person_id: string;
+  kind: string;
+  value: string;
+  status: string;
+  created_at: string;
+  revoked_at: string | null;
 }
 
 export interface TourGroupTable {

@@ -41,4 +41,6 @@ export const TABLE_OWNERS = {
   tour_groups: 'video-wall',
   vehicles: 'vehicles',
   gate_passages: 'vehicles',
+  people: 'people',
+  person_credentials: 'people',
 } as const satisfies Record<keyof DB, string>;

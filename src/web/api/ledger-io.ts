@@ -24,10 +24,21 @@ export class ImportRefused extends ApiError {
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-function toError(status: number, text: string): ApiError {
+/** A commit the server refused because rows are invalid, for any import's report. */
+export class FileImportRefused<R> extends ApiError {
+  constructor(
+    message: string,
+    readonly report: R,
+  ) {
+    super(400, 'XIAOAN_VALIDATION_FAILED', message, []);
+    this.name = 'FileImportRefused';
+  }
+}
+
+function toError(status: number, text: string, refused: (message: string, report: never) => ApiError = (m, r) => new ImportRefused(m, r)): ApiError {
   try {
-    const body = JSON.parse(text) as ErrorBody & { report?: ImportReport };
-    if (body.report) return new ImportRefused(body.message, body.report);
+    const body = JSON.parse(text) as ErrorBody & { report?: never };
+    if (body.report) return refused(body.message, body.report);
     if (typeof body.code === 'string') return new ApiError(status, body.code, body.message, body.details ?? []);
   } catch {
     // not JSON
@@ -49,7 +60,7 @@ function fileNameOf(res: Response, fallback: string): string {
   return /filename="([^"]+)"/i.exec(cd)?.[1] ?? fallback;
 }
 
-async function download(path: string, query: Record<string, QueryValue>, fallbackName: string): Promise<string> {
+export async function download(path: string, query: Record<string, QueryValue>, fallbackName: string): Promise<string> {
   let res: Response;
   try {
     res = await fetch(path + toQueryString(query), { credentials: 'same-origin' });
@@ -85,30 +96,44 @@ export const ledgerIoApi = {
     opts: { mode: ImportMode; onlyValid?: boolean; universityId?: string },
     onProgress: (fraction: number) => void,
   ): { promise: Promise<ImportReport>; abort: () => void } {
-    const xhr = new XMLHttpRequest();
-    const promise = new Promise<ImportReport>((resolve, reject) => {
-      const query = toQueryString({ mode: opts.mode, onlyValid: opts.onlyValid ? 'true' : undefined, universityId: opts.universityId, fileName: file.name });
-      xhr.open('POST', '/api/devices/import' + query);
-      const type = /\.xlsx$/i.test(file.name) ? XLSX_MIME : /\.csv$/i.test(file.name) ? 'text/csv' : 'application/octet-stream';
-      xhr.setRequestHeader('content-type', type);
-      xhr.setRequestHeader('accept', 'application/json');
-      xhr.upload.onprogress = (e) => {
-        if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
-      };
-      xhr.upload.onload = () => onProgress(1);
-      xhr.onload = () => {
-        if (xhr.status === 200) {
-          try {
-            resolve(JSON.parse(xhr.responseText) as ImportReport);
-          } catch {
-            reject(new ApiError(xhr.status, 'UNKNOWN', xhr.responseText.slice(0, 200)));
-          }
-        } else reject(toError(xhr.status, xhr.responseText));
-      };
-      xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'upload failed'));
-      xhr.onabort = () => reject(new DOMException('upload aborted', 'AbortError'));
-      xhr.send(file);
-    });
-    return { promise, abort: () => xhr.abort() };
+    return uploadSpreadsheet<ImportReport>('/api/devices/import', file, opts, onProgress, (m, r) => new ImportRefused(m, r));
   },
 };
+
+/**
+ * Uploads a spreadsheet as the raw body to an import route (preview or commit); `onProgress`
+ * gets the uploaded fraction (0–1). A refused commit rejects with what `refused` makes of it.
+ */
+export function uploadSpreadsheet<R>(
+  path: string,
+  file: File,
+  opts: { mode: ImportMode; onlyValid?: boolean; universityId?: string },
+  onProgress: (fraction: number) => void,
+  refused: (message: string, report: R) => ApiError = (m, r) => new FileImportRefused<R>(m, r),
+): { promise: Promise<R>; abort: () => void } {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise<R>((resolve, reject) => {
+    const query = toQueryString({ mode: opts.mode, onlyValid: opts.onlyValid ? 'true' : undefined, universityId: opts.universityId, fileName: file.name });
+    xhr.open('POST', path + query);
+    const type = /\.xlsx$/i.test(file.name) ? XLSX_MIME : /\.csv$/i.test(file.name) ? 'text/csv' : 'application/octet-stream';
+    xhr.setRequestHeader('content-type', type);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.upload.onload = () => onProgress(1);
+    xhr.onload = () => {
+      if (xhr.status === 200) {
+        try {
+          resolve(JSON.parse(xhr.responseText) as R);
+        } catch {
+          reject(new ApiError(xhr.status, 'UNKNOWN', xhr.responseText.slice(0, 200)));
+        }
+      } else reject(toError(xhr.status, xhr.responseText, refused as (message: string, report: never) => ApiError));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'upload failed'));
+    xhr.onabort = () => reject(new DOMException('upload aborted', 'AbortError'));
+    xhr.send(file);
+  });
+  return { promise, abort: () => xhr.abort() };
+}

@@ -16,6 +16,7 @@ import { theme } from './theme.ts';
 // The map (MapLibre) is the heaviest part: load it only when it is shown.
 const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ default: m.MapView })));
 const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
+const PeopleView = lazy(() => import('../features/people/PeopleView.tsx').then((m) => ({ default: m.PeopleView })));
 const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
 const DeadLettersView = lazy(() => import('../features/dead-letters/DeadLettersView.tsx').then((m) => ({ default: m.DeadLettersView })));
@@ -76,6 +77,16 @@ export function App() {
                 <Route index element={<Navigate to="/map" replace />} />
                 <Route path="map" element={<Suspense fallback={<ViewFallback />}><MapView /></Suspense>} />
                 <Route path="ledger" element={<Suspense fallback={<ViewFallback />}><LedgerView /></Suspense>} />
+                <Route
+                  path="people"
+                  element={
+                    <RequireAuth permission="person.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <PeopleView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
                 <Route
                   path="video"
                   element={

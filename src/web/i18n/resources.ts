@@ -33,6 +33,7 @@ import enMaintenance from './en/maintenance.json' with { type: 'json' };
 import enMap from './en/map.json' with { type: 'json' };
 import enNav from './en/nav.json' with { type: 'json' };
 import enOrg from './en/org.json' with { type: 'json' };
+import enPeople from './en/people.json' with { type: 'json' };
 import enRules from './en/rules.json' with { type: 'json' };
 import enValidation from './en/validation.json' with { type: 'json' };
 import zhAlarmStats from './zh-CN/alarmStats.json' with { type: 'json' };
@@ -59,6 +60,7 @@ import zhMaintenance from './zh-CN/maintenance.json' with { type: 'json' };
 import zhMap from './zh-CN/map.json' with { type: 'json' };
 import zhNav from './zh-CN/nav.json' with { type: 'json' };
 import zhOrg from './zh-CN/org.json' with { type: 'json' };
+import zhPeople from './zh-CN/people.json' with { type: 'json' };
 import zhRules from './zh-CN/rules.json' with { type: 'json' };
 import zhValidation from './zh-CN/validation.json' with { type: 'json' };
 
@@ -90,6 +92,7 @@ const WEB_STRINGS = {
     caseFile: zhCaseFile,
     alarmStats: zhAlarmStats,
     rules: zhRules,
+    people: zhPeople,
   },
   en: {
     app: enApp,
@@ -118,6 +121,7 @@ const WEB_STRINGS = {
     caseFile: enCaseFile,
     alarmStats: enAlarmStats,
     rules: enRules,
+    people: enPeople,
   },
 };
 

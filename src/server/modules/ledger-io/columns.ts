@@ -6,9 +6,9 @@
 import type { Device, DeviceInput } from '../../../shared/devices.ts';
 import type { ImportProblem } from '../../../shared/ledger-io.ts';
 import { CAMERA_TYPE_LABELS, fold, KIND_LABELS, PLACEMENT_LABELS, RESOLUTION_LABELS, STATUS_LABELS, type EnumList } from './labels.ts';
+import { cellText, parseDate, parseNumber, type Cell } from '../../util/spreadsheet.ts';
 
-/** A cell as read from a file: CSV gives strings, xlsx also numbers, booleans and dates. */
-export type Cell = string | number | boolean | Date | null;
+export { cellText, parseDate, parseNumber, type Cell };
 
 export type PlaceLevel = 'campus' | 'building' | 'floor' | 'area';
 
@@ -118,50 +118,6 @@ export function matchHeaders(cells: Cell[], headerRow: number): HeaderMatch {
     if (c.required && !index.has(c.key)) problems.push({ row: headerRow, column: c.header, field: c.field, rule: 'missingColumn', reason: 'required column is missing' });
   }
   return { index, problems, warnings };
-}
-
-// ---------------------------------------------------------------- reading cells
-
-/** Text of a cell, trimmed; numbers as JavaScript prints them, dates as YYYY-MM-DD. */
-export function cellText(cell: Cell): string {
-  if (cell === null) return '';
-  if (typeof cell === 'string') return cell.trim();
-  if (cell instanceof Date) return isoDate(cell) ?? '';
-  return String(cell);
-}
-
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-/** Excel date cells arrive as UTC midnight of the calendar day. */
-function isoDate(d: Date): string | null {
-  if (Number.isNaN(d.getTime())) return null;
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-
-function validYmd(y: number, m: number, d: number): string | null {
-  if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1) return null;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return d <= days ? `${pad(y, 4)}-${pad(m)}-${pad(d)}` : null;
-}
-
-/** `2024-06-01`, `2024/6/1`, `2024.6.1`, `2024年6月1日`, `20240601`, an Excel date or date serial. */
-export function parseDate(cell: Cell): string | null {
-  if (cell instanceof Date) return isoDate(cell);
-  if (typeof cell === 'number') {
-    // A date that lost its cell format shows up as Excel's day serial (1 = 1900-01-01).
-    if (!Number.isInteger(cell) || cell < 1 || cell > 401768) return null;
-    return isoDate(new Date(Date.UTC(1899, 11, 30) + cell * 86_400_000));
-  }
-  const s = cellText(cell).normalize('NFKC');
-  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?$/.exec(s) ?? /^(\d{4})年(\d{1,2})月(\d{1,2})日?$/.exec(s);
-  if (!m) m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
-  return m ? validYmd(Number(m[1]), Number(m[2]), Number(m[3])) : null;
-}
-
-export function parseNumber(cell: Cell): number | null {
-  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : null;
-  const s = cellText(cell).normalize('NFKC');
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s)) return null;
-  return Number(s);
 }
 
 // ---------------------------------------------------------------- rows

@@ -12,6 +12,7 @@ import type { UserWithHash } from '../../modules/accounts/index.ts';
 import { checkDeviceFields } from '../../modules/devices/index.ts';
 import type { OrgUnit } from '../../modules/org/index.ts';
 import type { Store } from '../../store/database.ts';
+import { generateDemoPeople } from './campus-people.ts';
 import type { DemoUniversityData } from './generate.ts';
 
 /** Password of every demo account (documented in the README; change it on a real system). */
@@ -120,18 +121,21 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
     passwordHash,
   }));
   let skippedAccounts: string[] = [];
+  // The people register, from its own random streams: the rest of the demo is unchanged by it.
+  const register = generateDemoPeople({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt });
 
   const written = await store.db.transaction().execute(async (trx) => {
     if (await services.org.hasUniversity(trx)) return false;
     await services.org.loadBulk(trx, [data.university, ...data.campuses, ...data.buildings, ...data.floors, ...data.areas], data.keySites);
     await services.devices.loadBulk(trx, data.devices, data.maintenance);
     skippedAccounts = await services.accounts.loadBulk(trx, users);
+    await services.people.loadBulk(trx, register.people, register.credentials);
     await services.audit.record(trx, SYSTEM_ACTOR, {
       action: 'demo_seeded',
       entityType: 'university',
       entityId: data.university.id,
       universityId: data.university.id,
-      after: { name: data.university.name, seed: data.seed, counts: data.counts, flaws: data.flaws.map((f) => f.code), skippedAccounts },
+      after: { name: data.university.name, seed: data.seed, counts: data.counts, people: register.people.length, flaws: data.flaws.map((f) => f.code), skippedAccounts },
     });
     return true;
   });

@@ -26,6 +26,7 @@ import { HttpDeviceClient } from './protocol/http-device-client.ts';
 import { MqttDeviceClient } from './protocol/mqtt-device-client.ts';
 import { Random } from '../util/random.ts';
 import { Scenario, type SimDevice } from './scenario/scenario.ts';
+import { DEMO_FLEET_SEED } from './scenario/population.ts';
 
 export const DEMO_UNIVERSITY_NAME = '示范大学';
 
@@ -147,7 +148,7 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
 
   const seed = opts.seed ?? 20260101;
   const devices: SimDevice[] = rows.map((r) => ({ id: r.id, kind: r.kind as DeviceKind, name: r.name, campusId: r.campus_id, buildingId: r.building_id, buildingName: r.building_name ?? null }));
-  const scenario = new Scenario({ devices, seed, guards, commandFailureRate: opts.commandFailureRate });
+  const scenario = new Scenario({ devices, seed, guards, commandFailureRate: opts.commandFailureRate, fleetSeed: DEMO_FLEET_SEED });
   const rng = new Random(seed).fork('simulator');
   const httpKinds = new Set(opts.httpKinds ?? DEFAULT_HTTP_KINDS);
   const intervalMs = config.XIAOAN_HEARTBEAT_INTERVAL_S * 1000;

@@ -136,4 +136,14 @@ export const DEFAULT_RULES: RuleDefinitionT[] = [
       { type: 'link_cameras', max: 4 },
     ],
   },
+  {
+    // The gate refused it already (modules/vehicles); the command centre looks at who it is.
+    name: '黑名单车辆闯卡',
+    enabled: true,
+    trigger: { type: 'event', kinds: ['vehicle.banned'] },
+    actions: [
+      { type: 'create_alarm', alarmType: 'blacklisted_plate', priority: 2 },
+      { type: 'link_cameras', max: 4 },
+    ],
+  },
 ];

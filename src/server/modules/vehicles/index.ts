@@ -20,6 +20,7 @@ import { vehiclesRoutes } from './vehicles.routes.ts';
 import { VehiclesService } from './vehicles.service.ts';
 
 export { VehiclesService } from './vehicles.service.ts';
+export type { VehicleRow } from './vehicles.repository.ts';
 export { GateDecider, decide } from './gate-decider.ts';
 
 export function createVehiclesModule(d: { db: Kysely<DB>; devices: DevicesService; org: OrgService; audit: AuditService; calendar: CalendarService; deviceCommands: DeviceCommands; writer: EventWriter; clock: Clock; bus: EventBus }) {

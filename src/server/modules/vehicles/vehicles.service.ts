@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.ts';
 import { conflict, invalidField } from '../../http/errors.ts';
 import { type Actor, assertInScope, listScope, scopeOf } from '../../http/policy.ts';
 import { writeJson } from '../../store/database.ts';
-import type { ModuleDb } from '../../store/tables.ts';
+import { ownTables, type ModuleDb, type Work } from '../../store/tables.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { DevicesService } from '../devices/index.ts';
@@ -131,6 +131,12 @@ export class VehiclesService {
       schedule: schedule ? writeJson(schedule) : null,
       note: input.note?.trim() || null,
     };
+  }
+
+  /** The demo seed's vehicle list, inside its transaction. */
+  async loadBulk(work: Work, rows: VehicleRow[]): Promise<void> {
+    const db = ownTables<'vehicles'>(work);
+    for (let i = 0; i < rows.length; i += 200) await db.insertInto('vehicles').values(rows.slice(i, i + 200)).execute();
   }
 
   async passages(actor: Actor, q: GatePassageQuery): Promise<GatePassage[]> {

@@ -13,6 +13,7 @@ import { checkDeviceFields } from '../../modules/devices/index.ts';
 import type { OrgUnit } from '../../modules/org/index.ts';
 import type { Store } from '../../store/database.ts';
 import { generateDemoPeople } from './campus-people.ts';
+import { generateDemoVehicles } from './campus-vehicles.ts';
 import type { DemoUniversityData } from './generate.ts';
 
 /** Password of every demo account (documented in the README; change it on a real system). */
@@ -123,6 +124,7 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
   let skippedAccounts: string[] = [];
   // The people register, from its own random streams: the rest of the demo is unchanged by it.
   const register = generateDemoPeople({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt });
+  const vehicles = generateDemoVehicles({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt });
 
   const written = await store.db.transaction().execute(async (trx) => {
     if (await services.org.hasUniversity(trx)) return false;
@@ -130,12 +132,13 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
     await services.devices.loadBulk(trx, data.devices, data.maintenance);
     skippedAccounts = await services.accounts.loadBulk(trx, users);
     await services.people.loadBulk(trx, register.people, register.credentials);
+    await services.vehicles.loadBulk(trx, vehicles);
     await services.audit.record(trx, SYSTEM_ACTOR, {
       action: 'demo_seeded',
       entityType: 'university',
       entityId: data.university.id,
       universityId: data.university.id,
-      after: { name: data.university.name, seed: data.seed, counts: data.counts, people: register.people.length, flaws: data.flaws.map((f) => f.code), skippedAccounts },
+      after: { name: data.university.name, seed: data.seed, counts: data.counts, people: register.people.length, vehicles: vehicles.length, flaws: data.flaws.map((f) => f.code), skippedAccounts },
     });
     return true;
   });

@@ -79,8 +79,18 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
   await services.ingest.directory.preload(universityId);
   const staff = await loadStaff(services, universityId);
 
+  /** How deep runRules is: a device answering a command (a barrier's acknowledgement) runs it again from inside. */
+  let depth = 0;
   /** The rules over what was stored since the last call, in commit order, then what the rules asked for. */
   const runRules = async () => {
+    depth++;
+    try {
+      await runRulesOnce();
+    } finally {
+      depth--;
+    }
+  };
+  const runRulesOnce = async () => {
     // Everything the last step set off must be in the store first (device-online events the
     // health module appends, guard positions from check-ins): on PostgreSQL it takes longer
     // than a turn of the event loop, and the history must not depend on how long.
@@ -101,6 +111,9 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
         count('alarms');
         for (const l of alarmListeners) await l(c.alarmId);
       }
+      // Gate decisions of the batch, with their barrier commands answered, before the clock moves
+      // (only at the outer level: the answer itself comes through a nested call, which must not wait for it).
+      if (depth === 1) await services.gate.settled();
       await quiet();
     }
     await settle();

@@ -114,6 +114,9 @@ export function randomVehicle(rng: Random): Vehicle {
   return { plate: prefix + chars.join(''), colour: 'blue', vehicleType: 'car' };
 }
 
+/** The demo's registered vehicles: the live simulator and the demo history drive them, and the demo seed lists them. */
+export const DEMO_FLEET_SEED = 20260101;
+
 /** The registered vehicles of staff and the university (computed by index, stable per seed). */
 export class Fleet {
   constructor(

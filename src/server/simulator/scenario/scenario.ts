@@ -84,6 +84,8 @@ export interface ScenarioOptions {
   rarePerHour?: Partial<Record<RareStream, number>>;
   /** Share of door commands the lock fails to carry out. Default 0.02. */
   commandFailureRate?: number;
+  /** Seed of the registered vehicles (default `seed`): the demo's fleet is the one its vehicle list holds (DEMO_FLEET_SEED). */
+  fleetSeed?: number;
 }
 
 interface Scheduled {
@@ -204,7 +206,7 @@ export class Scenario {
     const seed = opts.seed ?? 20260101;
     this.rng = new Random(seed).fork('scenario');
     this.population = new Population(seed);
-    this.fleet = new Fleet(seed);
+    this.fleet = new Fleet(opts.fleetSeed ?? seed);
     this.guards = opts.guards?.length ? opts.guards : Array.from({ length: 40 }, (_, i) => `guard${String(i + 1).padStart(2, '0')}`);
     this.runTag = opts.runTag ?? Date.now().toString(36);
     this.commandFailureRate = opts.commandFailureRate ?? 0.02;
@@ -756,7 +758,7 @@ export class Scenario {
 
   /**
    * Hook: what a device answers to a command from the platform, e.g.
-   * `{ id, command: 'door.unlock' | 'door.lock' | 'door.hold_open', issuedAt }`. A door reports a
+   * `{ id, command: 'door.unlock' | 'door.lock' | 'door.hold_open' | 'barrier.open', issuedAt }`. A door reports a
    * remote opening as an access event; every command with an id is answered with a `command.ack`
    * event (when the platform knows that kind), now and then a failed one as real locks do.
    */
@@ -767,9 +769,10 @@ export class Scenario {
     const commandId = typeof c.id === 'string' && c.id ? c.id.slice(0, 128) : null;
     const out: IngestEnvelopeT[] = [];
     const door = device.kind === 'door';
-    const known = door && /^(door\.)?(unlock|lock|hold_open|open)$/i.test(action);
+    // A barrier gate lifts for the gate's decision (modules/vehicles); its passage is the plate camera's read.
+    const known = (door && /^(door\.)?(unlock|lock|hold_open|open)$/i.test(action)) || (device.kind === 'barrier_gate' && /^(barrier\.)?open$/i.test(action));
     const failed = known && this.rng.chance(this.commandFailureRate);
-    if (known && !failed && /unlock|open/i.test(action)) out.push(this.access(device, atMs, { person: null, credentialType: 'remote' }).envelope);
+    if (door && known && !failed && /unlock|open/i.test(action)) out.push(this.access(device, atMs, { person: null, credentialType: 'remote' }).envelope);
     if (commandId && ACK_KIND in EVENT_KINDS) {
       // Written without the compile-time kind list, so this hook works before and after `command.ack` exists.
       out.push({

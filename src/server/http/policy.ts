@@ -1,6 +1,6 @@
 import { CITY_WIDE_ROLES, type Role } from '../../shared/domain.ts';
 import { ROLE_PERMISSIONS, type Permission } from '../../shared/permissions.ts';
-import { forbidden, notFound } from './errors.ts';
+import { forbidden, invalidField, notFound } from './errors.ts';
 
 /**
  * The one policy layer: who may do what (role → permission) and where (university scope).
@@ -57,4 +57,19 @@ export function inScope(actor: Actor, universityId: string | null): boolean {
 export function assertInScope<T>(actor: Actor, object: T | undefined, universityIdOf: (o: T) => string | null, what: string): T {
   if (!object || !inScope(actor, universityIdOf(object))) throw notFound(what);
   return object;
+}
+
+/**
+ * The university something new is created in: the actor's own (naming another is answered like
+ * naming none that exists, so no ids leak), or for a city-wide account the one it names.
+ */
+export async function writeScope(actor: Actor, requested: string | undefined, isUniversity: (id: string) => Promise<boolean>): Promise<string> {
+  const scope = scopeOf(actor);
+  if (scope !== null) {
+    if (requested && requested !== scope) throw invalidField('universityId', 'no such university');
+    return scope;
+  }
+  if (!requested) throw invalidField('universityId', 'is required for a city-wide account', 'required');
+  if (!(await isUniversity(requested))) throw invalidField('universityId', 'no such university');
+  return requested;
 }

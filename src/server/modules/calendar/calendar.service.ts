@@ -2,7 +2,7 @@ import type { ModuleDb } from '../../store/tables.ts';
 import type { CalendarDay, CalendarDayKind } from '../../../shared/calendar.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { invalid, invalidField, notFound } from '../../http/errors.ts';
-import { type Actor, listScope, scopeOf } from '../../http/policy.ts';
+import { type Actor, listScope, writeScope } from '../../http/policy.ts';
 import type { Clock } from '../../clock.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { OrgService } from '../org/index.ts';
@@ -53,18 +53,6 @@ export class CalendarService {
   }
 
   /** The university a write goes to: the actor's own, or the one a city-wide account names. */
-  private async universityFor(actor: Actor, requested: string | undefined): Promise<string> {
-    const scope = scopeOf(actor);
-    if (scope !== null) {
-      // Naming another university is answered like naming none that exists: no ids leak.
-      if (requested && requested !== scope) throw invalidField('universityId', 'no such university');
-      return scope;
-    }
-    if (!requested) throw invalidField('universityId', 'is required for a city-wide account');
-    if (!(await this.org.isUniversity(requested))) throw invalidField('universityId', 'no such university');
-    return requested;
-  }
-
   async list(actor: Actor, q: { from?: string; to?: string; universityId?: string }): Promise<CalendarDay[]> {
     if (q.from && q.to && q.from > q.to) throw invalidField('to', 'must not be before from');
     let query = this.db.selectFrom('calendar_days').selectAll();
@@ -82,7 +70,7 @@ export class CalendarService {
 
   /** Marks one day (or changes its mark). */
   async put(actor: Actor, date: string, input: { kind: CalendarDayKind; name?: string | null; universityId?: string }): Promise<CalendarDay> {
-    const universityId = await this.universityFor(actor, input.universityId);
+    const universityId = await writeScope(actor, input.universityId, (id) => this.org.isUniversity(id));
     const day: CalendarDay = { universityId, date, kind: input.kind, name: cleanName(input.name) };
     await this.db.transaction().execute(async (trx) => {
       const before = await this.find(trx, universityId, date);
@@ -106,7 +94,7 @@ export class CalendarService {
 
   /** Unmarks a day: it counts as its weekday again. */
   async remove(actor: Actor, date: string, requestedUniversityId?: string): Promise<void> {
-    const universityId = await this.universityFor(actor, requestedUniversityId);
+    const universityId = await writeScope(actor, requestedUniversityId, (id) => this.org.isUniversity(id));
     const before = await this.find(this.db, universityId, date);
     if (!before) throw notFound('calendar day');
     await this.db.transaction().execute(async (trx) => {
@@ -122,7 +110,7 @@ export class CalendarService {
    * marks in the span the list covers (first to last date).
    */
   async importDays(actor: Actor, input: { universityId?: string; days: CalendarDayInput[]; replace?: boolean }): Promise<{ imported: number; removed: number; days: CalendarDay[] }> {
-    const universityId = await this.universityFor(actor, input.universityId);
+    const universityId = await writeScope(actor, input.universityId, (id) => this.org.isUniversity(id));
     const problems: FieldProblem[] = [];
     const seen = new Map<string, number>();
     input.days.forEach((d, i) => {

@@ -2,7 +2,7 @@ import { BEIJING_OFFSET_MS } from '../../../shared/beijing-time.ts';
 import { CONTRACTOR_DEFAULT_SCHEDULE, PLATE_PATTERN, normalizePlate, type GatePassage, type GatePassageQuery, type Vehicle, type VehicleCreate, type VehicleInput, type VehiclePage, type VehicleQuery, type VehiclesOnCampus } from '../../../shared/vehicles.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalidField } from '../../http/errors.ts';
-import { type Actor, assertInScope, listScope, scopeOf } from '../../http/policy.ts';
+import { type Actor, assertInScope, listScope, writeScope } from '../../http/policy.ts';
 import { writeJson } from '../../store/database.ts';
 import { ownTables, type ModuleDb, type Work } from '../../store/tables.ts';
 import { uuid7 } from '../../util/uuid7.ts';
@@ -42,7 +42,7 @@ export class VehiclesService {
   }
 
   async create(actor: Actor, { universityId: requested, ...input }: VehicleCreate): Promise<Vehicle> {
-    const universityId = await this.universityFor(actor, requested);
+    const universityId = await writeScope(actor, requested, (id) => this.org.isUniversity(id));
     const fields = await this.checked(universityId, input, null);
     const now = this.clock.nowIso();
     const row: VehicleRow = { id: uuid7(), university_id: universityId, ...fields, approved_by: null, approved_at: null, status: 'active', inside: 0, last_passage_at: null, overstay_reported_at: null, created_at: now, updated_at: now };
@@ -64,18 +64,6 @@ export class VehiclesService {
       await this.audit.record(trx, actor, { action: 'update', entityType: 'vehicle', entityId: id, universityId: before.university_id, before: toVehicle(before), after: toVehicle(after) });
     });
     return toVehicle(after);
-  }
-
-  private async universityFor(actor: Actor, requested: string | undefined): Promise<string> {
-    const scope = scopeOf(actor);
-    if (scope !== null) {
-      // Naming another university is answered like naming none that exists: no ids leak.
-      if (requested && requested !== scope) throw invalidField('universityId', 'no such university');
-      return scope;
-    }
-    if (!requested) throw invalidField('universityId', 'is required for a city-wide account');
-    if (!(await this.org.isUniversity(requested))) throw invalidField('universityId', 'no such university');
-    return requested;
   }
 
   /** Revoked, not deleted: its passages stay explained. */

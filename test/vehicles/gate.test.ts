@@ -188,6 +188,17 @@ describe('vehicles at the gate', () => {
     assert.equal(audit.items.length, 1);
   });
 
+  it('keeps the owner’s phone when an edit leaves it out (clients only ever see it masked), and clears it on null', async () => {
+    const director = await t.login(U.users.security_director.username);
+    const created = json(await t.call(director, 'POST', '/api/vehicles', { plate: '沪D55555', list: 'staff', ownerName: '赵强', ownerPhone: '13900001111' }));
+    let res = await t.call(director, 'PUT', `/api/vehicles/${created.id}`, { plate: '沪D55555', list: 'staff', ownerName: '赵强', ownerDepartment: '保卫处' });
+    assert.equal(res.statusCode, 200);
+    assert.equal(json(res).ownerPhone, '139****1111');
+    assert.equal(json(res).ownerDepartment, '保卫处');
+    res = await t.call(director, 'PUT', `/api/vehicles/${created.id}`, { plate: '沪D55555', list: 'staff', ownerName: '赵强', ownerPhone: null });
+    assert.equal(json(res).ownerPhone, null);
+  });
+
   it('shows the commission no vehicles and no passages', async () => {
     const analyst = await t.services.accounts.create(SYSTEM_ACTOR, { username: 'vh-analyst', displayName: '市教委', password: 'analyst-password-1', role: 'commission_analyst', universityId: null });
     const cookie = await t.login(analyst.username, 'analyst-password-1');

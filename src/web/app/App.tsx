@@ -17,6 +17,7 @@ import { theme } from './theme.ts';
 const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ default: m.MapView })));
 const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
 const PeopleView = lazy(() => import('../features/people/PeopleView.tsx').then((m) => ({ default: m.PeopleView })));
+const VehiclesView = lazy(() => import('../features/vehicles/VehiclesView.tsx').then((m) => ({ default: m.VehiclesView })));
 const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
 const DeadLettersView = lazy(() => import('../features/dead-letters/DeadLettersView.tsx').then((m) => ({ default: m.DeadLettersView })));
@@ -83,6 +84,16 @@ export function App() {
                     <RequireAuth permission="person.read">
                       <Suspense fallback={<ViewFallback />}>
                         <PeopleView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="vehicles"
+                  element={
+                    <RequireAuth permission="vehicle.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <VehiclesView />
                       </Suspense>
                     </RequireAuth>
                   }

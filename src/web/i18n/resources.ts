@@ -36,6 +36,7 @@ import enOrg from './en/org.json' with { type: 'json' };
 import enPeople from './en/people.json' with { type: 'json' };
 import enRules from './en/rules.json' with { type: 'json' };
 import enValidation from './en/validation.json' with { type: 'json' };
+import enVehicles from './en/vehicles.json' with { type: 'json' };
 import zhAlarmStats from './zh-CN/alarmStats.json' with { type: 'json' };
 import zhAlarms from './zh-CN/alarms.json' with { type: 'json' };
 import zhApp from './zh-CN/app.json' with { type: 'json' };
@@ -63,6 +64,7 @@ import zhOrg from './zh-CN/org.json' with { type: 'json' };
 import zhPeople from './zh-CN/people.json' with { type: 'json' };
 import zhRules from './zh-CN/rules.json' with { type: 'json' };
 import zhValidation from './zh-CN/validation.json' with { type: 'json' };
+import zhVehicles from './zh-CN/vehicles.json' with { type: 'json' };
 
 const WEB_STRINGS = {
   'zh-CN': {
@@ -93,6 +95,7 @@ const WEB_STRINGS = {
     alarmStats: zhAlarmStats,
     rules: zhRules,
     people: zhPeople,
+    vehicles: zhVehicles,
   },
   en: {
     app: enApp,
@@ -122,6 +125,7 @@ const WEB_STRINGS = {
     alarmStats: enAlarmStats,
     rules: enRules,
     people: enPeople,
+    vehicles: enVehicles,
   },
 };
 

@@ -56,6 +56,8 @@ export class VehiclesService {
   async update(actor: Actor, id: string, input: VehicleInput): Promise<Vehicle> {
     const before = await this.row(actor, id);
     const fields = await this.checked(before.university_id, input, id);
+    // Clients only ever see the phone masked: leaving it out keeps the stored number (null clears it).
+    if (input.ownerPhone === undefined) fields.owner_phone = before.owner_phone;
     // A guest's changed pass needs approving again.
     const reapprove = before.list === 'guest' && (fields.list !== 'guest' || fields.valid_from !== before.valid_from || fields.valid_until !== before.valid_until);
     const after: VehicleRow = { ...before, ...fields, ...(reapprove ? { approved_by: null, approved_at: null } : {}), updated_at: this.clock.nowIso() };

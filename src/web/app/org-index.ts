@@ -67,3 +67,8 @@ export function lowestOf(loc: { campusId?: string | null; buildingId?: string | 
 export function withoutAreas(nodes: OrgTreeNode[]): OrgTreeNode[] {
   return nodes.filter((n) => n.kind !== 'area').map((n) => ({ ...n, children: withoutAreas(n.children) }));
 }
+
+/** The universities in the tree, for a city-wide account to pick where something new goes (imports, registrations). */
+export function universitiesOf(nodes: OrgTreeNode[]): { id: string; name: string }[] {
+  return nodes.flatMap((n) => (n.kind === 'university' ? [{ id: n.id, name: n.name }] : universitiesOf(n.children)));
+}

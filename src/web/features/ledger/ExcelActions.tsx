@@ -4,21 +4,18 @@ import type { MenuProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ledgerIoApi, type LedgerFileFormat } from '../../api/ledger-io.ts';
-import type { DeviceQuery, OrgTreeNode } from '../../api/types.ts';
+import type { DeviceQuery } from '../../api/types.ts';
 import { useOrg } from '../../app/OrgContext.tsx';
 import { errorMessage } from '../../components/errors.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { ImportModal } from './excel/ImportModal.tsx';
+import { universitiesOf } from '../../app/org-index.ts';
 
 export interface ExcelActionsProps {
   /** The ledger's filter including the sidebar scope: an export writes what the table lists (all pages). */
   query: DeviceQuery;
   /** Called after an import changed the ledger, so the table reloads. */
   onImported: () => void;
-}
-
-function universitiesOf(nodes: OrgTreeNode[]): { id: string; name: string }[] {
-  return nodes.flatMap((n) => (n.kind === 'university' ? [{ id: n.id, name: n.name }] : universitiesOf(n.children)));
 }
 
 /**

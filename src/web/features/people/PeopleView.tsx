@@ -6,7 +6,6 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { PERSON_KINDS, PERSON_STATUSES, type PersonKind, type PersonStatus } from '../../../shared/people.ts';
 import { peopleApi, type Person, type PersonQuery } from '../../api/people.ts';
-import type { OrgTreeNode } from '../../api/types.ts';
 import { useOrg } from '../../app/OrgContext.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { errorMessage, errorTitle } from '../../components/errors.ts';
@@ -17,13 +16,10 @@ import { PeopleImportModal } from './PeopleImportModal.tsx';
 import { PersonDetailDrawer } from './PersonDetailDrawer.tsx';
 import { PersonFormDrawer } from './PersonFormDrawer.tsx';
 import './people.css';
+import { universitiesOf } from '../../app/org-index.ts';
 
 const FIRST_PAGE: PersonQuery = { page: 1, pageSize: 20, sort: 'name', order: 'asc' };
 const STATUS_COLOR: Record<PersonStatus, string> = { active: 'green', suspended: 'orange', left: 'default' };
-
-function universitiesOf(nodes: OrgTreeNode[]): { id: string; name: string }[] {
-  return nodes.flatMap((n) => (n.kind === 'university' ? [{ id: n.id, name: n.name }] : universitiesOf(n.children)));
-}
 
 /** 人员: the university's people register — search, filters, masked values, detail, edit and import. */
 export function PeopleView() {

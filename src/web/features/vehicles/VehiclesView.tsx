@@ -3,7 +3,6 @@ import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { vehiclesApi } from '../../api/vehicles.ts';
-import type { OrgTreeNode } from '../../api/types.ts';
 import { useOrg } from '../../app/OrgContext.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
@@ -12,12 +11,9 @@ import { OnCampusSummary } from './OnCampusSummary.tsx';
 import { PassagesTab } from './PassagesTab.tsx';
 import { VehicleListTab } from './VehicleListTab.tsx';
 import './vehicles.css';
+import { universitiesOf } from '../../app/org-index.ts';
 
 type VehiclesTab = 'list' | 'passages';
-
-function universitiesOf(nodes: OrgTreeNode[]): { id: string; name: string }[] {
-  return nodes.flatMap((n) => (n.kind === 'university' ? [{ id: n.id, name: n.name }] : universitiesOf(n.children)));
-}
 
 /** 车辆: who is on campus now and today's gate traffic, the vehicle register, and the gate passages. */
 export function VehiclesView() {

@@ -98,7 +98,8 @@ export const VehicleQuery = Type.Object(
     list: Type.Optional(StringEnum(VEHICLE_LISTS)),
     inside: Type.Optional(Type.Boolean()),
     status: Type.Optional(StringEnum(['active', 'revoked'] as const)),
-    page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+    // Bounded: a page number like 99999999999999999999 overflows the database's OFFSET.
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   },
   { additionalProperties: false },

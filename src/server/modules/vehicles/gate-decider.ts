@@ -52,6 +52,7 @@ export function decide(read: { direction: 'in' | 'out'; confidence: number }, ve
 export class GateDecider {
   private readonly lanes = new Map<string, { loadedAt: number; barrierOf: Map<string, string | null> }>();
   private readonly inflight = new Set<Promise<unknown>>();
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly db: ModuleDb<'vehicles'>,
@@ -62,7 +63,7 @@ export class GateDecider {
     private readonly clock: Clock,
     bus: Bus,
   ) {
-    bus.subscribe('events.committed', (events) => {
+    this.unsubscribe = bus.subscribe('events.committed', (events) => {
       for (const e of events) {
         if (e.kind !== 'plate.read') continue;
         const p = this.onPlateRead(e as DeviceEvent<'plate.read'>).catch(() => undefined);
@@ -70,6 +71,19 @@ export class GateDecider {
         void p.finally(() => this.inflight.delete(p));
       }
     });
+  }
+
+  /**
+   * For the demo history: it decides its plate reads itself through `decideAll`, in commit order,
+   * so that the ids it makes do not depend on how fast the store answers; no live subscription.
+   */
+  decideWhenAsked(): void {
+    this.unsubscribe();
+  }
+
+  /** Decides the plate reads among `events`, one after the other. */
+  async decideAll(events: readonly DeviceEvent[]): Promise<void> {
+    for (const e of events) if (e.kind === 'plate.read') await this.onPlateRead(e as DeviceEvent<'plate.read'>);
   }
 
   /** Resolves once every decision started so far is recorded (tests, shutdown). */

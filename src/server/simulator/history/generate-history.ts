@@ -74,23 +74,14 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
   const alarmListeners: ((alarmId: string) => void | Promise<void>)[] = [];
   const committed: DeviceEvent[][] = [];
   const unsubscribe = services.bus.subscribe('events.committed', (batch) => void committed.push(batch));
+  services.gate.decideWhenAsked();
 
   await services.rules.ensureDefaults(SYSTEM_ACTOR, universityId);
   await services.ingest.directory.preload(universityId);
   const staff = await loadStaff(services, universityId);
 
-  /** How deep runRules is: a device answering a command (a barrier's acknowledgement) runs it again from inside. */
-  let depth = 0;
   /** The rules over what was stored since the last call, in commit order, then what the rules asked for. */
   const runRules = async () => {
-    depth++;
-    try {
-      await runRulesOnce();
-    } finally {
-      depth--;
-    }
-  };
-  const runRulesOnce = async () => {
     // Everything the last step set off must be in the store first (device-online events the
     // health module appends, guard positions from check-ins): on PostgreSQL it takes longer
     // than a turn of the event loop, and the history must not depend on how long.
@@ -111,9 +102,8 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
         count('alarms');
         for (const l of alarmListeners) await l(c.alarmId);
       }
-      // Gate decisions of the batch, with their barrier commands answered, before the clock moves
-      // (only at the outer level: the answer itself comes through a nested call, which must not wait for it).
-      if (depth === 1) await services.gate.settled();
+      // The gate decides the batch's plate reads here, in order, barriers answering (through a nested call).
+      await services.gate.decideAll(batch);
       await quiet();
     }
     await settle();

@@ -18,7 +18,7 @@ import { vehiclesRepository as repo, type VehicleRow } from './vehicles.reposito
 const LANE_BARRIER_MAX_M = 40;
 /** The barrier must answer within this time; a guard at the lane then opens by hand. */
 const BARRIER_ACK_TIMEOUT_MS = 3000;
-/** The devices (and so the lanes) of a university are read again after this long. */
+/** The devices (and so the lanes) of a university are read again after this long, in real time (a cache, not a business rule: the demo history's clock runs through months in seconds). */
 const LANES_TTL_MS = 60_000;
 
 export interface Decision {
@@ -131,7 +131,7 @@ export class GateDecider {
   /** The barrier gate of the plate camera's lane: the nearest in service on its campus, within 40 m. */
   private async barrierOf(universityId: string, cameraId: string): Promise<string | null> {
     let cached = this.lanes.get(universityId);
-    if (!cached || this.clock.now() - cached.loadedAt > LANES_TTL_MS) {
+    if (!cached || performance.now() - cached.loadedAt > LANES_TTL_MS) {
       const devices = await this.devices.ofUniversity(universityId);
       const barriers = devices.filter((d) => d.kind === 'barrier_gate' && d.status === 'in_service' && d.lon !== null && d.lat !== null);
       const barrierOf = new Map<string, string | null>();
@@ -145,7 +145,7 @@ export class GateDecider {
         }
         barrierOf.set(cam.id, best?.id ?? null);
       }
-      cached = { loadedAt: this.clock.now(), barrierOf };
+      cached = { loadedAt: performance.now(), barrierOf };
       this.lanes.set(universityId, cached);
     }
     return cached.barrierOf.get(cameraId) ?? null;

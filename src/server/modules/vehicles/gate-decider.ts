@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { ScheduleT } from '../../../shared/alarms.ts';
 import type { DeviceEvent } from '../../../shared/events.ts';
 import { inSchedule, type Calendar } from '../../../shared/schedule.ts';
@@ -53,6 +54,8 @@ export class GateDecider {
   private readonly lanes = new Map<string, { loadedAt: number; barrierOf: Map<string, string | null> }>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly unsubscribe: () => void;
+  /** Set when the module starts. */
+  log: Pick<FastifyBaseLogger, 'warn'> | null = null;
 
   constructor(
     private readonly db: ModuleDb<'vehicles'>,
@@ -66,7 +69,8 @@ export class GateDecider {
     this.unsubscribe = bus.subscribe('events.committed', (events) => {
       for (const e of events) {
         if (e.kind !== 'plate.read') continue;
-        const p = this.onPlateRead(e as DeviceEvent<'plate.read'>).catch(() => undefined);
+        // A decision that fails leaves the barrier shut: the guard at the lane opens by hand; the log says why.
+        const p = this.onPlateRead(e as DeviceEvent<'plate.read'>).catch((err: Error) => this.log?.warn({ err: err.message, eventId: e.id }, 'gate decision failed'));
         this.inflight.add(p);
         void p.finally(() => this.inflight.delete(p));
       }

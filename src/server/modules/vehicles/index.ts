@@ -34,6 +34,7 @@ export function createVehiclesModule(d: { db: Kysely<DB>; devices: DevicesServic
     bus,
     routes: (app) => vehiclesRoutes(app, vehicles),
     jobs: [{ name: 'vehicle overstays', everyMs: 60_000, run: () => gate.overstays() }],
+    start: async (ctx) => void (gate.log = ctx.log),
     stop: () => gate.settled(),
   };
   return { face, vehicles, gate };

@@ -124,6 +124,13 @@ describe('people and vehicles (browser)', { timeout: 300_000 }, () => {
     return form;
   }
 
+  /** Types into a search box (antd Input.Search puts the test id on its input or its wrapper) and searches. */
+  async function searchFor(testId: string, text: string) {
+    const input = page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first();
+    await input.fill(text);
+    await input.press('Enter');
+  }
+
   async function chooseList(form: Locator, label: string) {
     await form.getByTestId('vehicle-list').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: label }).click();
@@ -141,6 +148,8 @@ describe('people and vehicles (browser)', { timeout: 300_000 }, () => {
       await form.getByTestId('vehicle-plate').fill(STAFF_PLATE);
       await form.getByTestId('vehicle-save').click();
       await form.waitFor({ state: 'hidden' });
+      // The demo lists its fleet (1,500 plates): find ours.
+      await searchFor('vehicles-search', STAFF_PLATE);
       const row = page.getByTestId('vehicles-table').locator('tr.ant-table-row').filter({ hasText: STAFF_PLATE });
       await row.waitFor();
       const text = await row.innerText();
@@ -160,6 +169,7 @@ describe('people and vehicles (browser)', { timeout: 300_000 }, () => {
       await untilInput.press('Enter');
       await form.getByTestId('vehicle-save').click();
       await form.waitFor({ state: 'hidden' });
+      await searchFor('vehicles-search', GUEST_PLATE);
       const row = page.getByTestId('vehicles-table').locator('tr.ant-table-row').filter({ hasText: GUEST_PLATE });
       await row.waitFor();
       assert.match(await row.innerText(), /访客[\s\S]*待审批/);
@@ -179,6 +189,8 @@ describe('people and vehicles (browser)', { timeout: 300_000 }, () => {
       });
       assert.equal(res.status, 200, await res.text());
       await page.getByTestId('vehicles-tab-passages').click();
+      // The demo's gate cameras read plates all the time: look at ours only.
+      await searchFor('passages-plate', STAFF_PLATE);
       const table = page.getByTestId('passages-table');
       // The tab reloads every 5 s: the passage shows up without a click.
       const row = table.locator('tr.ant-table-row').filter({ hasText: STAFF_PLATE });
@@ -194,11 +206,15 @@ describe('people and vehicles (browser)', { timeout: 300_000 }, () => {
       await row.waitFor({ state: 'detached' });
 
       await page.getByTestId('vehicles-tab-list').click();
+      await searchFor('vehicles-search', STAFF_PLATE);
       const staffRow = page.getByTestId('vehicles-table').locator('tr.ant-table-row').filter({ hasText: STAFF_PLATE });
       // The refresh reloads the register and the summary (the car may have been marked inside just after their last load).
       await page.getByTestId('vehicles-list-tab').getByRole('button', { name: /刷\s*新/ }).click();
       await page.getByTestId('vehicles-summary').getByText(/教职工 \d+/).waitFor();
       await staffRow.getByText('在校').first().waitFor();
+      // The screenshot shows the whole list again (the demo's fleet, ours among it).
+      await searchFor('vehicles-search', '');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="vehicles-table"] tr.ant-table-row').length > 1);
       await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'vehicles.png') });
     }));

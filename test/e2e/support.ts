@@ -102,6 +102,8 @@ export async function launchChromium(): Promise<Browser> {
 
 /** Pages the navigation bar keeps in a group (hover the group, then click the page). */
 const NAV_GROUP: Record<string, string> = {
+  'nav-people': 'nav-group-entrance',
+  'nav-vehicles': 'nav-group-entrance',
   'nav-alarm-stats': 'nav-group-alarm',
   'nav-rules': 'nav-group-alarm',
   'nav-device-health': 'nav-group-device',

@@ -208,6 +208,9 @@ describe('web console (browser)', { timeout: 300_000 }, () => {
   });
 
   it('shows the audit log to an administrator', async () => {
+    // Back to every university: a selected campus's path beside the bar folds its last entries into "…".
+    await page.getByTestId('org-tree').getByRole('button', { name: '查看全部' }).click();
+    await page.locator('.app-nav [data-testid="nav-audit"]').waitFor();
     await page.getByTestId('nav-audit').click();
     await page.waitForURL('**/audit');
     await page.locator('[data-testid="audit-table"] tr.ant-table-row').first().waitFor();

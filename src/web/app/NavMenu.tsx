@@ -6,8 +6,9 @@ import { useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../features/auth/AuthProvider.tsx';
 
 /**
- * 地图 · 设备台账 · 人员 · 车辆 · 电视墙 · 报警处置 · 事件流 · 报警管理 (统计, 联动规则) · 设备运维 (在线率, 死信) · 审计日志,
- * each only with its permission. Less frequent pages sit in two groups so the bar fits a 1280 px screen.
+ * 地图 · 设备台账 · 出入管理 (人员, 车辆) · 电视墙 · 报警处置 · 事件流 · 报警管理 (统计, 联动规则) · 设备运维 (在线率, 死信) · 审计日志,
+ * each only with its permission. Less frequent pages sit in groups so the bar fits a 1280 px screen (an
+ * overflowing bar folds its last entries into a "…" menu).
  */
 export function NavMenu() {
   const { t } = useTranslation();
@@ -20,8 +21,10 @@ export function NavMenu() {
   const items = [
     item('/map', <EnvironmentOutlined />, 'nav-map', t('nav.map')),
     item('/ledger', <DatabaseOutlined />, 'nav-ledger', t('nav.ledger')),
-    ...(can('person.read') ? [item('/people', <TeamOutlined />, 'nav-people', t('nav.people'))] : []),
-    ...(can('vehicle.read') ? [item('/vehicles', <CarOutlined />, 'nav-vehicles', t('nav.vehicles'))] : []),
+    ...group('entrances', <TeamOutlined />, 'nav-group-entrance', t('nav.entranceGroup'), [
+      ...(can('person.read') ? [item('/people', <TeamOutlined />, 'nav-people', t('nav.people'))] : []),
+      ...(can('vehicle.read') ? [item('/vehicles', <CarOutlined />, 'nav-vehicles', t('nav.vehicles'))] : []),
+    ]),
     ...(can('video.view') ? [item('/video', <VideoCameraOutlined />, 'nav-video', t('video.wall.nav'))] : []),
     ...(can('alarm.read') ? [item('/alarms', <BellOutlined />, 'nav-alarms', t('alarms.nav'))] : []),
     ...(can('event.read') ? [item('/events', <AlertOutlined />, 'nav-events', t('events.nav'))] : []),

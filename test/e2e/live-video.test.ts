@@ -11,20 +11,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { ADMIN_PASSWORD, Api, launchChromium, newConsolePage, startServer, type RunningServer } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
-
-/** Polls until `get` gives a value (the demo starts some devices in the background). */
-async function waitForValue<T>(get: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await get();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`nothing after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Mean brightness and a small thumbnail of what the <video> shows now. */
 function sample(page: Page) {
@@ -108,7 +98,7 @@ describe('live video in the browser', { timeout: 300_000 }, () => {
 
   it('opens the demo’s ONVIF camera, pulled over RTSP: it plays, and its frames advance', async () => {
     // The demo adds it in the background once its test picture is encoded.
-    const camera = await waitForValue(async () => (await api.call<{ items: { id: string; name: string }[] }>('GET', `/api/devices?kind=camera&q=${encodeURIComponent('ONVIF')}&pageSize=5`)).items[0], 60_000);
+    const camera = await waitFor('the demo ONVIF camera in the ledger', async () => (await api.call<{ items: { id: string; name: string }[] }>('GET', `/api/devices?kind=camera&q=${encodeURIComponent('ONVIF')}&pageSize=5`)).items[0], 60_000, 250);
     await page.goto(`${server.baseUrl}/ledger?device=${camera.id}`);
     await page.locator('[data-testid="live-video"][data-state="playing"]').waitFor({ timeout: 40_000 });
     await framesAdvance(page);

@@ -1,4 +1,4 @@
-import { Alert, App, Button, DatePicker, Drawer, Form, Input, Select, Space } from 'antd';
+import { App, DatePicker, Form, Input, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { PERSON_KINDS, PERSON_LIMITS, PERSON_STATUSES, type PersonInput, type Pe
 import { ApiError } from '../../api/client.ts';
 import { peopleApi, type Person } from '../../api/people.ts';
 import { errorMessage, errorTitle } from '../../components/errors.ts';
+import { FormDrawer, type FormProblem } from '../../components/FormDrawer.tsx';
 import { useConfirmDiscard } from '../../components/useConfirmDiscard.ts';
 import { mapProblems } from '../ledger/form-errors.ts';
 
@@ -40,7 +41,7 @@ export function PersonFormDrawer({ open, person, universityId, onClose, onSaved 
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
   const [saving, setSaving] = useState(false);
-  const [problem, setProblem] = useState<{ title: string; lines: string[] } | null>(null);
+  const [problem, setProblem] = useState<FormProblem | null>(null);
   const confirmDiscard = useConfirmDiscard();
   const requestClose = () => confirmDiscard(form.isFieldsTouched(), onClose);
 
@@ -85,23 +86,7 @@ export function PersonFormDrawer({ open, person, universityId, onClose, onSaved 
   };
 
   return (
-    <Drawer
-      open={open}
-      size={520}
-      title={person ? t('people.editTitle') : t('people.createTitle')}
-      onClose={requestClose}
-      destroyOnHidden
-      data-testid="person-form"
-      extra={
-        <Space>
-          <Button onClick={requestClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={saving} onClick={() => void submit()} data-testid="person-save">
-            {t('common.save')}
-          </Button>
-        </Space>
-      }
-    >
-      {problem && <Alert className="form-alert" type="error" showIcon title={problem.title} description={problem.lines.length ? problem.lines.map((l) => <div key={l}>{l}</div>) : undefined} />}
+    <FormDrawer open={open} title={person ? t('people.editTitle') : t('people.createTitle')} onClose={requestClose} onSave={() => void submit()} saving={saving} problem={problem} testId="person">
       <Form<FormValues> form={form} layout="vertical" onValuesChange={(changed) => form.setFields(Object.keys(changed).map((name) => ({ name: name as keyof FormValues, errors: [] })))} onFinish={() => void submit()}>
         <Form.Item name="name" label={t('people.name')} required>
           <Input maxLength={PERSON_LIMITS.name} data-testid="person-name" />
@@ -128,6 +113,6 @@ export function PersonFormDrawer({ open, person, universityId, onClose, onSaved 
           <DatePicker />
         </Form.Item>
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }

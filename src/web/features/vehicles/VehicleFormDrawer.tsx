@@ -1,4 +1,4 @@
-import { Alert, App, Button, DatePicker, Drawer, Form, Input, Select, Space, Typography } from 'antd';
+import { Alert, App, DatePicker, Form, Input, Select, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { VEHICLE_LISTS, type VehicleInput, type VehicleList } from '../../../sha
 import { ApiError } from '../../api/client.ts';
 import { vehiclesApi, type Vehicle } from '../../api/vehicles.ts';
 import { errorMessage, errorTitle } from '../../components/errors.ts';
+import { FormDrawer, type FormProblem } from '../../components/FormDrawer.tsx';
 import { useConfirmDiscard } from '../../components/useConfirmDiscard.ts';
 import { mapProblems } from '../ledger/form-errors.ts';
 import { beijingInputToIso, hoursText, isoToBeijingInput, vehicleProblems } from './vehicle-format.ts';
@@ -48,7 +49,7 @@ export function VehicleFormDrawer({ open, vehicle, universities, defaultUniversi
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
   const [saving, setSaving] = useState(false);
-  const [problem, setProblem] = useState<{ title: string; lines: string[] } | null>(null);
+  const [problem, setProblem] = useState<FormProblem | null>(null);
   const confirmDiscard = useConfirmDiscard();
   const requestClose = () => confirmDiscard(form.isFieldsTouched(), onClose);
   const list = Form.useWatch('list', form) as VehicleList | undefined;
@@ -107,23 +108,7 @@ export function VehicleFormDrawer({ open, vehicle, universities, defaultUniversi
   const hoursNote = vehicle && vehicle.list === list ? t('vehicles.hoursKept', { hours: hoursText(vehicle.schedule, t) }) : t('vehicles.hoursDefault');
 
   return (
-    <Drawer
-      open={open}
-      size={520}
-      title={vehicle ? t('vehicles.editTitle') : t('vehicles.createTitle')}
-      onClose={requestClose}
-      destroyOnHidden
-      data-testid="vehicle-form"
-      extra={
-        <Space>
-          <Button onClick={requestClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={saving} onClick={() => void submit()} data-testid="vehicle-save">
-            {t('common.save')}
-          </Button>
-        </Space>
-      }
-    >
-      {problem && <Alert className="form-alert" type="error" showIcon title={problem.title} description={problem.lines.length ? problem.lines.map((l) => <div key={l}>{l}</div>) : undefined} />}
+    <FormDrawer open={open} title={vehicle ? t('vehicles.editTitle') : t('vehicles.createTitle')} onClose={requestClose} onSave={() => void submit()} saving={saving} problem={problem} testId="vehicle">
       <Form<FormValues> form={form} layout="vertical" onValuesChange={(changed) => form.setFields(Object.keys(changed).map((name) => ({ name: name as keyof FormValues, errors: [] })))} onFinish={() => void submit()}>
         {universities && !vehicle && (
           <Form.Item name="universityId" label={t('vehicles.university')} required>
@@ -165,6 +150,6 @@ export function VehicleFormDrawer({ open, vehicle, universities, defaultUniversi
           <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={200} />
         </Form.Item>
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }

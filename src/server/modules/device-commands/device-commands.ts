@@ -23,6 +23,7 @@ interface AckWaiter {
  */
 export class DeviceCommands {
   private sender: CommandSender | null = null;
+  private answersWithinSend = false;
   private readonly waiters = new Map<string, AckWaiter>();
 
   constructor(
@@ -34,8 +35,14 @@ export class DeviceCommands {
     });
   }
 
-  setSender(sender: CommandSender | null) {
+  /**
+   * `answersWithinSend`: the sender delivers the device's answer before its promise resolves (the
+   * demo history's simulated devices). Then an answer that has not come by then never comes, and no
+   * real-time timer decides it: the history must not depend on how fast the machine is.
+   */
+  setSender(sender: CommandSender | null, opts: { answersWithinSend?: boolean } = {}) {
     this.sender = sender;
+    this.answersWithinSend = opts.answersWithinSend ?? false;
   }
 
   private onAck(e: DeviceEvent<'command.ack'>) {
@@ -51,19 +58,33 @@ export class DeviceCommands {
     const sender = this.sender;
     if (!sender) return { status: 'not_sent', reason: 'no device channel (MQTT) is running' };
     const sentAt = this.clock.now();
+    const answersWithinSend = this.answersWithinSend;
+    let timer: NodeJS.Timeout | undefined;
     const ack = new Promise<{ result: string; message?: string; atMs: number } | null>((resolve) => {
       this.waiters.set(command.id, { resolve });
-      setTimeout(() => {
-        if (this.waiters.delete(command.id)) resolve(null);
-      }, timeoutMs).unref();
+      if (!answersWithinSend) {
+        timer = setTimeout(() => {
+          if (this.waiters.delete(command.id)) resolve(null);
+        }, timeoutMs);
+        timer.unref();
+      }
     });
     try {
       await sender(universityId, deviceId, { ...command, issuedAt: new Date(sentAt).toISOString() });
     } catch (err) {
       this.waiters.delete(command.id);
+      clearTimeout(timer);
       return { status: 'not_sent', reason: (err as Error).message };
     }
+    if (answersWithinSend) {
+      const w = this.waiters.get(command.id);
+      if (w) {
+        this.waiters.delete(command.id);
+        w.resolve(null);
+      }
+    }
     const a = await ack;
+    clearTimeout(timer);
     if (!a) return { status: 'no_ack', reason: `no acknowledgement within ${timeoutMs / 1000} s` };
     return { status: a.result === 'ok' ? 'acknowledged' : 'refused', ackMs: a.atMs - sentAt, message: a.message };
   }

@@ -63,7 +63,7 @@ export function deviceTraffic(opts: { incidents: IncidentBook; ratePerS?: number
         if (!device) throw new Error('no such device');
         const answers = scenario.commandAck(device, command, ctx.clock.now() + 400);
         await ctx.deviceMessages(answers.map((envelope) => ({ deviceId, source: 'mqtt' as EventSource, envelope })));
-      });
+      }, { answersWithinSend: true });
       const rng = ctx.rng.fork('stories');
       const byKind = (kinds: DeviceKind[], pattern?: RegExp) => devices.filter((d) => kinds.includes(d.kind) && (!pattern || pattern.test(`${d.buildingName ?? ''}${d.name}`)));
       const secureDoors = byKind(['door']).filter((d) => /机房|财务|档案|实验|保密/.test(`${d.buildingName ?? ''}${d.name}`));

@@ -22,6 +22,10 @@ export const PERMISSIONS = [
   'vehicle.write',
   /** Approve guest vehicles (访客车辆审批). */
   'vehicle.approve',
+  /** Door permissions (门禁权限组、门禁点) and the 模拟刷卡 check. */
+  'access.read',
+  /** Change access groups and door settings; push permission lists. */
+  'access.write',
   'rule.read',
   'rule.write',
   'dispatch.self',
@@ -44,13 +48,13 @@ const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   commission_analyst: READ_ONLY,
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask'],
-  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'rule.read', 'person.read'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask'],
+  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'rule.read', 'person.read'],
   guard: [...READ_ONLY, 'dispatch.self'],
   // Maintainers check that a repaired camera shows a picture.
   maintainer: [...READ_ONLY, 'event.read', 'video.view', 'device.write', 'maintenance.write'],
   // Auditors read the register masked; they check who unmasked, they do not unmask.
-  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read', 'person.read'],
+  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read', 'person.read', 'access.read'],
 };
 
 /** Roles a security director may grant inside their own university. */

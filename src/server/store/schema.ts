@@ -207,6 +207,9 @@ export interface EventsDB {
   gate_passages: GatePassageTable;
   people: PersonTable;
   person_credentials: PersonCredentialTable;
+  access_groups: AccessGroupTable;
+  access_doors: AccessDoorTable;
+  access_passback: AccessPassbackTable;
 }
 
 /** 人员库: id_number and phone are stored in full and masked on the way out (modules/people). */
@@ -563,4 +566,47 @@ export interface GatePassageTable {
   list: string | null;
   barrier: string | null;
   barrier_ms: number | null;
+}
+
+/** 门禁权限组: door_ids and members as JSON (the decider caches a university's groups). */
+export interface AccessGroupTable {
+  id: string;
+  university_id: string;
+  name: string;
+  door_ids: string;
+  members: string;
+  schedule: string | null;
+  valid_from: string | null;
+  valid_until: string | null;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccessDoorTable {
+  door_id: string;
+  university_id: string;
+  mode: string;
+  credentials: string;
+  anti_passback: number;
+  first_card_unlock: number;
+  normally_open: string | null;
+  first_unlocked_on: string | null;
+  list_version: number;
+  list_hash: string | null;
+  list_entries: number;
+  list_status: string | null;
+  list_sent_at: string | null;
+  list_acked_version: number | null;
+  list_acked_at: string | null;
+  list_message: string | null;
+  updated_at: string;
+}
+
+export interface AccessPassbackTable {
+  person_id: string;
+  door_id: string;
+  university_id: string;
+  direction: string;
+  at: string;
 }

@@ -43,4 +43,7 @@ export const TABLE_OWNERS = {
   gate_passages: 'vehicles',
   people: 'people',
   person_credentials: 'people',
+  access_groups: 'access-control',
+  access_doors: 'access-control',
+  access_passback: 'access-control',
 } as const satisfies Record<keyof DB, string>;

@@ -139,7 +139,7 @@ export async function connectExternalBroker(opts: { url: string; sink: DeviceMes
       },
     );
   };
-  await client.subscribeAsync(['$share/xiaoan/xiaoan/+/+/events', '$share/xiaoan/xiaoan/+/+/heartbeat'], { qos: 1 });
+  await client.subscribeAsync(['$share/xiaoan/xiaoan/+/+/events', '$share/xiaoan/xiaoan/+/+/heartbeat', '$share/xiaoan/xiaoan/+/+/access'], { qos: 1 });
   opts.log.info({ url: opts.url }, 'connected to external MQTT broker');
   return {
     url: opts.url,

@@ -2,9 +2,11 @@
  * Topic layout, one namespace per university and device:
  *   xiaoan/<universityId>/<deviceId>/events      device → platform, QoS 1, one event (JSON)
  *   xiaoan/<universityId>/<deviceId>/heartbeat   device → platform, QoS 0 or 1
+ *   xiaoan/<universityId>/<deviceId>/access      device → platform, a door controller asking (在线验证);
+ *                                                the answer is an `access.decision` command
  *   xiaoan/<universityId>/<deviceId>/commands    platform → device
  */
-export const CHANNELS = ['events', 'heartbeat', 'commands'] as const;
+export const CHANNELS = ['events', 'heartbeat', 'access', 'commands'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export interface ParsedTopic {

@@ -53,6 +53,13 @@ export class DeviceCommands {
     }
   }
 
+  /** Sends a message that wants no acknowledgement (an answer to a door controller's question). */
+  async send(universityId: string, deviceId: string, message: { command: string } & Record<string, unknown>): Promise<boolean> {
+    if (!this.sender) return false;
+    await this.sender(universityId, deviceId, message);
+    return true;
+  }
+
   /** Sends one command and waits for the device's `command.ack` naming its id, or the timeout. `id` is the key the device can dedupe on. */
   async sendWithAck(universityId: string, deviceId: string, command: { id: string; command: string } & Record<string, unknown>, timeoutMs: number): Promise<CommandOutcome> {
     const sender = this.sender;

@@ -9,11 +9,21 @@ import type { DeviceIdentity, DeviceMessageSink, HandleOutcome } from '../../ada
  * when the message is durably handled (event or dead letter committed), so the caller may then
  * acknowledge it; it rejects when the store failed, and the message must not be acknowledged.
  */
+/** Answers a door controller's access request (modules/access-control); resolves once the answer is sent. */
+export type AccessAnswerer = (device: { id: string; universityId: string; kind: string }, payload: Buffer, refuse: (reason: string, field: string | null) => Promise<void>) => Promise<void>;
+
 export class DeviceMessageHandler implements DeviceMessageSink {
+  private accessAnswerer: AccessAnswerer | null = null;
+
   constructor(
     private readonly ingest: IngestService,
     private readonly health: DeviceHealthService,
   ) {}
+
+  /** Who answers door controllers' requests on `…/access` (set when the access-control module is up). */
+  setAccessAnswerer(answerer: AccessAnswerer | null) {
+    this.accessAnswerer = answerer;
+  }
 
   /**
    * @param identity who the connection authenticated as; null when an external broker did the
@@ -24,7 +34,7 @@ export class DeviceMessageHandler implements DeviceMessageSink {
     const claimed = parsed?.deviceId ?? identity?.deviceId ?? null;
     const ctx = { source: 'mqtt' as const, deviceId: identity?.deviceId ?? claimed, topic };
     if (!parsed || parsed.channel === 'commands') {
-      const reason = parsed ? 'devices may not publish on the commands topic' : `topic "${topic}" is not xiaoan/<university>/<device>/events|heartbeat`;
+      const reason = parsed ? 'devices may not publish on the commands topic' : `topic "${topic}" is not xiaoan/<university>/<device>/events|heartbeat|access`;
       await this.ingest.recordRefused(payload, ctx, reason, 'topic');
       return { ok: false, reason };
     }
@@ -32,6 +42,24 @@ export class DeviceMessageHandler implements DeviceMessageSink {
       const reason = `device ${identity.deviceId} may not publish as ${parsed.deviceId} (university ${parsed.universityId})`;
       await this.ingest.recordRefused(payload, ctx, reason, 'topic');
       return { ok: false, reason };
+    }
+    if (parsed.channel === 'access') {
+      const device = this.ingest.directory.cached(parsed.deviceId) ?? (await this.ingest.directory.get(parsed.deviceId));
+      if (!device || device.universityId !== parsed.universityId) {
+        await this.ingest.recordRefused(payload, ctx, `device ${parsed.deviceId} does not exist in university ${parsed.universityId}`, 'topic');
+        return { ok: false, reason: 'unknown device' };
+      }
+      if (!this.accessAnswerer) {
+        await this.ingest.recordRefused(payload, ctx, 'no access decisions on this server', 'topic');
+        return { ok: false, reason: 'no access decisions' };
+      }
+      this.health.markSeen(device.id, device.universityId);
+      let refusal: string | null = null;
+      await this.accessAnswerer(device, payload, async (reason, field) => {
+        refusal = reason;
+        await this.ingest.recordRefused(payload, { ...ctx, deviceId: device.id }, reason, field);
+      });
+      return refusal ? { ok: false, reason: refusal } : { ok: true };
     }
     if (parsed.channel === 'heartbeat') {
       const device = await this.ingest.directory.get(parsed.deviceId);

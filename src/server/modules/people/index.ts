@@ -13,7 +13,7 @@ import { PeopleService } from './people.service.ts';
 export { PeopleService, presentPerson } from './people.service.ts';
 export { PeopleImportService, PEOPLE_COLUMNS, PEOPLE_SHEET } from './people-import.ts';
 export { checkCredentialValue, checkIdNumber, checkPhone } from './person-fields.ts';
-export type { CredentialRecord, PersonRecord } from './people.repository.ts';
+export type { CredentialHolder, CredentialRecord, PersonRecord } from './people.repository.ts';
 
 export function createPeopleModule(d: { store: Store; audit: AuditService; org: OrgService; clock: Clock }) {
   const db = ownTables<'people'>(d.store.db);

@@ -34,6 +34,18 @@ export interface CredentialRecord {
   revokedAt: string | null;
 }
 
+/** An active credential and what a door permission needs of its holder; never leaves the server. */
+export interface CredentialHolder {
+  personId: string;
+  credentialKind: CredentialKind;
+  value: string;
+  name: string;
+  personKind: PersonKind;
+  department: string | null;
+  status: PersonStatus;
+  validUntil: string | null;
+}
+
 export interface PersonQuery {
   universityId: string | null;
   q?: string;
@@ -191,6 +203,37 @@ export class PeopleRepository {
       .where('status', '=', 'active')
       .executeTakeFirst();
     return r && toCredential(r);
+  }
+
+  /** Active credentials of a university with their holders (door decisions and permission lists); one value, or all. */
+  async holders(db: Db, universityId: string, only?: { kind: CredentialKind; value: string }): Promise<CredentialHolder[]> {
+    let q = db
+      .selectFrom('person_credentials as c')
+      .innerJoin('people as p', 'p.id', 'c.person_id')
+      .select(['c.person_id', 'c.kind', 'c.value', 'p.name', 'p.kind as person_kind', 'p.department', 'p.status', 'p.valid_until'])
+      .where('c.university_id', '=', universityId)
+      .where('c.status', '=', 'active');
+    if (only) q = q.where('c.kind', '=', only.kind).where('c.value', '=', only.value);
+    const rows = await q.orderBy('c.kind').orderBy('c.value').execute();
+    return rows.map((r) => ({
+      personId: r.person_id,
+      credentialKind: r.kind as CredentialKind,
+      value: r.value,
+      name: r.name,
+      personKind: r.person_kind as PersonKind,
+      department: r.department,
+      status: r.status as PersonStatus,
+      validUntil: r.valid_until,
+    }));
+  }
+
+  async namesOf(db: Db, universityId: string, ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await db.selectFrom('people').select(['id', 'name']).where('university_id', '=', universityId).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+      for (const r of rows) out.set(r.id, r.name);
+    }
+    return out;
   }
 
   /** Every active credential of a kind in a university (the import checks card numbers against them). */

@@ -1,6 +1,6 @@
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { maskCredentialId, maskIdNumber, maskPhone } from '../../../shared/personal-data.ts';
-import type { CredentialInput, Person, PersonCredential, PersonInput, PersonUpdate, UnmaskedPerson, UnmaskRequest } from '../../../shared/people.ts';
+import type { CredentialInput, CredentialKind, Person, PersonCredential, PersonInput, PersonUpdate, UnmaskedPerson, UnmaskRequest } from '../../../shared/people.ts';
 import { PERSON_LIMITS } from '../../../shared/people.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalid, invalidField, notFound } from '../../http/errors.ts';
@@ -10,7 +10,7 @@ import { uuid7 } from '../../util/uuid7.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { OrgService } from '../org/index.ts';
 import { checkCredentialValue, checkIdNumber, checkName, checkNumber, checkPhone, type Checked } from './person-fields.ts';
-import type { CredentialRecord, PeopleRepository, PersonQuery, PersonRecord } from './people.repository.ts';
+import type { CredentialHolder, CredentialRecord, PeopleRepository, PersonQuery, PersonRecord } from './people.repository.ts';
 
 /** A credential as it may be shown: its value masked. */
 export function presentCredential(c: CredentialRecord): PersonCredential {
@@ -233,6 +233,21 @@ export class PeopleService {
   }
 
   // ---- for the demo seed: system work, checked by the caller ----
+
+  /** The holder of an active card, QR or face credential (a door decision), or null. */
+  async holderOf(universityId: string, kind: CredentialKind, value: string): Promise<CredentialHolder | null> {
+    return (await this.repo.holders(this.db, universityId, { kind, value }))[0] ?? null;
+  }
+
+  /** Every active credential of a university with its holder (permission lists for offline doors). */
+  activeHolders(universityId: string): Promise<CredentialHolder[]> {
+    return this.repo.holders(this.db, universityId);
+  }
+
+  /** Names by id of a university's people (ids of other universities are left out), for lists that point at people. */
+  namesOf(universityId: string, ids: string[]): Promise<Map<string, string>> {
+    return this.repo.namesOf(this.db, universityId, ids);
+  }
 
   /** Writes people and credentials as they are, in the caller's transaction, without audit entries of their own (the demo seed audits once). */
   async loadBulk(work: Work, people: PersonRecord[], credentials: CredentialRecord[]): Promise<void> {

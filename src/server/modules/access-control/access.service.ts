@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.ts';
 import { conflict, invalidField } from '../../http/errors.ts';
 import { type Actor, assertInScope, listScope, writeScope } from '../../http/policy.ts';
 import { readJson, writeJson } from '../../store/database.ts';
-import type { ModuleDb } from '../../store/tables.ts';
+import { ownTables, type ModuleDb, type Work } from '../../store/tables.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { DevicesService } from '../devices/index.ts';
@@ -216,6 +216,13 @@ export class AccessControlService {
     if (!row || row.mode !== 'offline') throw invalidField('mode', 'the door decides online: it asks at each swipe and holds no list', 'offline_only');
     await this.lists.pushUniversity(device.universityId, new Set([doorId]));
     return (await this.doors(actor, { universityId: device.universityId })).find((d) => d.doorId === doorId)!;
+  }
+
+  /** Writes groups and door settings as they are, in the caller's transaction (the demo seed audits once). */
+  async loadBulk(work: Work, groups: GroupRow[], doors: DoorRow[]): Promise<void> {
+    const db = ownTables<'access-control'>(work);
+    for (const g of groups) await repo.insertGroup(db, g);
+    for (const d of doors) await repo.saveDoor(db, d);
   }
 
   /** 模拟刷卡: what the door would answer now (or at `at`), without recording a passage. */

@@ -770,7 +770,8 @@ export class Scenario {
     const out: IngestEnvelopeT[] = [];
     const door = device.kind === 'door';
     // A barrier gate lifts for the gate's decision (modules/vehicles); its passage is the plate camera's read.
-    const known = (door && /^(door\.)?(unlock|lock|hold_open|open)$/i.test(action)) || (device.kind === 'barrier_gate' && /^(barrier\.)?open$/i.test(action));
+    // A door controller that decides offline stores the permission list it is sent (modules/access-control).
+    const known = (door && /^(door\.)?(unlock|lock|hold_open|open)$/i.test(action)) || (door && action === 'access.list') || (device.kind === 'barrier_gate' && /^(barrier\.)?open$/i.test(action));
     const failed = known && this.rng.chance(this.commandFailureRate);
     if (door && known && !failed && /unlock|open/i.test(action)) out.push(this.access(device, atMs, { person: null, credentialType: 'remote' }).envelope);
     if (commandId && ACK_KIND in EVENT_KINDS) {
@@ -779,7 +780,7 @@ export class Scenario {
         kind: ACK_KIND,
         sourceEventId: `${SOURCE_PREFIX[device.kind] ?? 'DEV'}-${this.runTag}-${(++this.seq).toString(36)}`,
         occurredAt: shanghaiIso(Math.floor(atMs) + 200),
-        payload: known && !failed ? { commandId, result: 'ok' } : { commandId, result: 'failed', message: failed ? '电锁无反馈 (lock feedback missing)' : `unsupported command ${action}`.slice(0, 500) },
+        payload: known && !failed ? { commandId, result: 'ok' } : { commandId, result: 'failed', message: failed ? (action === 'access.list' ? '名单存储失败 (list not stored)' : '电锁无反馈 (lock feedback missing)') : `unsupported command ${action}`.slice(0, 500) },
       });
     }
     return out;

@@ -40,6 +40,8 @@ export const AccessGroup = Type.Object(
     name: Type.String(),
     doorIds: Type.Array(Type.String()),
     members: AccessMembers,
+    /** The named people with their names (members.personIds, in order). */
+    namedPeople: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
     schedule: Nullable(Schedule),
     validFrom: Nullable(IsoDate),
     validUntil: Nullable(IsoDate),

@@ -17,6 +17,7 @@ import { theme } from './theme.ts';
 const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ default: m.MapView })));
 const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
 const PeopleView = lazy(() => import('../features/people/PeopleView.tsx').then((m) => ({ default: m.PeopleView })));
+const AccessView = lazy(() => import('../features/access/AccessView.tsx').then((m) => ({ default: m.AccessView })));
 const VehiclesView = lazy(() => import('../features/vehicles/VehiclesView.tsx').then((m) => ({ default: m.VehiclesView })));
 const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
@@ -94,6 +95,16 @@ export function App() {
                     <RequireAuth permission="vehicle.read">
                       <Suspense fallback={<ViewFallback />}>
                         <VehiclesView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="access"
+                  element={
+                    <RequireAuth permission="access.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <AccessView />
                       </Suspense>
                     </RequireAuth>
                   }

@@ -49,10 +49,11 @@ export class AccessControlService {
     const universityId = this.universityOf(actor, q.universityId);
     const [rows, holders] = await Promise.all([repo.groupsOf(this.db, universityId), this.people.activeHolders(universityId)]);
     const active = [...new Map(holders.filter((h) => h.status === 'active').map((h) => [h.personId, h])).values()];
-    return rows.map((r) => this.toGroup(r, active));
+    const names = await this.people.namesOf(universityId, [...new Set(rows.flatMap((r) => toGroupRule(r).members.personIds))]);
+    return rows.map((r) => this.toGroup(r, active, names));
   }
 
-  private toGroup(r: GroupRow, people: Parameters<typeof isMember>[1][]): AccessGroup {
+  private toGroup(r: GroupRow, people: Parameters<typeof isMember>[1][], names: ReadonlyMap<string, string> = new Map()): AccessGroup {
     const rule = toGroupRule(r);
     return {
       id: r.id,
@@ -60,6 +61,7 @@ export class AccessControlService {
       name: r.name,
       doorIds: [...rule.doorIds],
       members: rule.members,
+      namedPeople: rule.members.personIds.map((id) => ({ id, name: names.get(id) ?? id })),
       schedule: rule.schedule,
       validFrom: r.valid_from,
       validUntil: r.valid_until,
@@ -108,7 +110,8 @@ export class AccessControlService {
   private async changed(universityId: string, row: GroupRow): Promise<AccessGroup> {
     this.decider.forget(universityId);
     const holders = await this.people.activeHolders(universityId);
-    return this.toGroup(row, [...new Map(holders.filter((h) => h.status === 'active').map((h) => [h.personId, h])).values()]);
+    const names = await this.people.namesOf(universityId, toGroupRule(row).members.personIds);
+    return this.toGroup(row, [...new Map(holders.filter((h) => h.status === 'active').map((h) => [h.personId, h])).values()], names);
   }
 
   private async checked(universityId: string, input: AccessGroupInput, id: string | null): Promise<Omit<GroupRow, 'id' | 'university_id' | 'created_at' | 'updated_at'>> {
@@ -214,7 +217,7 @@ export class AccessControlService {
   async pushList(actor: Actor, doorId: string): Promise<AccessDoor> {
     const { device, row } = await this.door(actor, doorId);
     if (!row || row.mode !== 'offline') throw invalidField('mode', 'the door decides online: it asks at each swipe and holds no list', 'offline_only');
-    await this.lists.pushUniversity(device.universityId, new Set([doorId]));
+    await this.lists.pushUniversity(device.universityId, doorId);
     return (await this.doors(actor, { universityId: device.universityId })).find((d) => d.doorId === doorId)!;
   }
 

@@ -81,9 +81,12 @@ export class PermissionLists {
     return sent;
   }
 
-  /** Sends the lists of a university's offline doors that changed or were not confirmed (`force`: these doors, whatever their state). */
-  async pushUniversity(universityId: string, force: ReadonlySet<string> = new Set()): Promise<number> {
-    const doors = (await repo.doorsOf(this.db, universityId)).filter((d) => d.mode === 'offline');
+  /**
+   * Sends the lists of a university's offline doors that changed or were not confirmed; `only`:
+   * that door alone, whatever its state (立即下发, which waits for its answer and no other door's).
+   */
+  async pushUniversity(universityId: string, only?: string): Promise<number> {
+    const doors = (await repo.doorsOf(this.db, universityId)).filter((d) => d.mode === 'offline' && (!only || d.door_id === only));
     if (!doors.length) return 0;
     const [groups, holders, calendar] = await Promise.all([repo.groupsOf(this.db, universityId).then((rows) => rows.map(toGroupRule)), this.people.activeHolders(universityId), this.calendar.daysOf(universityId)]);
     const now = this.clock.now();
@@ -94,7 +97,7 @@ export class PermissionLists {
       const changed = hash !== door.list_hash;
       // Pending too: a send cut off by a restart is retried.
       const unconfirmed = door.list_status !== 'acknowledged' && (!door.list_sent_at || now - Date.parse(door.list_sent_at) >= RESEND_AFTER_MS);
-      if (!changed && !unconfirmed && !force.has(door.door_id)) continue;
+      if (!changed && !unconfirmed && !only) continue;
       const version = changed ? door.list_version + 1 : door.list_version;
       if (changed) await repo.updateDoor(this.db, door.door_id, { list_version: version, list_hash: hash, list_entries: body.entries.length });
       due.push({ door, list: { version, generatedAt: new Date(now).toISOString(), ...body } });

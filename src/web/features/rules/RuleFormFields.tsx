@@ -7,12 +7,10 @@ import { DEVICE_KINDS, KEY_SITE_CATEGORIES } from '../../../shared/domain.ts';
 import { useOrg } from '../../app/OrgContext.tsx';
 import { priorityLabel, translateDynamic } from '../../i18n/index.ts';
 import { EVENT_KIND_GROUP_LIST, EVENT_KIND_GROUPS, kindKey } from '../events/event-kinds.ts';
+import { ScheduleFields } from '../../components/ScheduleFields.tsx';
 import { DeviceSearchSelect } from './DeviceSearchSelect.tsx';
 import { ACTION_TYPE_LIST, DEFAULT_SCHEDULE, newAction as newActionOf, TRIGGER_TYPES, TRIGGER_VARIANTS } from './rule-form.ts';
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-const HHMM_24 = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
-const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 export const kindLabel = (kind: string) => translateDynamic(`events.kind.${kind.replace('.', '_')}`, kind);
 
@@ -22,7 +20,6 @@ export function RuleFormFields({ universityId }: { universityId?: string }) {
   const form = Form.useFormInstance();
   const { index } = useOrg();
   const triggerType = Form.useWatch(['trigger', 'type'], form) as string | undefined;
-  const schedule = Form.useWatch('schedule', { form, preserve: true }) as unknown;
 
   const kindOptions = useMemo(() => {
     const allowed = TRIGGER_VARIANTS.get(triggerType ?? 'event')?.kinds;
@@ -127,58 +124,14 @@ export function RuleFormFields({ universityId }: { universityId?: string }) {
         <DeviceSearchSelect multiple universityId={universityId} data-testid="rule-devices" />
       </Form.Item>
 
-      <Typography.Title level={5}>
-        <Space>
-          {t('rules.form.schedule')}
-          <Switch
-            size="small"
-            checked={!!schedule}
-            onChange={(on) => form.setFieldValue('schedule', on ? structuredClone(DEFAULT_SCHEDULE) : undefined)}
-            data-testid="rule-schedule-toggle"
-          />
-        </Space>
-      </Typography.Title>
-      {!schedule ? (
-        <Typography.Paragraph type="secondary">{t('rules.form.alwaysArmed')}</Typography.Paragraph>
-      ) : (
-        <>
-          <Form.List name={['schedule', 'periods']}>
-            {(fields, { add, remove }) => (
-              <div className="rule-periods">
-                {fields.map((field) => (
-                  <Space key={field.key} align="start" wrap className="rule-period" data-testid="rule-period">
-                    <Form.Item name={[field.name, 'days']} label={t('rules.form.weekdays')}>
-                      <Checkbox.Group options={WEEKDAYS.map((d) => ({ value: d, label: t(`rules.weekday.${d}`) }))} />
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'from']} label={t('rules.form.from')} rules={[{ pattern: HHMM, message: t('rules.form.hhmm') }]}>
-                      <Input className="rule-time" placeholder="19:00" />
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'to']} label={t('rules.form.to')} rules={[{ pattern: HHMM_24, message: t('rules.form.hhmm') }]} tooltip={t('rules.form.overnight')}>
-                      <Input className="rule-time" placeholder="07:00" />
-                    </Form.Item>
-                    <Button type="text" icon={<DeleteOutlined />} onClick={() => remove(field.name)} aria-label={t('common.delete')} className="rule-period-remove" />
-                  </Space>
-                ))}
-                <Button icon={<PlusOutlined />} onClick={() => add({ days: [1, 2, 3, 4, 5], from: '19:00', to: '07:00' })}>
-                  {t('rules.form.addPeriod')}
-                </Button>
-              </div>
-            )}
-          </Form.List>
-          <Row gutter={16} className="rule-calendar-behaviour">
-            <Col span={12}>
-              <Form.Item name={['schedule', 'holidays']} label={t('rules.form.holidays')}>
-                <Select options={(['armed', 'disarmed', 'as_sunday'] as const).map((v) => ({ value: v, label: t(`rules.holidays.${v}`) }))} data-testid="rule-holidays" />
-              </Form.Item>
-            </Col>
-            <Col span={12}>
-              <Form.Item name={['schedule', 'vacations']} label={t('rules.form.vacations')}>
-                <Select options={(['armed', 'as_scheduled'] as const).map((v) => ({ value: v, label: t(`rules.vacations.${v}`) }))} />
-              </Form.Item>
-            </Col>
-          </Row>
-        </>
-      )}
+      <ScheduleFields
+        title={t('rules.form.schedule')}
+        emptyText={t('rules.form.alwaysArmed')}
+        defaultSchedule={DEFAULT_SCHEDULE}
+        holidayLabel={(v) => t(`rules.holidays.${v}`)}
+        vacationLabel={(v) => t(`rules.vacations.${v}`)}
+        testId="rule"
+      />
 
       <Typography.Title level={5}>{t('rules.form.actions')}</Typography.Title>
       <Form.List name="actions">

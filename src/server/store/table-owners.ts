@@ -43,4 +43,6 @@ export const TABLE_OWNERS = {
   gate_passages: 'vehicles',
   people: 'people',
   person_credentials: 'people',
+  visits: 'visitors',
+  visit_log: 'visitors',
 } as const satisfies Record<keyof DB, string>;

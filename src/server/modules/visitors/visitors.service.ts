@@ -202,9 +202,11 @@ export class VisitorsService {
 
   /** A guard at the gatehouse scans the visitor's QR code. */
   async scan(actor: Actor, s: PassScan): Promise<PassVerdict> {
+    // The gate first: the guard's own university's, and a pass is looked up only there.
+    const [gate] = await this.devices.byIds([s.gateId]);
+    if (!gate || !inScope(actor, gate.universityId) || !GATE_KINDS.includes(gate.kind)) throw invalidField('gateId', 'no such gate', 'exists');
     const row = await repo.byToken(this.db, s.token.trim());
-    if (!row || !inScope(actor, row.university_id)) throw notFound('pass');
-    await this.assertGate(row.university_id, s.gateId);
+    if (!row || row.university_id !== gate.universityId) throw notFound('pass');
     return this.applyPass(row, { gateId: s.gateId, direction: s.direction, atMs: this.clock.now() }, { actorName: actor.displayName, logId: uuid7() });
   }
 

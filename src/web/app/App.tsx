@@ -17,6 +17,8 @@ import { theme } from './theme.ts';
 const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ default: m.MapView })));
 const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
 const PeopleView = lazy(() => import('../features/people/PeopleView.tsx').then((m) => ({ default: m.PeopleView })));
+const VisitorsView = lazy(() => import('../features/visitors/VisitorsView.tsx').then((m) => ({ default: m.VisitorsView })));
+const VisitRegisterPage = lazy(() => import('../features/visitors/VisitRegisterPage.tsx').then((m) => ({ default: m.VisitRegisterPage })));
 const VehiclesView = lazy(() => import('../features/vehicles/VehiclesView.tsx').then((m) => ({ default: m.VehiclesView })));
 const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
@@ -66,6 +68,17 @@ export function App() {
                   </RequireAuth>
                 }
               />
+              {/* Phone-friendly, outside the console: hosts register visitors, guards too. */}
+              <Route
+                path="/visitors/register"
+                element={
+                  <RequireAuth permission="visitor.write">
+                    <Suspense fallback={<ViewFallback />}>
+                      <VisitRegisterPage />
+                    </Suspense>
+                  </RequireAuth>
+                }
+              />
               <Route
                 element={
                   <RequireAuth>
@@ -94,6 +107,16 @@ export function App() {
                     <RequireAuth permission="vehicle.read">
                       <Suspense fallback={<ViewFallback />}>
                         <VehiclesView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="visitors"
+                  element={
+                    <RequireAuth permission="visitor.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <VisitorsView />
                       </Suspense>
                     </RequireAuth>
                   }

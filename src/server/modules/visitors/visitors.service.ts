@@ -77,7 +77,8 @@ export class VisitorsService {
     return devices
       .filter((d) => GATE_KINDS.includes(d.kind) && d.status === 'in_service')
       .map((d) => ({ id: d.id, name: d.name, kind: d.kind, campusId: d.campusId }))
-      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+      // Entrances first (people gates, then vehicle barriers), then doors of buildings.
+      .sort((a, b) => GATE_KINDS.indexOf(a.kind) - GATE_KINDS.indexOf(b.kind) || a.name.localeCompare(b.name, 'zh-CN'));
   }
 
   /** 访客预约: the actor registers a visit as its host; it waits for the security office's approval. */

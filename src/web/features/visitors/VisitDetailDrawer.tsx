@@ -54,7 +54,7 @@ export function VisitDetailDrawer({ visitId, gates, onClose, onChanged }: VisitD
   const movable = can('visitor.write') && (v?.state === 'approved' || v?.state === 'checked_in');
 
   return (
-    <Drawer open={!!visitId} size={560} title={v ? `${v.visitorName} · ${t(`visitors.states.${v.state}`)}` : t('visitors.detail')} onClose={onClose} destroyOnHidden data-testid="visit-detail">
+    <Drawer open={!!visitId} size={520} title={v ? `${v.visitorName} · ${t(`visitors.states.${v.state}`)}` : t('visitors.detail')} onClose={onClose} destroyOnHidden data-testid="visit-detail">
       {visit.error && <ErrorAlert error={visit.error} onRetry={visit.reload} />}
       {!v ? (
         <Spin />
@@ -91,7 +91,7 @@ export function VisitDetailDrawer({ visitId, gates, onClose, onChanged }: VisitD
           )}
           {movable && (
             <div className="visit-actions">
-              <Select className="visitors-scan-gate" placeholder={t('visitors.pickGate')} value={gateId} onChange={setGateId} options={gateOptions} data-testid="visit-gate" />
+              <Select className="visitors-scan-gate" placeholder={t('visitors.pickGate')} value={gateId} onChange={setGateId} options={gateOptions} showSearch optionFilterProp="label" data-testid="visit-gate" />
               <Space>
                 {v.state === 'approved' && (
                   <Button type="primary" disabled={!gateId} loading={busy} onClick={() => void act(() => visitorsApi.move(v.id, 'in', { gateId: gateId! }))} data-testid="visit-check-in">

@@ -30,7 +30,7 @@ interface FormValues {
 }
 
 const FIELDS = ['visitorName', 'visitorPhone', 'visitorIdNumber', 'plate', 'reason', 'windowFrom', 'windowTo', 'gateIds'];
-/** A new visit's window starts on the next quarter hour and lasts this long unless changed. */
+/** A new visit's window starts at the current quarter hour (a walk-in may enter at once) and lasts this long unless changed. */
 const DEFAULT_VISIT_HOURS = 2;
 const QUARTER_MS = 15 * 60_000;
 
@@ -53,9 +53,9 @@ export function VisitRegisterPage() {
   const [passOf, setPassOf] = useState<string | null>(null);
   const gates = useApi((signal) => visitorsApi.gates(signal), []);
   const [minesVersion, setMinesVersion] = useState(0);
-  const mine = useApi((signal) => visitorsApi.list({ mine: true, view: 'all', pageSize: 50 }, signal), [minesVersion]);
+  const mine = useApi((signal) => visitorsApi.list({ mine: true, view: 'all', pageSize: 50 }, signal), [minesVersion, tab]); // again on each visit to the tab: the office may have decided meanwhile
   const initial = useMemo(() => {
-    const start = Math.ceil(Date.now() / QUARTER_MS) * QUARTER_MS;
+    const start = Math.floor(Date.now() / QUARTER_MS) * QUARTER_MS;
     return { windowFrom: beijingLocalInput(start), windowTo: beijingLocalInput(start + DEFAULT_VISIT_HOURS * 3_600_000), gateIds: [] };
   }, []);
 

@@ -2,7 +2,8 @@
  * Visitors in a real browser against a real server (demo university): a host registers a visitor
  * on the phone page (390 px wide; a bad phone number first, with the error on its field), the
  * security director approves the visit in the console, the drawer shows the pass's QR code (the
- * host's phone page too), and a guard's check-in at the pass's gate puts the visitor on campus.
+ * host's phone page too), a check-in at the pass's gate in the console puts the visitor on campus,
+ * and a guard at that gate checks the visitor out on the phone by the pass code.
  * Saves docs/screenshots/visitors.png (console, Chinese, 1440×900) and visitors-phone.png.
  */
 import assert from 'node:assert/strict';
@@ -55,8 +56,8 @@ describe('visitors (browser)', { timeout: 300_000 }, () => {
   it('a host registers a visitor on the phone page, fixing a bad phone number the server points at', async () => {
     await explainingFailure(phone, pageErrors, async () => {
       await login(phone, server.baseUrl, 'operator01');
-      await phone.goto(server.baseUrl + '/visitors/register');
-      const form = phone.getByTestId('visit-register-page');
+      await phone.goto(server.baseUrl + '/visitors/phone');
+      const form = phone.getByTestId('visitors-phone-page');
       await form.getByTestId('visit-name').fill(VISITOR);
       await form.getByTestId('visit-phone').fill('12345');
       await form.getByTestId('visit-reason').fill('洽谈联合实验室合作');
@@ -131,6 +132,28 @@ describe('visitors (browser)', { timeout: 300_000 }, () => {
     const onCampus = await api.call<{ items: { visitorName: string; visitorPhone: string }[] }>('GET', '/api/visits?view=on_campus');
     const mine = onCampus.items.find((v) => v.visitorName === VISITOR);
     assert.equal(mine?.visitorPhone, '139****5678', 'the phone leaves the server masked');
+  });
+
+  it('a guard at that gate checks the visitor out on the phone’s gatehouse tab by the pass code', async () => {
+    const token = (await desk.getByTestId('visit-detail').getByTestId('visit-pass-qr').getAttribute('data-token'))!;
+    const guard = await newConsolePage(browser, { width: 390, height: 844 }, pageErrors);
+    await explainingFailure(guard, pageErrors, async () => {
+      await guard.goto(server.baseUrl + '/login');
+      await guard.getByTestId('login-username').fill('guard01');
+      await guard.getByTestId('login-password').fill(DEMO_PASSWORD);
+      await guard.getByTestId('login-submit').click();
+      await guard.getByTestId('guard-visitors').click();
+      const tab = guard.getByTestId('visit-gatehouse');
+      await tab.getByTestId('gatehouse-gate').click();
+      await guard.keyboard.type(gateName);
+      await guard.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: gateName }).first().click();
+      await tab.getByTestId('gatehouse-token').fill(token);
+      await tab.getByTestId('gatehouse-scan-in').click();
+      await tab.getByTestId('gatehouse-verdict').filter({ hasText: '已在校内' }).waitFor();
+      await tab.getByTestId('gatehouse-scan-out').click();
+      await tab.getByTestId('gatehouse-verdict').filter({ hasText: `${VISITOR} · 已放行` }).waitFor();
+      await tab.getByTestId('gatehouse-item').filter({ hasText: VISITOR }).getByText('已离校').waitFor();
+    });
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -17,7 +17,7 @@ const id = (v: string) => encodeURIComponent(v);
 
 export const visitorsApi = {
   list: (q: VisitListQuery, signal?: AbortSignal) => http.get<VisitPage>('/api/visits', { ...q }, signal),
-  gates: (signal?: AbortSignal) => http.get<VisitGate[]>('/api/visits/gates', undefined, signal),
+  gates: (signal?: AbortSignal, universityId?: string) => http.get<VisitGate[]>('/api/visits/gates', { universityId }, signal),
   get: (visitId: string, signal?: AbortSignal) => http.get<Visit>(`/api/visits/${id(visitId)}`, undefined, signal),
   log: (visitId: string, signal?: AbortSignal) => http.get<VisitLogEntry[]>(`/api/visits/${id(visitId)}/log`, undefined, signal),
   pass: (visitId: string, signal?: AbortSignal) => http.get<VisitPass>(`/api/visits/${id(visitId)}/pass`, undefined, signal),

@@ -18,7 +18,7 @@ const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ 
 const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
 const PeopleView = lazy(() => import('../features/people/PeopleView.tsx').then((m) => ({ default: m.PeopleView })));
 const VisitorsView = lazy(() => import('../features/visitors/VisitorsView.tsx').then((m) => ({ default: m.VisitorsView })));
-const VisitRegisterPage = lazy(() => import('../features/visitors/VisitRegisterPage.tsx').then((m) => ({ default: m.VisitRegisterPage })));
+const VisitorsPhonePage = lazy(() => import('../features/visitors/VisitorsPhonePage.tsx').then((m) => ({ default: m.VisitorsPhonePage })));
 const VehiclesView = lazy(() => import('../features/vehicles/VehiclesView.tsx').then((m) => ({ default: m.VehiclesView })));
 const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
@@ -68,13 +68,13 @@ export function App() {
                   </RequireAuth>
                 }
               />
-              {/* Phone-friendly, outside the console: hosts register visitors, guards too. */}
+              {/* Phone-friendly, outside the console: hosts register visitors, guards check them in and out. */}
               <Route
-                path="/visitors/register"
+                path="/visitors/phone"
                 element={
                   <RequireAuth permission="visitor.write">
                     <Suspense fallback={<ViewFallback />}>
-                      <VisitRegisterPage />
+                      <VisitorsPhonePage />
                     </Suspense>
                   </RequireAuth>
                 }

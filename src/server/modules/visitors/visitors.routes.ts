@@ -22,8 +22,16 @@ export function visitorsRoutes(fastify: FastifyInstance, visitors: VisitorsServi
   );
   app.get(
     '/api/visits/gates',
-    { config: read, schema: { tags, summary: 'The gates, turnstiles, barriers and doors in service a visit may name', response: { 200: Type.Array(VisitGate), ...errorResponses } } },
-    async (req) => visitors.gates(actorOf(req)),
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'The turnstiles, barrier gates and doors in service a visit may name, entrances first',
+        querystring: Type.Object({ universityId: Type.Optional(Type.String({ description: 'City-wide accounts: the university (otherwise none are listed); others always get their own' })) }, { additionalProperties: false }),
+        response: { 200: Type.Array(VisitGate), ...errorResponses },
+      },
+    },
+    async (req) => visitors.gates(actorOf(req), req.query.universityId),
   );
   app.get('/api/visits/:id', { config: read, schema: { tags, summary: 'One visit', params: IdParams, response: { 200: VisitRef, ...errorResponses } } }, async (req) => visitors.get(actorOf(req), req.params.id));
   app.get(

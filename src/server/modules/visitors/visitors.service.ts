@@ -69,9 +69,9 @@ export class VisitorsService {
     return rows.map((r) => toLogEntry(r, names));
   }
 
-  /** The gates, turnstiles, barriers and doors of the actor's university a visit may name. */
-  async gates(actor: Actor): Promise<VisitGate[]> {
-    const universityId = listScope(actor, undefined);
+  /** The gates, turnstiles, barriers and doors a visit may name: of the actor's university (city-wide accounts name one). */
+  async gates(actor: Actor, requested?: string): Promise<VisitGate[]> {
+    const universityId = listScope(actor, requested);
     if (universityId === null) return [];
     const devices = await this.devices.ofUniversity(universityId);
     return devices

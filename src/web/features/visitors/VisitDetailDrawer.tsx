@@ -1,7 +1,7 @@
 import { App, Button, Descriptions, Drawer, Input, Select, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { visitorsApi, type PassVerdict, type VisitGate } from '../../api/visitors.ts';
+import { visitorsApi, type PassVerdict } from '../../api/visitors.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { errorMessage, errorTitle } from '../../components/errors.ts';
 import { formatDateTime } from '../../components/format.ts';
@@ -12,13 +12,12 @@ import { STATE_COLORS } from './visit-format.ts';
 
 export interface VisitDetailDrawerProps {
   visitId: string | null;
-  gates: VisitGate[];
   onClose: () => void;
   onChanged: () => void;
 }
 
 /** One visit: who, why, when and where; approve or reject (the office), cancel (the host), check in or out at a gate, the pass's QR, and the log. */
-export function VisitDetailDrawer({ visitId, gates, onClose, onChanged }: VisitDetailDrawerProps) {
+export function VisitDetailDrawer({ visitId, onClose, onChanged }: VisitDetailDrawerProps) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const { user } = useSession();
@@ -30,6 +29,8 @@ export function VisitDetailDrawer({ visitId, gates, onClose, onChanged }: VisitD
   const visit = useApi((signal) => (visitId ? visitorsApi.get(visitId, signal) : Promise.resolve(null)), [visitId, version]);
   const log = useApi((signal) => (visitId ? visitorsApi.log(visitId, signal) : Promise.resolve([])), [visitId, version]);
   const v = visit.data;
+  // The visit's university's gates (a city-wide account has no university of its own).
+  const gates = useApi((signal) => (v ? visitorsApi.gates(signal, v.universityId) : Promise.resolve([])), [v?.universityId]).data ?? [];
 
   const act = async (run: () => Promise<unknown>) => {
     setBusy(true);

@@ -93,7 +93,7 @@ export function VisitorsView() {
         <Input.Search allowClear className="people-search" placeholder={t('visitors.search')} onSearch={(s) => (setPage(1), setQ(s))} />
         <div className="people-toolbar-spacer" />
         {writer && (
-          <Button icon={<MobileOutlined />} onClick={() => navigate('/visitors/register')} data-testid="visits-register">
+          <Button icon={<MobileOutlined />} onClick={() => navigate('/visitors/phone')} data-testid="visits-register">
             {t('visitors.register')}
           </Button>
         )}
@@ -121,7 +121,7 @@ export function VisitorsView() {
         onRow={(v) => ({ onDoubleClick: () => setOpen(v.id) })}
         data-testid="visits-table"
       />
-      <VisitDetailDrawer visitId={open} gates={gates.data ?? []} onClose={() => setOpen(null)} onChanged={() => setVersion((n) => n + 1)} />
+      <VisitDetailDrawer visitId={open} onClose={() => setOpen(null)} onChanged={() => setVersion((n) => n + 1)} />
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { LogoutOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Empty, Form, Input, Modal, Result, Segmented, Select, Spin, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { VISIT_LIMITS } from '../../../shared/visitors.ts';
 import { ApiError } from '../../api/client.ts';
 import { visitorsApi, type Visit } from '../../api/visitors.ts';
@@ -14,6 +14,7 @@ import { useApi } from '../../components/useApi.ts';
 import { useAuth, useSession } from '../auth/AuthProvider.tsx';
 import { mapProblems } from '../ledger/form-errors.ts';
 import { beijingInputToIso } from '../vehicles/vehicle-format.ts';
+import { GatehouseTab } from './GatehouseTab.tsx';
 import { PassQr } from './PassQr.tsx';
 import { STATE_COLORS, beijingLocalInput, visitProblems } from './visit-format.ts';
 import './visitors.css';
@@ -33,20 +34,25 @@ const FIELDS = ['visitorName', 'visitorPhone', 'visitorIdNumber', 'plate', 'reas
 /** A new visit's window starts at the current quarter hour (a walk-in may enter at once) and lasts this long unless changed. */
 const DEFAULT_VISIT_HOURS = 2;
 const QUARTER_MS = 15 * 60_000;
+const PHONE_TABS = ['register', 'mine', 'gate'] as const;
+type PhoneTab = (typeof PHONE_TABS)[number];
 
 /**
- * 访客预约 on a phone: a host (any account that may register visits) fills in who comes, why,
- * when and through which gates; the security office approves it in the console. Below, the
- * host's own visits with their state and, once approved, the QR pass to send the visitor.
+ * Visitors on a phone. 访客登记: a host (any account that may register visits) fills in who
+ * comes, why, when and through which gates; the security office approves it in the console.
+ * 我登记的访客: the host's own visits with their state and, once approved, the QR pass to send the
+ * visitor. 门岗核验: the guard at a gate checks visitors in and out (guards have no console).
  * One column, 16 px text (iOS does not zoom into the inputs), native date-time pickers.
  */
-export function VisitRegisterPage() {
+export function VisitorsPhonePage() {
   const { t } = useTranslation();
   const { logout } = useAuth();
   const { user } = useSession();
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
-  const [tab, setTab] = useState<'register' | 'mine'>('register');
+  const [params, setParams] = useSearchParams();
+  const tab: PhoneTab = (PHONE_TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as PhoneTab) : 'register';
+  const setTab = (next: PhoneTab) => setParams(next === 'register' ? {} : { tab: next }, { replace: true });
   const [saving, setSaving] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState<Visit | null>(null);
@@ -96,11 +102,11 @@ export function VisitRegisterPage() {
   };
 
   return (
-    <div className="visit-phone" data-testid="visit-register-page">
+    <div className="visit-phone" data-testid="visitors-phone-page">
       <header className="visit-phone-header">
         <div>
           <Typography.Title level={4} style={{ margin: 0 }}>
-            {t('visitors.registerTitle')}
+            {t('visitors.title')}
           </Typography.Title>
           <Typography.Text type="secondary">{user.displayName}</Typography.Text>
         </div>
@@ -113,10 +119,11 @@ export function VisitRegisterPage() {
         block
         size="large"
         value={tab}
-        onChange={(v) => setTab(v as 'register' | 'mine')}
+        onChange={(v) => setTab(v as PhoneTab)}
         options={[
           { value: 'register', label: <span data-testid="visit-tab-register">{t('visitors.register')}</span> },
           { value: 'mine', label: <span data-testid="visit-tab-mine">{t('visitors.myVisits')}</span> },
+          { value: 'gate', label: <span data-testid="visit-tab-gate">{t('visitors.gatehouse')}</span> },
         ]}
         style={{ marginBottom: 12 }}
       />
@@ -198,6 +205,7 @@ export function VisitRegisterPage() {
           )}
         </div>
       )}
+      {tab === 'gate' && <GatehouseTab gates={gates.data ?? []} />}
       {user.role !== 'guard' && <Link to="/visitors">{t('visitors.back')}</Link>}
       <Modal open={passOf !== null} footer={null} onCancel={() => setPassOf(null)} destroyOnHidden centered>
         {passOf && <PassQr visitId={passOf} />}

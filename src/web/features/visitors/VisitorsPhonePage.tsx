@@ -110,7 +110,7 @@ export function VisitorsPhonePage() {
           </Typography.Title>
           <Typography.Text type="secondary">{user.displayName}</Typography.Text>
         </div>
-        <div>
+        <div className="visit-phone-header-tools">
           <LanguageSwitch />
           <Button type="text" icon={<LogoutOutlined />} onClick={() => void logout()} aria-label={t('header.logout')} />
         </div>

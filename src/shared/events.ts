@@ -95,6 +95,12 @@ export const EVENT_KINDS = {
     platform: true,
     payload: Obj({ plate: Str(16), vehicleId: Str(64), list: Str(16), validUntil: Str(40, 'When the pass ended, ISO 8601') }),
   },
+  // Visitors (modules/visitors): still on campus after their pass's window ended; the device is the gate they came in by.
+  'visitor.overstay': {
+    severity: 'minor',
+    platform: true,
+    payload: Obj({ visitId: Str(64), visitorName: Str(40), hostName: Str(60), windowTo: Str(40, 'When the pass ended, ISO 8601') }),
+  },
   // Written by the absence check of a rule: the device sent none of the expected events in the window.
   'rule.absence': {
     severity: 'major',

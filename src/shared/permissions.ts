@@ -26,6 +26,12 @@ export const PERMISSIONS = [
   'access.read',
   /** Change access groups and door settings; push permission lists. */
   'access.write',
+  /** Visits (访客): today's visitors, who is on campus, the pass's QR; phone and id numbers masked. */
+  'visitor.read',
+  /** Register visits as their host (访客预约), cancel them, check visitors in and out at the gate. */
+  'visitor.write',
+  /** Approve or reject visits (访客审批, the security office). */
+  'visitor.approve',
   'rule.read',
   'rule.write',
   'dispatch.self',
@@ -48,13 +54,14 @@ const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   commission_analyst: READ_ONLY,
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask'],
-  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'rule.read', 'person.read'],
-  guard: [...READ_ONLY, 'dispatch.self'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask'],
+  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'rule.read', 'person.read'],
+  // Guards at the gatehouse look up today's visitors, register walk-ins and check them in and out.
+  guard: [...READ_ONLY, 'dispatch.self', 'visitor.read', 'visitor.write'],
   // Maintainers check that a repaired camera shows a picture.
   maintainer: [...READ_ONLY, 'event.read', 'video.view', 'device.write', 'maintenance.write'],
   // Auditors read the register masked; they check who unmasked, they do not unmask.
-  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read', 'person.read', 'access.read'],
+  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read', 'person.read', 'access.read', 'visitor.read'],
 };
 
 /** Roles a security director may grant inside their own university. */

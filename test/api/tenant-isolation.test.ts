@@ -65,6 +65,13 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/people/:id/credentials/:credentialId/revoke': undefined,
     'POST /api/people/:id/unmask': { reason: '越权查看', fields: ['idNumber', 'phone', 'credentials'] },
     'POST /api/people/import': { file: '姓名,学工号,类别\n越权人员,X-2,学生\n' },
+    'POST /api/visits': { visitorName: '越权访客', visitorPhone: '13800000000', reason: '越权', campusId: target.campusId, windowFrom: new Date(t.clock.now()).toISOString(), windowTo: new Date(t.clock.now() + 3_600_000).toISOString(), gateIds: [visitGateIds.get(target)!] },
+    'POST /api/visits/:id/approve': {},
+    'POST /api/visits/:id/reject': {},
+    'POST /api/visits/:id/cancel': undefined,
+    'POST /api/visits/:id/check-in': { gateId: visitGateIds.get(target)! },
+    'POST /api/visits/:id/check-out': { gateId: visitGateIds.get(target)! },
+    'POST /api/visit-passes/scan': { token: passTokens.get(target)!, gateId: visitGateIds.get(target)!, direction: 'in' },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -90,6 +97,7 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/recordings/')) return target.deviceId;
   if (url.startsWith('/api/evidence/')) return clipIds.get(target)!;
   if (url.startsWith('/api/people/')) return personIds.get(target)!;
+  if (url.startsWith('/api/visits/')) return visitIds.get(target)!;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -142,10 +150,13 @@ const tourGroupIds = new Map<UniversityFixture, string>();
 const vehicleIds = new Map<UniversityFixture, string>();
 const personIds = new Map<UniversityFixture, string>();
 const credentialIds = new Map<UniversityFixture, string>();
+const visitGateIds = new Map<UniversityFixture, string>();
+const visitIds = new Map<UniversityFixture, string>();
+const passTokens = new Map<UniversityFixture, string>();
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -197,6 +208,14 @@ async function withActivity(f: UniversityFixture) {
   const person = await t.services.people.create(SYSTEM_ACTOR, { universityId: f.universityId, kind: 'staff', name: `人员 ${f.universityId.slice(0, 8)}`, number: `N-${f.universityId.slice(0, 8)}`, department: `部门 ${f.universityId}` });
   personIds.set(f, person.id);
   credentialIds.set(f, (await t.services.people.addCredential(SYSTEM_ACTOR, person.id, { kind: 'card', value: '12345678' })).id);
+  // An approved visit at a turnstile of the university (its pass token is a secret too).
+  const gate = await t.services.devices.create(SYSTEM_ACTOR, { name: `闸机 ${f.universityId.slice(0, 8)}`, kind: 'turnstile', campusId: f.campusId });
+  visitGateIds.set(f, gate.id);
+  const host = { ...SYSTEM_ACTOR, id: f.users.operator.id, displayName: 'operator', role: 'operator' as const, universityId: f.universityId };
+  const visit = await t.services.visitors.create(host, { visitorName: '访客', visitorPhone: '13800000000', reason: '参观', campusId: f.campusId, windowFrom: t.clock.nowIso(), windowTo: new Date(t.clock.now() + 86_400_000).toISOString(), gateIds: [gate.id] });
+  await t.services.visitors.approve(SYSTEM_ACTOR, visit.id, {});
+  visitIds.set(f, visit.id);
+  passTokens.set(f, (await t.services.visitors.pass(SYSTEM_ACTOR, visit.id)).token);
   // A marked day, so the calendar list has something of the university's own.
   await t.services.calendar.put(SYSTEM_ACTOR, '2026-10-01', { universityId: f.universityId, kind: 'holiday', name: '国庆节' });
 }
@@ -278,7 +297,7 @@ describe('tenant isolation over every route', () => {
       assert.equal(res.statusCode, 400, `${r.url}: ${res.statusCode} ${res.body}`);
       const body = json(res);
       assert.ok(
-        body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId'].includes(d.field) || /(device|camera)Ids\[0\]$/.test(d.field)),
+        body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId', 'gateId'].includes(d.field) || /(device|camera)Ids\[0\]$/.test(d.field)),
         `${r.url}: ${res.body}`,
       );
     }
@@ -308,7 +327,7 @@ describe('tenant isolation over every route', () => {
     });
     const c = await cookieOf('analyst');
     const list = json(await t.call(c, 'GET', '/api/devices'));
-    assert.equal(list.total, 2);
+    assert.equal(list.total, 4, 'each university’s camera and visitor turnstile');
     const res = await t.call(c, 'PATCH', `/api/devices/${A.deviceId}`, { name: 'x' });
     assert.equal(res.statusCode, 403);
   });

@@ -16,6 +16,7 @@ import { createAlarmStatsModule } from '../modules/alarm-stats/index.ts';
 import { createAlarmsModule } from '../modules/alarms/index.ts';
 import { createDeviceCommandsModule } from '../modules/device-commands/index.ts';
 import { createVehiclesModule } from '../modules/vehicles/index.ts';
+import { createVisitorsModule } from '../modules/visitors/index.ts';
 import { createAuditModule } from '../modules/audit/index.ts';
 import { createCalendarModule } from '../modules/calendar/index.ts';
 import { createCaseFileModule } from '../modules/case-file/index.ts';
@@ -109,6 +110,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { vehicles, gate, face: vehiclesFace } = createVehiclesModule({ db, devices, org, audit, calendar, deviceCommands, writer, clock, bus });
   const { access, accessDecider, permissionLists, answerer: accessAnswerer, face: accessFace } = createAccessControlModule({ db, devices, org, people, audit, calendar, deviceCommands, clock });
   ingestModule.deviceMessages.setAccessAnswerer(accessAnswerer);
+  const { visitors, visitorGate, face: visitorsFace } = createVisitorsModule({ db, devices, org, audit, writer, clock, bus });
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
   const modules: readonly ModuleFace[] = [
@@ -136,6 +138,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     videoWallFace,
     vehiclesFace,
     accessFace,
+    visitorsFace,
     caseFileFace,
     alarmStatsFace,
   ];
@@ -143,7 +146,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate };
 }
 
 export interface RouteEntry {

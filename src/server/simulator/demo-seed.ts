@@ -8,6 +8,8 @@ export interface DemoSeedContext {
   services: Services;
   store: Store;
   log: FastifyBaseLogger;
+  /** The seeding moment the demo visits are placed around (default: the wall clock). */
+  nowMs?: number;
 }
 
 /**

@@ -210,6 +210,49 @@ export interface EventsDB {
   access_groups: AccessGroupTable;
   access_doors: AccessDoorTable;
   access_passback: AccessPassbackTable;
+  visits: VisitTable;
+  visit_log: VisitLogTable;
+}
+
+/** 访客: visitor_phone and visitor_id_number are stored in full and masked on the way out (modules/visitors). */
+export interface VisitTable {
+  id: string;
+  university_id: string;
+  campus_id: string;
+  visitor_name: string;
+  visitor_phone: string;
+  visitor_id_number: string | null;
+  plate: string | null;
+  host_id: string;
+  host_name: string;
+  reason: string;
+  window_from: string;
+  window_to: string;
+  gate_ids: unknown;
+  state: string;
+  pass_token: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  checked_in_at: string | null;
+  checked_out_at: string | null;
+  overstay_reported_at: string | null;
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VisitLogTable {
+  id: string;
+  visit_id: string;
+  university_id: string;
+  at: string;
+  action: string;
+  refusal: string | null;
+  direction: string | null;
+  device_id: string | null;
+  actor_name: string | null;
+  note: string | null;
 }
 
 /** 人员库: id_number and phone are stored in full and masked on the way out (modules/people). */

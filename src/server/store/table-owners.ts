@@ -46,4 +46,6 @@ export const TABLE_OWNERS = {
   access_groups: 'access-control',
   access_doors: 'access-control',
   access_passback: 'access-control',
+  visits: 'visitors',
+  visit_log: 'visitors',
 } as const satisfies Record<keyof DB, string>;

@@ -18,6 +18,8 @@ const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ 
 const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
 const PeopleView = lazy(() => import('../features/people/PeopleView.tsx').then((m) => ({ default: m.PeopleView })));
 const AccessView = lazy(() => import('../features/access/AccessView.tsx').then((m) => ({ default: m.AccessView })));
+const VisitorsView = lazy(() => import('../features/visitors/VisitorsView.tsx').then((m) => ({ default: m.VisitorsView })));
+const VisitorsPhonePage = lazy(() => import('../features/visitors/VisitorsPhonePage.tsx').then((m) => ({ default: m.VisitorsPhonePage })));
 const VehiclesView = lazy(() => import('../features/vehicles/VehiclesView.tsx').then((m) => ({ default: m.VehiclesView })));
 const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
@@ -67,6 +69,17 @@ export function App() {
                   </RequireAuth>
                 }
               />
+              {/* Phone-friendly, outside the console: hosts register visitors, guards check them in and out. */}
+              <Route
+                path="/visitors/phone"
+                element={
+                  <RequireAuth permission="visitor.write">
+                    <Suspense fallback={<ViewFallback />}>
+                      <VisitorsPhonePage />
+                    </Suspense>
+                  </RequireAuth>
+                }
+              />
               <Route
                 element={
                   <RequireAuth>
@@ -105,6 +118,11 @@ export function App() {
                     <RequireAuth permission="access.read">
                       <Suspense fallback={<ViewFallback />}>
                         <AccessView />
+                  path="visitors"
+                  element={
+                    <RequireAuth permission="visitor.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <VisitorsView />
                       </Suspense>
                     </RequireAuth>
                   }

@@ -38,6 +38,7 @@ import enRules from './en/rules.json' with { type: 'json' };
 import enValidation from './en/validation.json' with { type: 'json' };
 import enVehicles from './en/vehicles.json' with { type: 'json' };
 import enAccess from './en/access.json' with { type: 'json' };
+import enVisitors from './en/visitors.json' with { type: 'json' };
 import zhAlarmStats from './zh-CN/alarmStats.json' with { type: 'json' };
 import zhAlarms from './zh-CN/alarms.json' with { type: 'json' };
 import zhApp from './zh-CN/app.json' with { type: 'json' };
@@ -67,6 +68,7 @@ import zhRules from './zh-CN/rules.json' with { type: 'json' };
 import zhValidation from './zh-CN/validation.json' with { type: 'json' };
 import zhVehicles from './zh-CN/vehicles.json' with { type: 'json' };
 import zhAccess from './zh-CN/access.json' with { type: 'json' };
+import zhVisitors from './zh-CN/visitors.json' with { type: 'json' };
 
 const WEB_STRINGS = {
   'zh-CN': {
@@ -99,6 +101,7 @@ const WEB_STRINGS = {
     people: zhPeople,
     vehicles: zhVehicles,
     access: zhAccess,
+    visitors: zhVisitors,
   },
   en: {
     app: enApp,
@@ -130,6 +133,7 @@ const WEB_STRINGS = {
     people: enPeople,
     vehicles: enVehicles,
     access: enAccess,
+    visitors: enVisitors,
   },
 };
 

@@ -15,6 +15,7 @@ import type { Store } from '../../store/database.ts';
 import { generateDemoPeople } from './campus-people.ts';
 import { generateDemoVehicles } from './campus-vehicles.ts';
 import { generateDemoAccess } from './campus-access.ts';
+import { generateDemoVisits } from './campus-visitors.ts';
 import type { DemoUniversityData } from './generate.ts';
 
 /** Password of every demo account (documented in the README; change it on a real system). */
@@ -98,6 +99,8 @@ export function validateDemoData(data: DemoUniversityData): void {
 export interface WriteContext {
   services: Services;
   store: Store;
+  /** The seeding moment: the demo visits are placed around it (default: the wall clock). */
+  nowMs?: number;
 }
 
 /**
@@ -127,6 +130,7 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
   const register = generateDemoPeople({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt });
   const vehicles = generateDemoVehicles({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt });
   const access = generateDemoAccess({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt, devices: data.devices, buildings: data.buildings });
+  const visitors = generateDemoVisits({ seed: data.seed, universityId: data.university.id, accounts: data.accounts, devices: data.devices, nowMs: ctx.nowMs ?? Date.now() });
 
   const written = await store.db.transaction().execute(async (trx) => {
     if (await services.org.hasUniversity(trx)) return false;
@@ -136,12 +140,13 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
     await services.people.loadBulk(trx, register.people, register.credentials);
     await services.vehicles.loadBulk(trx, vehicles);
     await services.access.loadBulk(trx, access.groups, access.doors);
+    await services.visitors.loadBulk(trx, visitors.visits, visitors.log);
     await services.audit.record(trx, SYSTEM_ACTOR, {
       action: 'demo_seeded',
       entityType: 'university',
       entityId: data.university.id,
       universityId: data.university.id,
-      after: { name: data.university.name, seed: data.seed, counts: data.counts, people: register.people.length, vehicles: vehicles.length, accessGroups: access.groups.length, flaws: data.flaws.map((f) => f.code), skippedAccounts },
+      after: { name: data.university.name, seed: data.seed, counts: data.counts, people: register.people.length, vehicles: vehicles.length, accessGroups: access.groups.length, visits: visitors.visits.length, flaws: data.flaws.map((f) => f.code), skippedAccounts },
     });
     return true;
   });

@@ -75,6 +75,7 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
   const committed: DeviceEvent[][] = [];
   const unsubscribe = services.bus.subscribe('events.committed', (batch) => void committed.push(batch));
   services.gate.decideWhenAsked();
+  services.visitorGate.recordWhenAsked();
 
   await services.rules.ensureDefaults(SYSTEM_ACTOR, universityId);
   await services.ingest.directory.preload(universityId);
@@ -104,6 +105,8 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
       }
       // The gate decides the batch's plate reads here, in order, barriers answering (through a nested call).
       await services.gate.decideAll(batch);
+      // Visitor passes read at gates, likewise.
+      await services.visitorGate.recordAll(batch);
       await quiet();
     }
     await settle();

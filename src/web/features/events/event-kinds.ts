@@ -8,7 +8,7 @@ import type { EventKind, Severity } from '../../../shared/events.ts';
 /** Kinds in groups, in the order the kind filter lists them. */
 export const EVENT_KIND_GROUPS = {
   alarm: ['intrusion', 'perimeter', 'fire', 'smoke', 'panic', 'door.forced', 'tamper'],
-  access: ['access.granted', 'access.denied', 'door.held_open', 'vehicle.banned', 'vehicle.overstay'],
+  access: ['access.granted', 'access.denied', 'door.held_open', 'vehicle.banned', 'vehicle.overstay', 'visitor.overstay'],
   video: ['plate.read', 'face.match', 'motion', 'video.loss', 'video.restored', 'recording.gap'],
   patrol: ['patrol.checkin', 'rule.absence'],
   device: ['device.fault', 'command.ack', 'device.went_offline', 'device.came_online', 'device.heartbeat'],

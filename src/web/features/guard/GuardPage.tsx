@@ -1,6 +1,7 @@
-import { AimOutlined, LogoutOutlined } from '@ant-design/icons';
+import { AimOutlined, IdcardOutlined, LogoutOutlined } from '@ant-design/icons';
 import { Button, Empty, Spin, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { LanguageSwitch } from '../../app/LanguageSwitch.tsx';
 import { useAuth, useSession } from '../auth/AuthProvider.tsx';
@@ -14,7 +15,7 @@ const SHARING_COLORS = { on: 'green', starting: 'default', denied: 'red', unsupp
 /** The guard's phone page: my dispatches (newest first), location sharing, one big button per step. */
 export function GuardPage() {
   const { t } = useTranslation();
-  const { logout } = useAuth();
+  const { logout, can } = useAuth();
   const { user } = useSession();
   const sharing = useGeolocationSharing();
   const mine = useMyDispatches();
@@ -28,6 +29,14 @@ export function GuardPage() {
           <div className="guard-user">{user.displayName}</div>
         </div>
         <div className="guard-header-tools">
+          {/* Guards at a gatehouse check visitors in and out on the visitors' phone page. */}
+          {can('visitor.write') && (
+            <Link to="/visitors/phone?tab=gate" data-testid="guard-visitors">
+              <Button type="text" icon={<IdcardOutlined />}>
+                {t('visitors.phoneLink')}
+              </Button>
+            </Link>
+          )}
           <LanguageSwitch />
           <Button type="text" icon={<LogoutOutlined />} onClick={() => void logout()} aria-label={t('header.logout')} />
         </div>

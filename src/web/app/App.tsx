@@ -118,6 +118,11 @@ export function App() {
                     <RequireAuth permission="access.read">
                       <Suspense fallback={<ViewFallback />}>
                         <AccessView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
                   path="visitors"
                   element={
                     <RequireAuth permission="visitor.read">

@@ -3,7 +3,8 @@ import { Button, Checkbox, Col, Form, Input, Row, Select, Space, Switch, Typogra
 import { useTranslation } from 'react-i18next';
 import type { ScheduleT } from '../../shared/alarms.ts';
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** HH:MM, 00:00–23:59 (a start, a deadline). */
+export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const HHMM_24 = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 

@@ -53,12 +53,12 @@ export function AccessView() {
           {
             key: 'groups',
             label: <span data-testid="access-tab-groups">{t('access.tabGroups')}</span>,
-            children: <AccessGroupsTab groups={groups.data} loading={groups.loading} doors={doors.data ?? []} universityId={universityId} universities={universities} onChanged={changed} />,
+            children: <AccessGroupsTab groups={groups.data ?? null} loading={groups.loading} doors={doors.data ?? []} universityId={universityId} universities={universities} onChanged={changed} />,
           },
           {
             key: 'doors',
             label: <span data-testid="access-tab-doors">{t('access.tabDoors')}</span>,
-            children: <AccessDoorsTab doors={doors.data} loading={doors.loading} onChanged={changed} />,
+            children: <AccessDoorsTab doors={doors.data ?? null} loading={doors.loading} onChanged={changed} />,
           },
         ]}
       />

@@ -7,7 +7,7 @@ import { DEVICE_KINDS, KEY_SITE_CATEGORIES } from '../../../shared/domain.ts';
 import { useOrg } from '../../app/OrgContext.tsx';
 import { priorityLabel, translateDynamic } from '../../i18n/index.ts';
 import { EVENT_KIND_GROUP_LIST, EVENT_KIND_GROUPS, kindKey } from '../events/event-kinds.ts';
-import { ScheduleFields } from '../../components/ScheduleFields.tsx';
+import { HHMM, ScheduleFields } from '../../components/ScheduleFields.tsx';
 import { DeviceSearchSelect } from './DeviceSearchSelect.tsx';
 import { ACTION_TYPE_LIST, DEFAULT_SCHEDULE, newAction as newActionOf, TRIGGER_TYPES, TRIGGER_VARIANTS } from './rule-form.ts';
 

@@ -72,6 +72,11 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/visits/:id/check-in': { gateId: visitGateIds.get(target)! },
     'POST /api/visits/:id/check-out': { gateId: visitGateIds.get(target)! },
     'POST /api/visit-passes/scan': { token: passTokens.get(target)!, gateId: visitGateIds.get(target)!, direction: 'in' },
+    'POST /api/access/groups': { name: '越权权限组', doorIds: [visitGateIds.get(target)!], members: { personIds: [], kinds: ['staff'], departments: [] }, universityId: target.universityId },
+    'PUT /api/access/groups/:id': { name: '越权权限组', doorIds: [visitGateIds.get(target)!], members: { personIds: [], kinds: ['staff'], departments: [] } },
+    'PUT /api/access/doors/:id': { mode: 'online', credentials: ['card'], antiPassback: false, firstCardUnlock: false },
+    'POST /api/access/doors/:id/push': undefined,
+    'POST /api/access/check': { doorId: visitGateIds.get(target)!, credentialType: 'card', credentialId: '12345678' },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -98,6 +103,8 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/evidence/')) return clipIds.get(target)!;
   if (url.startsWith('/api/people/')) return personIds.get(target)!;
   if (url.startsWith('/api/visits/')) return visitIds.get(target)!;
+  if (url.startsWith('/api/access/groups/')) return accessGroupIds.get(target)!;
+  if (url.startsWith('/api/access/doors/')) return visitGateIds.get(target)!;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -152,11 +159,12 @@ const personIds = new Map<UniversityFixture, string>();
 const credentialIds = new Map<UniversityFixture, string>();
 const visitGateIds = new Map<UniversityFixture, string>();
 const visitIds = new Map<UniversityFixture, string>();
+const accessGroupIds = new Map<UniversityFixture, string>();
 const passTokens = new Map<UniversityFixture, string>();
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -216,6 +224,8 @@ async function withActivity(f: UniversityFixture) {
   await t.services.visitors.approve(SYSTEM_ACTOR, visit.id, {});
   visitIds.set(f, visit.id);
   passTokens.set(f, (await t.services.visitors.pass(SYSTEM_ACTOR, visit.id)).token);
+  // An access group naming the person at that turnstile.
+  accessGroupIds.set(f, (await t.services.access.createGroup(SYSTEM_ACTOR, { universityId: f.universityId, name: '员工通道', doorIds: [gate.id], members: { personIds: [person.id], kinds: [], departments: [] } })).id);
   // A marked day, so the calendar list has something of the university's own.
   await t.services.calendar.put(SYSTEM_ACTOR, '2026-10-01', { universityId: f.universityId, kind: 'holiday', name: '国庆节' });
 }
@@ -297,7 +307,7 @@ describe('tenant isolation over every route', () => {
       assert.equal(res.statusCode, 400, `${r.url}: ${res.statusCode} ${res.body}`);
       const body = json(res);
       assert.ok(
-        body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId', 'gateId'].includes(d.field) || /(device|camera)Ids\[0\]$/.test(d.field)),
+        body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId', 'gateId', 'doorId'].includes(d.field) || /(device|camera)Ids\[0\]$/.test(d.field)),
         `${r.url}: ${res.body}`,
       );
     }

@@ -16,7 +16,6 @@ export function accessRoutes(fastify: FastifyInstance, access: AccessControlServ
   const read = { auth: { permission: 'access.read' as const } };
   const write = { auth: { permission: 'access.write' as const } };
   const UniversityQuery = Type.Object({ universityId: Type.Optional(Type.String({ description: 'Required for city-wide accounts' })) }, { additionalProperties: false });
-  const DoorParams = Type.Object({ doorId: Type.String({ minLength: 1 }) });
 
   app.get(
     '/api/access/groups',
@@ -47,14 +46,14 @@ export function accessRoutes(fastify: FastifyInstance, access: AccessControlServ
     async (req) => access.doors(actorOf(req), req.query),
   );
   app.put(
-    '/api/access/doors/:doorId',
-    { config: write, schema: { tags, summary: 'Set how a door decides and what it reads (face never alone); audited', params: DoorParams, body: AccessDoorSettings, response: { 200: DoorRef, ...errorResponses } } },
-    async (req) => access.setDoor(actorOf(req), req.params.doorId, req.body),
+    '/api/access/doors/:id',
+    { config: write, schema: { tags, summary: 'Set how a door decides and what it reads (face never alone); audited', params: IdParams, body: AccessDoorSettings, response: { 200: DoorRef, ...errorResponses } } },
+    async (req) => access.setDoor(actorOf(req), req.params.id, req.body),
   );
   app.post(
-    '/api/access/doors/:doorId/push',
-    { config: write, schema: { tags, summary: '立即下发: send an offline door its permission list now and wait for the controller’s acknowledgement', params: DoorParams, response: { 200: DoorRef, ...errorResponses } } },
-    async (req) => access.pushList(actorOf(req), req.params.doorId),
+    '/api/access/doors/:id/push',
+    { config: write, schema: { tags, summary: '立即下发: send an offline door its permission list now and wait for the controller’s acknowledgement', params: IdParams, response: { 200: DoorRef, ...errorResponses } } },
+    async (req) => access.pushList(actorOf(req), req.params.id),
   );
   app.post(
     '/api/access/check',

@@ -49,6 +49,8 @@ async function main() {
 
   await startModules(services.modules, { log: app.log });
   const mqtt = await startMqtt(config, services, app.log);
+  // A door controller that asks over MQTT is answered over MQTT (no lookup of its other routes per swipe).
+  services.deviceMessages.setReplier((universityId, deviceId, message) => mqtt.sendCommand(universityId, deviceId, message));
   const sip = await startSip(config, services);
   // Commands go to a device the way it is connected: GB/T 28181 when it (or its recorder) is
   // registered, else ONVIF when it was added as an ONVIF camera, else MQTT.

@@ -41,10 +41,13 @@ export function createAccessControlModule(d: { db: Kysely<DB>; devices: DevicesS
     },
   };
   /** For the device channel (MQTT `…/access`): decides, sends the answer, and files what was malformed as a dead letter. */
-  const answerer: AccessAnswerer = async (device, payload, refuse) => {
+  const answerer: AccessAnswerer = async (device, payload, refuse, reply) => {
     const { answer, problem } = await decider.answer(device.universityId, device.id, payload, DOOR_KINDS.has(device.kind));
     if (problem) await refuse(problem.reason, problem.field);
-    if (answer) await d.deviceCommands.send(device.universityId, device.id, { command: 'access.decision', ...answer });
+    if (!answer) return;
+    const message = { command: 'access.decision', ...answer };
+    if (reply) await reply(device.universityId, device.id, message);
+    else await d.deviceCommands.send(device.universityId, device.id, message);
   };
   return { face, access, accessDecider: decider, permissionLists: lists, answerer };
 }

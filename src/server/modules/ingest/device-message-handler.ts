@@ -9,11 +9,19 @@ import type { DeviceIdentity, DeviceMessageSink, HandleOutcome } from '../../ada
  * when the message is durably handled (event or dead letter committed), so the caller may then
  * acknowledge it; it rejects when the store failed, and the message must not be acknowledged.
  */
-/** Answers a door controller's access request (modules/access-control); resolves once the answer is sent. */
-export type AccessAnswerer = (device: { id: string; universityId: string; kind: string }, payload: Buffer, refuse: (reason: string, field: string | null) => Promise<void>) => Promise<void>;
+/** Sends a message back to a device over the channel its question came by (MQTT: its commands topic). */
+export type DeviceReplier = (universityId: string, deviceId: string, message: object) => Promise<void>;
+
+/**
+ * Answers a door controller's access request (modules/access-control); resolves once the answer is
+ * sent. `reply` is the MQTT transport's when set (an answer goes back the way the question came,
+ * without looking up how else the device is connected), else null.
+ */
+export type AccessAnswerer = (device: { id: string; universityId: string; kind: string }, payload: Buffer, refuse: (reason: string, field: string | null) => Promise<void>, reply: DeviceReplier | null) => Promise<void>;
 
 export class DeviceMessageHandler implements DeviceMessageSink {
   private accessAnswerer: AccessAnswerer | null = null;
+  private replier: DeviceReplier | null = null;
 
   constructor(
     private readonly ingest: IngestService,
@@ -23,6 +31,11 @@ export class DeviceMessageHandler implements DeviceMessageSink {
   /** Who answers door controllers' requests on `…/access` (set when the access-control module is up). */
   setAccessAnswerer(answerer: AccessAnswerer | null) {
     this.accessAnswerer = answerer;
+  }
+
+  /** How answers reach a device that asked over MQTT (set once the transport is up). */
+  setReplier(replier: DeviceReplier | null) {
+    this.replier = replier;
   }
 
   /**
@@ -58,7 +71,7 @@ export class DeviceMessageHandler implements DeviceMessageSink {
       await this.accessAnswerer(device, payload, async (reason, field) => {
         refusal = reason;
         await this.ingest.recordRefused(payload, { ...ctx, deviceId: device.id }, reason, field);
-      });
+      }, this.replier);
       return refusal ? { ok: false, reason: refusal } : { ok: true };
     }
     if (parsed.channel === 'heartbeat') {

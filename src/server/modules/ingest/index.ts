@@ -17,7 +17,7 @@ import { ModuleBus, type EventBus } from '../../bus/event-bus.ts';
 
 export { IngestService, type IngestResult } from './ingest.service.ts';
 export { DeviceCredentialsService, topicsOf, type IssuedCredentials } from './device-credentials.service.ts';
-export { DeviceMessageHandler, type AccessAnswerer } from './device-message-handler.ts';
+export { DeviceMessageHandler, type AccessAnswerer, type DeviceReplier } from './device-message-handler.ts';
 export { DEAD_LETTER_RAW_MAX_BYTES, DEAD_LETTERS_PER_DEVICE_PER_HOUR, FAILED_AUTH_PER_ADDRESS_PER_MINUTE } from './ingest-guard.ts';
 
 export function createIngestModule(d: { db: Kysely<DB>; devices: DevicesService; writer: EventWriter; health: DeviceHealthService; audit: AuditService; clock: Clock; bus: EventBus; sipRealm: string }) {

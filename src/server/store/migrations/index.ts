@@ -19,6 +19,7 @@ import { vehicles } from './0016-vehicles.ts';
 import { people } from './0017-people.ts';
 import { accessControl } from './0018-access-control.ts';
 import { visitors } from './0019-visitors.ts';
+import { credentialLookup } from './0021-credential-lookup.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -36,7 +37,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors, credentialLookup];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

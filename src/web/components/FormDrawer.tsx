@@ -1,6 +1,11 @@
-import { Alert, Button, Drawer, Space } from 'antd';
-import type { ReactNode } from 'react';
+import { Alert, App, Button, Drawer, Space, type FormInstance } from 'antd';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { FieldProblem } from '../../shared/error-codes.ts';
+import { ApiError } from '../api/client.ts';
+import { mapProblems, type NamePath } from '../features/ledger/form-errors.ts';
+import { errorMessage, errorTitle } from './errors.ts';
+import { useConfirmDiscard } from './useConfirmDiscard.ts';
 
 /** A problem of the save that belongs to no field: a title and its lines. */
 export interface FormProblem {
@@ -35,4 +40,48 @@ export function FormDrawer(p: { open: boolean; title: string; onClose: () => voi
       {p.children}
     </Drawer>
   );
+}
+
+export interface SaveOptions {
+  /** The success message. */
+  saved: string;
+  /** The banner title when the server refused fields the form does not show. */
+  failed: string;
+  /** The form field that shows an API field (`doorIds.3` → ['doorIds']), or null for the banner. */
+  fieldOf: (field: string) => NamePath | null;
+  /** The server's problems in the user's words where the feature has its own. */
+  reword?: (details: FieldProblem[]) => FieldProblem[];
+}
+
+/**
+ * The state of a form in a FormDrawer: saving, the banner's problem, closing that asks before a
+ * half-filled form is dropped, and `save`, which shows the server's field problems on the fields
+ * (the others in the banner) or a success message.
+ */
+export function useFormSave(form: FormInstance, onClose: () => void) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [saving, setSaving] = useState(false);
+  const [problem, setProblem] = useState<FormProblem | null>(null);
+  const confirmDiscard = useConfirmDiscard();
+  const requestClose = () => confirmDiscard(form.isFieldsTouched(), onClose);
+  const save = async <R,>(run: () => Promise<R>, o: SaveOptions): Promise<R | undefined> => {
+    setSaving(true);
+    setProblem(null);
+    try {
+      const saved = await run();
+      void message.success(o.saved);
+      return saved;
+    } catch (err) {
+      if (err instanceof ApiError && err.details.length) {
+        const mapped = mapProblems(o.reword ? o.reword(err.details) : err.details, o.fieldOf, t, (f) => f);
+        form.setFields(mapped.fields as Parameters<typeof form.setFields>[0]);
+        setProblem({ title: o.failed, lines: mapped.other });
+      } else setProblem({ title: errorTitle(err), lines: [errorMessage(err)] });
+      return undefined;
+    } finally {
+      setSaving(false);
+    }
+  };
+  return { saving, problem, setProblem, requestClose, save };
 }

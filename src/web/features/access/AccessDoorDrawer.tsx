@@ -1,15 +1,11 @@
-import { App, Checkbox, Form, Radio, Switch } from 'antd';
-import { useEffect, useState } from 'react';
+import { Checkbox, Form, Radio, Switch } from 'antd';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DOOR_CREDENTIALS, type DoorCredential, type DoorMode } from '../../../shared/access-control.ts';
 import type { ScheduleT } from '../../../shared/alarms.ts';
 import { accessApi, type AccessDoor } from '../../api/access.ts';
-import { ApiError } from '../../api/client.ts';
-import { errorMessage, errorTitle } from '../../components/errors.ts';
-import { FormDrawer, type FormProblem } from '../../components/FormDrawer.tsx';
+import { FormDrawer, useFormSave } from '../../components/FormDrawer.tsx';
 import { ScheduleFields } from '../../components/ScheduleFields.tsx';
-import { useConfirmDiscard } from '../../components/useConfirmDiscard.ts';
-import { mapProblems } from '../ledger/form-errors.ts';
 import { accessProblem } from './access-format.ts';
 
 interface FormValues {
@@ -26,12 +22,8 @@ const FIELDS = ['mode', 'credentials', 'antiPassback', 'firstCardUnlock'];
 /** How one door decides and what it reads; the normally-open hours for first-card unlock (the form's `schedule`). */
 export function AccessDoorDrawer({ door, onClose, onSaved }: { door: AccessDoor | null; onClose: () => void; onSaved: (d: AccessDoor) => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
-  const [saving, setSaving] = useState(false);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
-  const confirmDiscard = useConfirmDiscard();
-  const requestClose = () => confirmDiscard(form.isFieldsTouched(), onClose);
+  const { saving, problem, setProblem, requestClose, save } = useFormSave(form, onClose);
 
   useEffect(() => {
     if (!door) return;
@@ -43,21 +35,13 @@ export function AccessDoorDrawer({ door, onClose, onSaved }: { door: AccessDoor 
   const submit = async () => {
     if (!door) return;
     const v = form.getFieldsValue(true) as FormValues;
-    setSaving(true);
-    setProblem(null);
-    try {
-      const saved = await accessApi.setDoor(door.doorId, { mode: v.mode, credentials: v.credentials ?? [], antiPassback: !!v.antiPassback, firstCardUnlock: !!v.firstCardUnlock, normallyOpen: v.schedule ?? null });
-      void message.success(t('access.door.saved'));
-      onSaved(saved);
-    } catch (err) {
-      if (err instanceof ApiError && err.details.length) {
-        const mapped = mapProblems(err.details.map((p) => accessProblem(p, t)), (f) => (f === 'normallyOpen' ? ['firstCardUnlock'] : FIELDS.includes(f) ? [f] : null), t);
-        form.setFields(mapped.fields as Parameters<typeof form.setFields>[0]);
-        setProblem(mapped.other.length ? { title: errorTitle(err), lines: mapped.other } : null);
-      } else setProblem({ title: errorTitle(err), lines: [errorMessage(err)] });
-    } finally {
-      setSaving(false);
-    }
+    const saved = await save(() => accessApi.setDoor(door.doorId, { mode: v.mode, credentials: v.credentials ?? [], antiPassback: !!v.antiPassback, firstCardUnlock: !!v.firstCardUnlock, normallyOpen: v.schedule ?? null }), {
+      saved: t('access.door.saved'),
+      failed: t('access.door.settingsTitle', { name: door.name }),
+      fieldOf: (f) => (f === 'normallyOpen' ? ['firstCardUnlock'] : FIELDS.includes(f) ? [f] : null),
+      reword: (details) => details.map((p) => accessProblem(p, t)),
+    });
+    if (saved) onSaved(saved);
   };
 
   return (

@@ -1,18 +1,14 @@
-import { App, Checkbox, Col, Form, Input, Row, Select, Switch } from 'antd';
+import { Checkbox, Col, Form, Input, Row, Select, Switch } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccessMembers } from '../../../shared/access-control.ts';
 import type { ScheduleT } from '../../../shared/alarms.ts';
 import { PERSON_KINDS } from '../../../shared/people.ts';
 import { accessApi, type AccessDoor, type AccessGroup, type AccessGroupInput } from '../../api/access.ts';
-import { ApiError } from '../../api/client.ts';
 import { peopleApi } from '../../api/people.ts';
 import { DateInput } from '../../components/DateInput.tsx';
-import { errorMessage, errorTitle } from '../../components/errors.ts';
-import { FormDrawer, type FormProblem } from '../../components/FormDrawer.tsx';
+import { FormDrawer, useFormSave } from '../../components/FormDrawer.tsx';
 import { ScheduleFields } from '../../components/ScheduleFields.tsx';
-import { useConfirmDiscard } from '../../components/useConfirmDiscard.ts';
-import { mapProblems } from '../ledger/form-errors.ts';
 import { accessProblem } from './access-format.ts';
 
 interface FormValues {
@@ -43,14 +39,10 @@ export interface AccessGroupDrawerProps {
 /** A new or changed access group: doors by building, members by kind, department or name, hours with the school calendar. */
 export function AccessGroupDrawer({ open, group, doors, universityId, universities, onClose, onSaved }: AccessGroupDrawerProps) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
-  const [saving, setSaving] = useState(false);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
+  const { saving, problem, setProblem, requestClose, save } = useFormSave(form, onClose);
   const [departments, setDepartments] = useState<string[]>([]);
   const [people, setPeople] = useState<{ value: string; label: string }[]>([]);
-  const confirmDiscard = useConfirmDiscard();
-  const requestClose = () => confirmDiscard(form.isFieldsTouched(), onClose);
 
   useEffect(() => {
     if (!open) return;
@@ -95,26 +87,17 @@ export function AccessGroupDrawer({ open, group, doors, universityId, universiti
       validUntil: v.validUntil ?? null,
       enabled: v.enabled !== false,
     };
-    setSaving(true);
-    setProblem(null);
-    try {
-      const saved = group ? await accessApi.updateGroup(group.id, input) : await accessApi.createGroup({ ...input, ...(universities ? { universityId: v.universityId } : {}) });
-      void message.success(t('access.group.saved'));
-      onSaved(saved);
-    } catch (err) {
-      if (err instanceof ApiError && err.details.length) {
-        const fieldOf = (f: string) => {
-          const path = f.split('.');
-          if (path[0] === 'members') return path[1] && path[1] !== 'personIds' ? ['members', path[1]] : ['members', 'personIds'];
-          return TOP_FIELDS.includes(path[0]!) ? [path[0]!] : null;
-        };
-        const mapped = mapProblems(err.details.map((p) => accessProblem(p, t)), fieldOf, t, (f) => f);
-        form.setFields(mapped.fields as Parameters<typeof form.setFields>[0]);
-        setProblem({ title: t('access.group.saveFailed'), lines: mapped.other });
-      } else setProblem({ title: errorTitle(err), lines: [errorMessage(err)] });
-    } finally {
-      setSaving(false);
-    }
+    const saved = await save(() => (group ? accessApi.updateGroup(group.id, input) : accessApi.createGroup({ ...input, ...(universities ? { universityId: v.universityId } : {}) })), {
+      saved: t('access.group.saved'),
+      failed: t('access.group.saveFailed'),
+      fieldOf: (f) => {
+        const path = f.split('.');
+        if (path[0] === 'members') return path[1] && path[1] !== 'personIds' ? ['members', path[1]] : ['members', 'personIds'];
+        return TOP_FIELDS.includes(path[0]!) ? [path[0]!] : null;
+      },
+      reword: (details) => details.map((p) => accessProblem(p, t)),
+    });
+    if (saved) onSaved(saved);
   };
 
   return (

@@ -1,14 +1,10 @@
-import { App, DatePicker, Form, Input, Select } from 'antd';
+import { DatePicker, Form, Input, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PERSON_KINDS, PERSON_LIMITS, PERSON_STATUSES, type PersonInput, type PersonKind, type PersonStatus, type PersonUpdate } from '../../../shared/people.ts';
-import { ApiError } from '../../api/client.ts';
 import { peopleApi, type Person } from '../../api/people.ts';
-import { errorMessage, errorTitle } from '../../components/errors.ts';
-import { FormDrawer, type FormProblem } from '../../components/FormDrawer.tsx';
-import { useConfirmDiscard } from '../../components/useConfirmDiscard.ts';
-import { mapProblems } from '../ledger/form-errors.ts';
+import { FormDrawer, useFormSave } from '../../components/FormDrawer.tsx';
 
 interface FormValues {
   name: string;
@@ -38,12 +34,8 @@ export interface PersonFormDrawerProps {
  */
 export function PersonFormDrawer({ open, person, universityId, onClose, onSaved }: PersonFormDrawerProps) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
-  const [saving, setSaving] = useState(false);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
-  const confirmDiscard = useConfirmDiscard();
-  const requestClose = () => confirmDiscard(form.isFieldsTouched(), onClose);
+  const { saving, problem, setProblem, requestClose, save } = useFormSave(form, onClose);
 
   useEffect(() => {
     if (!open) return;
@@ -68,21 +60,12 @@ export function PersonFormDrawer({ open, person, universityId, onClose, onSaved 
     };
     // Left empty on edit = keep the stored value (the console only knows the masked one).
     const personal = { ...(v.idNumber?.trim() ? { idNumber: v.idNumber.trim() } : person ? {} : { idNumber: null }), ...(v.phone?.trim() ? { phone: v.phone.trim() } : person ? {} : { phone: null }) };
-    setSaving(true);
-    setProblem(null);
-    try {
-      const saved = person ? await peopleApi.update(person.id, { ...common, ...personal } satisfies PersonUpdate) : await peopleApi.create({ ...common, ...personal, universityId } satisfies PersonInput);
-      void message.success(t('people.saved'));
-      onSaved(saved);
-    } catch (err) {
-      if (err instanceof ApiError && err.details.length) {
-        const mapped = mapProblems(err.details, (f) => (FIELDS.includes(f) ? [f] : null), t, (f) => f);
-        form.setFields(mapped.fields as Parameters<typeof form.setFields>[0]);
-        setProblem({ title: t('people.saveFailed'), lines: mapped.other });
-      } else setProblem({ title: errorTitle(err), lines: [errorMessage(err)] });
-    } finally {
-      setSaving(false);
-    }
+    const saved = await save(() => (person ? peopleApi.update(person.id, { ...common, ...personal } satisfies PersonUpdate) : peopleApi.create({ ...common, ...personal, universityId } satisfies PersonInput)), {
+      saved: t('people.saved'),
+      failed: t('people.saveFailed'),
+      fieldOf: (f) => (FIELDS.includes(f) ? [f] : null),
+    });
+    if (saved) onSaved(saved);
   };
 
   return (

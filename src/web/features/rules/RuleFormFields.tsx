@@ -1,5 +1,5 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Checkbox, Col, Dropdown, Form, Input, InputNumber, Row, Select, Space, Switch, Typography } from 'antd';
+import { Button, Card, Col, Dropdown, Form, Input, InputNumber, Row, Select, Space, Switch, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ALARM_TYPES } from '../../../shared/alarms.ts';

@@ -1,14 +1,10 @@
-import { Alert, App, DatePicker, Form, Input, Select, Typography } from 'antd';
+import { Alert, DatePicker, Form, Input, Select, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VEHICLE_LISTS, type VehicleInput, type VehicleList } from '../../../shared/vehicles.ts';
-import { ApiError } from '../../api/client.ts';
 import { vehiclesApi, type Vehicle } from '../../api/vehicles.ts';
-import { errorMessage, errorTitle } from '../../components/errors.ts';
-import { FormDrawer, type FormProblem } from '../../components/FormDrawer.tsx';
-import { useConfirmDiscard } from '../../components/useConfirmDiscard.ts';
-import { mapProblems } from '../ledger/form-errors.ts';
+import { FormDrawer, useFormSave } from '../../components/FormDrawer.tsx';
 import { beijingInputToIso, hoursText, isoToBeijingInput, vehicleProblems } from './vehicle-format.ts';
 
 interface FormValues {
@@ -46,12 +42,8 @@ export interface VehicleFormDrawerProps {
  */
 export function VehicleFormDrawer({ open, vehicle, universities, defaultUniversityId, onClose, onSaved }: VehicleFormDrawerProps) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
-  const [saving, setSaving] = useState(false);
-  const [problem, setProblem] = useState<FormProblem | null>(null);
-  const confirmDiscard = useConfirmDiscard();
-  const requestClose = () => confirmDiscard(form.isFieldsTouched(), onClose);
+  const { saving, problem, setProblem, requestClose, save } = useFormSave(form, onClose);
   const list = Form.useWatch('list', form) as VehicleList | undefined;
 
   useEffect(() => {
@@ -88,21 +80,13 @@ export function VehicleFormDrawer({ open, vehicle, universities, defaultUniversi
       // Same list: keep the entry's hours; a changed list takes that list's default from the server.
       ...(vehicle && vehicle.list === v.list ? { schedule: vehicle.schedule } : {}),
     };
-    setSaving(true);
-    setProblem(null);
-    try {
-      const saved = vehicle ? await vehiclesApi.update(vehicle.id, input) : await vehiclesApi.create({ ...input, ...(universities ? { universityId: v.universityId } : {}) });
-      void message.success(t('vehicles.saved'));
-      onSaved(saved);
-    } catch (err) {
-      if (err instanceof ApiError && err.details.length) {
-        const mapped = mapProblems(vehicleProblems(err.details, t), (f) => (FIELDS.includes(f) ? [f] : null), t, (f) => f);
-        form.setFields(mapped.fields as Parameters<typeof form.setFields>[0]);
-        setProblem({ title: t('vehicles.saveFailed'), lines: mapped.other });
-      } else setProblem({ title: errorTitle(err), lines: [errorMessage(err)] });
-    } finally {
-      setSaving(false);
-    }
+    const saved = await save(() => (vehicle ? vehiclesApi.update(vehicle.id, input) : vehiclesApi.create({ ...input, ...(universities ? { universityId: v.universityId } : {}) })), {
+      saved: t('vehicles.saved'),
+      failed: t('vehicles.saveFailed'),
+      fieldOf: (f) => (FIELDS.includes(f) ? [f] : null),
+      reword: (details) => vehicleProblems(details, t),
+    });
+    if (saved) onSaved(saved);
   };
 
   const hoursNote = vehicle && vehicle.list === list ? t('vehicles.hoursKept', { hours: hoursText(vehicle.schedule, t) }) : t('vehicles.hoursDefault');

@@ -36,6 +36,7 @@ import { stopModules, type ModuleFace } from '../modules/module.ts';
 import { createOnvifModule } from '../modules/onvif/index.ts';
 import { createOrgModule } from '../modules/org/index.ts';
 import { createPeopleModule } from '../modules/people/index.ts';
+import { createTrajectoryModule } from '../modules/trajectory/index.ts';
 import { createProceduresModule } from '../modules/procedures/index.ts';
 import { createRecordingsModule } from '../modules/recordings/index.ts';
 import { createEvidenceModule } from '../modules/evidence/index.ts';
@@ -106,6 +107,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { evidence, alarmRecording, face: evidenceFace } = createEvidenceModule({ db, dataDir: config.XIAOAN_DATA_DIR, ffmpeg, alarms, devices, recordings, audit, clock, bus });
   const { tourGroups, face: videoWallFace } = createVideoWallModule({ db, devices, audit, clock });
   const { vehicles, gate, face: vehiclesFace } = createVehiclesModule({ db, devices, org, audit, calendar, deviceCommands, writer, clock, bus });
+  const { trajectory, indexer: sightings, face: trajectoryFace } = createTrajectoryModule({ store, people, vehicles, devices, events, org, audit, clock, bus });
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
   const modules: readonly ModuleFace[] = [
@@ -132,6 +134,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     evidenceFace,
     videoWallFace,
     vehiclesFace,
+    trajectoryFace,
     caseFileFace,
     alarmStatsFace,
   ];
@@ -139,7 +142,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, trajectory, sightings };
 }
 
 export interface RouteEntry {

@@ -207,6 +207,37 @@ export interface EventsDB {
   gate_passages: GatePassageTable;
   people: PersonTable;
   person_credentials: PersonCredentialTable;
+  sightings: SightingTable;
+  presence: PresenceTable;
+  sighting_backfill: SightingBackfillTable;
+}
+
+/** 全程可溯: one sighting of a subject (person:<id>, card:<no>, plate:<plate> …) per stored event (modules/trajectory). */
+export interface SightingTable {
+  university_id: string;
+  subject: string;
+  at: string;
+  event_id: string;
+  device_id: string;
+  kind: string;
+  direction: string | null;
+  entrance: number;
+}
+
+/** Each person's last pass at a campus entrance: inside (1) or out (0). */
+export interface PresenceTable {
+  university_id: string;
+  subject: string;
+  inside: number;
+  at: string;
+  device_id: string;
+}
+
+export interface SightingBackfillTable {
+  name: string;
+  after_id: string;
+  until_id: string | null;
+  done_at: string | null;
 }
 
 /** 人员库: id_number and phone are stored in full and masked on the way out (modules/people). */

@@ -43,4 +43,7 @@ export const TABLE_OWNERS = {
   gate_passages: 'vehicles',
   people: 'people',
   person_credentials: 'people',
+  sightings: 'trajectory',
+  presence: 'trajectory',
+  sighting_backfill: 'trajectory',
 } as const satisfies Record<keyof DB, string>;

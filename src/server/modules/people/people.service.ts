@@ -1,6 +1,6 @@
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import { maskCredentialId, maskIdNumber, maskPhone } from '../../../shared/personal-data.ts';
-import type { CredentialInput, Person, PersonCredential, PersonInput, PersonUpdate, UnmaskedPerson, UnmaskRequest } from '../../../shared/people.ts';
+import type { CredentialInput, CredentialKind, Person, PersonCredential, PersonInput, PersonUpdate, UnmaskedPerson, UnmaskRequest } from '../../../shared/people.ts';
 import { PERSON_LIMITS } from '../../../shared/people.ts';
 import type { Clock } from '../../clock.ts';
 import { conflict, invalid, invalidField, notFound } from '../../http/errors.ts';
@@ -230,6 +230,30 @@ export class PeopleService {
       this.audit.record(trx, actor, { action: 'person.unmask', entityType: 'person', entityId: personId, universityId: person.universityId, after: { reason, fields, name: person.name, number: person.number } }),
     );
     return out;
+  }
+
+  // ---- for trajectories (modules/trajectory): raw values, for the server only; the caller masks and audits ----
+
+  /** A person in the actor's scope with every credential they ever held (values in full, revoked ones included). */
+  async withCredentialHistory(actor: Actor, personId: string): Promise<{ person: PersonRecord; credentials: CredentialRecord[] }> {
+    const person = await this.record(actor, personId);
+    return { person, credentials: await this.repo.credentialsOf(this.db, [personId]) };
+  }
+
+  /** Who held a card number or QR token of a university, and when (every issue of it, revoked included). */
+  async holdersOf(universityId: string, kind: CredentialKind, value: string): Promise<{ credential: CredentialRecord; person: PersonRecord }[]> {
+    const credentials = await this.repo.credentialsWith(this.db, universityId, kind, value);
+    const people = new Map((await this.repo.byIds(this.db, [...new Set(credentials.map((c) => c.personId))])).map((p) => [p.id, p]));
+    return credentials.flatMap((credential) => {
+      const person = people.get(credential.personId);
+      return person ? [{ credential, person }] : [];
+    });
+  }
+
+  /** People by id (ids of other universities are left out when `universityId` is given). */
+  async byIds(ids: string[], universityId?: string): Promise<PersonRecord[]> {
+    const rows = ids.length ? await this.repo.byIds(this.db, [...new Set(ids)]) : [];
+    return universityId ? rows.filter((p) => p.universityId === universityId) : rows;
   }
 
   // ---- for the demo seed: system work, checked by the caller ----

@@ -17,6 +17,7 @@ import { alarmCameras } from './0014-alarm-cameras.ts';
 import { tourGroups } from './0015-tour-groups.ts';
 import { vehicles } from './0016-vehicles.ts';
 import { people } from './0017-people.ts';
+import { sightings } from './0020-sightings.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -34,7 +35,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, sightings];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -256,6 +256,16 @@ export class PeopleService {
     return universityId ? rows.filter((p) => p.universityId === universityId) : rows;
   }
 
+  /** Active people of a university with their active card numbers (the demo simulator moves them about). */
+  async cardHolders(universityId: string): Promise<{ personId: string; kind: PersonRecord['kind']; card: string }[]> {
+    const [people, cards] = await Promise.all([this.repo.ofUniversity(this.db, universityId), this.repo.activeCredentialsOfKind(this.db, universityId, 'card')]);
+    const active = new Map(people.filter((p) => p.status === 'active').map((p) => [p.id, p]));
+    return cards
+      .filter((c) => active.has(c.personId))
+      .map((c) => ({ personId: c.personId, kind: active.get(c.personId)!.kind, card: c.value }))
+      .sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : a.card < b.card ? -1 : 1));
+  }
+
   // ---- for the demo seed: system work, checked by the caller ----
 
   /** Writes people and credentials as they are, in the caller's transaction, without audit entries of their own (the demo seed audits once). */

@@ -92,6 +92,15 @@ export class SightingIndexer {
     });
   }
 
+  /**
+   * For the demo history: it indexes each batch itself through `index`, in commit order and
+   * between its own steps, so no write of ours runs beside its work (on PostgreSQL a concurrent
+   * write changes how long its steps take, and the history must not depend on that).
+   */
+  indexWhenAsked(): void {
+    this.unsubscribe();
+  }
+
   /** Writes the sightings of `events` (idempotent). */
   async index(events: readonly DeviceEvent[]): Promise<number> {
     const rows: SightingRow[] = [];

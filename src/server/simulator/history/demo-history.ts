@@ -93,8 +93,6 @@ export async function generateDemoHistory(o: DemoHistoryOptions): Promise<DemoHi
     }
   });
   await services.writer.close();
-  // The sightings of the history's events are indexed as they are committed (no ids made there); wait for the last.
-  await services.sightings.stop();
   await o.store.db.transaction().execute((trx) => services.events.saveOffset(trx, HISTORY_MARK, uuid7(o.endMs)));
   return { status: 'generated', report };
 }

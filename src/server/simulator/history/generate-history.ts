@@ -75,6 +75,7 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
   const committed: DeviceEvent[][] = [];
   const unsubscribe = services.bus.subscribe('events.committed', (batch) => void committed.push(batch));
   services.gate.decideWhenAsked();
+  services.sightings.indexWhenAsked();
 
   await services.rules.ensureDefaults(SYSTEM_ACTOR, universityId);
   await services.ingest.directory.preload(universityId);
@@ -104,6 +105,8 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
       }
       // The gate decides the batch's plate reads here, in order, barriers answering (through a nested call).
       await services.gate.decideAll(batch);
+      // The trajectory index of the batch, here too: in order, nothing beside the history's own work.
+      await services.sightings.index(batch);
       await quiet();
     }
     await settle();

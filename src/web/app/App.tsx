@@ -18,6 +18,8 @@ const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ 
 const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
 const PeopleView = lazy(() => import('../features/people/PeopleView.tsx').then((m) => ({ default: m.PeopleView })));
 const VehiclesView = lazy(() => import('../features/vehicles/VehiclesView.tsx').then((m) => ({ default: m.VehiclesView })));
+// The trajectory page draws on MapLibre too: loaded when opened.
+const TrajectoryView = lazy(() => import('../features/trajectory/TrajectoryView.tsx').then((m) => ({ default: m.TrajectoryView })));
 const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
 const DeadLettersView = lazy(() => import('../features/dead-letters/DeadLettersView.tsx').then((m) => ({ default: m.DeadLettersView })));
@@ -94,6 +96,16 @@ export function App() {
                     <RequireAuth permission="vehicle.read">
                       <Suspense fallback={<ViewFallback />}>
                         <VehiclesView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="trajectory"
+                  element={
+                    <RequireAuth permission="trajectory.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <TrajectoryView />
                       </Suspense>
                     </RequireAuth>
                   }

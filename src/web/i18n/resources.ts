@@ -37,6 +37,7 @@ import enPeople from './en/people.json' with { type: 'json' };
 import enRules from './en/rules.json' with { type: 'json' };
 import enValidation from './en/validation.json' with { type: 'json' };
 import enVehicles from './en/vehicles.json' with { type: 'json' };
+import enTrajectory from './en/trajectory.json' with { type: 'json' };
 import zhAlarmStats from './zh-CN/alarmStats.json' with { type: 'json' };
 import zhAlarms from './zh-CN/alarms.json' with { type: 'json' };
 import zhApp from './zh-CN/app.json' with { type: 'json' };
@@ -65,6 +66,7 @@ import zhPeople from './zh-CN/people.json' with { type: 'json' };
 import zhRules from './zh-CN/rules.json' with { type: 'json' };
 import zhValidation from './zh-CN/validation.json' with { type: 'json' };
 import zhVehicles from './zh-CN/vehicles.json' with { type: 'json' };
+import zhTrajectory from './zh-CN/trajectory.json' with { type: 'json' };
 
 const WEB_STRINGS = {
   'zh-CN': {
@@ -96,6 +98,7 @@ const WEB_STRINGS = {
     rules: zhRules,
     people: zhPeople,
     vehicles: zhVehicles,
+    trajectory: zhTrajectory,
   },
   en: {
     app: enApp,
@@ -126,6 +129,7 @@ const WEB_STRINGS = {
     rules: enRules,
     people: enPeople,
     vehicles: enVehicles,
+    trajectory: enTrajectory,
   },
 };
 

@@ -104,6 +104,7 @@ export async function launchChromium(): Promise<Browser> {
 const NAV_GROUP: Record<string, string> = {
   'nav-people': 'nav-group-entrance',
   'nav-vehicles': 'nav-group-entrance',
+  'nav-trajectory': 'nav-group-entrance',
   'nav-alarm-stats': 'nav-group-alarm',
   'nav-rules': 'nav-group-alarm',
   'nav-device-health': 'nav-group-device',

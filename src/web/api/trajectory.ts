@@ -7,7 +7,8 @@ export type { Candidate, GateTraffic, OnCampus, Sighting, Trajectory, Trajectory
 export const trajectoryApi = {
   /** POST: the reason goes in the body (the server audits it with the subject and the period). */
   query: (q: TrajectoryQuery) => http.post<Trajectory>('/api/trajectory', q),
-  candidates: (type: 'person' | 'plate', q: string, signal?: AbortSignal) => http.get<Candidate[]>('/api/trajectory/candidates', { type, q }, signal),
-  onCampus: (signal?: AbortSignal) => http.get<OnCampus>('/api/trajectory/on-campus', undefined, signal),
-  gateTraffic: (date: string | undefined, signal?: AbortSignal) => http.get<GateTraffic>('/api/trajectory/gate-traffic', { date }, signal),
+  // `universityId`: city-wide accounts only (the server answers others for their own university).
+  candidates: (type: 'person' | 'plate', q: string, universityId?: string, signal?: AbortSignal) => http.get<Candidate[]>('/api/trajectory/candidates', { type, q, universityId }, signal),
+  onCampus: (universityId?: string, signal?: AbortSignal) => http.get<OnCampus>('/api/trajectory/on-campus', { universityId }, signal),
+  gateTraffic: (date: string | undefined, universityId?: string, signal?: AbortSignal) => http.get<GateTraffic>('/api/trajectory/gate-traffic', { date, universityId }, signal),
 };

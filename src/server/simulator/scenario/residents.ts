@@ -107,11 +107,21 @@ export class ResidentDays {
     return this.residents.length;
   }
 
-  /** Each person's own buildings, stable across days (by their id, not by the run's random stream). */
+  /**
+   * Each person's own buildings, stable across days (by their id, not by the run's random stream),
+   * all on one campus: a student's is their dormitory's, anyone else's their teaching building's.
+   */
   private home(r: Resident, place: Place): SimDevice[] | null {
-    const list = place === 'dorm' ? this.dorms : place === 'teaching' ? this.teaching : place === 'canteen' ? this.canteens : [this.gates];
-    if (!list.length || !list[0]!.length) return null;
-    return list[hashString(`${place}:${r.personId}`) % list.length]!;
+    const byHash = (list: SimDevice[][], salt: string) => (list.length ? list[hashString(`${salt}:${r.personId}`) % list.length]! : null);
+    const anchor = r.kind === 'student' ? byHash(this.dorms, 'dorm') : byHash(this.teaching, 'teaching');
+    const campus = anchor?.[0]?.campusId;
+    if (place === 'gate') {
+      const gates = this.gates.filter((g) => g.campusId === campus);
+      return gates.length ? gates : this.gates.length ? this.gates : null;
+    }
+    const all = place === 'dorm' ? this.dorms : place === 'teaching' ? this.teaching : this.canteens;
+    const local = all.filter((doors) => doors[0]!.campusId === campus);
+    return byHash(local.length ? local : all, place);
   }
 
   /**

@@ -5,6 +5,7 @@ import { beijingDate } from '../../../shared/beijing-time.ts';
 import { trajectoryApi, type GateTraffic } from '../../api/trajectory.ts';
 import { DateInput } from '../../components/DateInput.tsx';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
+import { useUniversityOfScope } from './useUniversityOfScope.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { translateDynamic } from '../../i18n/index.ts';
@@ -32,8 +33,9 @@ function hoursOption(rows: GateTraffic['people'], inLabel: string, outLabel: str
 export function OnCampusPanel() {
   const { t } = useTranslation();
   const [date, setDate] = useState<string>(() => beijingDate(Date.now()));
-  const now = useApi((signal) => trajectoryApi.onCampus(signal), []);
-  const traffic = useApi((signal) => trajectoryApi.gateTraffic(date, signal), [date]);
+  const universityId = useUniversityOfScope();
+  const now = useApi((signal) => trajectoryApi.onCampus(universityId, signal), [universityId]);
+  const traffic = useApi((signal) => trajectoryApi.gateTraffic(date, universityId, signal), [date, universityId]);
   const inLabel = t('trajectory.now.in');
   const outLabel = t('trajectory.now.out');
   const peopleOption = useMemo(() => hoursOption(traffic.data?.people ?? [], inLabel, outLabel), [traffic.data, inLabel, outLabel]);

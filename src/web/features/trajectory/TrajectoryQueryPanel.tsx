@@ -8,6 +8,7 @@ import { ApiError } from '../../api/client.ts';
 import { mapApi } from '../../api/endpoints.ts';
 import { trajectoryApi, type Candidate, type Trajectory } from '../../api/trajectory.ts';
 import type { MapData } from '../../api/types.ts';
+import { useUniversityOfScope } from './useUniversityOfScope.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { kindKey } from '../events/event-kinds.ts';
@@ -61,9 +62,11 @@ export function TrajectoryQueryPanel() {
   const [progress, setProgress] = useState(0);
   const [playing, setPlaying] = useState(false);
   const searchSeq = useRef(0);
+  const universityId = useUniversityOfScope();
 
   const stops = useMemo(() => (result ? stopsOf(result.sightings) : []), [result]);
-  const current = stops.length ? stops[Math.min(stops.length - 1, Math.floor(progress))]!.index : -1;
+  const stop = Math.max(0, Math.min(stops.length - 1, Math.floor(progress)));
+  const current = stops.length ? stops[stop]!.index : -1;
 
   // The campus and building outlines, once.
   useEffect(() => {
@@ -80,7 +83,8 @@ export function TrajectoryQueryPanel() {
     if (!playing) return;
     let last = performance.now();
     let frame = requestAnimationFrame(function tick(now) {
-      const dt = now - last;
+      // A frame's timestamp is when the frame began, which can be before the effect ran: never go backwards.
+      const dt = Math.max(0, now - last);
       last = now;
       let done = false;
       setProgress((p) => {
@@ -103,7 +107,7 @@ export function TrajectoryQueryPanel() {
     if (!q || type === 'card') return setCandidates([]);
     setSearching(true);
     trajectoryApi
-      .candidates(type, q)
+      .candidates(type, q, universityId)
       .then((list) => seq === searchSeq.current && setCandidates(list))
       .catch(() => seq === searchSeq.current && setCandidates([]))
       .finally(() => seq === searchSeq.current && setSearching(false));
@@ -120,7 +124,7 @@ export function TrajectoryQueryPanel() {
     setError(null);
     setPlaying(false);
     try {
-      const r = await trajectoryApi.query({ type, value, reason: reason.trim(), ...period });
+      const r = await trajectoryApi.query({ type, value, reason: reason.trim(), ...period, ...(universityId && type !== 'person' ? { universityId } : {}) });
       setResult(r);
       setProgress(0);
     } catch (err) {
@@ -262,7 +266,7 @@ export function TrajectoryQueryPanel() {
                         {t('trajectory.restart')}
                       </Button>
                       <Typography.Text type="secondary" data-testid="trajectory-step">
-                        {stops.length ? t('trajectory.stepOf', { n: Math.floor(progress) + 1, total: stops.length }) : ''}
+                        {stops.length ? t('trajectory.stepOf', { n: stop + 1, total: stops.length }) : ''}
                       </Typography.Text>
                     </Space>
                   </div>

@@ -13,14 +13,14 @@ import { translateDynamic } from '../../i18n/index.ts';
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
 /** Stacked bars: each entrance's entries and exits per Beijing hour of the day. */
-function hoursOption(rows: GateTraffic['people'], inLabel: string, outLabel: string): ChartOption {
+function hoursOption(rows: GateTraffic['people'], inLabel: string, outLabel: string, hourLabel: (h: number) => string): ChartOption {
   const gates = [...new Set(rows.map((r) => r.deviceName))];
   const cell = new Map(rows.map((r) => [`${r.deviceName}\n${r.hour}`, r]));
   return {
     tooltip: { trigger: 'axis', confine: true },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 40, right: 16, top: 36, bottom: 24 },
-    xAxis: { type: 'category', data: HOURS.map((h) => `${h}时`) },
+    xAxis: { type: 'category', data: HOURS.map(hourLabel) },
     yAxis: { type: 'value', minInterval: 1 },
     series: gates.flatMap((g) => [
       { name: `${g} ${inLabel}`, type: 'bar', stack: 'in', data: HOURS.map((h) => cell.get(`${g}\n${h}`)?.in ?? 0) },
@@ -38,8 +38,9 @@ export function OnCampusPanel() {
   const traffic = useApi((signal) => trajectoryApi.gateTraffic(date, universityId, signal), [date, universityId]);
   const inLabel = t('trajectory.now.in');
   const outLabel = t('trajectory.now.out');
-  const peopleOption = useMemo(() => hoursOption(traffic.data?.people ?? [], inLabel, outLabel), [traffic.data, inLabel, outLabel]);
-  const vehicleOption = useMemo(() => hoursOption(traffic.data?.vehicles ?? [], inLabel, outLabel), [traffic.data, inLabel, outLabel]);
+  const hourLabel = useMemo(() => (hour: number) => t('trajectory.now.hour', { hour }), [t]);
+  const peopleOption = useMemo(() => hoursOption(traffic.data?.people ?? [], inLabel, outLabel, hourLabel), [traffic.data, inLabel, outLabel, hourLabel]);
+  const vehicleOption = useMemo(() => hoursOption(traffic.data?.vehicles ?? [], inLabel, outLabel, hourLabel), [traffic.data, inLabel, outLabel, hourLabel]);
 
   return (
     <div className="trajectory-now" data-testid="trajectory-now">

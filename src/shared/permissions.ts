@@ -44,6 +44,8 @@ export const PERMISSIONS = [
   'person.write',
   /** See a person's full id number, phone and credentials (with a reason; audited each time). */
   'person.unmask',
+  /** 轨迹查询: where a person, card or vehicle was seen (with a reason; audited each time). */
+  'trajectory.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -54,7 +56,7 @@ const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   commission_analyst: READ_ONLY,
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read'],
   operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'rule.read', 'person.read'],
   // Guards at the gatehouse look up today's visitors, register walk-ins and check them in and out.
   guard: [...READ_ONLY, 'dispatch.self', 'visitor.read', 'visitor.write'],

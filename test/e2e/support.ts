@@ -106,6 +106,7 @@ const NAV_GROUP: Record<string, string> = {
   'nav-vehicles': 'nav-group-entrance',
   'nav-access': 'nav-group-entrance',
   'nav-visitors': 'nav-group-entrance',
+  'nav-trajectory': 'nav-group-entrance',
   'nav-alarm-stats': 'nav-group-alarm',
   'nav-rules': 'nav-group-alarm',
   'nav-device-health': 'nav-group-device',

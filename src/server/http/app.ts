@@ -38,6 +38,7 @@ import { createOnvifModule } from '../modules/onvif/index.ts';
 import { createOrgModule } from '../modules/org/index.ts';
 import { createPeopleModule } from '../modules/people/index.ts';
 import { createAccessControlModule } from '../modules/access-control/index.ts';
+import { createTrajectoryModule } from '../modules/trajectory/index.ts';
 import { createProceduresModule } from '../modules/procedures/index.ts';
 import { createRecordingsModule } from '../modules/recordings/index.ts';
 import { createEvidenceModule } from '../modules/evidence/index.ts';
@@ -111,6 +112,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { access, accessDecider, permissionLists, answerer: accessAnswerer, face: accessFace } = createAccessControlModule({ db, devices, org, people, audit, calendar, deviceCommands, clock });
   ingestModule.deviceMessages.setAccessAnswerer(accessAnswerer);
   const { visitors, visitorGate, face: visitorsFace } = createVisitorsModule({ db, devices, org, audit, writer, clock, bus });
+  const { trajectory, indexer: sightings, face: trajectoryFace } = createTrajectoryModule({ store, people, vehicles, devices, events, org, audit, clock, bus });
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
   const modules: readonly ModuleFace[] = [
@@ -139,6 +141,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     vehiclesFace,
     accessFace,
     visitorsFace,
+    trajectoryFace,
     caseFileFace,
     alarmStatsFace,
   ];
@@ -146,7 +149,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, trajectory, sightings };
 }
 
 export interface RouteEntry {

@@ -27,6 +27,7 @@ import { MqttDeviceClient } from './protocol/mqtt-device-client.ts';
 import { Random } from '../util/random.ts';
 import { Scenario, type SimDevice } from './scenario/scenario.ts';
 import { DEMO_FLEET_SEED } from './scenario/population.ts';
+import { residentsOf } from './scenario/residents.ts';
 
 export const DEMO_UNIVERSITY_NAME = '示范大学';
 
@@ -148,7 +149,9 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
 
   const seed = opts.seed ?? 20260101;
   const devices: SimDevice[] = rows.map((r) => ({ id: r.id, kind: r.kind as DeviceKind, name: r.name, campusId: r.campus_id, buildingId: r.building_id, buildingName: r.building_name ?? null }));
-  const scenario = new Scenario({ devices, seed, guards, commandFailureRate: opts.commandFailureRate, fleetSeed: DEMO_FLEET_SEED });
+  // The register's people walk their days with their real cards (trajectories show paths).
+  const [residents, calendar] = await Promise.all([services.people.cardHolders(universityId).then(residentsOf), services.calendar.daysOf(universityId)]);
+  const scenario = new Scenario({ devices, seed, guards, commandFailureRate: opts.commandFailureRate, fleetSeed: DEMO_FLEET_SEED, residents, dayKind: (date) => calendar.get(date) });
   const rng = new Random(seed).fork('simulator');
   const httpKinds = new Set(opts.httpKinds ?? DEFAULT_HTTP_KINDS);
   const intervalMs = config.XIAOAN_HEARTBEAT_INTERVAL_S * 1000;

@@ -212,6 +212,9 @@ export interface EventsDB {
   access_passback: AccessPassbackTable;
   visits: VisitTable;
   visit_log: VisitLogTable;
+  sightings: SightingTable;
+  presence: PresenceTable;
+  sighting_backfill: SightingBackfillTable;
 }
 
 /** 访客: visitor_phone and visitor_id_number are stored in full and masked on the way out (modules/visitors). */
@@ -253,6 +256,34 @@ export interface VisitLogTable {
   device_id: string | null;
   actor_name: string | null;
   note: string | null;
+}
+
+/** 全程可溯: one sighting of a subject (person:<id>, card:<no>, plate:<plate> …) per stored event (modules/trajectory). */
+export interface SightingTable {
+  university_id: string;
+  subject: string;
+  at: string;
+  event_id: string;
+  device_id: string;
+  kind: string;
+  direction: string | null;
+  entrance: number;
+}
+
+/** Each person's last pass at a campus entrance: inside (1) or out (0). */
+export interface PresenceTable {
+  university_id: string;
+  subject: string;
+  inside: number;
+  at: string;
+  device_id: string;
+}
+
+export interface SightingBackfillTable {
+  name: string;
+  after_id: string;
+  until_id: string | null;
+  done_at: string | null;
 }
 
 /** 人员库: id_number and phone are stored in full and masked on the way out (modules/people). */

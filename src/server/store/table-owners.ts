@@ -48,4 +48,7 @@ export const TABLE_OWNERS = {
   access_passback: 'access-control',
   visits: 'visitors',
   visit_log: 'visitors',
+  sightings: 'trajectory',
+  presence: 'trajectory',
+  sighting_backfill: 'trajectory',
 } as const satisfies Record<keyof DB, string>;

@@ -21,6 +21,8 @@ const AccessView = lazy(() => import('../features/access/AccessView.tsx').then((
 const VisitorsView = lazy(() => import('../features/visitors/VisitorsView.tsx').then((m) => ({ default: m.VisitorsView })));
 const VisitorsPhonePage = lazy(() => import('../features/visitors/VisitorsPhonePage.tsx').then((m) => ({ default: m.VisitorsPhonePage })));
 const VehiclesView = lazy(() => import('../features/vehicles/VehiclesView.tsx').then((m) => ({ default: m.VehiclesView })));
+// The trajectory page draws on MapLibre too: loaded when opened.
+const TrajectoryView = lazy(() => import('../features/trajectory/TrajectoryView.tsx').then((m) => ({ default: m.TrajectoryView })));
 const AuditView = lazy(() => import('../features/audit/AuditView.tsx').then((m) => ({ default: m.AuditView })));
 const EventStreamView = lazy(() => import('../features/events/EventStreamView.tsx').then((m) => ({ default: m.EventStreamView })));
 const DeadLettersView = lazy(() => import('../features/dead-letters/DeadLettersView.tsx').then((m) => ({ default: m.DeadLettersView })));
@@ -128,6 +130,16 @@ export function App() {
                     <RequireAuth permission="visitor.read">
                       <Suspense fallback={<ViewFallback />}>
                         <VisitorsView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="trajectory"
+                  element={
+                    <RequireAuth permission="trajectory.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <TrajectoryView />
                       </Suspense>
                     </RequireAuth>
                   }

@@ -252,6 +252,18 @@ export class PeopleRepository {
     }
   }
 
+  /** Every credential, active or revoked, that ever carried a value in a university (who held a card when). */
+  async credentialsWith(db: Db, universityId: string, kind: CredentialKind, value: string): Promise<CredentialRecord[]> {
+    const rows = await db.selectFrom('person_credentials').selectAll().where('university_id', '=', universityId).where('kind', '=', kind).where('value', '=', value).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toCredential);
+  }
+
+  async byIds(db: Db, ids: string[]): Promise<PersonRecord[]> {
+    const out: PersonRecord[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await db.selectFrom('people').selectAll().where('id', 'in', ids.slice(i, i + CHUNK)).execute()).map(toPerson));
+    return out;
+  }
+
   async countPeople(db: Db, universityId: string): Promise<number> {
     const r = await db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).where('university_id', '=', universityId).executeTakeFirstOrThrow();
     return Number(r.n);

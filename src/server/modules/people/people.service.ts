@@ -232,6 +232,40 @@ export class PeopleService {
     return out;
   }
 
+  // ---- for trajectories (modules/trajectory): raw values, for the server only; the caller masks and audits ----
+
+  /** A person in the actor's scope with every credential they ever held (values in full, revoked ones included). */
+  async withCredentialHistory(actor: Actor, personId: string): Promise<{ person: PersonRecord; credentials: CredentialRecord[] }> {
+    const person = await this.record(actor, personId);
+    return { person, credentials: await this.repo.credentialsOf(this.db, [personId]) };
+  }
+
+  /** Who held a card number or QR token of a university, and when (every issue of it, revoked included). */
+  async holdersOf(universityId: string, kind: CredentialKind, value: string): Promise<{ credential: CredentialRecord; person: PersonRecord }[]> {
+    const credentials = await this.repo.credentialsWith(this.db, universityId, kind, value);
+    const people = new Map((await this.repo.byIds(this.db, [...new Set(credentials.map((c) => c.personId))])).map((p) => [p.id, p]));
+    return credentials.flatMap((credential) => {
+      const person = people.get(credential.personId);
+      return person ? [{ credential, person }] : [];
+    });
+  }
+
+  /** People by id (ids of other universities are left out when `universityId` is given). */
+  async byIds(ids: string[], universityId?: string): Promise<PersonRecord[]> {
+    const rows = ids.length ? await this.repo.byIds(this.db, [...new Set(ids)]) : [];
+    return universityId ? rows.filter((p) => p.universityId === universityId) : rows;
+  }
+
+  /** Active people of a university with their active card numbers (the demo simulator moves them about). */
+  async cardHolders(universityId: string): Promise<{ personId: string; kind: PersonRecord['kind']; card: string }[]> {
+    const [people, cards] = await Promise.all([this.repo.ofUniversity(this.db, universityId), this.repo.activeCredentialsOfKind(this.db, universityId, 'card')]);
+    const active = new Map(people.filter((p) => p.status === 'active').map((p) => [p.id, p]));
+    return cards
+      .filter((c) => active.has(c.personId))
+      .map((c) => ({ personId: c.personId, kind: active.get(c.personId)!.kind, card: c.value }))
+      .sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : a.card < b.card ? -1 : 1));
+  }
+
   // ---- for the demo seed: system work, checked by the caller ----
 
   /** The holder of an active card, QR or face credential (a door decision), or null. */

@@ -19,7 +19,8 @@ interface Candidate {
   year?: number;
 }
 
-const ACCESS_TYPES: BuildingType[] = ['admin', 'security', 'office', 'library', 'hospital', 'lab', 'isotope', 'network', 'archives', 'substation', 'pump', 'dorm_old', 'dorm_new', 'dorm_grad'];
+// Canteens: card or face at the entrance (刷卡/刷脸进食堂), so a student's day shows where they ate (trajectories).
+const ACCESS_TYPES: BuildingType[] = ['admin', 'security', 'office', 'library', 'hospital', 'lab', 'isotope', 'network', 'archives', 'substation', 'pump', 'dorm_old', 'dorm_new', 'dorm_grad', 'canteen'];
 const ROOM_DOOR_TYPES: BuildingType[] = ['lab', 'admin', 'network', 'security', 'hospital', 'office'];
 const WINDOW_ZONE_TYPES: BuildingType[] = ['admin', 'library', 'lab', 'network', 'hospital', 'security', 'isotope', 'archives', 'office'];
 const FIRE_TYPES: BuildingType[] = ['archives', 'network', 'library', 'lab', 'isotope', 'admin', 'security', 'dorm_old', 'dorm_new', 'dorm_grad', 'hospital', 'office', 'canteen', 'teaching'];

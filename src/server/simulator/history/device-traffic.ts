@@ -10,6 +10,7 @@ import type { EventSource } from '../../../shared/events.ts';
 import { addDays, hashString } from '../../util/random.ts';
 import { Scenario, type RareStream, type ScenarioEvent, type SimDevice } from '../scenario/scenario.ts';
 import { DEMO_FLEET_SEED } from '../scenario/population.ts';
+import { residentsOf } from '../scenario/residents.ts';
 import { atShanghai, shanghaiIso } from '../scenario/timetable.ts';
 import type { DeviceMessage, HistoryContext, HistoryContributor } from './contributor.ts';
 import { INCIDENT_DAYS, type IncidentBook, type IncidentKind } from './incidents.ts';
@@ -54,7 +55,8 @@ export function deviceTraffic(opts: { incidents: IncidentBook; ratePerS?: number
       const devices: SimDevice[] = inService.map((d) => ({ id: d.id, kind: d.kind as DeviceKind, name: d.name, campusId: d.campusId, buildingId: d.buildingId, buildingName: d.buildingId ? (buildingNames.get(d.buildingId) ?? null) : null }));
       const guards = ctx.staff.guards.map((g) => g.username);
       const seed = Math.floor(ctx.rng.next() * 2 ** 32);
-      const scenario = new Scenario({ devices, seed, guards, runTag: `H${seed.toString(36)}`, rarePerHour: HISTORY_RARE_PER_HOUR, fleetSeed: DEMO_FLEET_SEED });
+      const residents = residentsOf(await services.people.cardHolders(universityId));
+      const scenario = new Scenario({ devices, seed, guards, runTag: `H${seed.toString(36)}`, rarePerHour: HISTORY_RARE_PER_HOUR, fleetSeed: DEMO_FLEET_SEED, residents, dayKind: (date) => ctx.calendar.get(date) });
       const rate = opts.ratePerS ?? HISTORY_RATE_PER_S;
       // Doors answer the platform's commands (a fire opens the building's doors) as the live simulator's do.
       const byId = new Map(devices.map((d) => [d.id, d]));

@@ -76,6 +76,7 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
   const unsubscribe = services.bus.subscribe('events.committed', (batch) => void committed.push(batch));
   services.gate.decideWhenAsked();
   services.visitorGate.recordWhenAsked();
+  services.sightings.indexWhenAsked();
 
   await services.rules.ensureDefaults(SYSTEM_ACTOR, universityId);
   await services.ingest.directory.preload(universityId);
@@ -107,6 +108,8 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
       await services.gate.decideAll(batch);
       // Visitor passes read at gates, likewise.
       await services.visitorGate.recordAll(batch);
+      // The trajectory index of the batch, here too: in order, nothing beside the history's own work.
+      await services.sightings.index(batch);
       await quiet();
     }
     await settle();

@@ -12,6 +12,8 @@ import { EVENT_KINDS, type DENY_REASONS, type EventKind, type EventPayload, type
 import { detectorOf, directionOf, doorRole, laneKey, laneNumber, patrolAreaOf, patrolNumber, segmentOf, type DoorRole, type SimDevice } from './devices.ts';
 import { Fleet, Population, randomVehicle, type Person, type Vehicle } from './population.ts';
 import { Random } from '../../util/random.ts';
+import type { CalendarDayKind } from '../../../shared/calendar.ts';
+import { ResidentDays, type Resident } from './residents.ts';
 import {
   classDoorCurve,
   classDoorInShare,
@@ -86,6 +88,10 @@ export interface ScenarioOptions {
   commandFailureRate?: number;
   /** Seed of the registered vehicles (default `seed`): the demo's fleet is the one its vehicle list holds (DEMO_FLEET_SEED). */
   fleetSeed?: number;
+  /** People of the register to move through consistent days with their real cards (residents.ts); none by default. */
+  residents?: readonly Resident[];
+  /** The school calendar's kind of a date (holiday, 调休 workday, vacation): how many of them come. */
+  dayKind?: (date: string) => CalendarDayKind | undefined;
 }
 
 interface Scheduled {
@@ -194,6 +200,11 @@ export class Scenario {
   /** Plates inside each campus (for plausible exits). */
   private readonly inside = new Map<string, Vehicle[]>();
   private readonly registered = new Set<string>();
+  /** The register's people on their daily paths, planned a day at a time from a stream of their own (the others' draws stay as they were). */
+  private readonly residentDays: ResidentDays | null;
+  private readonly residentRng: Random;
+  private plannedDate: string | null = null;
+  private readonly dayKind: (date: string) => CalendarDayKind | undefined;
 
   private readonly shares: [BackgroundStream, number][];
   private readonly curves: Record<BackgroundStream, (m: number, weekend: boolean) => number>;
@@ -211,6 +222,9 @@ export class Scenario {
     this.runTag = opts.runTag ?? Date.now().toString(36);
     this.commandFailureRate = opts.commandFailureRate ?? 0.02;
     this.devices = opts.devices;
+    this.residentDays = opts.residents?.length ? new ResidentDays(opts.residents, opts.devices) : null;
+    this.residentRng = new Random(seed).fork('residents');
+    this.dayKind = opts.dayKind ?? (() => undefined);
     for (const d of opts.devices) this.classify(d);
     const dormBuildings = [...new Set(this.doors.dorm.map((d) => d.buildingId ?? d.id))].sort();
     dormBuildings.forEach((b, i) => this.dormIndex.set(b, i));
@@ -369,8 +383,22 @@ export class Scenario {
       for (let n = this.rng.poisson(lambda); n > 0; n--) this.push(out, this.rareEvent(r, at()));
     }
     this.schedulePatrols(atMs, t);
+    this.planResidents(from, t);
     this.drainDue(atMs, out);
     return out;
+  }
+
+  /** On the first step of each Beijing day, the day's passes of the register's people (those still ahead). */
+  private planResidents(fromMs: number, t: ShanghaiTime) {
+    if (!this.residentDays || this.plannedDate === t.date) return;
+    this.plannedDate = t.date;
+    const passes = this.residentDays.plan(t.date, t.weekend, this.dayKind(t.date), this.residentRng.fork(t.date)).filter((p) => p.atMs > fromMs);
+    for (const p of passes) {
+      const person: Person | null = p.withPerson ? { personId: p.resident.personId, cardNo: p.resident.cardNo, student: p.resident.kind === 'student' } : null;
+      this.queue.push({ due: p.atMs, make: (at) => this.access(p.device, at, { person, credentialType: 'card', credentialId: p.resident.cardNo, direction: p.direction }) });
+    }
+    // Stable: entries due at the same instant keep their order.
+    this.queue.sort((a, b) => a.due - b.due);
   }
 
   private push(out: ScenarioEvent[], e: ScenarioEvent | ScenarioEvent[] | null) {

@@ -77,6 +77,7 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'PUT /api/access/doors/:id': { mode: 'online', credentials: ['card'], antiPassback: false, firstCardUnlock: false },
     'POST /api/access/doors/:id/push': undefined,
     'POST /api/access/check': { doorId: visitGateIds.get(target)!, credentialType: 'card', credentialId: '12345678' },
+    'POST /api/trajectory': { type: 'person', value: personIds.get(target)!, reason: '越权查询轨迹', universityId: target.universityId },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -124,9 +125,9 @@ async function cookieOf(username: string) {
  * Routes whose answers hold no ids: the health check, schemas, and the ledger's file downloads
  * (names only; their scope is tested by name in src/server/modules/ledger-io/ledger-io.test.ts),
  * the SIP server's own settings, the live streams running now (none run here) and the vehicles on
- * campus (counts; none inside here). Still checked for leaks.
+ * campus and the people on campus (counts; none inside here). Still checked for leaks.
  */
-const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template', '/api/gb28181/status', '/api/media/streams', '/api/people/import-template', '/api/vehicles/on-campus']);
+const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template', '/api/gb28181/status', '/api/media/streams', '/api/people/import-template', '/api/vehicles/on-campus', '/api/trajectory/on-campus']);
 
 /** WebSocket routes answer a plain GET without calling their handler. */
 const WEBSOCKET_ROUTES = new Set(['/api/media/live/:id', '/api/media/playback/:id']);
@@ -142,9 +143,14 @@ const REQUIRED_QUERY: Record<string, string | (() => string)> = {
   '/api/device-health/online-rate': 'from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
   '/api/devices/export': 'format=csv', // text, so that the leak check reads it
   '/api/recordings/completeness': 'date=2026-03-01',
+  // People whose name has 人员 (each university's person is named 人员 <its id>).
+  '/api/trajectory/candidates': 'type=person&q=%E4%BA%BA%E5%91%98',
   // The window around now: the alarms of withActivity() are counted (names and ids in the answer).
   '/api/alarm-stats': () => `from=${encodeURIComponent(new Date(t.clock.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(t.clock.now() + 86_400_000).toISOString())}`,
 };
+
+/** POST routes that look something up by id rather than create under a parent (a trajectory): another university's id is not found. */
+const LOOKUPS_BY_ID = new Set(['/api/trajectory']);
 
 const eventIds = new Map<UniversityFixture, string>();
 const alarmIds = new Map<UniversityFixture, string>();
@@ -224,6 +230,10 @@ async function withActivity(f: UniversityFixture) {
   await t.services.visitors.approve(SYSTEM_ACTOR, visit.id, {});
   visitIds.set(f, visit.id);
   passTokens.set(f, (await t.services.visitors.pass(SYSTEM_ACTOR, visit.id)).token);
+  // The person through that turnstile: a sighting at an entrance (trajectories, gate traffic).
+  await t.services.writer.append({ ...event, id: '', sourceEventId: `gate-${gate.id}`, deviceId: gate.id, kind: 'access.granted', payload: { credentialType: 'card', credentialId: '12345678', direction: 'in' } } as DeviceEvent);
+  await t.services.writer.idle();
+  await t.services.sightings.settled();
   // An access group naming the person at that turnstile.
   accessGroupIds.set(f, (await t.services.access.createGroup(SYSTEM_ACTOR, { universityId: f.universityId, name: '员工通道', doorIds: [gate.id], members: { personIds: [person.id], kinds: [], departments: [] } })).id);
   // A marked day, so the calendar list has something of the university's own.
@@ -304,6 +314,12 @@ describe('tenant isolation over every route', () => {
               payload: (sample as { file: string }).file,
             })
           : await t.call(await cookieOf(username), 'POST', r.url, sample);
+      if (LOOKUPS_BY_ID.has(r.url)) {
+        // A query about another university's person: not found, and nothing of it in the answer.
+        assert.equal(res.statusCode, 404, `${r.url}: ${res.statusCode} ${res.body}`);
+        for (const secret of secretsOf(A)) assert.ok(!res.body.includes(secret), `${r.url} leaks ${secret}`);
+        continue;
+      }
       assert.equal(res.statusCode, 400, `${r.url}: ${res.statusCode} ${res.body}`);
       const body = json(res);
       assert.ok(

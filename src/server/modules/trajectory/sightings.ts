@@ -63,6 +63,8 @@ export function subjectsOf(e: Pick<DeviceEvent, 'kind' | 'payload'>): Subject[] 
  */
 export class SightingIndexer {
   private readonly kinds = new Map<string, { loadedAt: number; kindOf: Map<string, DeviceKind> }>();
+  /** When a device was last looked for and not found (real time). */
+  private readonly unknownSince = new Map<string, number>();
   private chain: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
   private lastIndexedId = '';
@@ -123,12 +125,17 @@ export class SightingIndexer {
 
   private async kindOf(universityId: string, deviceId: string): Promise<DeviceKind | undefined> {
     let cached = this.kinds.get(universityId);
-    if (!cached || performance.now() - cached.loadedAt > DEVICE_KINDS_TTL_MS || !cached.kindOf.has(deviceId)) {
-      // A device unknown to the cache may be new: read again, at most once per TTL for a device that stays unknown.
-      if (cached && !cached.kindOf.has(deviceId) && performance.now() - cached.loadedAt < 1000) return undefined;
+    const now = performance.now();
+    const stale = !cached || now - cached.loadedAt > DEVICE_KINDS_TTL_MS;
+    // A device unknown to the cache may be new (a turnstile added a moment ago): read again, but
+    // for a device that stays unknown (a deleted one still sending) at most once a second.
+    const unknown = !!cached && !cached.kindOf.has(deviceId) && now - (this.unknownSince.get(deviceId) ?? -Infinity) >= 1000;
+    if (!cached || stale || unknown) {
       const devices = await this.devices.ofUniversity(universityId);
       cached = { loadedAt: performance.now(), kindOf: new Map(devices.map((d) => [d.id, d.kind])) };
       this.kinds.set(universityId, cached);
+      if (cached.kindOf.has(deviceId)) this.unknownSince.delete(deviceId);
+      else this.unknownSince.set(deviceId, performance.now());
     }
     return cached.kindOf.get(deviceId);
   }

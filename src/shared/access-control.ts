@@ -46,7 +46,7 @@ export const AccessGroup = Type.Object(
     validFrom: Nullable(IsoDate),
     validUntil: Nullable(IsoDate),
     enabled: Type.Boolean(),
-    memberCount: Type.Integer({ description: 'Active people the group covers now' }),
+    memberCount: Type.Integer({ description: 'Active people with a card, QR or face credential the group covers now' }),
     createdAt: Type.String(),
     updatedAt: Type.String(),
   },

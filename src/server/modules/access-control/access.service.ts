@@ -45,10 +45,15 @@ export class AccessControlService {
     return new Map(devices.filter((d) => DOOR_KINDS.has(d.kind)).map((d) => [d.id, d]));
   }
 
+  /** Active people holding at least one active credential (whom a group can let in), once each. */
+  private async activePeople(universityId: string) {
+    const holders = await this.people.activeHolders(universityId);
+    return [...new Map(holders.filter((h) => h.status === 'active').map((h) => [h.personId, h])).values()];
+  }
+
   async groups(actor: Actor, q: { universityId?: string }): Promise<AccessGroup[]> {
     const universityId = this.universityOf(actor, q.universityId);
-    const [rows, holders] = await Promise.all([repo.groupsOf(this.db, universityId), this.people.activeHolders(universityId)]);
-    const active = [...new Map(holders.filter((h) => h.status === 'active').map((h) => [h.personId, h])).values()];
+    const [rows, active] = await Promise.all([repo.groupsOf(this.db, universityId), this.activePeople(universityId)]);
     const names = await this.people.namesOf(universityId, [...new Set(rows.flatMap((r) => toGroupRule(r).members.personIds))]);
     return rows.map((r) => this.toGroup(r, active, names));
   }
@@ -109,9 +114,8 @@ export class AccessControlService {
   /** After a change: the decider reads the rules again, and the member count is the current one. */
   private async changed(universityId: string, row: GroupRow): Promise<AccessGroup> {
     this.decider.forget(universityId);
-    const holders = await this.people.activeHolders(universityId);
-    const names = await this.people.namesOf(universityId, toGroupRule(row).members.personIds);
-    return this.toGroup(row, [...new Map(holders.filter((h) => h.status === 'active').map((h) => [h.personId, h])).values()], names);
+    const [active, names] = await Promise.all([this.activePeople(universityId), this.people.namesOf(universityId, toGroupRule(row).members.personIds)]);
+    return this.toGroup(row, active, names);
   }
 
   private async checked(universityId: string, input: AccessGroupInput, id: string | null): Promise<Omit<GroupRow, 'id' | 'university_id' | 'created_at' | 'updated_at'>> {

@@ -11,7 +11,7 @@ import type { PermissionList } from '../../src/shared/access-control.ts';
 import type { ScheduleT } from '../../src/shared/alarms.ts';
 import { startBuiltInBroker, type MqttTransport } from '../../src/server/adapters/mqtt/broker.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
-import { decideAccess } from '../../src/server/modules/access-control/index.ts';
+import { buildList, decideAccess } from '../../src/server/modules/access-control/index.ts';
 import type { DoorRule, GroupRule } from '../../src/server/modules/access-control/access-decision.ts';
 import type { CredentialHolder } from '../../src/server/modules/people/index.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
@@ -225,5 +225,29 @@ describe('door permissions', () => {
     const cookie = await t.login(analyst.username, 'analyst-password-1');
     assert.equal((await t.call(cookie, 'GET', '/api/access/groups')).statusCode, 403);
     assert.equal((await t.call(cookie, 'GET', '/api/access/doors')).statusCode, 403);
+  });
+});
+
+describe('offline permission list', () => {
+  const door = { door_id: 'd1', university_id: 'u', mode: 'offline', credentials: '["card","face"]', anti_passback: 0, first_card_unlock: 0, normally_open: null, first_unlocked_on: null, list_version: 0, list_hash: null, list_entries: 0, list_status: null, list_sent_at: null, list_acked_version: null, list_acked_at: null, list_message: null, updated_at: '' };
+  const holder = (personId: string, over: Partial<CredentialHolder> = {}): CredentialHolder => ({ personId, credentialKind: 'card', value: `C-${personId}`, name: personId, personKind: 'staff', department: '保卫处', status: 'active', validUntil: null, ...over });
+  const group = (over: Partial<GroupRule>): GroupRule => ({ id: 'g', name: 'g', doorIds: new Set(['d1']), members: { personIds: [], kinds: ['staff'], departments: [] }, personIds: new Set(), schedule: null, validFrom: null, validUntil: null, enabled: true, ...over });
+  const weekdays: ScheduleT = { periods: [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '18:00' }], holidays: 'disarmed', vacations: 'as_scheduled' };
+
+  it('holds what the door takes, of people in its groups valid today, with their hours and the day they end', () => {
+    const now = bj('2026-03-02T10:00:00');
+    const list = buildList(
+      door,
+      [group({ id: 'day', schedule: weekdays, validUntil: '2026-06-30' }), group({ id: 'later', validFrom: '2026-03-03', members: { personIds: [], kinds: ['contractor'], departments: [] } }), group({ id: 'off', enabled: false, members: { personIds: [], kinds: ['student'], departments: [] } })],
+      [holder('a'), holder('b', { credentialKind: 'qr', value: 'QR-b' }), holder('c', { personKind: 'contractor' }), holder('d', { personKind: 'student' }), holder('e', { status: 'left' }), holder('f', { validUntil: '2026-04-30' })],
+      new Map([['2026-04-05', 'holiday']]),
+      now,
+    );
+    assert.deepEqual(list.entries, [
+      { type: 'card', id: 'C-a', schedules: [0], until: '2026-06-30' },
+      { type: 'card', id: 'C-f', schedules: [0], until: '2026-04-30' },
+    ], 'no QR at a card-and-face door, no group that starts tomorrow, none disabled, nobody who left');
+    assert.deepEqual(list.schedules, [weekdays]);
+    assert.deepEqual(list.calendar, { '2026-04-05': 'holiday' });
   });
 });

@@ -28,7 +28,7 @@ const CALENDAR_DAYS_AHEAD = 60;
 export function buildList(door: DoorRow, groups: readonly GroupRule[], holders: readonly CredentialHolder[], calendar: ReadonlyMap<string, string>, nowMs: number): Omit<PermissionList, 'version' | 'generatedAt'> {
   const rule = toDoorRule(door.door_id, door);
   const today = beijingDate(nowMs);
-  const mine = groups.filter((g) => g.doorIds.has(door.door_id) && g.enabled && (!g.validUntil || today <= g.validUntil));
+  const mine = groups.filter((g) => g.doorIds.has(door.door_id) && g.enabled);
   const schedules: ScheduleT[] = [];
   const scheduleIndex = new Map<string, number>();
   const indexOf = (s: ScheduleT) => {
@@ -45,10 +45,11 @@ export function buildList(door: DoorRow, groups: readonly GroupRule[], holders: 
     if (h.status !== 'active' || (h.validUntil && h.validUntil < today) || !rule.credentials.includes(h.credentialKind as DoorCredential)) continue;
     const groupsOfHolder = mine.filter((g) => isMember(g, h));
     if (!groupsOfHolder.length) continue;
-    // Any time if one of its groups has no hours; a group that starts later is left for a later list.
-    const current = groupsOfHolder.filter((g) => groupValidOn(g, today) || (g.validFrom !== null && g.validFrom > today));
+    // Groups valid today only: the job rebuilds the lists every minute, so a group that starts
+    // tomorrow reaches the controllers with the new day. Any time if one of them has no hours.
+    const current = groupsOfHolder.filter((g) => groupValidOn(g, today));
     if (!current.length) continue;
-    const anyTime = current.some((g) => !g.schedule && groupValidOn(g, today));
+    const anyTime = current.some((g) => !g.schedule);
     const ends = current.map((g) => g.validUntil);
     const groupEnd = ends.includes(null) ? null : ends.reduce((a, b) => (a! > b! ? a : b));
     const until = [groupEnd, h.validUntil].filter((d): d is string => d !== null).sort()[0] ?? null;

@@ -54,6 +54,23 @@ function isErrorBody(v: unknown): v is ErrorBody {
   return typeof v === 'object' && v !== null && typeof (v as ErrorBody).code === 'string' && typeof (v as ErrorBody).message === 'string';
 }
 
+/**
+ * How far the server's clock is ahead of this device's, from each answer's Date header (whole
+ * seconds): a phone whose clock is wrong still proposes times the server accepts (a visit's
+ * window). Differences under 2 s are taken as none.
+ */
+let serverOffsetMs = 0;
+
+/** The server's time now, as well as this device can tell. */
+export const serverNow = (): number => Date.now() + serverOffsetMs;
+
+function noteServerDate(res: Response) {
+  const at = Date.parse(res.headers.get('date') ?? '');
+  if (!Number.isFinite(at)) return;
+  const offset = at + 500 - Date.now(); // the header drops the milliseconds: take the middle of its second
+  serverOffsetMs = Math.abs(offset) < 2000 ? 0 : offset;
+}
+
 export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -70,6 +87,7 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, 'NETWORK', (err as Error).message);
   }
+  noteServerDate(res);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let payload: unknown = undefined;

@@ -2,6 +2,7 @@ import { Card, Empty, Space, Statistic, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { beijingDate } from '../../../shared/beijing-time.ts';
+import { serverNow } from '../../api/client.ts';
 import { trajectoryApi, type GateTraffic } from '../../api/trajectory.ts';
 import { DateInput } from '../../components/DateInput.tsx';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
@@ -32,7 +33,7 @@ function hoursOption(rows: GateTraffic['people'], inLabel: string, outLabel: str
 /** 在校人数: people and vehicles on campus now, and each entrance's entries and exits per hour of a day. */
 export function OnCampusPanel() {
   const { t } = useTranslation();
-  const [date, setDate] = useState<string>(() => beijingDate(Date.now()));
+  const [date, setDate] = useState<string>(() => beijingDate(serverNow()));
   const universityId = useUniversityOfScope();
   const now = useApi((signal) => trajectoryApi.onCampus(universityId, signal), [universityId]);
   const traffic = useApi((signal) => trajectoryApi.gateTraffic(date, universityId, signal), [date, universityId]);

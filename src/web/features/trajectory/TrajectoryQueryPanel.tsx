@@ -4,7 +4,7 @@ import type { Dayjs } from 'dayjs';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TRAJECTORY_LIMITS, type TrajectorySubjectType } from '../../../shared/trajectory.ts';
-import { ApiError } from '../../api/client.ts';
+import { ApiError, serverNow } from '../../api/client.ts';
 import { mapApi } from '../../api/endpoints.ts';
 import { trajectoryApi, type Candidate, type Trajectory } from '../../api/trajectory.ts';
 import type { MapData } from '../../api/types.ts';
@@ -117,7 +117,7 @@ export function TrajectoryQueryPanel() {
     const value = type === 'card' ? card.trim() : subject?.value;
     if (!value) return void message.warning(t('trajectory.subjectRequired'));
     if (reason.trim().length < TRAJECTORY_LIMITS.reasonMin) return setReasonError(t('trajectory.reasonRequired', { min: TRAJECTORY_LIMITS.reasonMin }));
-    const period = periodOf(preset, range, Date.now());
+    const period = periodOf(preset, range, serverNow());
     if (!period) return void message.warning(t('trajectory.period'));
     setReasonError(null);
     setBusy(true);

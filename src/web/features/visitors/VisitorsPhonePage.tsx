@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { VISIT_LIMITS } from '../../../shared/visitors.ts';
-import { ApiError } from '../../api/client.ts';
+import { ApiError, serverNow } from '../../api/client.ts';
 import { visitorsApi, type Visit } from '../../api/visitors.ts';
 import { LanguageSwitch } from '../../app/LanguageSwitch.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -61,7 +61,8 @@ export function VisitorsPhonePage() {
   const [minesVersion, setMinesVersion] = useState(0);
   const mine = useApi((signal) => visitorsApi.list({ mine: true, view: 'all', pageSize: 50 }, signal), [minesVersion, tab]); // again on each visit to the tab: the office may have decided meanwhile
   const initial = useMemo(() => {
-    const start = Math.floor(Date.now() / QUARTER_MS) * QUARTER_MS;
+    // The server's time, not the phone's: a phone with a wrong clock would propose a window the gate refuses.
+    const start = Math.floor(serverNow() / QUARTER_MS) * QUARTER_MS;
     return { windowFrom: beijingLocalInput(start), windowTo: beijingLocalInput(start + DEFAULT_VISIT_HOURS * 3_600_000), gateIds: [] };
   }, []);
 

@@ -151,7 +151,7 @@ export async function explainingFailure<T>(page: Page, errors: string[], step: (
         }),
       )
       .catch((e: Error) => [`(could not read the page: ${e.message})`]);
-    (err as Error).message += `\n--- on the page then ---\n${overlays.join('\n') || '(no modal, drawer or message)'}\n--- page errors ---\n${errors.join('\n') || '(none)'}`;
-    throw err;
+    // A new error: Playwright's own keep their first message in what the runner prints.
+    throw new Error(`${(err as Error).message}\n--- on the page then ---\n${overlays.join('\n') || '(no modal, drawer or message)'}\n--- page errors ---\n${errors.join('\n') || '(none)'}`, { cause: err });
   }
 }

@@ -36,6 +36,8 @@ describe('visitors (browser)', { timeout: 300_000 }, () => {
   let phone: Page;
   let desk: Page;
   let gateName = '';
+  /** A label matched whole: 北门 人行闸机1 is also part of 北门 人行闸机10. */
+  const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   const pageErrors: string[] = [];
 
   before(async () => {
@@ -112,7 +114,10 @@ describe('visitors (browser)', { timeout: 300_000 }, () => {
       const drawer = desk.getByTestId('visit-detail');
       await drawer.getByTestId('visit-gate').click();
       await desk.keyboard.type(gateName);
-      await desk.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: gateName }).first().click();
+      // The option whose whole label is the gate (another gate's name may contain this one's).
+      await desk.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: exactly(gateName) }).first().click();
+      // The gate is chosen (a slow machine may still be rendering the choice) before the click that sends it.
+      await drawer.getByTestId('visit-gate').filter({ hasText: gateName }).waitFor();
       await drawer.getByTestId('visit-check-in').click();
       await drawer.getByTestId('visit-state').filter({ hasText: '已入校' }).waitFor();
       await drawer.getByTestId('visit-log').getByText('入校').first().waitFor();
@@ -146,7 +151,7 @@ describe('visitors (browser)', { timeout: 300_000 }, () => {
       const tab = guard.getByTestId('visit-gatehouse');
       await tab.getByTestId('gatehouse-gate').click();
       await guard.keyboard.type(gateName);
-      await guard.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: gateName }).first().click();
+      await guard.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: exactly(gateName) }).first().click();
       await tab.getByTestId('gatehouse-token').fill(token);
       await tab.getByTestId('gatehouse-scan-in').click();
       await tab.getByTestId('gatehouse-verdict').filter({ hasText: '已在校内' }).waitFor();

@@ -34,8 +34,6 @@ interface UniversityRules {
 export class AccessDecider {
   private readonly cache = new Map<string, UniversityRules>();
   log: FastifyBaseLogger | null = null;
-  /** Decisions answered since start, and how long they took (the bench reads them). */
-  readonly stats = { answered: 0, granted: 0, invalid: 0 };
 
   constructor(
     private readonly db: ModuleDb<'access-control'>,
@@ -98,22 +96,18 @@ export class AccessDecider {
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
-      this.stats.invalid++;
       return { answer: null, problem: { reason: 'the access request is not JSON', field: null } };
     }
     if (!checkRequest.Check(body)) {
-      this.stats.invalid++;
       const first = [...checkRequest.Errors(body)][0];
       const field = first?.instancePath.replace(/^\//, '').replace(/\//g, '.') || null;
-      const requestId = typeof (body as { requestId?: unknown })?.requestId === 'string' ? ((body as { requestId: string }).requestId.slice(0, 64) as string) : null;
+      const requestId = typeof (body as { requestId?: unknown })?.requestId === 'string' ? (body as { requestId: string }).requestId.slice(0, 64) : null;
       const problem = { reason: `access request: ${field ?? 'body'} ${first?.message ?? 'is invalid'}`, field };
       return { answer: requestId ? { requestId, decision: 'deny', reason: 'unknown_credential', personId: null, groupId: null, holdOpenUntil: null } : null, problem };
     }
     const req = body as AccessRequest;
     if (!isDoor) return { answer: { requestId: req.requestId, decision: 'deny', reason: 'not_a_door', personId: null, groupId: null, holdOpenUntil: null }, problem: { reason: 'access request from a device that is not a door or turnstile', field: 'topic' } };
     const { decision } = await this.decide(universityId, deviceId, req, this.clock.now(), true);
-    this.stats.answered++;
-    if (decision.decision === 'grant') this.stats.granted++;
     return { answer: { requestId: req.requestId, ...decision }, problem: null };
   }
 }

@@ -7,6 +7,8 @@ import { EventsRepository } from '../../src/server/modules/events/events.reposit
 import { enforceRetention, retentionDays } from '../../src/server/modules/events/events.service.ts';
 import { uuid7 } from '../../src/server/util/uuid7.ts';
 import { createTestApp, createUniversity, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+import { testDialect } from '../helpers/test-store.ts';
+import { sql } from 'kysely';
 
 let t: TestApp;
 let U: UniversityFixture;
@@ -49,5 +51,13 @@ describe('event retention', () => {
     await new EventsRepository().append(ownTables<'events'>(t.store.db), more);
     assert.equal(await enforceRetention(ownTables<'events'>(t.store.db), retentionDays(180, undefined), now, { batch: 100, maxBatches: 2 }), 200);
     assert.equal(await enforceRetention(ownTables<'events'>(t.store.db), retentionDays(180, undefined), now, { batch: 100 }), 100);
+  });
+
+  it('PostgreSQL: forgets resend claims only past the longest retention', { skip: testDialect() !== 'postgres' && 'PostgreSQL only' }, async () => {
+    const claims = async () => Number((await sql<{ n: number }>`select count(*) as n from event_sources`.execute(t.store.db)).rows[0]!.n);
+    assert.equal(await claims(), 1300, 'every stored event claimed its source id');
+    await enforceRetention(ownTables<'events'>(t.store.db), retentionDays(180, 'panic=365'), now, { batch: 100, dialect: 'postgres' });
+    // The 250 panics of 400 days ago are past 365 days; the 40-day-old access events keep theirs (a late resend stays a duplicate).
+    assert.equal(await claims(), 1050);
   });
 });

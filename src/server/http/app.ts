@@ -71,7 +71,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { ledgerIo, face: ledgerIoFace } = createLedgerIoModule({ devices, org, audit, clock, bus });
   const { people, peopleImport, face: peopleFace } = createPeopleModule({ store, audit, org, clock });
   const { map, face: mapFace } = createMapModule({ org, devices });
-  const { writer, events, face: eventsFace } = createEventsModule({ store, config, clock, bus });
+  const { writer, events, longestRetentionDays, face: eventsFace } = createEventsModule({ store, config, clock, bus });
   const { calendar, face: calendarFace } = createCalendarModule({ db, audit, org, clock });
   const { health, face: healthFace } = createHealthModule({ db, config, devices, writer, clock, bus });
   const ingestModule = createIngestModule({ db, devices, writer, health, audit, clock, bus, sipRealm: sipDomainOf(config) });
@@ -112,7 +112,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { access, accessDecider, permissionLists, answerer: accessAnswerer, face: accessFace } = createAccessControlModule({ db, devices, org, people, audit, calendar, deviceCommands, clock });
   ingestModule.deviceMessages.setAccessAnswerer(accessAnswerer);
   const { visitors, visitorGate, face: visitorsFace } = createVisitorsModule({ db, devices, org, audit, writer, clock, bus });
-  const { trajectory, indexer: sightings, face: trajectoryFace } = createTrajectoryModule({ store, people, vehicles, devices, events, org, audit, clock, bus });
+  const { trajectory, indexer: sightings, face: trajectoryFace } = createTrajectoryModule({ store, people, vehicles, devices, events, org, audit, clock, bus, retentionDays: longestRetentionDays, visitors });
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
   const modules: readonly ModuleFace[] = [

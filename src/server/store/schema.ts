@@ -148,6 +148,18 @@ export interface EventTable {
   payload: unknown;
 }
 
+/**
+ * PostgreSQL only: one row per (device, source event id) stored, the resend check of the
+ * month-partitioned event store (whose unique keys must contain the month; a resend may come
+ * without its own time). SQLite keeps that check as a unique index on `events`.
+ */
+export interface EventSourceTable {
+  device_id: string;
+  source_event_id: string;
+  event_id: string;
+  received_at: string;
+}
+
 export interface DeadLetterTable {
   id: string;
   received_at: string;
@@ -191,6 +203,7 @@ export interface DeviceHealthSampleTable {
 export interface EventsDB {
   device_health_samples: DeviceHealthSampleTable;
   events: EventTable;
+  event_sources: EventSourceTable;
   dead_letters: DeadLetterTable;
   device_credentials: DeviceCredentialTable;
   gb_devices: GbDeviceTable;

@@ -14,6 +14,7 @@ export const TABLE_OWNERS = {
   sessions: 'accounts',
   audit_log: 'audit',
   events: 'events',
+  event_sources: 'events', // PostgreSQL only: resends recognised across month partitions
   dead_letters: 'ingest',
   device_credentials: 'ingest',
   device_health: 'health',

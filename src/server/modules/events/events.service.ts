@@ -1,3 +1,4 @@
+import type { Dialect } from '../../store/database.ts';
 import { type ModuleDb, type Work, ownTables } from '../../store/tables.ts';
 import { EVENT_KIND_LIST, type DeviceEvent, type EventKind } from '../../../shared/events.ts';
 import { presentEvent } from '../../../shared/personal-data.ts';
@@ -78,22 +79,33 @@ export function retentionDays(defaultDays: number, spec: string | undefined): Re
 
 /**
  * Enforces retention in small batches, so the store stays responsive to ingest while old events
- * are removed. Returns how many events were deleted.
+ * are removed. Returns how many events were deleted. `dialect` postgres: the resend claims
+ * (`event_sources`) older than the longest retention go too.
  */
-export async function enforceRetention(db: ModuleDb<'events'>, days: Record<EventKind, number>, now: number, opts: { batch?: number; maxBatches?: number } = {}): Promise<number> {
+export async function enforceRetention(db: ModuleDb<'events'>, days: Record<EventKind, number>, now: number, opts: { batch?: number; maxBatches?: number; dialect?: Dialect } = {}): Promise<number> {
   const repo = new EventsRepository();
   const batch = opts.batch ?? 2000;
   let budget = opts.maxBatches ?? 500;
   let total = 0;
-  for (const [kind, d] of Object.entries(days)) {
-    const before = new Date(now - d * 86400_000).toISOString();
+  /** Removes in batches until one comes back short or the budget is spent; returns how many. */
+  const inBatches = async (remove: (limit: number) => Promise<number>) => {
+    let removed = 0;
     while (budget > 0) {
-      const n = await repo.deleteOlderThan(db, kind, before, batch);
-      total += n;
+      const n = await remove(batch);
+      removed += n;
       if (n < batch) break;
       budget--; // only full batches count: a kind with nothing to delete costs one indexed probe
       await new Promise((r) => setImmediate(r)); // let ingest in between batches
     }
+    return removed;
+  };
+  for (const [kind, d] of Object.entries(days)) {
+    const before = new Date(now - d * 86400_000).toISOString();
+    total += await inBatches((limit) => repo.deleteOlderThan(db, kind, before, limit));
+  }
+  if (opts.dialect === 'postgres') {
+    const before = new Date(now - Math.max(...Object.values(days)) * 86400_000).toISOString();
+    await inBatches((limit) => repo.deleteSourcesOlderThan(db, before, limit));
   }
   return total;
 }

@@ -3,6 +3,7 @@ import { ModuleBus, type EventBus } from '../../bus/event-bus.ts';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { Store } from '../../store/database.ts';
+import { maintainMonthPartitions } from '../../store/partitions.ts';
 import { ownTables } from '../../store/tables.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import { EventWriter } from './event-writer.ts';
@@ -19,6 +20,12 @@ export function createEventsModule(d: { store: Store; config: Config; clock: Clo
   const writer = new EventWriter(ownTables<'events'>(d.store.db), bus, new EventsRepository(d.store));
   const events = new EventsService(ownTables<'events'>(d.store.db), bus, d.clock);
   const retention = retentionDays(d.config.XIAOAN_EVENT_RETENTION_DAYS, d.config.XIAOAN_EVENT_RETENTION);
+  const longestRetentionDays = Math.max(...Object.values(retention));
+  /**
+   * PostgreSQL: the months from the oldest kept to three ahead exist; a month that ended before
+   * every kind's retention is dropped whole (row retention has emptied it, a drop gives the space back).
+   */
+  const maintainPartitions = () => maintainMonthPartitions(d.store, 'events', d.clock.now(), longestRetentionDays);
   const face: ModuleFace = {
     name: 'events',
     bus,
@@ -27,16 +34,25 @@ export function createEventsModule(d: { store: Store; config: Config; clock: Clo
     routes: (app) => eventsRoutes(app, events),
     jobs: [
       {
+        name: 'event partitions',
+        everyMs: 6 * 3600_000,
+        run: async ({ log }) => {
+          const { created, dropped } = await maintainPartitions();
+          if (created.length || dropped.length) log.info({ created, dropped }, 'event month partitions');
+        },
+      },
+      {
         name: 'event retention',
         everyMs: 3600_000,
         run: async ({ log }) => {
-          const n = await enforceRetention(ownTables<'events'>(d.store.db), retention, d.clock.now());
+          const n = await enforceRetention(ownTables<'events'>(d.store.db), retention, d.clock.now(), { dialect: d.store.dialect });
           if (n) log.info({ deleted: n }, 'old events removed (retention)');
         },
       },
     ],
+    start: async () => void (await maintainPartitions()),
     // The last accepted events are committed (and published) before anything stops.
     flush: () => writer.close(),
   };
-  return { face, writer, events };
+  return { face, writer, events, longestRetentionDays };
 }

@@ -27,6 +27,17 @@ export class TrajectoryRepository {
     }
   }
 
+  /**
+   * Removes sightings older than `before`, at most `limit` per call (SQLite, by the index on time);
+   * returns how many. PostgreSQL drops whole months instead (store/partitions.ts).
+   */
+  async deleteSightingsBefore(before: string, limit: number): Promise<number> {
+    // The table has no rowid (its key is the row): the oldest rows are named by their whole key.
+    const res = await sql`delete from sightings where (university_id, subject, at, event_id) in (
+      select university_id, subject, at, event_id from sightings where at < ${before} order by at limit ${limit})`.execute(this.db);
+    return Number(res.numAffectedRows ?? 0);
+  }
+
   /** Keeps each subject's latest pass: an older pass (a replay, the backfill behind the live path) changes nothing. */
   async updatePresence(rows: readonly PresenceRow[]): Promise<void> {
     // One statement may not update a row twice (PostgreSQL): keep each subject's latest pass of the batch.

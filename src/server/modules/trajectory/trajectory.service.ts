@@ -12,6 +12,7 @@ import type { DevicesService } from '../devices/index.ts';
 import type { OrgService } from '../org/index.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { VehiclesService } from '../vehicles/index.ts';
+import type { VisitorsService } from '../visitors/index.ts';
 import { normalizeCard } from './sightings.ts';
 import type { SightingRow, TrajectoryRepository } from './trajectory.repository.ts';
 
@@ -48,6 +49,7 @@ export class TrajectoryService {
     private readonly org: Pick<OrgService, 'namesOf' | 'isUniversity'>,
     private readonly audit: Pick<AuditService, 'recordAlone'>,
     private readonly clock: Clock,
+    private readonly visitors: Pick<VisitorsService, 'followed' | 'matching'>,
   ) {}
 
   /** The university a query reads: the actor's own, or the one a city-wide account names. */
@@ -88,6 +90,8 @@ export class TrajectoryService {
     const spans: Span[] = [];
     const credentials: Trajectory['credentials'] = [];
     const holders: Trajectory['holders'] = [];
+    /** Sightings that are not events: a visitor's passes a guard recorded at the gate. */
+    const recorded: { r: SightingRow; via: SightingVia }[] = [];
     let auditSubject: Record<string, unknown>;
 
     if (q.type === 'person') {
@@ -116,6 +120,20 @@ export class TrajectoryService {
         holders.push({ personId: person.id, name: person.name, from: credential.createdAt, to: credential.revokedAt });
       }
       auditSubject = { type: 'card', card: label };
+    } else if (q.type === 'visitor') {
+      universityId = await this.university(actor, q.universityId);
+      const visit = await this.visitors.followed(universityId, q.value);
+      if (!visit) throw invalidField('value', 'no such visit in the university', 'exists');
+      label = visit.visitorName;
+      // The pass and the car belong to the visit from its registration on.
+      const since = later(from, visit.createdAt);
+      if (visit.passToken) spans.push({ subject: `qr:${visit.passToken}`, via: 'qr', from: since, to, toInclusive: true });
+      if (visit.plate) spans.push({ subject: `plate:${normalizePlate(visit.plate)}`, via: 'plate', from: since, to, toInclusive: true });
+      for (const p of visit.passes) {
+        if (!p.byHand || p.at < from || p.at > to) continue;
+        recorded.push({ r: { university_id: universityId, subject: `visit:${q.value}`, at: p.at, event_id: p.id, device_id: p.deviceId, kind: 'access.granted', direction: p.direction ?? (p.action === 'checked_in' ? 'in' : 'out'), entrance: 1 }, via: 'visit' });
+      }
+      auditSubject = { type: 'visitor', visitId: q.value, name: visit.visitorName };
     } else {
       universityId = await this.university(actor, q.universityId);
       const plate = normalizePlate(q.value);
@@ -126,13 +144,13 @@ export class TrajectoryService {
     }
 
     // No entry, no answer: the audit entry is written before the sightings are read.
-    await this.audit.recordAlone(actor, { action: 'trajectory.query', entityType: q.type === 'person' ? 'person' : q.type, entityId: personId ?? label, universityId, after: { ...auditSubject, from, to, reason } });
+    await this.audit.recordAlone(actor, { action: 'trajectory.query', entityType: q.type === 'visitor' ? 'visit' : q.type, entityId: personId ?? (q.type === 'visitor' ? q.value : label), universityId, after: { ...auditSubject, from, to, reason } });
 
     const limit = TRAJECTORY_LIMITS.maxSightings;
     const found = await Promise.all(spans.map(async (s) => (await this.repo.sightingsOf(universityId, s.subject, s.from, s.to, s.toInclusive, limit + 1)).map((r) => ({ r, via: s.via }))));
     // One event may be a sighting of the person and of their card: keep it once, the person id first.
     const byEvent = new Map<string, { r: SightingRow; via: SightingVia }>();
-    for (const list of found) for (const x of list) if (!byEvent.has(x.r.event_id)) byEvent.set(x.r.event_id, x);
+    for (const list of [...found, recorded]) for (const x of list) if (!byEvent.has(x.r.event_id)) byEvent.set(x.r.event_id, x);
     const ordered = [...byEvent.values()].sort((a, b) => (a.r.at < b.r.at ? -1 : a.r.at > b.r.at ? 1 : a.r.event_id < b.r.event_id ? -1 : 1));
     const truncated = ordered.length > limit;
     const kept = ordered.slice(0, limit);
@@ -170,6 +188,10 @@ export class TrajectoryService {
     if (q.type === 'person') {
       const { items } = await this.people.list(actor, { q: text, universityId, sort: 'name', order: 'asc', page: 1, pageSize: 20 });
       return items.map((p) => ({ type: 'person', value: p.id, label: p.name, detail: [p.number, p.department].filter(Boolean).join(' · ') || null }));
+    }
+    if (q.type === 'visitor') {
+      const visits = await this.visitors.matching(universityId, text, 20);
+      return visits.map((v) => ({ type: 'visitor', value: v.id, label: v.visitorName, detail: `${v.hostName} · ${beijingDate(Date.parse(v.windowFrom))}` }));
     }
     const prefix = normalizePlate(text);
     const [seen, listed] = await Promise.all([this.repo.platesStartingWith(universityId, prefix, 20), this.vehicles.list(actor, { q: prefix, page: 1, pageSize: 20 })]);

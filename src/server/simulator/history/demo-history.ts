@@ -11,6 +11,7 @@
  */
 import type { Config } from '../../config.ts';
 import { createServices } from '../../http/app.ts';
+import { ensureMonthPartitions } from '../../store/partitions.ts';
 import type { Store } from '../../store/database.ts';
 import { withDeterministicIds } from '../../util/deterministic-ids.ts';
 import { Random } from '../../util/random.ts';
@@ -72,6 +73,9 @@ export async function generateDemoHistory(o: DemoHistoryOptions): Promise<DemoHi
   // Generated data can be generated again: SQLite need not wait for the disk after each of the
   // history's many small commits. The durability the server promises is back before it starts.
   const sqlite = o.store.sqlite;
+  // PostgreSQL: the history's months exist before it writes (nothing to move out of the default partition later).
+  const firstMs = o.endMs - (o.days + 1) * 86400_000;
+  for (const table of ['events', 'sightings'] as const) await ensureMonthPartitions(o.store.db, o.store.dialect, table, firstMs, o.endMs);
   const synchronous = sqlite?.pragma('synchronous', { simple: true });
   sqlite?.pragma('synchronous = OFF');
   const report = await withDeterministicIds(new Random(o.seed).fork('ids'), clock, () =>

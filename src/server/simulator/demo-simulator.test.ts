@@ -58,6 +58,8 @@ describe('device simulator against the platform', () => {
       auth: { authenticate: (id, s) => t.services.credentials.authenticate(id, s) },
       log: silent,
     });
+    // A door that asks (在线验证) gets its access.decision over this broker, as main.ts wires it.
+    t.services.deviceMessages.setReplier((universityId, deviceId, message) => broker.sendCommand(universityId, deviceId, message));
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const addr = t.app.server.address();
     httpUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -166,6 +168,22 @@ describe('device simulator against the platform', () => {
         assert.equal((ack.payload as { commandId: string }).commandId, 'act-42:door');
       }
       assert.ok(sim.stats().commands >= 1);
+    });
+
+    it('asks the platform at each card swipe on an online door and reports its answer', async () => {
+      // The register of 大学S knows no card: whatever the scenario meant, the platform refuses every card.
+      const swipes = await waitFor(
+        'card swipes at the dormitory doors',
+        async () => {
+          const l = [...(await events(ids.dormIn)), ...(await events(ids.dormOut))].filter((e) => (e.payload as { credentialType?: string }).credentialType === 'card');
+          return l.length >= 3 && l;
+        },
+        40_000,
+      );
+      for (const e of swipes) {
+        assert.equal(e.kind, 'access.denied', JSON.stringify(e.payload));
+        assert.equal((e.payload as { reason?: string }).reason, 'unknown_credential');
+      }
     });
 
     it('cuts the power of a device now and then', async () => {

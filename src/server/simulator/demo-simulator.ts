@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DeviceKind } from '../../shared/domain.ts';
 import type { Device } from '../../shared/devices.ts';
-import type { IngestEnvelopeT } from '../../shared/events.ts';
+import { DENY_REASONS, type IngestEnvelopeT } from '../../shared/events.ts';
 import { sipDomainOf, type Config } from '../config.ts';
 import type { Services } from '../http/app.ts';
 import { SYSTEM_ACTOR, type Actor } from '../http/policy.ts';
@@ -160,6 +160,15 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
   const rate = config.XIAOAN_SIM_RATE;
   const started = Date.now();
 
+  // Doors that ask the platform at each swipe (在线验证): a card swipe there is a question, and the
+  // event the controller then reports is the platform's answer, not the scenario's guess.
+  const askingDoors = new Set(
+    (await services.access.doors(SIM_ACTOR, { universityId }))
+      .filter((d) => d.mode === 'online' && d.credentials.includes('card'))
+      .map((d) => d.doorId),
+  );
+  const questions = new Map<string, { envelope: IngestEnvelopeT; askedAt: number }>();
+
   const counters = { eventsSent: 0, eventsAcked: 0, eventsRejected: 0, eventsSuppressed: 0, errors: 0, heartbeats: 0, commands: 0 };
   const latencies: number[] = [];
   const noteLatency = (ms: number) => {
@@ -239,6 +248,7 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
       counters.eventsSuppressed++;
       return;
     }
+    if (sim.mqtt && askingDoors.has(sim.device.id) && ask(sim, envelope)) return;
     counters.eventsSent++;
     const t0 = performance.now();
     if (sim.mqtt) {
@@ -257,7 +267,35 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
     }
   }
 
+  /** A card swipe at an online door becomes a question; false when there is nothing to ask. */
+  function ask(sim: Sim, envelope: IngestEnvelopeT): boolean {
+    const p = envelope.payload as { credentialType?: string; credentialId?: string; direction?: string } | undefined;
+    if ((envelope.kind !== 'access.granted' && envelope.kind !== 'access.denied') || p?.credentialType !== 'card' || !p.credentialId || !envelope.sourceEventId) return false;
+    questions.set(envelope.sourceEventId, { envelope, askedAt: Date.now() });
+    sim.mqtt!.publishAccessRequest({ requestId: envelope.sourceEventId, credentialType: 'card', credentialId: p.credentialId, ...(p.direction ? { direction: p.direction } : {}) }).catch(() => {
+      questions.delete(envelope.sourceEventId!);
+      counters.errors++;
+    });
+    return true;
+  }
+
+  /** The platform's answer: the controller opens or not, and reports what happened. */
+  function answered(sim: Sim, answer: { requestId?: unknown; decision?: unknown; reason?: unknown; personId?: unknown }) {
+    const asked = typeof answer.requestId === 'string' ? questions.get(answer.requestId) : undefined;
+    if (!asked) return;
+    questions.delete(answer.requestId as string);
+    const { personId: _guess, reason: _reason, ...swipe } = asked.envelope.payload as Record<string, unknown>;
+    const personId = typeof answer.personId === 'string' ? { personId: answer.personId } : {};
+    const envelope: IngestEnvelopeT =
+      answer.decision === 'grant'
+        ? { ...asked.envelope, kind: 'access.granted', payload: { ...swipe, ...personId } }
+        : { ...asked.envelope, kind: 'access.denied', payload: { ...swipe, ...personId, reason: reportedDenial(answer.reason) } };
+    counters.eventsSent++;
+    sim.mqtt?.publishEvent(envelope, 1).then(() => counters.eventsAcked++, () => counters.errors++);
+  }
+
   function onCommand(sim: Sim, command: unknown) {
+    if ((command as { command?: unknown })?.command === 'access.decision') return answered(sim, command as Record<string, unknown>);
     counters.commands++;
     log.info({ deviceId: sim.device.id, device: sim.device.name, command }, 'simulator: device received a command');
     // Hook: the device answers a moment later (a door reports the remote opening, then its command.ack).
@@ -320,6 +358,8 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
     }
     if (dt > 0) for (const e of scenario.step(now, dt, rate)) send(byId.get(e.device.id)!, e.envelope);
     manageOutages(now);
+    // A question the platform did not answer (a lost connection): the controller gives up on it.
+    for (const [id, q] of questions) if (now - q.askedAt > 10_000) questions.delete(id) && counters.errors++;
     if (now - lastStats >= statsEvery) {
       const sent = counters.eventsSent - sentAtLastStats;
       const perS = sent / ((now - lastStats) / 1000);
@@ -394,6 +434,12 @@ export async function startDemoSimulator(opts: DemoSimulatorOptions): Promise<De
       log.info(stats(), 'simulator: stopped');
     },
   };
+}
+
+/** The reason a controller reports for a refusal, from the platform's (the event knows fewer reasons). */
+function reportedDenial(reason: unknown): (typeof DENY_REASONS)[number] {
+  if ((DENY_REASONS as readonly unknown[]).includes(reason)) return reason as (typeof DENY_REASONS)[number];
+  return reason === 'person_inactive' ? 'expired' : 'no_permission';
 }
 
 function emptyStats(): DemoSimulatorStats {

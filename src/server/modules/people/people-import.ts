@@ -267,6 +267,7 @@ export class PeopleImportService {
       if (isUniqueViolation(e)) throw conflict('a 学工号 or card number was registered while the file was being imported; nothing was imported, check the file again');
       throw e;
     }
+    this.people.manyChanged(uni.id);
     if (plan.creates.length >= 1000) await this.repo.refreshStatistics(this.db);
     const t3 = performance.now();
     report.timings.writeMs = t3 - t2;

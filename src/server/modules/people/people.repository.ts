@@ -205,15 +205,16 @@ export class PeopleRepository {
     return r && toCredential(r);
   }
 
-  /** Active credentials of a university with their holders (door decisions and permission lists); one value, or all. */
-  async holders(db: Db, universityId: string, only?: { kind: CredentialKind; value: string }): Promise<CredentialHolder[]> {
+  /** Active credentials of a university with their holders (door decisions and permission lists): one value's, one person's, or all. */
+  async holders(db: Db, universityId: string, only?: { kind: CredentialKind; value: string } | { personId: string }): Promise<CredentialHolder[]> {
     let q = db
       .selectFrom('person_credentials as c')
       .innerJoin('people as p', 'p.id', 'c.person_id')
       .select(['c.person_id', 'c.kind', 'c.value', 'p.name', 'p.kind as person_kind', 'p.department', 'p.status', 'p.valid_until'])
       .where('c.university_id', '=', universityId)
       .where('c.status', '=', 'active');
-    if (only) q = q.where('c.kind', '=', only.kind).where('c.value', '=', only.value);
+    if (only && 'personId' in only) q = q.where('c.person_id', '=', only.personId);
+    else if (only) q = q.where('c.kind', '=', only.kind).where('c.value', '=', only.value);
     const rows = await q.orderBy('c.kind').orderBy('c.value').execute();
     return rows.map((r) => ({
       personId: r.person_id,

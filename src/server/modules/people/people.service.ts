@@ -9,6 +9,7 @@ import { ownTables, type ModuleDb, type Work } from '../../store/tables.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { OrgService } from '../org/index.ts';
+import { CredentialDirectory } from './credential-directory.ts';
 import { checkCredentialValue, checkIdNumber, checkName, checkNumber, checkPhone, type Checked } from './person-fields.ts';
 import type { CredentialHolder, CredentialRecord, PeopleRepository, PersonQuery, PersonRecord } from './people.repository.ts';
 
@@ -65,6 +66,8 @@ export class PeopleService {
     private readonly audit: Pick<AuditService, 'record'>,
     private readonly org: Pick<OrgService, 'unit'>,
     private readonly clock: Clock,
+    /** Holders in memory for door decisions; null reads the store at each swipe (the bench's comparison). */
+    private readonly directory: CredentialDirectory | null = new CredentialDirectory((u, personId) => repo.holders(db, u, personId ? { personId } : undefined)),
   ) {}
 
   private async record(actor: Actor, id: string): Promise<PersonRecord> {
@@ -168,6 +171,7 @@ export class PeopleService {
         after: { ...presentPerson(after, []), idNumberChanged: before.idNumber !== after.idNumber, phoneChanged: before.phone !== after.phone },
       });
     });
+    await this.directory?.personChanged(after.universityId, id);
     return this.view(after);
   }
 
@@ -197,6 +201,7 @@ export class PeopleService {
       if (isUniqueViolation(e)) await taken();
       throw e;
     }
+    await this.directory?.personChanged(person.universityId, personId);
     return presentCredential(credential);
   }
 
@@ -210,6 +215,7 @@ export class PeopleService {
       await this.repo.revokeCredentials(trx, [credential.id], revoked.revokedAt!);
       await this.audit.record(trx, actor, { action: 'update', entityType: 'person_credential', entityId: credential.id, universityId: person.universityId, before: presentCredential(credential), after: presentCredential(revoked) });
     });
+    await this.directory?.personChanged(person.universityId, personId);
     return presentCredential(revoked);
   }
 
@@ -270,7 +276,13 @@ export class PeopleService {
 
   /** The holder of an active card, QR or face credential (a door decision), or null. */
   async holderOf(universityId: string, kind: CredentialKind, value: string): Promise<CredentialHolder | null> {
+    if (this.directory) return this.directory.holderOf(universityId, kind, value);
     return (await this.repo.holders(this.db, universityId, { kind, value }))[0] ?? null;
+  }
+
+  /** After many people of a university changed at once (an import): door decisions read them again. */
+  manyChanged(universityId: string): void {
+    this.directory?.universityChanged(universityId);
   }
 
   /** Every active credential of a university with its holder (permission lists for offline doors). */
@@ -288,5 +300,6 @@ export class PeopleService {
     const db = ownTables<'people'>(work);
     await this.repo.insertMany(db, people);
     await this.repo.insertCredentials(db, credentials);
+    for (const u of new Set(people.map((p) => p.universityId))) this.directory?.universityChanged(u);
   }
 }

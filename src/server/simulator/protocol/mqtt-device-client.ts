@@ -96,7 +96,7 @@ function parseUrl(url: string): { host: string; port: number } {
 
 export class MqttDeviceClient {
   readonly deviceId: string;
-  readonly topics: { events: string; heartbeat: string; commands: string };
+  readonly topics: { events: string; heartbeat: string; access: string; commands: string };
   /** Counters for this connection (small on purpose). */
   readonly stats = { connects: 0, disconnects: 0, refused: 0, published: 0, acked: 0, commands: 0, pings: 0 };
   lastError: Error | null = null;
@@ -121,7 +121,7 @@ export class MqttDeviceClient {
     this.opts = opts;
     this.deviceId = opts.deviceId;
     const base = `xiaoan/${opts.universityId}/${opts.deviceId}/`;
-    this.topics = { events: base + 'events', heartbeat: base + 'heartbeat', commands: base + 'commands' };
+    this.topics = { events: base + 'events', heartbeat: base + 'heartbeat', access: base + 'access', commands: base + 'commands' };
     ({ host: this.host, port: this.port } = parseUrl(opts.url));
     this.keepaliveMs = (opts.keepaliveS ?? 60) * 1000;
   }
@@ -177,6 +177,11 @@ export class MqttDeviceClient {
   /** One event on the device's events topic (QoS 1 by default). */
   publishEvent(envelope: IngestEnvelopeT, qos: 0 | 1 = 1): Promise<void> {
     return this.publish(this.topics.events, JSON.stringify(envelope), qos);
+  }
+
+  /** A door controller's question at a swipe (在线验证); the answer comes as an `access.decision` command. */
+  publishAccessRequest(request: { requestId: string; credentialType: string; credentialId: string; direction?: string }): Promise<void> {
+    return this.publish(this.topics.access, JSON.stringify(request), 1);
   }
 
   /** A heartbeat on the device's heartbeat topic (QoS 0 by default). */

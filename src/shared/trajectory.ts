@@ -7,12 +7,15 @@ import { Nullable, StringEnum } from './schema.ts';
  * campus now. Every trajectory query carries a reason and is audited (personal-information rules).
  */
 
-/** What a query may follow: a person (all their credentials as held over time), a card number, a plate. */
-export const TRAJECTORY_SUBJECTS = ['person', 'card', 'plate'] as const;
+/** What a query may follow: a person (all their credentials as held over time), a card number, a plate, a visit (its pass and plate). */
+export const TRAJECTORY_SUBJECTS = ['person', 'card', 'plate', 'visitor'] as const;
 export type TrajectorySubjectType = (typeof TRAJECTORY_SUBJECTS)[number];
 
-/** How a sighting was linked to the subject: the person id in the event, or one of their credentials, or the plate. */
-export const SIGHTING_VIA = ['person', 'card', 'qr', 'face', 'plate', 'guard'] as const;
+/**
+ * How a sighting was linked to the subject: the person id in the event, one of their credentials,
+ * the plate; `visit`: a visitor's pass that a guard recorded at the gate by hand (no device event).
+ */
+export const SIGHTING_VIA = ['person', 'card', 'qr', 'face', 'plate', 'guard', 'visit'] as const;
 export type SightingVia = (typeof SIGHTING_VIA)[number];
 
 export const TRAJECTORY_LIMITS = {
@@ -31,8 +34,8 @@ export const TRAJECTORY_LIMITS = {
 
 export const TrajectoryQuery = Type.Object(
   {
-    type: StringEnum(TRAJECTORY_SUBJECTS, { description: 'person: a person of the register (by id); card: a card number; plate: a full plate' }),
-    value: Type.String({ minLength: 1, maxLength: 64, description: 'The person id, card number or plate' }),
+    type: StringEnum(TRAJECTORY_SUBJECTS, { description: 'person: a person of the register (by id); card: a card number; plate: a full plate; visitor: a visit (by id): its pass and its plate' }),
+    value: Type.String({ minLength: 1, maxLength: 64, description: 'The person id, card number, plate or visit id' }),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'Start (ISO 8601); default: `to` minus 24 h' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'End (ISO 8601); default: now' })),
     reason: Type.String({ minLength: 1, maxLength: TRAJECTORY_LIMITS.reasonMax, description: `Why this trajectory is needed (at least ${TRAJECTORY_LIMITS.reasonMin} characters); written to the audit log` }),
@@ -76,7 +79,7 @@ export type Trajectory = Static<typeof Trajectory>;
 
 export const CandidateQuery = Type.Object(
   {
-    type: StringEnum(['person', 'plate'] as const, { description: 'person: part of a name or 学工号; plate: the start of a plate (沪A12)' }),
+    type: StringEnum(['person', 'plate', 'visitor'] as const, { description: 'person: part of a name or 学工号; plate: the start of a plate (沪A12); visitor: part of a visitor’s or host’s name or plate' }),
     q: Type.String({ minLength: TRAJECTORY_LIMITS.candidateMin, maxLength: TRAJECTORY_LIMITS.candidateMax }),
     universityId: Type.Optional(Type.String({ maxLength: 64, description: 'City-wide accounts only' })),
   },
@@ -86,7 +89,7 @@ export type CandidateQuery = Static<typeof CandidateQuery>;
 
 export const Candidate = Type.Object({
   type: StringEnum(TRAJECTORY_SUBJECTS),
-  /** The `value` to query with: a person id or a plate. */
+  /** The `value` to query with: a person id, a plate or a visit id. */
   value: Type.String(),
   label: Type.String(),
   detail: Nullable(Type.String()),

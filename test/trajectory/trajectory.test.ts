@@ -212,7 +212,8 @@ describe('trajectories', () => {
     assert.equal(await field({ type: 'person', value: alice, reason: REASON, from: '2026-03-02T10:00:00Z', to: '2026-03-01T10:00:00Z' }), 'from');
     assert.equal(await field({ type: 'person', value: alice, reason: REASON, from: '2026-01-01T00:00:00Z', to: '2026-03-02T00:00:00Z' }), 'from');
     assert.equal(await field({ type: 'person', value: alice, reason: REASON, to: 'yesterday' }), 'to');
-    assert.equal(await field({ type: 'visitor', value: 'x', reason: REASON }), 'type');
+    assert.equal(await field({ type: 'vehicle', value: 'x', reason: REASON }), 'type');
+    assert.equal(await field({ type: 'visitor', value: 'no-such-visit', reason: REASON }), 'value');
     assert.equal(await field({ type: 'plate', value: '!!', reason: REASON }), 'value');
     assert.equal(await field({ type: 'card', value: 'zz-12', reason: REASON }), 'value');
     assert.equal((await query(director, { type: 'person', value: 'nobody' })).statusCode, 404);
@@ -303,5 +304,40 @@ describe('trajectories', () => {
     assert.equal(await count(), before + 3);
     const c = json<Trajectory>(await query(director, { type: 'card', value: '3000000502', from: '2026-03-02T00:00:00Z', to: '2026-03-03T00:00:00Z' }));
     assert.equal(c.sightings.length, 1);
+  });
+
+  it('follows a visitor by the visit: the pass at the gates (reader or guard) and the car, and finds the visit by name', async () => {
+    clock.set(bj('2026-03-02T21:00:00'));
+    const window = { windowFrom: new Date(bj('2026-03-02T21:00:00')).toISOString(), windowTo: new Date(bj('2026-03-02T23:00:00')).toISOString() };
+    const created = json(await t.call(operator, 'POST', '/api/visits', { visitorName: '王访客', visitorPhone: '13800138000', plate: '沪B77777', reason: '学术交流', campusId: U.campusId, gateIds: [dev.turnstile, dev.teaching], ...window }));
+    assert.ok(created.id, JSON.stringify(created));
+    assert.equal((await t.call(director, 'POST', `/api/visits/${created.id}/approve`, {})).statusCode, 200);
+    const token = json(await t.call(operator, 'GET', `/api/visits/${created.id}/pass`)).token as string;
+    clock.advance(5 * MIN);
+    await event(dev.lpr, 'plate.read', { plate: '沪B77777', colour: 'blue', direction: 'in', confidence: 0.95 });
+    clock.advance(2 * MIN);
+    await event(dev.turnstile, 'access.granted', { credentialType: 'qr', credentialId: token, direction: 'in' });
+    await t.services.visitorGate.settled();
+    clock.advance(60 * MIN);
+    // Out through the teaching building's door, checked out there by a guard by hand (no device event).
+    const out = await t.call(operator, 'POST', `/api/visits/${created.id}/check-out`, { gateId: dev.teaching });
+    assert.equal(out.statusCode, 200, out.body);
+    // Another visitor's pass at the same gate: not in this trajectory.
+    await event(dev.turnstile, 'access.granted', { credentialType: 'qr', credentialId: 'VP-someone-else', direction: 'in' });
+
+    const found = json<Candidate[]>(await t.call(director, 'GET', '/api/trajectory/candidates?type=visitor&q=' + encodeURIComponent('王访')));
+    assert.deepEqual(found.map((c) => [c.type, c.value, c.label]), [['visitor', created.id, '王访客']]);
+    const tr = json<Trajectory>(await query(director, { type: 'visitor', value: created.id, from: '2026-03-02T12:00:00Z', to: '2026-03-02T16:00:00Z' }));
+    assert.equal(tr.label, '王访客');
+    assert.deepEqual(
+      tr.sightings.map((s) => [s.deviceId, s.via, s.direction]),
+      [
+        [dev.lpr, 'plate', 'in'],
+        [dev.turnstile, 'qr', 'in'],
+        [dev.teaching, 'visit', 'out'],
+      ],
+    );
+    const audited = await t.store.db.selectFrom('audit_log').select(['entity_id', 'actor_id']).where('action', '=', 'trajectory.query').where('entity_type', '=', 'visit').execute();
+    assert.deepEqual(audited, [{ entity_id: created.id, actor_id: U.users.security_director.id }]);
   });
 });

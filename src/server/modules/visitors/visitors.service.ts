@@ -29,6 +29,17 @@ export interface PassWitness {
  * checks (visit-pass.ts). Phone and id number leave masked; the pass token only through `pass`.
  * Every change is audited (masked) and logged on the visit.
  */
+/** A visitor's pass at a gate, from the visit log. */
+export interface GatePass {
+  id: string;
+  at: string;
+  action: 'checked_in' | 'checked_out';
+  direction: 'in' | 'out' | null;
+  deviceId: string;
+  /** Recorded by a guard at the gate (no device event). */
+  byHand: boolean;
+}
+
 export class VisitorsService {
   constructor(
     private readonly db: ModuleDb<'visitors'>,
@@ -59,6 +70,28 @@ export class VisitorsService {
 
   private async row(actor: Actor, id: string): Promise<VisitRow> {
     return assertInScope(actor, await repo.find(this.db, id), (r) => r.university_id, 'visit');
+  }
+
+  /**
+   * For a trajectory (module trajectory checks the permission, asks the reason and audits): what a
+   * visit is followed by — its pass's QR token and its plate — and its passes at the gates, with
+   * the ones a guard recorded by hand (they have no device event). Null when not a visit of the university.
+   */
+  async followed(universityId: string, visitId: string): Promise<{ visitorName: string; hostName: string; plate: string | null; passToken: string | null; createdAt: string; passes: GatePass[] } | null> {
+    const row = await repo.find(this.db, visitId);
+    if (!row || row.university_id !== universityId) return null;
+    const passes = (await repo.logOf(this.db, visitId)).flatMap((r): GatePass[] =>
+      (r.action === 'checked_in' || r.action === 'checked_out') && r.device_id
+        ? [{ id: r.id, at: r.at, action: r.action, direction: r.direction === 'in' || r.direction === 'out' ? r.direction : null, deviceId: r.device_id, byHand: r.actor_name !== null }]
+        : [],
+    );
+    return { visitorName: row.visitor_name, hostName: row.host_name, plate: row.plate, passToken: row.pass_token, createdAt: row.created_at, passes };
+  }
+
+  /** Visits of a university whose visitor, host or plate contains `text`, newest first (trajectory candidates). */
+  async matching(universityId: string, text: string, limit: number): Promise<{ id: string; visitorName: string; hostName: string; windowFrom: string }[]> {
+    const { rows } = await repo.list(this.db, universityId, { q: text, page: 1, pageSize: limit }, this.clock.now());
+    return rows.map((r) => ({ id: r.id, visitorName: r.visitor_name, hostName: r.host_name, windowFrom: r.window_from }));
   }
 
   async log(actor: Actor, id: string): Promise<VisitLogEntry[]> {

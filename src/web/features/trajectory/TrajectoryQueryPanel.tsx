@@ -3,7 +3,7 @@ import { Alert, App, Button, DatePicker, Empty, Form, Input, Segmented, Select, 
 import type { Dayjs } from 'dayjs';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TRAJECTORY_LIMITS, type TrajectorySubjectType } from '../../../shared/trajectory.ts';
+import { TRAJECTORY_LIMITS, TRAJECTORY_SUBJECTS, type TrajectorySubjectType } from '../../../shared/trajectory.ts';
 import { ApiError, serverNow } from '../../api/client.ts';
 import { mapApi } from '../../api/endpoints.ts';
 import { trajectoryApi, type Candidate, type Trajectory } from '../../api/trajectory.ts';
@@ -42,7 +42,7 @@ function periodOf(preset: Preset, range: [Dayjs, Dayjs] | null, now: number): { 
   }
 }
 
-/** 轨迹查询: subject (person, card or plate, with candidates), period and the mandatory reason; the timeline and the path with playback. */
+/** 轨迹查询: subject (person, card, plate or visitor, with candidates), period and the mandatory reason; the timeline and the path with playback. */
 export function TrajectoryQueryPanel() {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -155,7 +155,7 @@ export function TrajectoryQueryPanel() {
                 setSubject(null);
                 setCandidates([]);
               }}
-              options={(['person', 'card', 'plate'] as const).map((k) => ({ value: k, label: <span data-testid={`trajectory-type-${k}`}>{t(`trajectory.subjectType.${k}`)}</span> }))}
+              options={TRAJECTORY_SUBJECTS.map((k) => ({ value: k, label: <span data-testid={`trajectory-type-${k}`}>{t(`trajectory.subjectType.${k}`)}</span> }))}
             />
             {type === 'card' ? (
               <Input value={card} onChange={(e) => setCard(e.target.value)} placeholder={t('trajectory.searchPlaceholder.card')} maxLength={32} data-testid="trajectory-card" />

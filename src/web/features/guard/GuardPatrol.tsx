@@ -6,7 +6,8 @@ import { useSearchParams } from 'react-router';
 import { CHECKPOINT_QUERY_PARAM } from '../../../shared/patrol.ts';
 import { patrolApi, type CheckinResult, type Tour, type TourPoint } from '../../api/patrol.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { errorMessage } from '../../components/errors.ts';
+import { ApiError } from '../../api/client.ts';
+import { errorMessage, errorTitle } from '../../components/errors.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { useApi } from '../../components/useApi.ts';
 
@@ -80,7 +81,11 @@ export function GuardPatrol({ position }: { position: GeolocationPosition | null
       setCode('');
       setVersion((n) => n + 1);
     } catch (err) {
-      setFailure(errorMessage(err));
+      // The server's reasons a guard meets, in the page's language: a code of no checkpoint, outside the fence, no tour now.
+      const rule = err instanceof ApiError ? err.details[0]?.rule : undefined;
+      if (rule === 'exists' || rule === 'tour') setFailure(t(`patrol.phone.refusals.${rule}`));
+      else if (rule === 'geofence') setFailure(`${t('patrol.phone.refusals.geofence')}（${errorMessage(err)}）`);
+      else setFailure(`${errorTitle(err)}: ${errorMessage(err)}`);
     }
   };
 

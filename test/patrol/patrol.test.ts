@@ -255,4 +255,17 @@ describe('patrol', () => {
     assert.ok(audited.filter((a) => a.action === 'patrol_route_created').length >= 3);
     assert.ok(audited.some((a) => a.action === 'patrol_checkpoint_created'));
   });
+
+  it('drops a route’s tours not yet started when it is switched off, keeping those under way', async () => {
+    clock.set(bj('2026-03-02T23:50:00'));
+    const body = routeBody({ name: '午夜巡更', ordered: false, startTimes: ['23:55'], points: [{ checkpointId: cp.C.id, withinMin: 20 }] });
+    const id = json(await t.call(director, 'POST', '/api/patrol/routes', body)).id;
+    const names = async () => json(await t.call(director, 'GET', '/api/patrol/tours?date=2026-03-02')).items.map((x: { routeName: string }) => x.routeName);
+    assert.ok((await names()).includes('午夜巡更'));
+    assert.equal((await t.call(director, 'PUT', `/api/patrol/routes/${id}`, { ...body, enabled: false })).statusCode, 200);
+    assert.ok(!(await names()).includes('午夜巡更'), 'the upcoming tour went with the route');
+    assert.ok((await names()).includes('夜间宿舍区巡更'), 'past tours stay');
+    clock.set(bj('2026-03-03T00:30:00'));
+    assert.equal((await evaluate()).missed, 0, 'nothing missed on a route switched off');
+  });
 });

@@ -255,13 +255,21 @@ export class PatrolService {
     return this.getRoute(actor, row.id);
   }
 
-  /** Tours already made keep the route as it was; the next ones follow the change. */
+  /** Tours not yet started of a route go (they are made again from the route as it is now, if it still runs then). */
+  private async dropUpcomingTours(trx: PatrolDb, routeId: string): Promise<void> {
+    const upcoming = trx.selectFrom('patrol_tours').select('id').where('route_id', '=', routeId).where('starts_at', '>', this.clock.nowIso());
+    await trx.deleteFrom('patrol_tour_points').where('tour_id', 'in', upcoming).execute();
+    await trx.deleteFrom('patrol_tours').where('route_id', '=', routeId).where('starts_at', '>', this.clock.nowIso()).execute();
+  }
+
+  /** Tours already started keep the route as it was; the next ones follow the change. */
   async updateRoute(actor: Actor, id: string, input: RouteInput): Promise<Route> {
     const before = await this.routeRow(actor, id);
     await this.checkRouteInput(before.university_id, input);
     const values = { ...this.routeValues(input), updated_at: this.clock.nowIso() };
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('patrol_routes').set(values).where('id', '=', id).execute();
+      await this.dropUpcomingTours(trx, id);
       await this.audit.record(trx, actor, { action: 'patrol_route_updated', entityType: 'patrol_route', entityId: id, universityId: before.university_id, before, after: input });
     });
     this.ensured.delete(before.university_id);
@@ -272,8 +280,10 @@ export class PatrolService {
     const before = await this.routeRow(actor, id);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('patrol_routes').where('id', '=', id).execute();
+      await this.dropUpcomingTours(trx, id);
       await this.audit.record(trx, actor, { action: 'patrol_route_deleted', entityType: 'patrol_route', entityId: id, universityId: before.university_id, before });
     });
+    this.ensured.delete(before.university_id);
   }
 
   // ---- tours ------------------------------------------------------------------------------------

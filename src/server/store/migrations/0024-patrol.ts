@@ -87,6 +87,8 @@ export const patrol: Migration = {
       .execute();
     await db.schema.createIndex('patrol_tour_points_by_tour').on('patrol_tour_points').columns(['tour_id', 'seq']).execute();
     await db.schema.createIndex('patrol_tour_points_by_grace').on('patrol_tour_points').columns(['grace_until']).execute();
+    await db.schema.createIndex('patrol_tour_points_by_checked').on('patrol_tour_points').columns(['checked_at']).execute();
+    await db.schema.createIndex('patrol_tour_points_by_checkpoint').on('patrol_tour_points').columns(['checkpoint_id', 'grace_until']).execute();
 
     await db.schema
       .createTable('patrol_checkins')

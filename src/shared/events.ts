@@ -116,7 +116,7 @@ export const EVENT_KINDS = {
   'patrol.out_of_order': {
     severity: 'minor',
     platform: true,
-    payload: Obj({ tourId: Str(64), routeName: Str(60), checkpointName: Str(60), skippedNames: Str(200, 'Checkpoints before it in the route not yet checked'), guardName: Opt(Str(40)) }),
+    payload: Obj({ tourId: Str(64), routeName: Str(60), checkpointName: Str(60), aheadNames: Str(200, 'Checkpoints after it in the route that were checked before it'), guardName: Opt(Str(40)) }),
   },
   'patrol.too_fast': {
     severity: 'minor',

@@ -125,7 +125,7 @@ describe('patrol', () => {
 
   it('makes tours from the schedule, an hour ahead, once', async () => {
     ordered = json(await t.call(director, 'POST', '/api/patrol/routes', routeBody())).id;
-    anyOrder = json(await t.call(director, 'POST', '/api/patrol/routes', routeBody({ name: '周界巡更', ordered: false, startTimes: ['23:00'], minStepS: 300, lateGraceMin: 5, points: [{ checkpointId: cp.A.id, withinMin: 10 }, { checkpointId: cp.C.id, withinMin: 10 }] }))).id;
+    anyOrder = json(await t.call(director, 'POST', '/api/patrol/routes', routeBody({ name: '周界巡更', ordered: false, startTimes: ['23:00'], minStepS: 300, lateGraceMin: 5, points: [{ checkpointId: cp.C.id, withinMin: 10 }, { checkpointId: cp.A.id, withinMin: 10 }] }))).id;
     const mine = json(await t.call(guard, 'GET', '/api/my/patrol'));
     assert.deepEqual(mine.map((x: { routeName: string; state: string }) => [x.routeName, x.state]), [['夜间宿舍区巡更', 'upcoming']], 'the 23:00 tour is more than an hour away');
     await evaluate();
@@ -150,13 +150,13 @@ describe('patrol', () => {
     assert.equal(json(res).details[0].rule, 'geofence');
     res = await t.call(guard, 'POST', '/api/my/patrol/checkins', { checkpointId: cp.C.id, lon: cp.C.lon + 0.0001, lat: cp.C.lat, accuracyM: 8 });
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual([json(res).status, json(res).outOfOrder], ['on_time', true], 'B comes before C on an ordered route');
+    assert.deepEqual([json(res).status, json(res).outOfOrder], ['on_time', false], 'B passed by: it will be missed unless the guard goes back');
 
-    // B by its… there is no device at B: the guard is late there, by QR at 22:25 (due 22:20, grace to 22:30).
+    // Back to B (it has no device) by the URL a phone camera opens, at 22:25: late (due 22:20, grace to 22:30) and out of order.
     clock.set(bj('2026-03-02T22:25:00'));
     res = await t.call(guard, 'POST', '/api/my/patrol/checkins', { token: `https://campus.example/guard?cp=${cp.B.token}` });
     assert.equal(res.statusCode, 200, res.body);
-    assert.equal(json(res).status, 'late');
+    assert.deepEqual([json(res).status, json(res).outOfOrder], ['late', true], 'back to B after C on an ordered route');
     assert.equal(json(res).tour.state, 'done', 'every checkpoint checked');
 
     let r = await evaluate();
@@ -167,7 +167,9 @@ describe('patrol', () => {
     assert.equal(late.length, 1);
     const payload = typeof late[0].payload === 'string' ? JSON.parse(late[0].payload) : late[0].payload;
     assert.deepEqual([payload.checkpointName, payload.routeName, payload.lateMin, payload.guardName], ['巡更点 B', '夜间宿舍区巡更', 5, 'guard PT']);
-    assert.equal((await patrolEvents('patrol.out_of_order')).length, 1);
+    const [order] = await patrolEvents('patrol.out_of_order');
+    const orderPayload = typeof order.payload === 'string' ? JSON.parse(order.payload) : order.payload;
+    assert.deepEqual([orderPayload.checkpointName, orderPayload.aheadNames], ['巡更点 B', '巡更点 C']);
 
     // A check-in nobody's tour takes: refused on the phone.
     res = await t.call(guard, 'POST', '/api/my/patrol/checkins', { token: cp.A.token });
@@ -180,9 +182,9 @@ describe('patrol', () => {
     await deviceSays(device, U.users.guard.username);
     clock.set(bj('2026-03-02T23:03:00'));
     const res = await t.call(guard, 'POST', '/api/my/patrol/checkins', { token: cp.C.token });
-    assert.deepEqual([json(res).status, json(res).outOfOrder, json(res).tour.tooFast], ['on_time', false, true], 'any order; 60 s after A where 300 s is the least walk');
+    assert.deepEqual([json(res).status, json(res).outOfOrder, json(res).tour.tooFast], ['on_time', false, true], 'C (first on the route) after A: any order; 60 s after A where 300 s is the least walk');
     const tour = json(res).tour;
-    assert.deepEqual(tour.points.map((p: { method: string }) => p.method), ['device', 'qr']);
+    assert.deepEqual(tour.points.map((p: { method: string }) => p.method), ['qr', 'device']);
     let r = await evaluate();
     assert.equal(r.tooFast, 1);
     r = await evaluate();

@@ -19,7 +19,7 @@ type PatrolKind = 'patrol.missed' | 'patrol.late' | 'patrol.out_of_order' | 'pat
  * HTTP ingest, stored like any event) is matched to the running tour of its checkpoint. Once a
  * minute, with the injected clock: tours are made from the schedules, and a checkpoint whose
  * window and grace passed unchecked raises `patrol.missed`; a late check-in `patrol.late`; a
- * check-in before an earlier checkpoint of an ordered route `patrol.out_of_order`; a tour with
+ * check-in at a checkpoint of an ordered route after a later one was checked `patrol.out_of_order`; a tour with
  * two check-ins closer than the least walking time `patrol.too_fast` — each once, through the
  * EventWriter, so that rules can turn them into alarms.
  */
@@ -120,8 +120,8 @@ export class PatrolWatch {
       }
       if (!p.order_reported_at && p.out_of_order === 1) {
         const siblings = await repo.pointsOf(this.db, [p.tour_id]);
-        const skipped = siblings.filter((s) => s.seq < p.seq && (!s.checked_at || s.checked_at > p.checked_at!)).map((s) => s.checkpoint_name);
-        await this.raise(p, 'patrol.out_of_order', { tourId: p.tour_id, routeName: '', checkpointName: p.checkpoint_name.slice(0, 60), skippedNames: (skipped.join('、') || '—').slice(0, 200), ...guardName });
+        const ahead = siblings.filter((s) => s.seq > p.seq && s.checked_at && s.checked_at <= p.checked_at!).map((s) => s.checkpoint_name);
+        await this.raise(p, 'patrol.out_of_order', { tourId: p.tour_id, routeName: '', checkpointName: p.checkpoint_name.slice(0, 60), aheadNames: (ahead.join('、') || '—').slice(0, 200), ...guardName });
         await this.db.updateTable('patrol_tour_points').set({ order_reported_at: now }).where('id', '=', p.id).execute();
         out.outOfOrder++;
       }

@@ -410,8 +410,8 @@ export class PatrolService {
   /**
    * A check-in at a checkpoint at `atMs`: counts for the open point of that checkpoint in a tour
    * that has started and whose grace is not over, preferring the route the device names, then a
-   * tour the guard is assigned to, then the earliest. Out of order when an earlier point of an
-   * ordered route is still open; too fast when it follows the tour's previous check-in sooner
+   * tour the guard is assigned to, then the earliest. Out of order when a later point of an
+   * ordered route was checked before it; too fast when it follows the tour's previous check-in sooner
    * than the route's least walking time. Returns null when no tour takes it (it is still logged).
    */
   async checkin(c: { checkpoint: CheckpointRow; atMs: number; method: CheckinMethod; guard: Walker | null; eventId: string | null; routeHint?: string; distanceM?: number }): Promise<{ tourId: string; point: TourPointRow } | null> {
@@ -425,7 +425,8 @@ export class PatrolService {
     for (const p of candidates) {
       const siblings = await repo.pointsOf(this.db, [p.tour_id]);
       const [tour] = await repo.toursByIds(this.db, [p.tour_id]);
-      const outOfOrder = tour.ordered === 1 && siblings.some((s) => s.seq < p.seq && !s.checked_at && Date.parse(s.grace_until) > c.atMs);
+      // Out of order: a later checkpoint of an ordered route was checked already (the guard came back). A checkpoint passed by is missed, not this.
+      const outOfOrder = tour.ordered === 1 && siblings.some((s) => s.seq > p.seq && s.checked_at !== null && s.checked_at <= at);
       const previous = siblings.filter((s) => s.checked_at && s.checked_at <= at).sort((a, b) => (a.checked_at! < b.checked_at! ? 1 : -1))[0];
       const tooFast = tour.min_step_s > 0 && previous !== undefined && c.atMs - Date.parse(previous.checked_at!) < tour.min_step_s * 1000;
       const updated = await this.db

@@ -200,7 +200,10 @@ describe('patrol', () => {
     assert.equal(Number(after.n), Number(before.n) + 1, 'the second delivery adds nothing');
   });
 
-  it('raises a missed checkpoint once its window and grace passed, with the injected clock, once', async () => {
+  it('raises a missed checkpoint once its window and grace passed, with the injected clock, once; a rule makes it an alarm', async () => {
+    // The security office's rule: a missed checkpoint is an alarm (巡更漏检).
+    const rule = await t.call(director, 'POST', '/api/alarm-rules', { definition: { name: '巡更漏巡报警', enabled: true, trigger: { type: 'event', kinds: ['patrol.missed'] }, actions: [{ type: 'create_alarm', alarmType: 'patrol_missed', priority: 3 }] } });
+    assert.equal(rule.statusCode, 201, rule.body);
     const res = await t.call(director, 'POST', '/api/patrol/routes', routeBody({ name: '图书馆巡更', ordered: false, startTimes: ['23:30'], lateGraceMin: 5, points: [{ checkpointId: cp.B.id, withinMin: 5 }] }));
     assert.equal(res.statusCode, 201, res.body);
     clock.set(bj('2026-03-02T23:39:59'));
@@ -212,6 +215,9 @@ describe('patrol', () => {
     const [missed] = await patrolEvents('patrol.missed');
     const payload = typeof missed.payload === 'string' ? JSON.parse(missed.payload) : missed.payload;
     assert.deepEqual([payload.checkpointName, payload.routeName, missed.device_id], ['巡更点 B', '图书馆巡更', cp.B.id], 'B has no device: the checkpoint names the event');
+    await t.services.alarmConsumer.settled();
+    const alarms = await t.store.db.selectFrom('alarms').selectAll().where('university_id', '=', U.universityId).where('type', '=', 'patrol_missed').execute();
+    assert.equal(alarms.length, 1, 'one alarm for the missed checkpoint');
   });
 
   it('reports per guard, route and day', async () => {

@@ -109,6 +109,18 @@ describe('patrol (browser)', { timeout: 300_000 }, () => {
       await clickNav(desk, 'nav-patrol');
       await desk.getByTestId('patrol-view').waitFor();
       await desk.getByTestId('patrol-tours').getByText(ROUTE).waitFor();
+      // The route's form holds its three checkpoints; a checkpoint's printable QR code carries the guard page URL.
+      await desk.getByTestId('patrol-view-routes').click();
+      await desk.getByTestId('patrol-routes').getByText(ROUTE).click();
+      const form = desk.getByTestId('route-form');
+      await form.getByText(checkpoints[2].name).first().waitFor();
+      assert.equal(await form.locator('.ant-input-number').filter({ has: desk.locator('input[value="50"]') }).count(), 1, 'the last checkpoint within 50 minutes');
+      await form.getByRole('button', { name: /取\s*消/ }).click();
+      await desk.getByTestId('patrol-view-checkpoints').click();
+      await desk.getByTestId('patrol-checkpoints').locator('tr').filter({ hasText: checkpoints[0].name }).getByTestId('checkpoint-qr-open').click();
+      await desk.getByTestId('checkpoint-qr').locator('img').waitFor();
+      assert.equal(await desk.getByTestId('checkpoint-token').innerText(), checkpoints[0].token);
+      await desk.keyboard.press('Escape');
       await desk.goto(`${server.baseUrl}/patrol?view=report&date=${day}`);
       const row = desk.getByTestId('patrol-report').locator('tr').filter({ hasText: ROUTE });
       await row.waitFor();

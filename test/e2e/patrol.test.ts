@@ -3,7 +3,8 @@
  * up a route through three demo checkpoints starting now; a guard on the phone page (390 px) sees
  * the tour and checks in at each checkpoint by its code (what the QR carries), the first through
  * the URL a phone camera opens from the printed QR; the console's report shows the guard's
- * completed tour. Saves docs/screenshots/guard-patrol.png (phone) and patrol.png (console, 1440×900).
+ * completed tour beside the demo routes' tours of the day (a day of demo history). Saves
+ * docs/screenshots/guard-patrol.png (phone) and patrol.png (console, 1440×900).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -36,7 +37,8 @@ describe('patrol (browser)', { timeout: 300_000 }, () => {
   const pageErrors: string[] = [];
 
   before(async () => {
-    server = await startServer();
+    // A day of demo history: the demo routes' tours of today were walked by the simulator's guards (the report's other rows).
+    server = await startServer({ historyDays: 1, startTimeoutMs: 600_000 });
     browser = await launchChromium();
     phone = await newConsolePage(browser, { width: 390, height: 844 }, pageErrors);
     desk = await newConsolePage(browser, { width: 1440, height: 900 }, pageErrors);
@@ -124,6 +126,7 @@ describe('patrol (browser)', { timeout: 300_000 }, () => {
       await desk.goto(`${server.baseUrl}/patrol?view=report&date=${day}`);
       const row = desk.getByTestId('patrol-report').locator('tr').filter({ hasText: ROUTE });
       await row.waitFor();
+      await desk.getByTestId('patrol-report').locator('.ant-spin-spinning').waitFor({ state: 'detached' });
       const text = await row.innerText();
       assert.match(text, /100%/, text);
       assert.doesNotMatch(text, /无人巡更/, 'the guard who walked it is named');

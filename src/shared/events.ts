@@ -72,7 +72,8 @@ export const EVENT_KINDS = {
     }),
   },
   panic: { severity: 'critical', payload: Obj({}) },
-  'patrol.checkin': { severity: 'info', payload: Obj({ guardId: Str(64), routeId: Opt(Str(64)) }) },
+  // A checkpoint device (巡更点 reader/button) read a guard's patrol card or was pressed (modules/patrol matches it to a running tour).
+  'patrol.checkin': { severity: 'info', payload: Obj({ guardId: Str(64, 'The guard’s account id or username (巡更卡 bound to it)'), routeId: Opt(Str(64, 'The route, when the device knows it')) }) },
   'device.heartbeat': {
     severity: 'info',
     payload: Obj({ uptimeS: Opt(Type.Integer({ minimum: 0 })), temperatureC: Opt(Type.Number({ minimum: -60, maximum: 150 })), firmware: Opt(Str(64)) }),
@@ -100,6 +101,27 @@ export const EVENT_KINDS = {
     severity: 'minor',
     platform: true,
     payload: Obj({ visitId: Str(64), visitorName: Str(40), hostName: Str(60), windowTo: Str(40, 'When the pass ended, ISO 8601') }),
+  },
+  // Patrol evaluation (modules/patrol): the device is the checkpoint's device (or the checkpoint id when it has none); each raised once.
+  'patrol.missed': {
+    severity: 'major',
+    platform: true,
+    payload: Obj({ tourId: Str(64), routeName: Str(60), checkpointName: Str(60), dueAt: Str(40, 'End of the checkpoint’s window, ISO 8601'), guardName: Opt(Str(40)) }),
+  },
+  'patrol.late': {
+    severity: 'minor',
+    platform: true,
+    payload: Obj({ tourId: Str(64), routeName: Str(60), checkpointName: Str(60), dueAt: Str(40, 'End of the checkpoint’s window, ISO 8601'), checkedAt: Str(40), lateMin: Type.Integer({ minimum: 0, description: 'Minutes after the window' }), guardName: Opt(Str(40)) }),
+  },
+  'patrol.out_of_order': {
+    severity: 'minor',
+    platform: true,
+    payload: Obj({ tourId: Str(64), routeName: Str(60), checkpointName: Str(60), aheadNames: Str(200, 'Checkpoints after it in the route that were checked before it'), guardName: Opt(Str(40)) }),
+  },
+  'patrol.too_fast': {
+    severity: 'minor',
+    platform: true,
+    payload: Obj({ tourId: Str(64), routeName: Str(60), checkpointName: Str(60, 'Reached too soon after the previous one'), fastestS: Type.Integer({ minimum: 0, description: 'Seconds between the two check-ins' }), minStepS: Type.Integer({ minimum: 0, description: 'Least plausible walking time' }), guardName: Opt(Str(40)) }),
   },
   // Written by the absence check of a rule: the device sent none of the expected events in the window.
   'rule.absence': {

@@ -32,6 +32,12 @@ export const PERMISSIONS = [
   'visitor.write',
   /** Approve or reject visits (访客审批, the security office). */
   'visitor.approve',
+  /** 电子巡更: checkpoints, routes, today's tours and the patrol report. */
+  'patrol.read',
+  /** Set up checkpoints (their QR codes) and routes with their schedules; audited. */
+  'patrol.write',
+  /** A guard's phone: the guard's tours, check-ins by QR code or GPS. */
+  'patrol.checkin',
   'rule.read',
   'rule.write',
   'dispatch.self',
@@ -55,15 +61,17 @@ const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  commission_analyst: READ_ONLY,
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read'],
-  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'rule.read', 'person.read'],
+  // The commission follows patrol completion across universities, read-only.
+  commission_analyst: [...READ_ONLY, 'patrol.read'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'patrol.read', 'patrol.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read'],
+  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'patrol.read', 'rule.read', 'person.read'],
   // Guards at the gatehouse look up today's visitors, register walk-ins and check them in and out.
-  guard: [...READ_ONLY, 'dispatch.self', 'visitor.read', 'visitor.write'],
+  // … and walk their patrol tours, checking in at each checkpoint from the phone.
+  guard: [...READ_ONLY, 'dispatch.self', 'visitor.read', 'visitor.write', 'patrol.checkin'],
   // Maintainers check that a repaired camera shows a picture.
   maintainer: [...READ_ONLY, 'event.read', 'video.view', 'device.write', 'maintenance.write'],
   // Auditors read the register masked; they check who unmasked, they do not unmask.
-  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read', 'person.read', 'access.read', 'visitor.read'],
+  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read', 'person.read', 'access.read', 'visitor.read', 'patrol.read'],
 };
 
 /** Roles a security director may grant inside their own university. */

@@ -78,6 +78,11 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/access/doors/:id/push': undefined,
     'POST /api/access/check': { doorId: visitGateIds.get(target)!, credentialType: 'card', credentialId: '12345678' },
     'POST /api/trajectory': { type: 'person', value: personIds.get(target)!, reason: '越权查询轨迹', universityId: target.universityId },
+    'POST /api/patrol/checkpoints': { name: '越权巡更点', lon: 121.5, lat: 31.3, universityId: target.universityId },
+    'PUT /api/patrol/checkpoints/:id': { name: '越权巡更点', lon: 121.5, lat: 31.3 },
+    'POST /api/patrol/checkpoints/:id/token': undefined,
+    'POST /api/patrol/routes': { ...patrolRoute(target), universityId: target.universityId },
+    'PUT /api/patrol/routes/:id': patrolRoute(target),
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -106,6 +111,8 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/visits/')) return visitIds.get(target)!;
   if (url.startsWith('/api/access/groups/')) return accessGroupIds.get(target)!;
   if (url.startsWith('/api/access/doors/')) return visitGateIds.get(target)!;
+  if (url.startsWith('/api/patrol/checkpoints/')) return checkpointIds.get(target)!;
+  if (url.startsWith('/api/patrol/routes/')) return patrolRouteIds.get(target)!;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -167,10 +174,19 @@ const visitGateIds = new Map<UniversityFixture, string>();
 const visitIds = new Map<UniversityFixture, string>();
 const accessGroupIds = new Map<UniversityFixture, string>();
 const passTokens = new Map<UniversityFixture, string>();
+const checkpointIds = new Map<UniversityFixture, string>();
+const checkpointTokens = new Map<UniversityFixture, string>();
+const patrolRouteIds = new Map<UniversityFixture, string>();
+
+/** A patrol route through the university's checkpoint, its tour running now (Beijing time), walked by its guard. */
+function patrolRoute(f: UniversityFixture) {
+  const hhmm = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(11, 16);
+  return { name: `巡更路线 ${f.universityId.slice(0, 8)}`, ordered: true, points: [{ checkpointId: checkpointIds.get(f)!, withinMin: 60 }], minStepS: 60, lateGraceMin: 10, startTimes: [hhmm], days: [1, 2, 3, 4, 5, 6, 7], holidays: 'run', guardIds: [f.users.guard.id], enabled: true };
+}
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -236,6 +252,11 @@ async function withActivity(f: UniversityFixture) {
   await t.services.sightings.settled();
   // An access group naming the person at that turnstile.
   accessGroupIds.set(f, (await t.services.access.createGroup(SYSTEM_ACTOR, { universityId: f.universityId, name: '员工通道', doorIds: [gate.id], members: { personIds: [person.id], kinds: [], departments: [] } })).id);
+  // A patrol checkpoint (its QR token is a secret too) and a route whose tour runs now.
+  const checkpoint = await t.services.patrol.createCheckpoint(SYSTEM_ACTOR, { universityId: f.universityId, name: `巡更点 ${f.universityId.slice(0, 8)}`, lon: 121.5, lat: 31.3, deviceId: f.deviceId });
+  checkpointIds.set(f, checkpoint.id);
+  checkpointTokens.set(f, checkpoint.token!);
+  patrolRouteIds.set(f, (await t.services.patrol.createRoute(SYSTEM_ACTOR, { ...patrolRoute(f), universityId: f.universityId } as never)).id);
   // A marked day, so the calendar list has something of the university's own.
   await t.services.calendar.put(SYSTEM_ACTOR, '2026-10-01', { universityId: f.universityId, kind: 'holiday', name: '国庆节' });
 }

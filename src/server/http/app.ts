@@ -17,6 +17,7 @@ import { createAlarmsModule } from '../modules/alarms/index.ts';
 import { createDeviceCommandsModule } from '../modules/device-commands/index.ts';
 import { createVehiclesModule } from '../modules/vehicles/index.ts';
 import { createVisitorsModule } from '../modules/visitors/index.ts';
+import { createPatrolModule } from '../modules/patrol/index.ts';
 import { createAuditModule } from '../modules/audit/index.ts';
 import { createCalendarModule } from '../modules/calendar/index.ts';
 import { createCaseFileModule } from '../modules/case-file/index.ts';
@@ -112,6 +113,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { access, accessDecider, permissionLists, answerer: accessAnswerer, face: accessFace } = createAccessControlModule({ db, devices, org, people, audit, calendar, deviceCommands, clock });
   ingestModule.deviceMessages.setAccessAnswerer(accessAnswerer);
   const { visitors, visitorGate, face: visitorsFace } = createVisitorsModule({ db, devices, org, audit, writer, clock, bus });
+  const { patrol, patrolWatch, face: patrolFace } = createPatrolModule({ db, devices, accounts, org, calendar, audit, writer, clock, bus });
   const { trajectory, indexer: sightings, face: trajectoryFace } = createTrajectoryModule({ store, people, vehicles, devices, events, org, audit, clock, bus, retentionDays: longestRetentionDays, visitors });
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
@@ -141,6 +143,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     vehiclesFace,
     accessFace,
     visitorsFace,
+    patrolFace,
     trajectoryFace,
     caseFileFace,
     alarmStatsFace,
@@ -149,7 +152,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, trajectory, sightings };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings };
 }
 
 export interface RouteEntry {

@@ -228,6 +228,91 @@ export interface EventsDB {
   sightings: SightingTable;
   presence: PresenceTable;
   sighting_backfill: SightingBackfillTable;
+  patrol_checkpoints: PatrolCheckpointTable;
+  patrol_routes: PatrolRouteTable;
+  patrol_tours: PatrolTourTable;
+  patrol_tour_points: PatrolTourPointTable;
+  patrol_checkins: PatrolCheckinTable;
+}
+
+/** 电子巡更 (modules/patrol). */
+export interface PatrolCheckpointTable {
+  id: string;
+  university_id: string;
+  campus_id: string | null;
+  name: string;
+  lon: number;
+  lat: number;
+  radius_m: number;
+  device_id: string | null;
+  token: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PatrolRouteTable {
+  id: string;
+  university_id: string;
+  name: string;
+  ordered: number;
+  points: unknown;
+  min_step_s: number;
+  late_grace_min: number;
+  start_times: unknown;
+  days: unknown;
+  holidays: string;
+  guard_ids: unknown;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PatrolTourTable {
+  id: string;
+  university_id: string;
+  route_id: string;
+  route_name: string;
+  ordered: number;
+  day: string;
+  starts_at: string;
+  ends_at: string;
+  min_step_s: number;
+  guard_ids: unknown;
+  too_fast: number;
+  too_fast_reported_at: string | null;
+  created_at: string;
+}
+
+export interface PatrolTourPointTable {
+  id: string;
+  tour_id: string;
+  university_id: string;
+  checkpoint_id: string;
+  checkpoint_name: string;
+  seq: number;
+  due_at: string;
+  grace_until: string;
+  checked_at: string | null;
+  method: string | null;
+  guard_id: string | null;
+  guard_name: string | null;
+  out_of_order: number;
+  missed_reported_at: string | null;
+  late_reported_at: string | null;
+  order_reported_at: string | null;
+}
+
+export interface PatrolCheckinTable {
+  id: string;
+  university_id: string;
+  checkpoint_id: string;
+  tour_id: string | null;
+  at: string;
+  method: string;
+  guard_id: string | null;
+  guard_name: string | null;
+  event_id: string | null;
+  distance_m: number | null;
 }
 
 /** 访客: visitor_phone and visitor_id_number are stored in full and masked on the way out (modules/visitors). */

@@ -52,4 +52,9 @@ export const TABLE_OWNERS = {
   sightings: 'trajectory',
   presence: 'trajectory',
   sighting_backfill: 'trajectory',
+  patrol_checkpoints: 'patrol',
+  patrol_routes: 'patrol',
+  patrol_tours: 'patrol',
+  patrol_tour_points: 'patrol',
+  patrol_checkins: 'patrol',
 } as const satisfies Record<keyof DB, string>;

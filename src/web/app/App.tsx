@@ -18,6 +18,7 @@ const MapView = lazy(() => import('../features/map/MapView.tsx').then((m) => ({ 
 const LedgerView = lazy(() => import('../features/ledger/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
 const PeopleView = lazy(() => import('../features/people/PeopleView.tsx').then((m) => ({ default: m.PeopleView })));
 const AccessView = lazy(() => import('../features/access/AccessView.tsx').then((m) => ({ default: m.AccessView })));
+const PatrolView = lazy(() => import('../features/patrol/PatrolView.tsx').then((m) => ({ default: m.PatrolView })));
 const VisitorsView = lazy(() => import('../features/visitors/VisitorsView.tsx').then((m) => ({ default: m.VisitorsView })));
 const VisitorsPhonePage = lazy(() => import('../features/visitors/VisitorsPhonePage.tsx').then((m) => ({ default: m.VisitorsPhonePage })));
 const VehiclesView = lazy(() => import('../features/vehicles/VehiclesView.tsx').then((m) => ({ default: m.VehiclesView })));
@@ -120,6 +121,16 @@ export function App() {
                     <RequireAuth permission="access.read">
                       <Suspense fallback={<ViewFallback />}>
                         <AccessView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="patrol"
+                  element={
+                    <RequireAuth permission="patrol.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <PatrolView />
                       </Suspense>
                     </RequireAuth>
                   }

@@ -16,6 +16,7 @@ import { generateDemoPeople } from './campus-people.ts';
 import { generateDemoVehicles } from './campus-vehicles.ts';
 import { generateDemoAccess } from './campus-access.ts';
 import { generateDemoVisits } from './campus-visitors.ts';
+import { generateDemoPatrol } from './campus-patrol.ts';
 import type { DemoUniversityData } from './generate.ts';
 
 /** Password of every demo account (documented in the README; change it on a real system). */
@@ -130,6 +131,7 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
   const register = generateDemoPeople({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt });
   const vehicles = generateDemoVehicles({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt });
   const access = generateDemoAccess({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt, devices: data.devices, buildings: data.buildings });
+  const patrol = generateDemoPatrol({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt, devices: data.devices, accounts: data.accounts });
   const visitors = generateDemoVisits({ seed: data.seed, universityId: data.university.id, accounts: data.accounts, devices: data.devices, nowMs: ctx.nowMs ?? Date.now() });
 
   const written = await store.db.transaction().execute(async (trx) => {
@@ -141,12 +143,13 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
     await services.vehicles.loadBulk(trx, vehicles);
     await services.access.loadBulk(trx, access.groups, access.doors);
     await services.visitors.loadBulk(trx, visitors.visits, visitors.log);
+    await services.patrol.loadBulk(trx, patrol.checkpoints, patrol.routes);
     await services.audit.record(trx, SYSTEM_ACTOR, {
       action: 'demo_seeded',
       entityType: 'university',
       entityId: data.university.id,
       universityId: data.university.id,
-      after: { name: data.university.name, seed: data.seed, counts: data.counts, people: register.people.length, vehicles: vehicles.length, accessGroups: access.groups.length, visits: visitors.visits.length, flaws: data.flaws.map((f) => f.code), skippedAccounts },
+      after: { name: data.university.name, seed: data.seed, counts: data.counts, people: register.people.length, vehicles: vehicles.length, accessGroups: access.groups.length, visits: visitors.visits.length, patrolCheckpoints: patrol.checkpoints.length, patrolRoutes: patrol.routes.length, flaws: data.flaws.map((f) => f.code), skippedAccounts },
     });
     return true;
   });

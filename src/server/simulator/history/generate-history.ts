@@ -76,6 +76,7 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
   const unsubscribe = services.bus.subscribe('events.committed', (batch) => void committed.push(batch));
   services.gate.decideWhenAsked();
   services.visitorGate.recordWhenAsked();
+  services.patrolWatch.recordWhenAsked();
   services.sightings.indexWhenAsked();
 
   await services.rules.ensureDefaults(SYSTEM_ACTOR, universityId);
@@ -108,6 +109,8 @@ export async function generateHistory(o: GenerateHistoryOptions): Promise<Histor
       await services.gate.decideAll(batch);
       // Visitor passes read at gates, likewise.
       await services.visitorGate.recordAll(batch);
+      // Patrol check-ins of checkpoint devices, likewise (tours and check-ins take ids from the routes and events).
+      await services.patrolWatch.recordAll(batch);
       // The trajectory index of the batch, here too: in order, nothing beside the history's own work.
       await services.sightings.index(batch);
       await quiet();

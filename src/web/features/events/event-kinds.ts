@@ -10,7 +10,7 @@ export const EVENT_KIND_GROUPS = {
   alarm: ['intrusion', 'perimeter', 'fire', 'smoke', 'panic', 'door.forced', 'tamper'],
   access: ['access.granted', 'access.denied', 'door.held_open', 'vehicle.banned', 'vehicle.overstay', 'visitor.overstay'],
   video: ['plate.read', 'face.match', 'motion', 'video.loss', 'video.restored', 'recording.gap'],
-  patrol: ['patrol.checkin', 'rule.absence'],
+  patrol: ['patrol.checkin', 'patrol.missed', 'patrol.late', 'patrol.out_of_order', 'patrol.too_fast', 'rule.absence'],
   device: ['device.fault', 'command.ack', 'device.went_offline', 'device.came_online', 'device.heartbeat'],
 } as const satisfies Record<string, readonly EventKind[]>;
 

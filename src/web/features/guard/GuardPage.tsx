@@ -6,13 +6,14 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { LanguageSwitch } from '../../app/LanguageSwitch.tsx';
 import { useAuth, useSession } from '../auth/AuthProvider.tsx';
 import { GuardDispatchCard } from './GuardDispatchCard.tsx';
+import { GuardPatrol } from './GuardPatrol.tsx';
 import { useGeolocationSharing } from './useGeolocation.ts';
 import { useMyDispatches } from './useMyDispatches.ts';
 import './guard.css';
 
 const SHARING_COLORS = { on: 'green', starting: 'default', denied: 'red', unsupported: 'default', error: 'orange' } as const;
 
-/** The guard's phone page: my dispatches (newest first), location sharing, one big button per step. */
+/** The guard's phone page: my dispatches (newest first), location sharing, one big button per step; then the patrol (巡更). */
 export function GuardPage() {
   const { t } = useTranslation();
   const { logout, can } = useAuth();
@@ -56,6 +57,8 @@ export function GuardPage() {
       ) : (
         <Empty description={t('guard.none')} />
       )}
+      {/* 巡更: the guard's tours, 扫码打卡 and 定位打卡. */}
+      {can('patrol.checkin') && <GuardPatrol position={sharing.position} />}
     </div>
   );
 }

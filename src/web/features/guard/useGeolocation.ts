@@ -7,8 +7,9 @@ const MIN_INTERVAL_MS = 15_000;
 export type SharingState = 'starting' | 'on' | 'denied' | 'unsupported' | 'error';
 
 /** Shares the phone's position (watchPosition → POST /api/my/position, throttled) while the page is open. */
-export function useGeolocationSharing(): { state: SharingState; lastSentAt: number | null } {
+export function useGeolocationSharing(): { state: SharingState; lastSentAt: number | null; position: GeolocationPosition | null } {
   const [state, setState] = useState<SharingState>('starting');
+  const [position, setPosition] = useState<GeolocationPosition | null>(null);
   const [lastSentAt, setLastSentAt] = useState<number | null>(null);
   const last = useRef(0);
   useEffect(() => {
@@ -19,6 +20,7 @@ export function useGeolocationSharing(): { state: SharingState; lastSentAt: numb
     const id = navigator.geolocation.watchPosition(
       (pos) => {
         setState('on');
+        setPosition(pos); // the latest, for 定位打卡
         const now = Date.now();
         if (now - last.current < MIN_INTERVAL_MS) return;
         last.current = now;
@@ -32,5 +34,5 @@ export function useGeolocationSharing(): { state: SharingState; lastSentAt: numb
     );
     return () => navigator.geolocation.clearWatch(id);
   }, []);
-  return { state, lastSentAt };
+  return { state, lastSentAt, position };
 }

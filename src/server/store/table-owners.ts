@@ -51,4 +51,9 @@ export const TABLE_OWNERS = {
   sightings: 'trajectory',
   presence: 'trajectory',
   sighting_backfill: 'trajectory',
+  duty_posts: 'duty',
+  duty_assignments: 'duty',
+  duty_months: 'duty',
+  duty_certificates: 'duty',
+  duty_gap_reports: 'duty',
 } as const satisfies Record<keyof DB, string>;

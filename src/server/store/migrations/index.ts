@@ -21,6 +21,7 @@ import { accessControl } from './0018-access-control.ts';
 import { visitors } from './0019-visitors.ts';
 import { credentialLookup } from './0021-credential-lookup.ts';
 import { sightings } from './0020-sightings.ts';
+import { duty } from './0023-duty.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -38,7 +39,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors, sightings, credentialLookup];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors, sightings, credentialLookup, duty];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -376,6 +376,18 @@ export class DutyService {
     return valid.length ? null : { field: 'certificate', reason: `无有效上岗证: ${actor.displayName} holds no operator certificate valid today (S-CERT)`, rule: 'certificate' };
   }
 
+  /**
+   * Who holds a certificate valid on a date, for a university that keeps certificates (the demo
+   * history picks its operators on duty with it); null when the university keeps none.
+   */
+  async certifiedCheck(universityId: string): Promise<((accountId: string, date: string) => boolean) | null> {
+    if (!(await repo.hasAnyCertificate(this.db, universityId))) return null;
+    const { rows } = await repo.certificates(this.db, { universityId, page: 1, pageSize: 10_000 });
+    const spans = new Map<string, { from: string; to: string }[]>();
+    for (const r of rows) spans.set(r.account_id, [...(spans.get(r.account_id) ?? []), { from: r.valid_from, to: r.valid_to }]);
+    return (accountId, date) => (spans.get(accountId) ?? []).some((c) => c.from <= date && c.to >= date);
+  }
+
   // ---- the periodic check ----
 
   /**

@@ -16,6 +16,7 @@ import { generateDemoPeople } from './campus-people.ts';
 import { generateDemoVehicles } from './campus-vehicles.ts';
 import { generateDemoAccess } from './campus-access.ts';
 import { generateDemoVisits } from './campus-visitors.ts';
+import { generateDemoDuty } from './campus-duty.ts';
 import type { DemoUniversityData } from './generate.ts';
 
 /** Password of every demo account (documented in the README; change it on a real system). */
@@ -132,6 +133,8 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
   const access = generateDemoAccess({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt, devices: data.devices, buildings: data.buildings });
   const visitors = generateDemoVisits({ seed: data.seed, universityId: data.university.id, accounts: data.accounts, devices: data.devices, nowMs: ctx.nowMs ?? Date.now() });
 
+  const duty = generateDemoDuty({ seed: data.seed, universityId: data.university.id, accounts: data.accounts, nowMs: ctx.nowMs ?? Date.now() });
+
   const written = await store.db.transaction().execute(async (trx) => {
     if (await services.org.hasUniversity(trx)) return false;
     await services.org.loadBulk(trx, [data.university, ...data.campuses, ...data.buildings, ...data.floors, ...data.areas], data.keySites);
@@ -141,6 +144,7 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
     await services.vehicles.loadBulk(trx, vehicles);
     await services.access.loadBulk(trx, access.groups, access.doors);
     await services.visitors.loadBulk(trx, visitors.visits, visitors.log);
+    await services.duty.loadBulk(trx, duty);
     await services.audit.record(trx, SYSTEM_ACTOR, {
       action: 'demo_seeded',
       entityType: 'university',

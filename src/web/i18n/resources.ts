@@ -39,6 +39,7 @@ import enValidation from './en/validation.json' with { type: 'json' };
 import enVehicles from './en/vehicles.json' with { type: 'json' };
 import enAccess from './en/access.json' with { type: 'json' };
 import enVisitors from './en/visitors.json' with { type: 'json' };
+import enDuty from './en/duty.json' with { type: 'json' };
 import enTrajectory from './en/trajectory.json' with { type: 'json' };
 import zhAlarmStats from './zh-CN/alarmStats.json' with { type: 'json' };
 import zhAlarms from './zh-CN/alarms.json' with { type: 'json' };
@@ -70,6 +71,7 @@ import zhValidation from './zh-CN/validation.json' with { type: 'json' };
 import zhVehicles from './zh-CN/vehicles.json' with { type: 'json' };
 import zhAccess from './zh-CN/access.json' with { type: 'json' };
 import zhVisitors from './zh-CN/visitors.json' with { type: 'json' };
+import zhDuty from './zh-CN/duty.json' with { type: 'json' };
 import zhTrajectory from './zh-CN/trajectory.json' with { type: 'json' };
 
 const WEB_STRINGS = {
@@ -104,6 +106,7 @@ const WEB_STRINGS = {
     vehicles: zhVehicles,
     access: zhAccess,
     visitors: zhVisitors,
+    duty: zhDuty,
     trajectory: zhTrajectory,
   },
   en: {
@@ -137,6 +140,7 @@ const WEB_STRINGS = {
     vehicles: enVehicles,
     access: enAccess,
     visitors: enVisitors,
+    duty: enDuty,
     trajectory: enTrajectory,
   },
 };

@@ -175,7 +175,7 @@ export const CertificateQuery = Type.Object(
     universityId: Type.Optional(Type.String()),
     accountId: Type.Optional(Type.String()),
     status: Type.Optional(StringEnum(['valid', 'expiring', 'expired'] as const)),
-    page: Type.Optional(Type.Integer({ minimum: 1 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
   { additionalProperties: false },

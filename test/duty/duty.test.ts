@@ -165,6 +165,28 @@ describe('duty roster and certification', () => {
     assert.equal((await t.call(await t.login(V.users.operator.username), 'POST', `/api/alarms/${other.id}/steps`, { step: 'acknowledge' })).statusCode, 200);
   });
 
+  it('takes custom shifts crossing midnight, and keeps a shift the roster uses', async () => {
+    director = await t.login(U.users.security_director.username); // the clock has moved past the session's end
+    const custom = { name: '监控室', kind: 'command_seat', commandCentre: true, pattern: 'custom', shifts: [{ code: 'a', name: '甲班', start: '07:30', end: '19:30' }, { code: 'b', name: '乙班', start: '19:30', end: '07:30' }] };
+    const res = await t.call(director, 'POST', '/api/duty/posts', custom);
+    assert.equal(res.statusCode, 201, res.body);
+    const post = json(res);
+    assert.equal((await assign(director, post.id, certifiedOp, '2026-06-01', 'b')).statusCode, 201);
+    const gaps = json(await t.call(director, 'GET', `/api/duty/coverage?from=${encodeURIComponent(bj('2026-06-01T00:00:00'))}&to=${encodeURIComponent(bj('2026-06-03T00:00:00'))}`));
+    assert.deepEqual(
+      gaps.filter((g: { postId: string }) => g.postId === post.id).map((g: { from: string; to: string }) => [g.from, g.to]),
+      [
+        [bj('2026-06-01T00:00:00'), bj('2026-06-01T19:30:00')],
+        [bj('2026-06-02T07:30:00'), bj('2026-06-03T00:00:00')],
+      ],
+    );
+    const dropped = await t.call(director, 'PUT', `/api/duty/posts/${post.id}`, { ...custom, shifts: [custom.shifts[0]] });
+    assert.equal(dropped.statusCode, 400);
+    assert.equal(json(dropped).details[0].field, 'shifts');
+    const noShifts = await t.call(director, 'POST', '/api/duty/posts', { ...custom, shifts: undefined });
+    assert.equal(json(noShifts).details[0].field, 'shifts');
+  });
+
   it('lets the commission read the roster of a university it names, but change nothing; operators read only', async () => {
     await t.services.accounts.create(SYSTEM_ACTOR, { username: 'analyst_d', displayName: '分析员', password: 'test-password-1', role: 'commission_analyst' });
     const c = await t.login('analyst_d');

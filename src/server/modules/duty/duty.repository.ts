@@ -21,6 +21,8 @@ export const dutyRepository = {
   assignment: (db: Db, id: string) => db.selectFrom('duty_assignments').selectAll().where('id', '=', id).executeTakeFirst(),
   sameSlot: (db: Db, a: Pick<AssignmentRow, 'post_id' | 'date' | 'shift' | 'account_id'>) =>
     db.selectFrom('duty_assignments').select('id').where('post_id', '=', a.post_id).where('date', '=', a.date).where('shift', '=', a.shift).where('account_id', '=', a.account_id).executeTakeFirst(),
+  /** The shift codes a post's roster uses. */
+  shiftsInUse: async (db: Db, postId: string) => (await db.selectFrom('duty_assignments').select('shift').distinct().where('post_id', '=', postId).execute()).map((r) => r.shift),
   insertAssignment: (db: Db, row: AssignmentRow) => db.insertInto('duty_assignments').values(row).execute(),
   deleteAssignment: (db: Db, id: string) => db.deleteFrom('duty_assignments').where('id', '=', id).execute(),
 

@@ -125,6 +125,10 @@ export class DutyService {
     const before = assertInScope(actor, await repo.post(this.db, id), (r) => r.university_id, 'post');
     if (input.universityId && input.universityId !== before.university_id) throw invalidField('universityId', 'a post stays with its university');
     const changes = { ...this.postFields(input), updated_at: this.clock.nowIso() };
+    // A shift the roster still uses cannot go away (its assignments would lose their hours).
+    const kept = new Set(readJson<Shift[]>(changes.shifts).map((s) => s.code));
+    const lost = (await repo.shiftsInUse(this.db, id)).filter((code) => !kept.has(code));
+    if (lost.length) throw invalidField('shifts', `the roster still uses shift ${lost.join(', ')}; take those assignments off first`, 'in_use');
     const after = toPost({ ...before, ...changes });
     await this.db.transaction().execute(async (trx) => {
       await repo.updatePost(trx, id, changes);

@@ -152,6 +152,7 @@ export const Certificate = Type.Object(
     validFrom: Day,
     validTo: Day,
     status: StringEnum(['valid', 'expiring', 'expired', 'not_yet_valid'] as const, { description: 'expiring: ends within 30 days' }),
+    scanSize: Nullable(Type.Integer({ description: 'Bytes of the stored scan (JPEG), null when none' })),
   },
   { $id: 'Certificate', additionalProperties: false },
 );

@@ -83,6 +83,7 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/duty/assignments': { postId: dutyPostIds.get(target)!, accountId: target.users.operator.id, date: '2026-03-05', shift: 'night' },
     'POST /api/duty/publish': { month: '2026-04', universityId: target.universityId },
     'POST /api/duty/certificates': { accountId: target.users.guard.id, type: '保安员证', number: 'X-1', issuer: '越权', validFrom: '2026-01-01', validTo: '2027-01-01' },
+    'PUT /api/duty/certificates/:id/scan': { not: 'an image' },
     'PUT /api/duty/certificates/:id': { accountId: target.users.operator.id, type: '保安员证', number: 'X-1', issuer: '越权', validFrom: '2026-01-01', validTo: '2027-01-01' },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { daysOfMonth, shiftSpan, uncovered } from '../../src/shared/duty.ts';
 import type { DeviceEvent } from '../../src/shared/events.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
+import { bombPng, png } from '../helpers/images.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { createTestApp, createUniversity, json, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
 
@@ -185,6 +186,24 @@ describe('duty roster and certification', () => {
     assert.equal(json(dropped).details[0].field, 'shifts');
     const noShifts = await t.call(director, 'POST', '/api/duty/posts', { ...custom, shifts: undefined });
     assert.equal(json(noShifts).details[0].field, 'shifts');
+  });
+
+  it('keeps a certificate’s scan checked by its content and re-encoded, refusing fakes and bombs by naming the body', async () => {
+    director = await t.login(U.users.security_director.username);
+    const cert = json(await t.call(director, 'GET', '/api/duty/certificates?pageSize=1')).items[0];
+    const put = (payload: Buffer, contentType = 'image/png') => t.app.inject({ method: 'PUT', url: `/api/duty/certificates/${cert.id}/scan`, headers: { cookie: director, 'content-type': contentType }, payload });
+    const ok = await put(png(64, 48));
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.ok(json(ok).scanSize > 0);
+    const got = await t.call(director, 'GET', `/api/duty/certificates/${cert.id}/scan`);
+    assert.equal(got.headers['content-type'], 'image/jpeg');
+    assert.deepEqual([...got.rawPayload.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+    for (const bad of [await put(Buffer.from('not an image at all')), await put(bombPng(60_000, 60_000, 8))]) {
+      assert.equal(bad.statusCode, 400, bad.body);
+      assert.equal(json(bad).details[0].field, 'body');
+    }
+    assert.ok([400, 415].includes((await put(Buffer.from('x'), 'text/plain')).statusCode), 'a body that is not an image type is refused');
+    assert.equal((await t.store.db.selectFrom('audit_log').select('action').where('action', '=', 'scan_upload').execute()).length, 1);
   });
 
   it('lets the commission read the roster of a university it names, but change nothing; operators read only', async () => {

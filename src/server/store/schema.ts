@@ -733,6 +733,8 @@ export interface DutyCertificateTable {
   valid_from: string;
   valid_to: string;
   expiry_warned_at: string | null;
+  scan: Uint8Array | null;
+  scan_size: number | null;
   created_at: string;
   updated_at: string;
 }

@@ -4,7 +4,9 @@ import type { ModuleDb } from '../../store/tables.ts';
 export type PostRow = DutyPostTable;
 export type AssignmentRow = DutyAssignmentTable;
 export type MonthRow = DutyMonthTable;
-export type CertificateRow = DutyCertificateTable;
+export type CertificateRow = Omit<DutyCertificateTable, 'scan'>;
+/** A certificate's columns but the scan's bytes (read alone, when asked for). */
+const CERT_COLUMNS = ['id', 'university_id', 'account_id', 'type', 'number', 'issuer', 'valid_from', 'valid_to', 'expiry_warned_at', 'scan_size', 'created_at', 'updated_at'] as const;
 export type GapReportRow = DutyGapReportTable;
 type Db = ModuleDb<'duty'>;
 
@@ -44,21 +46,22 @@ export const dutyRepository = {
     if (q.toFrom) base = base.where('valid_to', '>=', q.toFrom);
     if (q.toUntil) base = base.where('valid_to', '<=', q.toUntil);
     return Promise.all([
-      base.selectAll().orderBy('valid_to').orderBy('id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.select(CERT_COLUMNS).orderBy('valid_to').orderBy('id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]).then(([rows, c]) => ({ rows, total: Number(c.n) }));
   },
-  certificate: (db: Db, id: string) => db.selectFrom('duty_certificates').selectAll().where('id', '=', id).executeTakeFirst(),
+  certificate: (db: Db, id: string) => db.selectFrom('duty_certificates').select(CERT_COLUMNS).where('id', '=', id).executeTakeFirst(),
+  scan: (db: Db, id: string) => db.selectFrom('duty_certificates').select(['scan']).where('id', '=', id).executeTakeFirst(),
   /** Certificates of these accounts valid on `date`. */
   validOn: (db: Db, accountIds: string[], date: string) =>
-    accountIds.length ? db.selectFrom('duty_certificates').selectAll().where('account_id', 'in', accountIds).where('valid_from', '<=', date).where('valid_to', '>=', date).execute() : Promise.resolve([]),
+    accountIds.length ? db.selectFrom('duty_certificates').select(CERT_COLUMNS).where('account_id', 'in', accountIds).where('valid_from', '<=', date).where('valid_to', '>=', date).execute() : Promise.resolve([]),
   hasAnyCertificate: async (db: Db, universityId: string) => !!(await db.selectFrom('duty_certificates').select('id').where('university_id', '=', universityId).limit(1).executeTakeFirst()),
   insertCertificate: (db: Db, row: CertificateRow) => db.insertInto('duty_certificates').values(row).execute(),
-  updateCertificate: (db: Db, id: string, changes: Partial<CertificateRow>) => db.updateTable('duty_certificates').set(changes).where('id', '=', id).execute(),
+  updateCertificate: (db: Db, id: string, changes: Partial<DutyCertificateTable>) => db.updateTable('duty_certificates').set(changes).where('id', '=', id).execute(),
   deleteCertificate: (db: Db, id: string) => db.deleteFrom('duty_certificates').where('id', '=', id).execute(),
   /** Certificates ending in [today, until] whose warning has not gone out. */
   expiringUnwarned: (db: Db, today: string, until: string) =>
-    db.selectFrom('duty_certificates').selectAll().where('valid_to', '>=', today).where('valid_to', '<=', until).where('expiry_warned_at', 'is', null).orderBy('valid_to').limit(500).execute(),
+    db.selectFrom('duty_certificates').select(CERT_COLUMNS).where('valid_to', '>=', today).where('valid_to', '<=', until).where('expiry_warned_at', 'is', null).orderBy('valid_to').limit(500).execute(),
 
   /** Gaps of a post already raised that overlap [from, to). */
   reportedOverlapping: (db: Db, postId: string, from: string, to: string) =>

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { Certificate, CertificateInput, CertificatePage, CertificateQuery, CoverageGap, CoverageQuery, DutyAssignment, DutyAssignmentInput, DutyPost, DutyPostInput, DutyRoster, PublishInput, RosterQuery } from '../../../shared/duty.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, IdParams, RefTo } from '../../http/schemas.ts';
-import type { DutyService } from './duty.service.ts';
+import { MAX_SCAN_BYTES, SCAN_TYPES, type DutyService } from './duty.service.ts';
 
 export function dutyRoutes(fastify: FastifyInstance, duty: DutyService) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -54,6 +54,18 @@ export function dutyRoutes(fastify: FastifyInstance, duty: DutyService) {
   );
   app.put('/api/duty/certificates/:id', { config: write, schema: { tags, summary: 'Change (renew) a certificate; audited', params: IdParams, body: CertificateInput, response: { 200: RefTo(Certificate), ...errorResponses } } }, async (req) =>
     duty.updateCertificate(actorOf(req), req.params.id, req.body),
+  );
+  // The scan arrives as the raw image body (a phone's camera or a scanner's file), in its own scope.
+  fastify.register(async (scope) => {
+    for (const type of SCAN_TYPES) scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAX_SCAN_BYTES }, (_req, body, done) => done(null, body));
+    scope.put(
+      '/api/duty/certificates/:id/scan',
+      { config: write, schema: { tags, summary: 'The certificate’s scan (image/jpeg, png or webp body, ≤ 5 MB; checked by content, stored as JPEG); audited', params: IdParams, response: { 200: RefTo(Certificate), ...errorResponses } } },
+      async (req) => duty.putScan(actorOf(req), (req.params as { id: string }).id, String(req.headers['content-type'] ?? '').split(';')[0]!, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)),
+    );
+  });
+  app.get('/api/duty/certificates/:id/scan', { config: read, schema: { tags, summary: 'The certificate’s scan (JPEG)', params: IdParams } }, async (req, reply) =>
+    reply.header('content-type', 'image/jpeg').header('cache-control', 'private, max-age=300').send(await duty.scan(actorOf(req), req.params.id)),
   );
   app.delete('/api/duty/certificates/:id', { config: write, schema: { tags, summary: 'Remove a certificate recorded by mistake; audited', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } }, async (req, reply) => {
     await duty.removeCertificate(actorOf(req), req.params.id);

@@ -24,7 +24,8 @@ import {
 import type { DeviceEvent } from '../../../shared/events.ts';
 import type { FieldProblem } from '../../../shared/error-codes.ts';
 import type { Clock } from '../../clock.ts';
-import { invalid, invalidField } from '../../http/errors.ts';
+import { invalid, invalidField, notFound } from '../../http/errors.ts';
+import { normalizePhoto, PhotoRejected } from '../../util/photo.ts';
 import { type Actor, assertInScope, inScope, listScope, writeScope } from '../../http/policy.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import { ownTables, type ModuleDb, type Work } from '../../store/tables.ts';
@@ -37,6 +38,8 @@ import type { OrgService } from '../org/index.ts';
 import { dutyRepository as repo, type AssignmentRow, type CertificateRow, type MonthRow, type PostRow } from './duty.repository.ts';
 
 const DAY_MS = 86_400_000;
+export const SCAN_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const MAX_SCAN_BYTES = 5 * 1024 * 1024;
 /** Roles that can be rostered. */
 const ROSTERED_ROLES = ['security_director', 'operator', 'guard'];
 /** How far ahead the coverage check looks for gaps on the published roster. */
@@ -307,6 +310,7 @@ export class DutyService {
       validFrom: r.valid_from,
       validTo: r.valid_to,
       status: certificateStatus(r, today),
+      scanSize: r.scan_size,
     }));
   }
 
@@ -335,7 +339,7 @@ export class DutyService {
   async createCertificate(actor: Actor, input: CertificateInput): Promise<Certificate> {
     const fields = await this.certFields(actor, input);
     const now = this.clock.nowIso();
-    const row: CertificateRow = { id: uuid7(), ...fields, expiry_warned_at: null, created_at: now, updated_at: now };
+    const row: CertificateRow = { id: uuid7(), ...fields, expiry_warned_at: null, scan_size: null, created_at: now, updated_at: now };
     const [cert] = await this.presentCerts([row]);
     await this.db.transaction().execute(async (trx) => {
       await repo.insertCertificate(trx, row);
@@ -356,6 +360,29 @@ export class DutyService {
       await this.audit.record(trx, actor, { action: 'update', entityType: 'duty_certificate', entityId: id, universityId: before.university_id, before: b, after: a });
     });
     return a!;
+  }
+
+  /** Stores the certificate's scan: checked by its content (JPEG, PNG or WebP) and kept re-encoded as JPEG; audited. */
+  async putScan(actor: Actor, id: string, contentType: string, upload: Buffer): Promise<Certificate> {
+    const before = assertInScope(actor, await repo.certificate(this.db, id), (r) => r.university_id, 'certificate');
+    if (!(SCAN_TYPES as readonly string[]).includes(contentType)) throw invalidField('content-type', `must be one of ${SCAN_TYPES.join(', ')}`);
+    const photo = await normalizePhoto(upload).catch((error: unknown) => {
+      throw error instanceof PhotoRejected ? invalidField('body', `the scan ${error.message}`, 'image') : error;
+    });
+    const changes = { scan: photo.bytes, scan_size: photo.bytes.length, updated_at: this.clock.nowIso() };
+    await this.db.transaction().execute(async (trx) => {
+      await repo.updateCertificate(trx, id, changes);
+      await this.audit.record(trx, actor, { action: 'scan_upload', entityType: 'duty_certificate', entityId: id, universityId: before.university_id, after: { size: changes.scan_size } });
+    });
+    const [cert] = await this.presentCerts([{ ...before, scan_size: changes.scan_size }]);
+    return cert!;
+  }
+
+  async scan(actor: Actor, id: string): Promise<Buffer> {
+    assertInScope(actor, await repo.certificate(this.db, id), (r) => r.university_id, 'certificate');
+    const row = await repo.scan(this.db, id);
+    if (!row?.scan) throw notFound('scan');
+    return Buffer.from(row.scan);
   }
 
   async removeCertificate(actor: Actor, id: string): Promise<void> {

@@ -42,7 +42,7 @@ export function generateDemoDuty(opts: { seed: number; universityId: string; acc
   const validTo = new Map<string, string>();
   const cert = (a: DemoAccount, type: string, prefix: string, issuer: string, to: string) => {
     const from = addDays(to, -3 * 365);
-    certificates.push({ id: idRng.uuid(), university_id: opts.universityId, account_id: a.id, type, number: `${prefix}${from.slice(0, 4)}${rng.digits(6)}`, issuer, valid_from: from, valid_to: to, expiry_warned_at: null, created_at: created, updated_at: created });
+    certificates.push({ id: idRng.uuid(), university_id: opts.universityId, account_id: a.id, type, number: `${prefix}${from.slice(0, 4)}${rng.digits(6)}`, issuer, valid_from: from, valid_to: to, expiry_warned_at: null, scan_size: null, created_at: created, updated_at: created });
     if (type === '安全防范系统操作员证') validTo.set(a.id, to);
   };
   for (let n = 1; n <= 19; n++) {

@@ -60,6 +60,9 @@ export const duty: Migration = {
       .addColumn('valid_to', 'text', (c) => c.notNull())
       // Set once the 30-day expiry warning went out for this certificate.
       .addColumn('expiry_warned_at', t.timestamp)
+      // The certificate's scan, re-encoded as JPEG on upload (checked by content, ≤ 5 MB in).
+      .addColumn('scan', t.binary)
+      .addColumn('scan_size', 'integer')
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .addColumn('updated_at', t.timestamp, (c) => c.notNull())
       .execute();

@@ -1,5 +1,5 @@
-import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, AutoComplete, Button, DatePicker, Form, Input, Modal, Popconfirm, Segmented, Select, Table, Tag } from 'antd';
+import { DeleteOutlined, EditOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { App, AutoComplete, Button, DatePicker, Form, Input, Modal, Popconfirm, Segmented, Select, Table, Tag, Upload } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -63,6 +63,40 @@ export function CertificatesTab() {
     { key: 'issuer', title: t('duty.issuer'), dataIndex: 'issuer', ellipsis: true },
     { key: 'valid', title: t('duty.validity'), render: (_, c) => `${c.validFrom} – ${c.validTo}` },
     { key: 'status', title: t('duty.status'), render: (_, c) => <Tag color={STATUS_COLORS[c.status]} data-testid={`cert-status-${c.status}`}>{t(`duty.certStates.${c.status}`)}</Tag> },
+    {
+      key: 'scan',
+      title: t('duty.scan'),
+      render: (_, c) => (
+        <>
+          {c.scanSize !== null && (
+            <a href={dutyApi.scanUrl(c.id)} target="_blank" rel="noreferrer">
+              {t('duty.viewScan')}
+            </a>
+          )}
+          {writer && (
+            <Upload
+              accept="image/jpeg,image/png,image/webp"
+              showUploadList={false}
+              customRequest={({ file, onSuccess, onError }) => {
+                dutyApi
+                  .uploadScan(c.id, file as Blob)
+                  .then((cert) => {
+                    onSuccess?.(cert);
+                    void message.success(t('duty.scanSaved'));
+                    list.reload();
+                  })
+                  .catch((err: unknown) => {
+                    onError?.(err as Error);
+                    void message.error(`${errorTitle(err)}: ${errorMessage(err)}`);
+                  });
+              }}
+            >
+              <Button size="small" type="text" icon={<UploadOutlined />} aria-label={t('duty.uploadScan')} />
+            </Upload>
+          )}
+        </>
+      ),
+    },
     ...(writer
       ? [
           {

@@ -3,7 +3,7 @@
  * director adds a third command-centre seat for next month, rostered (through the API) for all of
  * the month but its first week; the 值班 page shows that week as a red gap with its exact times;
  * the director plans the week in the grid (an uncertified operator cannot be picked), the gap
- * disappears, and the month is published. Saves docs/screenshots/duty-roster.png (Chinese, 1440×900).
+ * disappears, and the month is published; the two certificates ending within 30 days stand out. Saves docs/screenshots/duty-roster.png (Chinese, 1440×900).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -128,6 +128,13 @@ describe('duty roster (browser)', { timeout: 400_000 }, () => {
       assert.equal(roster.state, 'published');
       assert.ok(roster.publishedAt! > before.publishedAt!, 'published again');
       assert.deepEqual(roster.gaps, []);
+
+      // The certificates: the two ending within 30 days, highlighted.
+      await page.getByTestId('duty-tab-certificates').click();
+      await page.getByTestId('duty-certificates').locator('.ant-segmented-item').filter({ hasText: '即将到期' }).click();
+      await page.locator('tr.duty-cert-expiring').nth(1).waitFor();
+      assert.equal(await page.locator('tr.duty-cert-expiring').count(), 2);
+      assert.equal(await page.getByTestId('cert-status-expiring').count(), 2);
       assert.deepEqual(pageErrors, []);
     });
   });

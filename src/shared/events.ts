@@ -123,6 +123,18 @@ export const EVENT_KINDS = {
     platform: true,
     payload: Obj({ tourId: Str(64), routeName: Str(60), checkpointName: Str(60, 'Reached too soon after the previous one'), fastestS: Type.Integer({ minimum: 0, description: 'Seconds between the two check-ins' }), minStepS: Type.Integer({ minimum: 0, description: 'Least plausible walking time' }), guardName: Opt(Str(40)) }),
   },
+  // Duty (modules/duty): a command-centre post with nobody on the published roster in the coming days
+  // (the device is `duty-post:<post id>`), and an operator's certificate ending within 30 days (`duty-certificate:<id>`).
+  'duty.coverage_gap': {
+    severity: 'major',
+    platform: true,
+    payload: Obj({ postId: Str(64), postName: Str(40), from: Str(40, 'Gap start, ISO 8601'), to: Str(40, 'Gap end, ISO 8601'), hours: Type.Number({ minimum: 0 }) }),
+  },
+  'duty.certificate_expiring': {
+    severity: 'minor',
+    platform: true,
+    payload: Obj({ certificateId: Str(64), accountName: Str(60), certificateType: Str(60), certificateNo: Str(60), validTo: Str(10, 'Last valid day, YYYY-MM-DD'), daysLeft: Type.Integer({ minimum: 0 }) }),
+  },
   // Written by the absence check of a rule: the device sent none of the expected events in the window.
   'rule.absence': {
     severity: 'major',

@@ -83,6 +83,13 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/patrol/checkpoints/:id/token': undefined,
     'POST /api/patrol/routes': { ...patrolRoute(target), universityId: target.universityId },
     'PUT /api/patrol/routes/:id': patrolRoute(target),
+    'POST /api/duty/posts': { name: '越权岗位', kind: 'command_seat', commandCentre: true, pattern: '2x12', universityId: target.universityId },
+    'PUT /api/duty/posts/:id': { name: '越权岗位', kind: 'command_seat', commandCentre: true, pattern: '2x12' },
+    'POST /api/duty/assignments': { postId: dutyPostIds.get(target)!, accountId: target.users.operator.id, date: '2026-03-05', shift: 'night' },
+    'POST /api/duty/publish': { month: '2026-04', universityId: target.universityId },
+    'POST /api/duty/certificates': { accountId: target.users.guard.id, type: '保安员证', number: 'X-1', issuer: '越权', validFrom: '2026-01-01', validTo: '2027-01-01' },
+    'PUT /api/duty/certificates/:id/scan': { not: 'an image' },
+    'PUT /api/duty/certificates/:id': { accountId: target.users.operator.id, type: '保安员证', number: 'X-1', issuer: '越权', validFrom: '2026-01-01', validTo: '2027-01-01' },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -113,6 +120,9 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/access/doors/')) return visitGateIds.get(target)!;
   if (url.startsWith('/api/patrol/checkpoints/')) return checkpointIds.get(target)!;
   if (url.startsWith('/api/patrol/routes/')) return patrolRouteIds.get(target)!;
+  if (url.startsWith('/api/duty/posts/')) return dutyPostIds.get(target)!;
+  if (url.startsWith('/api/duty/assignments/')) return dutyAssignmentIds.get(target)!;
+  if (url.startsWith('/api/duty/certificates/')) return certificateIds.get(target)!;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -153,6 +163,8 @@ const REQUIRED_QUERY: Record<string, string | (() => string)> = {
   // People whose name has 人员 (each university's person is named 人员 <its id>).
   '/api/trajectory/candidates': 'type=person&q=%E4%BA%BA%E5%91%98',
   // The window around now: the alarms of withActivity() are counted (names and ids in the answer).
+  '/api/duty/roster': 'month=2026-03',
+  '/api/duty/coverage': 'from=2026-03-01T00:00:00Z&to=2026-03-10T00:00:00Z',
   '/api/alarm-stats': () => `from=${encodeURIComponent(new Date(t.clock.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(t.clock.now() + 86_400_000).toISOString())}`,
 };
 
@@ -174,6 +186,10 @@ const visitGateIds = new Map<UniversityFixture, string>();
 const visitIds = new Map<UniversityFixture, string>();
 const accessGroupIds = new Map<UniversityFixture, string>();
 const passTokens = new Map<UniversityFixture, string>();
+const dutyPostIds = new Map<UniversityFixture, string>();
+const dutyAssignmentIds = new Map<UniversityFixture, string>();
+const certificateIds = new Map<UniversityFixture, string>();
+
 const checkpointIds = new Map<UniversityFixture, string>();
 const checkpointTokens = new Map<UniversityFixture, string>();
 const patrolRouteIds = new Map<UniversityFixture, string>();
@@ -186,7 +202,7 @@ function patrolRoute(f: UniversityFixture) {
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -259,6 +275,11 @@ async function withActivity(f: UniversityFixture) {
   patrolRouteIds.set(f, (await t.services.patrol.createRoute(SYSTEM_ACTOR, { ...patrolRoute(f), universityId: f.universityId } as never)).id);
   // A marked day, so the calendar list has something of the university's own.
   await t.services.calendar.put(SYSTEM_ACTOR, '2026-10-01', { universityId: f.universityId, kind: 'holiday', name: '国庆节' });
+  // A command-centre seat with one certified operator on one night shift (the rest of the month shows as gaps).
+  const post = await t.services.duty.createPost(SYSTEM_ACTOR, { universityId: f.universityId, name: `值班席 ${f.universityId.slice(0, 8)}`, kind: 'command_seat', commandCentre: true, pattern: '2x12' });
+  dutyPostIds.set(f, post.id);
+  certificateIds.set(f, (await t.services.duty.createCertificate(SYSTEM_ACTOR, { accountId: f.users.operator.id, type: '安全防范系统操作员证', number: `SF-${f.universityId.slice(0, 8)}`, issuer: '公安局', validFrom: '2025-01-01', validTo: '2029-12-31' })).id);
+  dutyAssignmentIds.set(f, (await t.services.duty.assign(SYSTEM_ACTOR, { postId: post.id, accountId: f.users.operator.id, date: '2026-03-04', shift: 'night' })).id);
 }
 
 describe('tenant isolation over every route', () => {
@@ -344,7 +365,7 @@ describe('tenant isolation over every route', () => {
       assert.equal(res.statusCode, 400, `${r.url}: ${res.statusCode} ${res.body}`);
       const body = json(res);
       assert.ok(
-        body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId', 'gateId', 'doorId'].includes(d.field) || /(device|camera)Ids\[0\]$/.test(d.field)),
+        body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId', 'gateId', 'doorId', 'postId', 'accountId'].includes(d.field) || /(device|camera)Ids\[0\]$/.test(d.field)),
         `${r.url}: ${res.body}`,
       );
     }

@@ -110,6 +110,7 @@ const NAV_GROUP: Record<string, string> = {
   'nav-alarm-stats': 'nav-group-alarm',
   'nav-rules': 'nav-group-alarm',
   'nav-patrol': 'nav-group-alarm',
+  'nav-duty': 'nav-group-alarm',
   'nav-device-health': 'nav-group-device',
   'nav-dead-letters': 'nav-group-device',
 };

@@ -233,6 +233,11 @@ export interface EventsDB {
   patrol_tours: PatrolTourTable;
   patrol_tour_points: PatrolTourPointTable;
   patrol_checkins: PatrolCheckinTable;
+  duty_posts: DutyPostTable;
+  duty_assignments: DutyAssignmentTable;
+  duty_months: DutyMonthTable;
+  duty_certificates: DutyCertificateTable;
+  duty_gap_reports: DutyGapReportTable;
 }
 
 /** 电子巡更 (modules/patrol). */
@@ -781,4 +786,62 @@ export interface AccessPassbackTable {
   university_id: string;
   direction: string;
   at: string;
+}
+
+/** 值班 (modules/duty): posts, with their shifts as JSON [{code, name, start, end}]. */
+export interface DutyPostTable {
+  id: string;
+  university_id: string;
+  name: string;
+  kind: string;
+  command_centre: number;
+  pattern: string;
+  shifts: string;
+  sort: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DutyAssignmentTable {
+  id: string;
+  university_id: string;
+  post_id: string;
+  account_id: string;
+  /** Beijing date YYYY-MM-DD the shift starts on. */
+  date: string;
+  shift: string;
+  created_at: string;
+}
+
+export interface DutyMonthTable {
+  university_id: string;
+  month: string;
+  state: string;
+  published_at: string | null;
+  published_by: string | null;
+}
+
+export interface DutyCertificateTable {
+  id: string;
+  university_id: string;
+  account_id: string;
+  type: string;
+  number: string;
+  issuer: string;
+  valid_from: string;
+  valid_to: string;
+  expiry_warned_at: string | null;
+  scan: Uint8Array | null;
+  scan_size: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DutyGapReportTable {
+  id: string;
+  university_id: string;
+  post_id: string;
+  gap_from: string;
+  gap_to: string;
+  reported_at: string;
 }

@@ -57,4 +57,9 @@ export const TABLE_OWNERS = {
   patrol_tours: 'patrol',
   patrol_tour_points: 'patrol',
   patrol_checkins: 'patrol',
+  duty_posts: 'duty',
+  duty_assignments: 'duty',
+  duty_months: 'duty',
+  duty_certificates: 'duty',
+  duty_gap_reports: 'duty',
 } as const satisfies Record<keyof DB, string>;

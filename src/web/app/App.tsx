@@ -21,6 +21,7 @@ const AccessView = lazy(() => import('../features/access/AccessView.tsx').then((
 const PatrolView = lazy(() => import('../features/patrol/PatrolView.tsx').then((m) => ({ default: m.PatrolView })));
 const VisitorsView = lazy(() => import('../features/visitors/VisitorsView.tsx').then((m) => ({ default: m.VisitorsView })));
 const VisitorsPhonePage = lazy(() => import('../features/visitors/VisitorsPhonePage.tsx').then((m) => ({ default: m.VisitorsPhonePage })));
+const DutyView = lazy(() => import('../features/duty/DutyView.tsx').then((m) => ({ default: m.DutyView })));
 const VehiclesView = lazy(() => import('../features/vehicles/VehiclesView.tsx').then((m) => ({ default: m.VehiclesView })));
 // The trajectory page draws on MapLibre too: loaded when opened.
 const TrajectoryView = lazy(() => import('../features/trajectory/TrajectoryView.tsx').then((m) => ({ default: m.TrajectoryView })));
@@ -141,6 +142,16 @@ export function App() {
                     <RequireAuth permission="visitor.read">
                       <Suspense fallback={<ViewFallback />}>
                         <VisitorsView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="duty"
+                  element={
+                    <RequireAuth permission="duty.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <DutyView />
                       </Suspense>
                     </RequireAuth>
                   }

@@ -1,4 +1,4 @@
-import { AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BellOutlined, CarOutlined, DatabaseOutlined, EnvironmentOutlined, FlagOutlined, IdcardOutlined, InboxOutlined, KeyOutlined, LineChartOutlined, NodeIndexOutlined, TeamOutlined, VideoCameraOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BellOutlined, CalendarOutlined, CarOutlined, DatabaseOutlined, EnvironmentOutlined, FlagOutlined, IdcardOutlined, InboxOutlined, KeyOutlined, LineChartOutlined, NodeIndexOutlined, TeamOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import { Menu } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +6,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../features/auth/AuthProvider.tsx';
 
 /**
- * 地图 · 设备台账 · 出入管理 (人员, 车辆, 门禁权限, 访客, 轨迹查询) · 电视墙 · 报警处置 · 事件流 · 报警管理 (统计, 联动规则, 巡更) · 设备运维 (在线率, 死信) · 审计日志,
+ * 地图 · 设备台账 · 出入管理 (人员, 车辆, 门禁权限, 访客, 轨迹查询) · 电视墙 · 报警处置 · 事件流 · 报警管理 (统计, 联动规则, 巡更, 值班) · 设备运维 (在线率, 死信) · 审计日志,
  * each only with its permission. Less frequent pages sit in groups so the bar fits a 1280 px screen (an
  * overflowing bar folds its last entries into a "…" menu).
  */
@@ -35,6 +35,7 @@ export function NavMenu() {
       ...(can('alarm.read') ? [item('/alarm-stats', <BarChartOutlined />, 'nav-alarm-stats', t('alarmStats.nav'))] : []),
       ...(can('rule.read') ? [item('/rules', <ApartmentOutlined />, 'nav-rules', t('rules.nav'))] : []),
       ...(can('patrol.read') ? [item('/patrol', <FlagOutlined />, 'nav-patrol', t('nav.patrol'))] : []),
+      ...(can('duty.read') ? [item('/duty', <CalendarOutlined />, 'nav-duty', t('duty.nav'))] : []),
     ]),
     ...group('device-ops', <LineChartOutlined />, 'nav-group-device', t('nav.deviceOps'), [
       ...(can('device.read')

@@ -40,6 +40,7 @@ import enVehicles from './en/vehicles.json' with { type: 'json' };
 import enAccess from './en/access.json' with { type: 'json' };
 import enVisitors from './en/visitors.json' with { type: 'json' };
 import enPatrol from './en/patrol.json' with { type: 'json' };
+import enDuty from './en/duty.json' with { type: 'json' };
 import enTrajectory from './en/trajectory.json' with { type: 'json' };
 import zhAlarmStats from './zh-CN/alarmStats.json' with { type: 'json' };
 import zhAlarms from './zh-CN/alarms.json' with { type: 'json' };
@@ -72,6 +73,7 @@ import zhVehicles from './zh-CN/vehicles.json' with { type: 'json' };
 import zhAccess from './zh-CN/access.json' with { type: 'json' };
 import zhVisitors from './zh-CN/visitors.json' with { type: 'json' };
 import zhPatrol from './zh-CN/patrol.json' with { type: 'json' };
+import zhDuty from './zh-CN/duty.json' with { type: 'json' };
 import zhTrajectory from './zh-CN/trajectory.json' with { type: 'json' };
 
 const WEB_STRINGS = {
@@ -107,6 +109,7 @@ const WEB_STRINGS = {
     access: zhAccess,
     visitors: zhVisitors,
     patrol: zhPatrol,
+    duty: zhDuty,
     trajectory: zhTrajectory,
   },
   en: {
@@ -141,6 +144,7 @@ const WEB_STRINGS = {
     access: enAccess,
     visitors: enVisitors,
     patrol: enPatrol,
+    duty: enDuty,
     trajectory: enTrajectory,
   },
 };

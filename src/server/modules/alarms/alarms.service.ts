@@ -13,6 +13,8 @@ import { dueAt } from './alarm-engine.ts';
 import { AlarmsRepository, type Alarm, type AlarmHandlingTimes, type AlarmQuery, type HandlingSteps, type HandlingWindow } from './alarms.repository.ts';
 import type { DispatcherSlot } from './guard-dispatcher.ts';
 import type { ProceduresSlot } from './alarm-procedures.ts';
+import type { AcknowledgeCheckSlot } from './acknowledge-check.ts';
+import { AppError } from '../../http/errors.ts';
 import { presentEvent } from '../../../shared/personal-data.ts';
 
 /**
@@ -32,6 +34,7 @@ export class AlarmsService {
     private readonly procedures: ProceduresSlot,
     private readonly dispatchers: DispatcherSlot,
     private readonly events: Pick<EventsService, 'byIds'>,
+    private readonly acknowledgeChecks?: AcknowledgeCheckSlot,
   ) {}
 
   list(actor: Actor, q: Omit<AlarmQuery, 'universityId'> & { universityId?: string }) {
@@ -104,6 +107,13 @@ export class AlarmsService {
 
   async step(actor: Actor, id: string, step: AlarmStep, note?: string): Promise<Alarm> {
     const rule = ALARM_STEPS[step];
+    const check = step === 'acknowledge' ? this.acknowledgeChecks?.current : null;
+    if (check) {
+      // 持证上岗 (S-CERT): the attached duty rule says whether this person may acknowledge.
+      const alarm = assertInScope(actor, await this.repo.find(this.db, id), (a) => a.universityId, 'alarm');
+      const refusal = await check.refusal(actor, alarm.universityId, this.clock.now());
+      if (refusal) throw new AppError('XIAOAN_AUTH_FORBIDDEN', `cannot acknowledge: ${refusal.reason}`, [refusal]);
+    }
     const updated = await this.db.transaction().execute(async (trx) => {
       const alarm = assertInScope(actor, await this.repo.find(trx, id), (a) => a.universityId, 'alarm');
       if (!(rule.from as readonly AlarmState[]).includes(alarm.state)) {

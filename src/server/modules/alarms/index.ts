@@ -26,6 +26,7 @@ import { AlarmsService } from './alarms.service.ts';
 import { DevicePlaces } from './device-places.ts';
 import { ProceduresSlot, type AlarmProcedures } from './alarm-procedures.ts';
 import { DispatcherSlot, type GuardDispatcher } from './guard-dispatcher.ts';
+import { AcknowledgeCheckSlot, type AcknowledgeCheck } from './acknowledge-check.ts';
 import { RuleDryRun } from './rule-dry-run.ts';
 import { RulesService } from './rules.service.ts';
 
@@ -33,6 +34,7 @@ export { AlarmsService, type AlarmHandlingTimes, type HandlingSteps, type Handli
 export { RulesService } from './rules.service.ts';
 export type { GuardDispatcher } from './guard-dispatcher.ts';
 export { ProceduresSlot, type AlarmProcedures } from './alarm-procedures.ts';
+export type { AcknowledgeCheck } from './acknowledge-check.ts';
 export { distanceM } from './camera-coverage.ts';
 export { AlarmConsumer } from './alarm-consumer.ts';
 export { ActionExecutor } from './action-executor.ts';
@@ -72,7 +74,8 @@ export function createAlarmsModule(d: AlarmsDeps) {
   const alarmConsumer = new AlarmConsumer(d.events, engine, actions, bus);
   const ruleDryRun = new RuleDryRun(rules, places, engine, dispatchers);
   const absence = new AbsenceWatcher(db, places, d.writer, d.events, d.calendar, clock);
-  const alarms = new AlarmsService(db, bus, clock, procedures, dispatchers, d.events);
+  const acknowledgeChecks = new AcknowledgeCheckSlot();
+  const alarms = new AlarmsService(db, bus, clock, procedures, dispatchers, d.events, acknowledgeChecks);
   const face: ModuleFace = {
     name: 'alarms',
     bus,
@@ -98,6 +101,8 @@ export function createAlarmsModule(d: AlarmsDeps) {
   const attachDispatcher = (dispatcher: GuardDispatcher) => dispatchers.attach(dispatcher);
   /** The procedures module, built after this one, gives each new alarm its checklist. */
   const attachProcedures = (p: AlarmProcedures) => procedures.attach(p);
+  /** The duty module, built after this one, decides who may acknowledge (持证上岗). */
+  const attachAcknowledgeCheck = (c: AcknowledgeCheck) => acknowledgeChecks.attach(c);
   // `engine`: the demo history runs the same rules over past events with its own clock (simulator/history).
-  return { face, rules, alarms, alarmConsumer, engine, actions, places, ruleDryRun, absence, attachDispatcher, attachProcedures, procedures };
+  return { face, rules, alarms, alarmConsumer, engine, actions, places, ruleDryRun, absence, attachDispatcher, attachProcedures, attachAcknowledgeCheck, procedures };
 }

@@ -17,6 +17,7 @@ import { generateDemoVehicles } from './campus-vehicles.ts';
 import { generateDemoAccess } from './campus-access.ts';
 import { generateDemoVisits } from './campus-visitors.ts';
 import { generateDemoPatrol } from './campus-patrol.ts';
+import { generateDemoDuty } from './campus-duty.ts';
 import type { DemoUniversityData } from './generate.ts';
 
 /** Password of every demo account (documented in the README; change it on a real system). */
@@ -134,6 +135,8 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
   const patrol = generateDemoPatrol({ seed: data.seed, universityId: data.university.id, createdAt: data.university.createdAt, devices: data.devices, accounts: data.accounts });
   const visitors = generateDemoVisits({ seed: data.seed, universityId: data.university.id, accounts: data.accounts, devices: data.devices, nowMs: ctx.nowMs ?? Date.now() });
 
+  const duty = generateDemoDuty({ seed: data.seed, universityId: data.university.id, accounts: data.accounts, nowMs: ctx.nowMs ?? Date.now() });
+
   const written = await store.db.transaction().execute(async (trx) => {
     if (await services.org.hasUniversity(trx)) return false;
     await services.org.loadBulk(trx, [data.university, ...data.campuses, ...data.buildings, ...data.floors, ...data.areas], data.keySites);
@@ -144,6 +147,7 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
     await services.access.loadBulk(trx, access.groups, access.doors);
     await services.visitors.loadBulk(trx, visitors.visits, visitors.log);
     await services.patrol.loadBulk(trx, patrol.checkpoints, patrol.routes);
+    await services.duty.loadBulk(trx, duty);
     await services.audit.record(trx, SYSTEM_ACTOR, {
       action: 'demo_seeded',
       entityType: 'university',

@@ -214,6 +214,7 @@ async function loadStaff(services: Services, universityId: string): Promise<Hist
   };
   const [operators, guards, directors, maintainers] = await Promise.all([ofRole('operator'), ofRole('guard'), ofRole('security_director'), ofRole('maintainer')]);
   const byId = new Map([...operators, ...guards, ...directors, ...maintainers].map((a) => [a.id, a]));
+  const certified = await services.duty.certifiedCheck(universityId);
   // Four teams in three shifts (四班三倒): a team works one shift, then rests.
   const teams = <T>(list: readonly T[]) => [0, 1, 2, 3].map((t) => list.filter((_, i) => i % 4 === t));
   const operatorTeams = teams(operators);
@@ -229,7 +230,9 @@ async function loadStaff(services: Services, universityId: string): Promise<Hist
       const shift = SHIFT_HOURS.filter((h) => t.minute >= h * 60).length - 1;
       const day = Math.floor(Date.parse(`${t.date}T00:00:00Z`) / 86_400_000);
       const team = (day * 3 + shift) % 4;
-      const ops = operatorTeams[team]!.length ? operatorTeams[team]! : operators;
+      // 持证上岗: only operators holding a certificate valid that day handle alarms (when the university keeps certificates).
+      const certifiedOps = certified ? operatorTeams[team]!.filter((a) => certified(a.id, t.date)) : operatorTeams[team]!;
+      const ops = certifiedOps.length ? certifiedOps : certified ? operators.filter((a) => certified(a.id, t.date)) : operators;
       const gs = guardTeams[team]!.length ? guardTeams[team]! : guards;
       return { operators: ops, guards: gs };
     },

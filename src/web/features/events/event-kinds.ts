@@ -11,6 +11,7 @@ export const EVENT_KIND_GROUPS = {
   access: ['access.granted', 'access.denied', 'door.held_open', 'vehicle.banned', 'vehicle.overstay', 'visitor.overstay'],
   video: ['plate.read', 'face.match', 'motion', 'video.loss', 'video.restored', 'recording.gap'],
   patrol: ['patrol.checkin', 'patrol.missed', 'patrol.late', 'patrol.out_of_order', 'patrol.too_fast', 'rule.absence'],
+  duty: ['duty.coverage_gap', 'duty.certificate_expiring'],
   device: ['device.fault', 'command.ack', 'device.went_offline', 'device.came_online', 'device.heartbeat'],
 } as const satisfies Record<string, readonly EventKind[]>;
 

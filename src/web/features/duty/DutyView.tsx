@@ -1,0 +1,27 @@
+import { Tabs } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { CertificatesTab } from './CertificatesTab.tsx';
+import { PostsTab } from './PostsTab.tsx';
+import { RosterTab } from './RosterTab.tsx';
+import './duty.css';
+
+/** 值班: the month's roster per post (排班), the operators' certificates (上岗证) and the posts (岗位). */
+export function DutyView() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'certificates' || params.get('tab') === 'posts' ? params.get('tab')! : 'roster';
+  return (
+    <div className="duty-view" data-testid="duty-view">
+      <Tabs
+        activeKey={tab}
+        onChange={(key) => setParams(key === 'roster' ? {} : { tab: key }, { replace: true })}
+        items={[
+          { key: 'roster', label: <span data-testid="duty-tab-roster">{t('duty.roster')}</span>, children: <RosterTab /> },
+          { key: 'certificates', label: <span data-testid="duty-tab-certificates">{t('duty.certificates')}</span>, children: <CertificatesTab /> },
+          { key: 'posts', label: <span data-testid="duty-tab-posts">{t('duty.posts')}</span>, children: <PostsTab /> },
+        ]}
+      />
+    </div>
+  );
+}

@@ -154,6 +154,9 @@ describe('duty roster and certification', () => {
     assert.equal(refused.statusCode, 403, refused.body);
     assert.match(json(refused).message, /无有效上岗证/);
     assert.equal(json(refused).details[0].field, 'certificate');
+    // Nor take it up another way: finding a new alarm false is handling it too.
+    const skipped = await t.call(await t.login('op3_d'), 'POST', `/api/alarms/${alarm.id}/steps`, { step: 'false_alarm', note: '误报' });
+    assert.equal(skipped.statusCode, 403, skipped.body);
     assert.equal((await t.store.db.selectFrom('alarms').select('state').where('id', '=', alarm.id).executeTakeFirstOrThrow()).state, 'new');
     assert.ok(bare.id);
     const ok = await t.call(await t.login('op2_d'), 'POST', `/api/alarms/${alarm.id}/steps`, { step: 'acknowledge' });

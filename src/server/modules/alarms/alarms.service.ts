@@ -107,11 +107,12 @@ export class AlarmsService {
 
   async step(actor: Actor, id: string, step: AlarmStep, note?: string): Promise<Alarm> {
     const rule = ALARM_STEPS[step];
-    const check = step === 'acknowledge' ? this.acknowledgeChecks?.current : null;
+    const check = this.acknowledgeChecks?.current;
     if (check) {
-      // 持证上岗 (S-CERT): the attached duty rule says whether this person may acknowledge.
+      // 持证上岗 (S-CERT): the attached duty rule says whether this person may take up a new alarm —
+      // by acknowledging it, or by any first step (dispatching, finding it false) that skips acknowledging.
       const alarm = assertInScope(actor, await this.repo.find(this.db, id), (a) => a.universityId, 'alarm');
-      const refusal = await check.refusal(actor, alarm.universityId, this.clock.now());
+      const refusal = step === 'acknowledge' || alarm.state === 'new' ? await check.refusal(actor, alarm.universityId, this.clock.now()) : null;
       if (refusal) throw new AppError('XIAOAN_AUTH_FORBIDDEN', `cannot acknowledge: ${refusal.reason}`, [refusal]);
     }
     const updated = await this.db.transaction().execute(async (trx) => {

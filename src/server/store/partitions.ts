@@ -82,11 +82,15 @@ export async function ensureMonthPartitions(db: Kysely<any>, dialect: Dialect, t
   if (dialect !== 'postgres') return [];
   const column = sql.ref(MONTH_PARTITIONED[table]);
   const created: string[] = [];
+  // One catalogue read for the months already there: the usual call (start, each maintenance) makes none.
+  const existing = new Set((await monthPartitions(db, table)).map((p) => p.name));
   for (const { year, month } of monthsBetween(fromMs, toMs)) {
     const name = partitionName(table, year, month);
+    if (existing.has(name)) continue;
     const { from, to } = monthRange(year, month);
     const made = await db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(hashtext(${'xiaoan partitions ' + table}))`.execute(trx);
+      // Made meanwhile by another process (it held the lock first).
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname = ${name}`.execute(trx);
       if (rows[0]!.n > 0) return false;
       const parked = sql.table(`${table}_default`);

@@ -13,6 +13,7 @@ import { EventBus } from '../bus/event-bus.ts';
 import websocket from '@fastify/websocket';
 import { createAccountsModule } from '../modules/accounts/index.ts';
 import { createAlarmStatsModule } from '../modules/alarm-stats/index.ts';
+import { createComplianceModule } from '../modules/compliance/index.ts';
 import { createAlarmsModule } from '../modules/alarms/index.ts';
 import { createDeviceCommandsModule } from '../modules/device-commands/index.ts';
 import { createVehiclesModule } from '../modules/vehicles/index.ts';
@@ -119,6 +120,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
   const { duty, face: dutyFace } = createDutyModule({ db, accounts, org, calendar, audit, writer, clock, attachAcknowledgeCheck: alarmsModule.attachAcknowledgeCheck });
+  const { compliance, face: complianceFace } = createComplianceModule({ org, devices, clock });
   const modules: readonly ModuleFace[] = [
     auditFace,
     orgFace,
@@ -150,12 +152,13 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     caseFileFace,
     alarmStatsFace,
     dutyFace,
+    complianceFace,
   ];
   const { ingest, credentials, deviceMessages } = ingestModule;
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty, compliance };
 }
 
 export interface RouteEntry {

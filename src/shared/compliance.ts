@@ -17,7 +17,9 @@ export const SiteCoverageReport = Type.Object(
     name: Type.String(),
     category: StringEnum(KEY_SITE_CATEGORIES),
     indoor: Type.Boolean({ description: 'A site in a building: only cameras on its floors and inside its outline count' }),
-    areaM2: Type.Number(),
+    areaM2: Type.Number({ description: 'The outline’s area × the floors judged' }),
+    floors: Type.Array(Type.Object({ floorId: Nullable(Type.String()), share: Type.Number() }), { description: 'Indoors: each floor judged with its covered share; outdoors one entry with floorId null' }),
+    cellM: Type.Number({ description: 'Sampling grid cell size in metres (the figures are exact to about half a cell)' }),
     coveredM2: Type.Number(),
     share: Type.Number({ description: 'Covered share of the area, 0–1 (presence: ≥ 25 px/m)' }),
     identifiedM2: Type.Number(),
@@ -65,3 +67,70 @@ export type CoverageReport = Static<typeof CoverageReport>;
 
 /** A site counts as fully covered from this share: the arc of a sector is drawn with chords. */
 export const FULL_COVERAGE_SHARE = 0.98;
+
+/** 应 (required) or 宜 (recommended), as the standards phrase it. */
+export const RULE_LEVELS = ['required', 'recommended'] as const;
+export const RULE_STATUSES = ['pass', 'partial', 'fail', 'no_data'] as const;
+export type RuleStatus = (typeof RULE_STATUSES)[number];
+/** How an inspector checks a rule: from the platform's data, by reviewing documents, by a site visit. */
+export const EVIDENCE_METHODS = ['system_data', 'document_review', 'site_visit'] as const;
+
+export const PackRule = Type.Object(
+  {
+    id: Type.String({ description: 'Rule id, e.g. S-RET-30 (see STANDARDS)' }),
+    title: Type.String(),
+    source: Type.String({ description: 'Standard and clause' }),
+    level: StringEnum(RULE_LEVELS),
+    points: Type.Number({ description: 'Points of the rule in the pack' }),
+    deduction: Type.String({ description: 'The deduction rule as an inspector reads it (扣分办法)' }),
+    perFinding: Type.Number({ description: 'Points deducted per finding (device, site, entrance …), down to 0' }),
+    appliesTo: Type.String({ description: 'The sites or systems the rule applies to' }),
+    evidenceMethod: StringEnum(EVIDENCE_METHODS),
+    params: Type.Record(Type.String(), Type.Number(), { description: 'Parameters a university may tighten (days, shares …)' }),
+  },
+  { $id: 'PackRule' },
+);
+export type PackRule = Static<typeof PackRule>;
+
+export const Finding = Type.Object({
+  entityType: StringEnum(['device', 'key_site', 'entrance', 'area', 'university'] as const),
+  id: Type.String(),
+  name: Type.String(),
+  detail: Type.String({ description: 'What is wrong with it, in figures' }),
+  campusId: Nullable(Type.String()),
+});
+export type Finding = Static<typeof Finding>;
+
+export const RuleResult = Type.Object(
+  {
+    ruleId: Type.String(),
+    status: StringEnum(RULE_STATUSES),
+    points: Type.Number(),
+    earned: Type.Number(),
+    figure: Type.String({ description: 'The figure the judgement rests on, e.g. "12 / 480 台摄像机存储不足 30 天"' }),
+    findings: Type.Array(Finding),
+    findingsTotal: Type.Integer({ description: 'All findings; `findings` lists at most 200' }),
+    missing: Nullable(Type.String({ description: 'For no_data: what the platform lacks to judge the rule' })),
+  },
+  { $id: 'RuleResult' },
+);
+export type RuleResult = Static<typeof RuleResult>;
+
+export const ComplianceScore = Type.Object(
+  {
+    universityId: Type.String(),
+    campusId: Nullable(Type.String()),
+    pack: Type.Object({ id: Type.String(), version: Type.String(), title: Type.String() }),
+    computedAt: Type.String(),
+    score: Type.Number({ description: '0–100: earned / possible points; a rule without data earns nothing' }),
+    earned: Type.Number(),
+    possible: Type.Number(),
+    counts: Type.Object({ pass: Type.Integer(), partial: Type.Integer(), fail: Type.Integer(), no_data: Type.Integer() }),
+    rules: Type.Array(Type.Object({ rule: PackRule, result: RuleResult })),
+  },
+  { $id: 'ComplianceScore' },
+);
+export type ComplianceScore = Static<typeof ComplianceScore>;
+
+/** Findings listed per rule in an answer (the count is always complete). */
+export const MAX_FINDINGS_LISTED = 200;

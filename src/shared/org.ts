@@ -41,6 +41,7 @@ export const KeySite = Type.Object(
     universityId: Type.String(),
     campusId: Type.String(),
     buildingId: Nullable(Type.String()),
+    floorIds: Type.Array(Type.String(), { description: 'Floors of its building the site lies on; empty: the whole building (or outdoors)' }),
     name: Type.String(),
     category: StringEnum(KEY_SITE_CATEGORIES),
     geometry: Geometry,

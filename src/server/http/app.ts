@@ -120,7 +120,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
   const { duty, face: dutyFace } = createDutyModule({ db, accounts, org, calendar, audit, writer, clock, attachAcknowledgeCheck: alarmsModule.attachAcknowledgeCheck });
-  const { compliance, face: complianceFace } = createComplianceModule({ org, devices, clock });
+  const { compliance, face: complianceFace } = createComplianceModule({ org, devices, duty, clock });
   const modules: readonly ModuleFace[] = [
     auditFace,
     orgFace,

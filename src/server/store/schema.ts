@@ -28,6 +28,8 @@ export interface KeySiteTable {
   university_id: string;
   campus_id: string;
   building_id: string | null;
+  /** JSON array of floor ids; null: the whole building, or outdoors. */
+  floor_ids: unknown;
   name: string;
   category: string;
   geometry: unknown;

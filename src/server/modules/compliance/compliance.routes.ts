@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CoverageReport, SiteCoverageReport } from '../../../shared/compliance.ts';
+import { ComplianceScore, CoverageReport, PackRule, RuleResult, SiteCoverageReport } from '../../../shared/compliance.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, RefTo } from '../../http/schemas.ts';
 import type { ComplianceService } from './compliance.service.ts';
@@ -12,6 +12,9 @@ export function complianceRoutes(fastify: FastifyInstance, compliance: Complianc
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(SiteCoverageReport);
   app.addSchema(CoverageReport);
+  app.addSchema(PackRule);
+  app.addSchema(RuleResult);
+  app.addSchema(ComplianceScore);
 
   app.get(
     '/api/compliance/coverage',
@@ -35,5 +38,28 @@ export function complianceRoutes(fastify: FastifyInstance, compliance: Complianc
       },
     },
     async (req) => compliance.coverage(actorOf(req), req.query),
+  );
+
+  app.get(
+    '/api/compliance/score',
+    {
+      config: { auth: { permission: 'compliance.read' } },
+      schema: {
+        tags: ['compliance'],
+        summary: 'The campus score against the rule pack (评估得分): each rule with its source, level, points, deduction, figure and findings',
+        description:
+          'Each rule passes, partly passes, fails or has no data (无数据, with what is missing; it earns nothing). The score is earned / possible points × 100 ' +
+          'and names the pack version it used. Computed when asked from the ledger, key sites and published roster.',
+        querystring: Type.Object(
+          {
+            universityId: Type.Optional({ ...Id, description: 'City-wide roles: the university (required for them)' }),
+            campusId: Type.Optional({ ...Id, description: 'One campus of the university' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: RefTo(ComplianceScore), ...errorResponses },
+      },
+    },
+    async (req) => compliance.score(actorOf(req), req.query),
   );
 }

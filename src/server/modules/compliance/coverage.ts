@@ -1,26 +1,31 @@
 /**
  * Geometric camera coverage of a key site (issue 16 item 2, S-COVER and S-ENTRY-ID): the share of
- * the site's area and of its entrances inside the union of the cameras' field-of-view sectors, the
- * blind spots as polygons, and the same again at the pixel density that identifies a face.
+ * the site's area and of its entrances inside the cameras' field-of-view sectors, the blind spots
+ * as polygons, and the same again at the pixel density that identifies a face.
  *
- * Exact polygon geometry (polygon-clipping), computed in a local metric plane around the site (an
- * equirectangular projection: at campus scale, under 1 km, its error is far below a camera's
- * placement error) and mapped back to WGS84 for the blind spots.
+ * The site is sampled on a grid (at most ~60,000 cells per floor, cells of 0.1 m and up) in a local
+ * metric plane around it (an equirectangular projection: under 1 km its error is far below a
+ * camera's placement error); a cell is covered when its centre lies in a camera's sector. Why a
+ * grid and not polygon unions: unions of hundreds of sectors took seconds per building with the
+ * polygon-clipping libraries tried (polygon-clipping, polyclip-ts) and failed on some demo sites with
+ * their floating-point sweep line; a grid is exact to half a cell, fast, and its blind spots are
+ * always valid polygons (grid-outline.ts). The evidence names the cell size.
  *
  * What counts, and why:
  * - A camera counts when it is in service and has a position, a bearing and a field of view; one
  *   without them cannot be placed and is listed as missing data, never assumed to cover.
  * - A PTZ camera counts with its home sector (bearing and field of view as recorded): it looks one
  *   way at a time, and a site is covered only where someone sees it without turning a camera.
- * - An outdoor site (no floors) is seen only by outdoor cameras; an indoor site only by cameras on
- *   its floors and inside its own outline (its walls stop the view from outside).
+ * - An outdoor site (no floors) is seen only by outdoor cameras. An indoor site is judged floor by
+ *   floor, each floor by the cameras on it inside the site's outline (its walls stop the view from
+ *   outside); walls inside the outline are not modelled.
  * - Reach: the recorded range, capped by the distance at which the camera still resolves a person
  *   (IEC 62676-4 "detect", 25 px/m); identification (250 px/m) gives the shorter sector used for
  *   faces at entrances.
  */
-import polygonClipping, { type MultiPolygon, type Polygon as ClipPolygon } from 'polygon-clipping';
 import type { CameraResolution } from '../../../shared/domain.ts';
 import type { AreaGeometry, MultiPolygonGeometry, Position } from '../../../shared/geojson.ts';
+import { gridOutlines, ringHolds, signedArea } from './grid-outline.ts';
 
 /** Horizontal pixels of each resolution class (analog: D1). */
 export const HORIZONTAL_PIXELS: Record<CameraResolution, number> = { analog: 704, '720p': 1280, '1080p': 1920, '4k': 3840 };
@@ -28,9 +33,10 @@ export const HORIZONTAL_PIXELS: Record<CameraResolution, number> = { analog: 704
 /** Pixel densities at the target (px/m) of IEC 62676-4 / EN 62676-4. */
 export const PIXEL_DENSITY = { detect: 25, observe: 62, recognise: 125, identify: 250 } as const;
 
-/** Chord step of a sector's arc: the inscribed polygon loses 0.13 % of the area at 5°. */
-const ARC_STEP_DEG = 5;
-/** Blind spots smaller than this are slivers of the arc approximation, not places. */
+/** Samples per floor of a site, and the finest cell: a 20 m room is sampled every 0.1 m. */
+const TARGET_CELLS = 60_000;
+const MIN_CELL_M = 0.1;
+/** Blind spots smaller than this (or than two cells) are not places anyone would fix. */
 const MIN_BLIND_SPOT_M2 = 0.5;
 const EARTH_RADIUS_M = 6_371_008.8;
 const rad = (d: number) => (d * Math.PI) / 180;
@@ -60,6 +66,7 @@ export interface CoverageEntrance {
   name: string;
   lon: number;
   lat: number;
+  floorId: string | null;
 }
 
 export interface EntranceCoverage {
@@ -73,13 +80,18 @@ export interface EntranceCoverage {
 
 export interface SiteCoverage {
   siteId: string;
+  /** The site's area on every floor judged (its outline's area × floors). */
   areaM2: number;
+  /** Per floor judged (one entry with floorId null outdoors). */
+  floors: { floorId: string | null; share: number }[];
+  /** The sampling grid's cell size. */
+  cellM: number;
   coveredM2: number;
   /** coveredM2 / areaM2, 0–1. */
   share: number;
   identifiedM2: number;
   identifiedShare: number;
-  /** The parts of the site no camera sees, WGS84. */
+  /** The parts of the site no camera sees (on at least one of its floors), WGS84. */
   blindSpots: MultiPolygonGeometry;
   entrances: EntranceCoverage[];
   /** Cameras that took part, with the area of the site each one sees (overlaps counted in each). */
@@ -118,47 +130,10 @@ export class LocalPlane {
   }
 }
 
-/** A field-of-view sector in the plane: apex at the camera, arc at `reach`; a 360° lens is a disc. */
-export function sectorXY(apex: [number, number], bearingDeg: number, fovDeg: number, reach: number): ClipPolygon {
-  const full = fovDeg >= 360;
-  const span = full ? 360 : fovDeg;
-  const steps = Math.max(2, Math.ceil(span / ARC_STEP_DEG));
-  const ring: [number, number][] = full ? [] : [apex];
-  for (let i = 0; i <= (full ? steps - 1 : steps); i++) {
-    const a = rad(bearingDeg - span / 2 + (span * i) / steps);
-    ring.push([apex[0] + reach * Math.sin(a), apex[1] + reach * Math.cos(a)]);
-  }
-  ring.push(ring[0]!);
-  return [ring];
-}
-
-/** Planar area of a multipolygon (shoelace; holes subtract). */
-export function planarArea(mp: MultiPolygon): number {
-  let total = 0;
-  for (const poly of mp) {
-    poly.forEach((ring, k) => {
-      let a = 0;
-      for (let i = 0; i + 1 < ring.length; i++) a += ring[i]![0] * ring[i + 1]![1] - ring[i + 1]![0] * ring[i]![1];
-      total += (k === 0 ? 1 : -1) * Math.abs(a / 2);
-    });
-  }
-  return total;
-}
-
-function pointInRing(p: readonly [number, number], ring: readonly (readonly [number, number])[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
 /** Inside a polygon with holes, or within `toleranceM` of its outline (a door sits on the wall). */
-export function inPolygonXY(p: readonly [number, number], poly: ClipPolygon, toleranceM = 0): boolean {
+export function inPolygonXY(p: readonly [number, number], poly: PolygonXY, toleranceM = 0): boolean {
   const [outer, ...holes] = poly;
-  if (pointInRing(p, outer!) && !holes.some((h) => pointInRing(p, h))) return true;
+  if (ringHolds(outer!, p) && !holes.some((h) => ringHolds(h, p))) return true;
   return toleranceM > 0 && poly.some((ring) => distanceToRing(p, ring) <= toleranceM);
 }
 
@@ -179,13 +154,15 @@ function distanceToRing(p: readonly [number, number], ring: readonly (readonly [
 /** How close to a sector's edge an entrance may lie and still count as inside it (a door is ~1 m wide). */
 const ENTRANCE_TOLERANCE_M = 0.5;
 
-function sitePolygonsXY(site: CoverageSite, plane: LocalPlane): MultiPolygon {
+type PolygonXY = [number, number][][];
+
+function sitePolygonsXY(site: CoverageSite, plane: LocalPlane): PolygonXY[] {
   const polys = site.geometry.type === 'Polygon' ? [site.geometry.coordinates] : site.geometry.coordinates;
   return polys.map((poly) => poly.map((ring) => ring.map((pos) => plane.toXY(pos))));
 }
 
 /** Which cameras may see the site at all (floors, walls, data), before any geometry of their view. */
-function eligible(site: CoverageSite, siteXY: MultiPolygon, plane: LocalPlane, cameras: readonly CoverageCamera[]) {
+function eligible(site: CoverageSite, siteXY: PolygonXY[], plane: LocalPlane, cameras: readonly CoverageCamera[]) {
   const placed: { camera: CoverageCamera; apex: [number, number] }[] = [];
   const unplaced: SiteCoverage['unplaced'] = [];
   const floors = site.floorIds ? new Set(site.floorIds) : null;
@@ -216,64 +193,186 @@ function reachOf(c: CoverageCamera, density: number): number {
   return Number.isFinite(reach) ? reach : 0;
 }
 
-const unionAll = (polys: ClipPolygon[]): MultiPolygon => (polys.length === 0 ? [] : polygonClipping.union(polys[0]!, ...polys.slice(1)));
+/** A camera's view on the plane: a sector (or a disc for a 360° lens) out to its reach. */
+interface View {
+  camera: CoverageCamera;
+  apex: [number, number];
+  reach: number;
+  idReach: number;
+}
+
+/** Smallest angle between two bearings, 0–180. */
+const angleBetween = (a: number, b: number) => {
+  const d = Math.abs(a - b) % 360;
+  return d > 180 ? 360 - d : d;
+};
+
+/** Whether a point lies in the view's sector out to `reach`, with `slackM` of tolerance at its edges. */
+function sees(v: View, p: readonly [number, number], reach: number, slackM = 0): boolean {
+  const dx = p[0] - v.apex[0];
+  const dy = p[1] - v.apex[1];
+  const d = Math.hypot(dx, dy);
+  if (d > reach + slackM) return false;
+  if (v.camera.fovDeg! >= 360 || d <= slackM) return true;
+  const bearing = (Math.atan2(dx, dy) * 180) / Math.PI;
+  const slackDeg = slackM > 0 ? (Math.atan2(slackM, d) * 180) / Math.PI : 0;
+  return angleBetween(bearing, v.camera.bearingDeg!) <= v.camera.fovDeg! / 2 + slackDeg;
+}
+
+/**
+ * A view's angular test without trigonometry per cell: inside a sector under 180° means left of its
+ * right edge and right of its left edge; a wider one is "not inside the narrower gap behind it".
+ * Also the box around the sector, so only cells near it are visited.
+ */
+function wedgeOf(v: View): { holds: (dx: number, dy: number) => boolean; box: [number, number, number, number] } {
+  const [ax, ay] = v.apex;
+  const r = v.reach;
+  const fov = v.camera.fovDeg!;
+  if (fov >= 360) return { holds: () => true, box: [ax - r, ay - r, ax + r, ay + r] };
+  const b = rad(v.camera.bearingDeg!);
+  const half = rad(fov / 2);
+  // Directions (east, north) of the two edges, clockwise from north like bearings.
+  const [lx, ly] = [Math.sin(b - half), Math.cos(b - half)];
+  const [rx, ry] = [Math.sin(b + half), Math.cos(b + half)];
+  const cross = (ex: number, ey: number, dx: number, dy: number) => ex * dy - ey * dx;
+  const EPS = 1e-9;
+  const inNarrow = (dx: number, dy: number) => cross(lx, ly, dx, dy) <= EPS && cross(rx, ry, dx, dy) >= -EPS;
+  const holds = fov <= 180 ? inNarrow : (dx: number, dy: number) => !(cross(lx, ly, dx, dy) > EPS && cross(rx, ry, dx, dy) < -EPS);
+  // The box: the apex and the arc's extreme points (its ends and the compass points it passes).
+  const xs = [ax, ax + r * lx, ax + r * rx];
+  const ys = [ay, ay + r * ly, ay + r * ry];
+  for (const [cx, cy] of [[0, 1], [1, 0], [0, -1], [-1, 0]] as const) {
+    if (holds(cx, cy)) {
+      xs.push(ax + r * cx);
+      ys.push(ay + r * cy);
+    }
+  }
+  return { holds, box: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] };
+}
+
+/** Which cell centres of the grid lie inside the site (even-odd, holes and several parts included). */
+function insideMask(siteXY: PolygonXY[], x0: number, y0: number, cell: number, w: number, h: number): Uint8Array {
+  const mask = new Uint8Array(w * h);
+  const edges = siteXY.flatMap((poly) => poly.flatMap((ring) => ring.slice(0, -1).map((a, k) => [a, ring[k + 1]!] as const)));
+  const xs: number[] = [];
+  for (let j = 0; j < h; j++) {
+    const y = y0 + (j + 0.5) * cell;
+    xs.length = 0;
+    for (const [a, b] of edges) if (a[1] > y !== b[1] > y) xs.push(a[0] + ((y - a[1]) * (b[0] - a[0])) / (b[1] - a[1]));
+    xs.sort((p, q) => p - q);
+    for (let k = 0; k + 1 < xs.length; k += 2) {
+      const from = Math.max(0, Math.ceil((xs[k]! - x0) / cell - 0.5));
+      const to = Math.min(w - 1, Math.floor((xs[k + 1]! - x0) / cell - 0.5));
+      for (let i = from; i <= to; i++) mask[j * w + i] = 1;
+    }
+  }
+  return mask;
+}
+
+const SEEN = 1;
+const IDENTIFIED = 2;
 
 /**
  * The coverage of one site by the given cameras, its entrances (doors, turnstiles, gates at its
- * outline) judged against the same sectors. Cameras far from the site may be passed: a sector that
- * misses the site adds nothing.
+ * outline) judged against the same views on their own floor. Cameras far from the site may be
+ * passed: a view that misses the site adds nothing.
  */
 export function siteCoverage(site: CoverageSite, cameras: readonly CoverageCamera[], entrances: readonly CoverageEntrance[] = []): SiteCoverage {
   const plane = LocalPlane.around(site.geometry);
   const siteXY = sitePolygonsXY(site, plane);
-  const areaM2 = planarArea(siteXY);
+  const footprintM2 = Math.abs(siteXY.reduce((sum, poly) => sum + poly.reduce((s2, ring, k) => s2 + (k === 0 ? 1 : -1) * Math.abs(signedArea(ring)), 0), 0));
   const { placed, unplaced } = eligible(site, siteXY, plane, cameras);
+  const views: View[] = placed
+    .map(({ camera, apex }) => ({ camera, apex, reach: reachOf(camera, PIXEL_DENSITY.detect), idReach: reachOf(camera, PIXEL_DENSITY.identify) }))
+    .filter((v) => v.reach > 0);
 
-  const sees: { camera: CoverageCamera; sector: ClipPolygon; idSector: ClipPolygon | null }[] = [];
-  for (const { camera, apex } of placed) {
-    const reach = reachOf(camera, PIXEL_DENSITY.detect);
-    if (reach <= 0) continue;
-    const idReach = reachOf(camera, PIXEL_DENSITY.identify);
-    sees.push({
-      camera,
-      sector: sectorXY(apex, camera.bearingDeg ?? 0, camera.fovDeg!, reach),
-      idSector: idReach > 0 ? sectorXY(apex, camera.bearingDeg ?? 0, camera.fovDeg!, idReach) : null,
-    });
+  const all = siteXY.flatMap((poly) => poly[0]!);
+  const [minX, maxX] = [Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0]))];
+  const [minY, maxY] = [Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))];
+  const cell = Math.max(MIN_CELL_M, Math.sqrt(Math.max(footprintM2, 1e-6) / TARGET_CELLS));
+  const w = Math.max(1, Math.ceil((maxX - minX) / cell));
+  const h = Math.max(1, Math.ceil((maxY - minY) / cell));
+  const mask = insideMask(siteXY, minX, minY, cell, w, h);
+  let insideCells = 0;
+  for (const m of mask) insideCells += m;
+
+  const floorIds = site.floorIds ?? [null];
+  const blind = new Uint8Array(w * h);
+  const seesCells = new Map<string, number>();
+  const floors: SiteCoverage['floors'] = [];
+  let seenCells = 0;
+  let identifiedCells = 0;
+  for (const floorId of floorIds) {
+    const marks = new Uint8Array(w * h);
+    for (const v of views.filter((x) => x.camera.floorId === floorId)) {
+      const wedge = wedgeOf(v);
+      const [bx0, by0, bx1, by1] = wedge.box;
+      const i0 = Math.max(0, Math.floor((bx0 - minX) / cell));
+      const i1 = Math.min(w - 1, Math.ceil((bx1 - minX) / cell));
+      const j0 = Math.max(0, Math.floor((by0 - minY) / cell));
+      const j1 = Math.min(h - 1, Math.ceil((by1 - minY) / cell));
+      const r2 = v.reach * v.reach;
+      const id2 = v.idReach * v.idReach;
+      let count = 0;
+      for (let j = j0; j <= j1; j++) {
+        const dy = minY + (j + 0.5) * cell - v.apex[1];
+        for (let i = i0; i <= i1; i++) {
+          const k = j * w + i;
+          if (!mask[k]) continue;
+          const dx = minX + (i + 0.5) * cell - v.apex[0];
+          const d2 = dx * dx + dy * dy;
+          if (d2 > r2 || !wedge.holds(dx, dy)) continue;
+          count++;
+          marks[k]! |= d2 <= id2 ? SEEN | IDENTIFIED : SEEN;
+        }
+      }
+      if (count) seesCells.set(v.camera.id, (seesCells.get(v.camera.id) ?? 0) + count);
+    }
+    let seenHere = 0;
+    for (let k = 0; k < marks.length; k++) {
+      if (!mask[k]) continue;
+      if (marks[k]! & SEEN) seenHere++;
+      else blind[k] = 1;
+      if (marks[k]! & IDENTIFIED) identifiedCells++;
+    }
+    seenCells += seenHere;
+    floors.push({ floorId, share: insideCells ? seenHere / insideCells : 0 });
   }
 
-  const seen = unionAll(sees.map((s) => s.sector));
-  const identified = unionAll(sees.flatMap((s) => (s.idSector ? [s.idSector] : [])));
-  const coveredXY = seen.length ? polygonClipping.intersection(siteXY, seen) : [];
-  const identifiedXY = identified.length ? polygonClipping.intersection(siteXY, identified) : [];
-  const blindXY = seen.length ? polygonClipping.difference(siteXY, seen) : siteXY;
-  const coveredM2 = planarArea(coveredXY);
-  const identifiedM2 = planarArea(identifiedXY);
+  const judged = insideCells * floorIds.length;
+  const areaM2 = footprintM2 * floorIds.length;
+  const share = judged ? seenCells / judged : 0;
+  const identifiedShare = judged ? identifiedCells / judged : 0;
+  const cellArea = footprintM2 / Math.max(insideCells, 1);
 
-  const cameraAreas = sees
-    .map((s) => ({ id: s.camera.id, name: s.camera.name, seesM2: round2(planarArea(polygonClipping.intersection(siteXY, s.sector))) }))
-    .filter((c) => c.seesM2 > 0);
+  const minCells = Math.max(2, MIN_BLIND_SPOT_M2 / (cell * cell));
+  const blindSpots = gridOutlines(w, h, (i, j) => blind[j * w + i] === 1)
+    .filter((poly) => Math.abs(signedArea(poly[0]!)) + poly.slice(1).reduce((s2, r) => s2 - Math.abs(signedArea(r)), 0) >= minCells)
+    .map((poly) => poly.map((ring) => ring.map(([i, j]) => plane.toLonLat([minX + i * cell, minY + j * cell]))));
 
   const entranceCoverage = entrances.map((e) => {
     const p = plane.toXY([e.lon, e.lat]);
+    const here = views.filter((v) => v.camera.floorId === e.floorId);
     return {
       id: e.id,
       name: e.name,
-      seenBy: sees.filter((s) => inPolygonXY(p, s.sector, ENTRANCE_TOLERANCE_M)).map((s) => s.camera.id),
-      identifiedBy: sees.filter((s) => s.idSector && inPolygonXY(p, s.idSector, ENTRANCE_TOLERANCE_M)).map((s) => s.camera.id),
+      seenBy: here.filter((v) => sees(v, p, v.reach, ENTRANCE_TOLERANCE_M)).map((v) => v.camera.id),
+      identifiedBy: here.filter((v) => sees(v, p, v.idReach, ENTRANCE_TOLERANCE_M)).map((v) => v.camera.id),
     };
   });
 
-  const blindSpots = blindXY.filter((poly) => planarArea([poly]) >= MIN_BLIND_SPOT_M2).map((poly) => poly.map((ring) => ring.map((xy) => plane.toLonLat(xy))));
   return {
     siteId: site.id,
     areaM2: round2(areaM2),
-    coveredM2: round2(coveredM2),
-    share: areaM2 > 0 ? Math.min(1, coveredM2 / areaM2) : 0,
-    identifiedM2: round2(identifiedM2),
-    identifiedShare: areaM2 > 0 ? Math.min(1, identifiedM2 / areaM2) : 0,
+    floors,
+    cellM: round2(cell),
+    coveredM2: round2(share * areaM2),
+    share,
+    identifiedM2: round2(identifiedShare * areaM2),
+    identifiedShare,
     blindSpots: { type: 'MultiPolygon', coordinates: blindSpots },
     entrances: entranceCoverage,
-    cameras: cameraAreas,
+    cameras: views.filter((v) => seesCells.has(v.camera.id)).map((v) => ({ id: v.camera.id, name: v.camera.name, seesM2: round2(seesCells.get(v.camera.id)! * cellArea) })),
     unplaced,
   };
 }
@@ -283,19 +382,21 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 /** Doors, turnstiles and barriers this close to a site's outline (or inside it) are its entrances. */
 const ENTRANCE_CATCH_M = 3;
 
-export interface AccessPoint extends CoverageEntrance {
-  floorId: string | null;
-}
+export type AccessPoint = CoverageEntrance;
 
-/** The access points that are the site's entrances: on (or inside) its outline, on its floors (outdoors: not on a floor). */
-export function entrancesOf(site: CoverageSite, points: readonly AccessPoint[]): CoverageEntrance[] {
+/** The points on (or inside) the site's outline, on its floors (outdoors: not on a floor). */
+export function pointsAt<P extends AccessPoint>(site: CoverageSite, points: readonly P[]): P[] {
   const plane = LocalPlane.around(site.geometry);
   const siteXY = sitePolygonsXY(site, plane);
   const floors = site.floorIds ? new Set(site.floorIds) : null;
   return points
     .filter((p) => (floors ? p.floorId !== null && floors.has(p.floorId) : p.floorId === null))
-    .filter((p) => siteXY.some((poly) => inPolygonXY(plane.toXY([p.lon, p.lat]), poly, ENTRANCE_CATCH_M)))
-    .map(({ id, name, lon, lat }) => ({ id, name, lon, lat }));
+    .filter((p) => siteXY.some((poly) => inPolygonXY(plane.toXY([p.lon, p.lat]), poly, ENTRANCE_CATCH_M)));
+}
+
+/** The access points that are the site's entrances. */
+export function entrancesOf(site: CoverageSite, points: readonly AccessPoint[]): CoverageEntrance[] {
+  return pointsAt(site, points).map(({ id, name, lon, lat, floorId }) => ({ id, name, lon, lat, floorId }));
 }
 
 /** Cameras whose reach could touch the site (a box test before any geometry). */
@@ -312,3 +413,4 @@ export function camerasNear(site: CoverageSite, cameras: readonly CoverageCamera
     return x >= minX - reach && x <= maxX + reach && y >= minY - reach && y <= maxY + reach;
   });
 }
+

@@ -232,6 +232,12 @@ export class DutyService {
     return gaps;
   }
 
+  /** For compliance (S-DUTY24): the published roster's gaps in [from, to), or null when the university has no command-centre post. */
+  async commandCentreGaps(universityId: string, from: number, to: number): Promise<CoverageGap[] | null> {
+    const posts = (await repo.posts(this.db, universityId)).filter((p) => p.command_centre === 1);
+    return posts.length ? this.gapsOf(universityId, from, to, true) : null;
+  }
+
   async assign(actor: Actor, input: DutyAssignmentInput): Promise<DutyAssignment> {
     const post = await repo.post(this.db, input.postId);
     if (!post || !inScope(actor, post.university_id)) throw invalidField('postId', 'no such post', 'exists');

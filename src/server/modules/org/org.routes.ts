@@ -119,6 +119,7 @@ export function orgRoutes(fastify: FastifyInstance, org: OrgService) {
   const siteFields = {
     campusId: Type.String({ minLength: 1 }),
     buildingId: Type.Optional(Nullable(Type.String())),
+    floorIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 200, description: 'Floors of the building the site lies on (a finance office on 2F); omit or empty: the whole building' })),
     name: Name,
     category: StringEnum(KEY_SITE_CATEGORIES, { description: 'Key-site category (重点部位类别)' }),
     geometry: Geometry,
@@ -177,7 +178,7 @@ export function orgRoutes(fastify: FastifyInstance, org: OrgService) {
         summary: 'Change a key site',
         params: IdParams,
         body: Type.Object(
-          { campusId: Type.Optional(siteFields.campusId), buildingId: siteFields.buildingId, name: Type.Optional(Name), category: Type.Optional(siteFields.category), geometry: Type.Optional(Geometry), notes: siteFields.notes },
+          { campusId: Type.Optional(siteFields.campusId), buildingId: siteFields.buildingId, floorIds: siteFields.floorIds, name: Type.Optional(Name), category: Type.Optional(siteFields.category), geometry: Type.Optional(Geometry), notes: siteFields.notes },
           { additionalProperties: false, minProperties: 1 },
         ),
         response: { 200: SiteRef, ...errorResponses },

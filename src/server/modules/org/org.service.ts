@@ -30,6 +30,8 @@ export type OrgUnitPatch = Partial<Omit<NewOrgUnit, 'kind' | 'parentId'>>;
 export interface NewKeySite {
   campusId: string;
   buildingId?: string | null;
+  /** Floors of the building the site lies on; none: the whole building. */
+  floorIds?: string[];
   name: string;
   category: KeySiteCategory;
   geometry: AreaGeometry;
@@ -343,21 +345,28 @@ export class OrgService {
     return this.repo.listKeySites(this.db, { ...q, universityId: listScope(actor, q.universityId) });
   }
 
-  private async checkKeySite(actor: Actor, s: NewKeySite): Promise<{ universityId: string }> {
+  private async checkKeySite(actor: Actor, s: NewKeySite): Promise<{ universityId: string; floorIds: string[] }> {
     const problems = validatePolygonGeometry(s.geometry, { path: 'geometry' });
     if (problems.length) throw invalid(problems);
     const loc = await this.resolveLocation(actor, { campusId: s.campusId, buildingId: s.buildingId ?? null });
-    return { universityId: loc.universityId };
+    const floorIds = [...new Set(s.floorIds ?? [])];
+    if (floorIds.length && !loc.buildingId) throw invalidField('floorIds', 'floors need the building they belong to (buildingId)', 'hierarchy');
+    for (const [k, floorId] of floorIds.entries()) {
+      const floor = await this.repo.findUnit(this.db, floorId);
+      if (!floor || floor.kind !== 'floor' || floor.parentId !== loc.buildingId) throw invalidField(`floorIds[${k}]`, 'no such floor in the given building', 'hierarchy');
+    }
+    return { universityId: loc.universityId, floorIds };
   }
 
   async createKeySite(actor: Actor, input: NewKeySite): Promise<KeySite> {
-    const { universityId } = await this.checkKeySite(actor, input);
+    const { universityId, floorIds } = await this.checkKeySite(actor, input);
     const now = this.clock.nowIso();
     const site: KeySite = {
       id: uuid4(),
       universityId,
       campusId: input.campusId,
       buildingId: input.buildingId ?? null,
+      floorIds,
       name: input.name,
       category: input.category,
       geometry: input.geometry,
@@ -376,8 +385,10 @@ export class OrgService {
   async updateKeySite(actor: Actor, id: string, patch: KeySitePatch): Promise<KeySite> {
     const before = await this.getKeySite(actor, id);
     const merged = { ...before, ...definedOnly(patch) };
-    const { universityId } = await this.checkKeySite(actor, merged);
-    const after: KeySite = { ...merged, universityId, updatedAt: this.clock.nowIso() };
+    // A site moved to another building (or outdoors) keeps no floor of the old one.
+    if (patch.buildingId !== undefined && patch.buildingId !== before.buildingId && patch.floorIds === undefined) merged.floorIds = [];
+    const { universityId, floorIds } = await this.checkKeySite(actor, merged);
+    const after: KeySite = { ...merged, floorIds, universityId, updatedAt: this.clock.nowIso() };
     await this.db.transaction().execute(async (trx) => {
       await this.repo.updateKeySite(trx, after);
       await this.audit.record(trx, actor, { action: 'update', entityType: 'key_site', entityId: id, universityId, before, after });

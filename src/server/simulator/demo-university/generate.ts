@@ -132,9 +132,9 @@ export function generateDemoUniversity(opts: DemoOptions): DemoUniversityData {
     campuses.push(
       unit({ id: campusId, kind: 'campus', parentId: universityId, universityId, name: spec.name, code: spec.code, population: spec.population, address: spec.address, lon, lat, geometry: frame.polygon([layout.boundary]) }),
     );
-    const site = (name: string, category: KeySiteCategory, rings: Parameters<typeof frame.polygon>[0], buildingId: string | null = null, notes: string | null = null): string => {
+    const site = (name: string, category: KeySiteCategory, rings: Parameters<typeof frame.polygon>[0], buildingId: string | null = null, notes: string | null = null, floorIds: string[] = []): string => {
       const id = nextId();
-      keySites.push({ id, universityId, campusId, buildingId, name, category, geometry: frame.polygon(rings), notes, createdAt, updatedAt: createdAt });
+      keySites.push({ id, universityId, campusId, buildingId, floorIds, name, category, geometry: frame.polygon(rings), notes, createdAt, updatedAt: createdAt });
       return id;
     };
 
@@ -181,7 +181,7 @@ export function generateDemoUniversity(opts: DemoOptions): DemoUniversityData {
           let sid = specialSites.get(sp);
           if (!sid) {
             const levels = sp.levels.map(floorName).join('、');
-            sid = site(sp.siteName ?? `${b.spec.name}${sp.name}`, sp.category!, room.rings, bid, `位于${b.spec.name}${levels}`);
+            sid = site(sp.siteName ?? `${b.spec.name}${sp.name}`, sp.category!, room.rings, bid, `位于${b.spec.name}${levels}`, sp.levels.map((l) => ctx.floorId.get(b)!.get(l)!));
             specialSites.set(sp, sid);
           }
           ctx.siteOfRoom.set(room, sid);

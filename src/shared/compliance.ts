@@ -83,7 +83,7 @@ export const PackRule = Type.Object(
     level: StringEnum(RULE_LEVELS),
     points: Type.Number({ description: 'Points of the rule in the pack' }),
     deduction: Type.String({ description: 'The deduction rule as an inspector reads it (扣分办法)' }),
-    perFinding: Type.Number({ description: 'Points deducted per finding (device, site, entrance …), down to 0' }),
+    perFinding: Type.Number({ description: 'Points deducted per finding (device, site, entrance …), down to 0; 0: scored by the compliant share instead' }),
     appliesTo: Type.String({ description: 'The sites or systems the rule applies to' }),
     evidenceMethod: StringEnum(EVIDENCE_METHODS),
     params: Type.Record(Type.String(), Type.Number(), { description: 'Parameters a university may tighten (days, shares …)' }),

@@ -157,3 +157,13 @@ export async function explainingFailure<T>(page: Page, errors: string[], step: (
     throw new Error(`${(err as Error).message}\n--- on the page then ---\n${overlays.join('\n') || '(no modal, drawer or message)'}\n--- page errors ---\n${errors.join('\n') || '(none)'}`, { cause: err });
   }
 }
+
+/** Logs in through the login page as a user would (the page redirects there from any console URL). */
+export async function logIn(page: Page, baseUrl: string, username: string, password: string, landing = '/map'): Promise<void> {
+  await page.goto(`${baseUrl}${landing}`);
+  await page.waitForURL('**/login');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((url) => !url.pathname.endsWith('/login'));
+}

@@ -32,6 +32,7 @@ const OnlineRateView = lazy(() => import('../features/device-health/OnlineRateVi
 const VideoWallView = lazy(() => import('../features/video/VideoWallView.tsx').then((m) => ({ default: m.VideoWallView })));
 const AlarmsView = lazy(() => import('../features/alarms/AlarmsView.tsx').then((m) => ({ default: m.AlarmsView })));
 const AlarmStatsView = lazy(() => import('../features/alarm-stats/AlarmStatsView.tsx').then((m) => ({ default: m.AlarmStatsView })));
+const ComplianceView = lazy(() => import('../features/compliance/ComplianceView.tsx').then((m) => ({ default: m.ComplianceView })));
 const RulesView = lazy(() => import('../features/rules/RulesView.tsx').then((m) => ({ default: m.RulesView })));
 const GuardPage = lazy(() => import('../features/guard/GuardPage.tsx').then((m) => ({ default: m.GuardPage })));
 
@@ -192,6 +193,16 @@ export function App() {
                     <RequireAuth permission="alarm.read">
                       <Suspense fallback={<ViewFallback />}>
                         <AlarmStatsView />
+                      </Suspense>
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="compliance"
+                  element={
+                    <RequireAuth permission="compliance.read">
+                      <Suspense fallback={<ViewFallback />}>
+                        <ComplianceView />
                       </Suspense>
                     </RequireAuth>
                   }

@@ -1,4 +1,4 @@
-import { AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BellOutlined, CalendarOutlined, CarOutlined, DatabaseOutlined, EnvironmentOutlined, FlagOutlined, IdcardOutlined, InboxOutlined, KeyOutlined, LineChartOutlined, NodeIndexOutlined, TeamOutlined, VideoCameraOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BellOutlined, CalendarOutlined, CarOutlined, DatabaseOutlined, EnvironmentOutlined, FlagOutlined, IdcardOutlined, InboxOutlined, KeyOutlined, LineChartOutlined, NodeIndexOutlined, SafetyCertificateOutlined, TeamOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import { Menu } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +6,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../features/auth/AuthProvider.tsx';
 
 /**
- * 地图 · 设备台账 · 出入管理 (人员, 车辆, 门禁权限, 访客, 轨迹查询) · 电视墙 · 报警处置 · 事件流 · 报警管理 (统计, 联动规则, 巡更, 值班) · 设备运维 (在线率, 死信) · 审计日志,
+ * 地图 · 设备台账 · 出入管理 (人员, 车辆, 门禁权限, 访客, 轨迹查询) · 电视墙 · 报警处置 · 事件流 · 报警管理 (统计, 联动规则, 巡更, 值班) · 设备运维 (在线率, 死信) · 合规评估 · 审计日志,
  * each only with its permission. Less frequent pages sit in groups so the bar fits a 1280 px screen (an
  * overflowing bar folds its last entries into a "…" menu).
  */
@@ -42,6 +42,7 @@ export function NavMenu() {
         ? [item('/device-health', <LineChartOutlined />, 'nav-device-health', t('health.nav')), item('/dead-letters', <InboxOutlined />, 'nav-dead-letters', t('deadLetters.nav'))]
         : []),
     ]),
+    ...(can('compliance.read') ? [item('/compliance', <SafetyCertificateOutlined />, 'nav-compliance', t('compliance.nav'))] : []),
     ...(can('audit.read') ? [item('/audit', <AuditOutlined />, 'nav-audit', t('nav.audit'))] : []),
   ];
   const leaves = items.flatMap((i) => ('children' in i ? (i.children as { key: string }[]) : [i]));

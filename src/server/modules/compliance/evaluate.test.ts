@@ -49,15 +49,16 @@ const inputs = (x: Partial<ComplianceInputs>): ComplianceInputs => ({ university
 const resultOf = (x: ComplianceInputs, ruleId: string, campusId: string | null = null): RuleResult => evaluate(BASELINE_PACK, x, campusId, AT).rules.find((r) => r.rule.id === ruleId)!.result;
 
 describe('rule checkers', () => {
-  it('S-COVER: a fully covered site passes, each short one deducts 3 points, no key site is no data', () => {
+  it('S-COVER: a fully covered site passes; the points follow the sites’ mean coverage (98 % counts as full); no key site is no data', () => {
     assert.equal(resultOf(inputs({ sites: [site('a', 'library', 1)] }), 'S-COVER').status, 'pass');
     const half = resultOf(inputs({ sites: [site('a', 'library', 1), site('b', 'finance_office', 0.5)] }), 'S-COVER');
     assert.equal(half.status, 'partial');
-    assert.equal(half.earned, 12);
+    // (1 + 0.5 / 0.98) / 2 × 15 = 11.33
+    assert.equal(half.earned, 11.33);
     assert.deepEqual(half.findings.map((f) => [f.id, f.detail]), [['b', '覆盖 50%，盲区 50 m²']]);
     const five = resultOf(inputs({ sites: ['a', 'b', 'c', 'd', 'e'].map((id) => site(id, 'library', 0.2)) }), 'S-COVER');
-    assert.equal(five.status, 'fail');
-    assert.equal(five.earned, 0, 'deductions stop at zero');
+    assert.equal(five.earned, 3.06);
+    assert.equal(resultOf(inputs({ sites: [site('a', 'library', 0)] }), 'S-COVER').status, 'fail');
     const none = resultOf(inputs({}), 'S-COVER');
     assert.equal(none.status, 'no_data');
     assert.equal(none.earned, 0);
@@ -67,7 +68,8 @@ describe('rule checkers', () => {
   it('S-RET-30: cameras and recorders under 30 days or without a figure are findings; nothing recorded is no data', () => {
     const r = resultOf(inputs({ devices: [device('ok'), device('short', { retentionDays: 15 }), device('nvr', { kind: 'recorder', retentionDays: 15, resolution: null }), device('unknown', { retentionDays: null }), device('door', { kind: 'door', retentionDays: null, resolution: null }), device('off', { retentionDays: 1, inService: false })] }), 'S-RET-30');
     assert.deepEqual(r.findings.map((f) => [f.id, f.detail]), [['short', '存储 15 天'], ['nvr', '存储 15 天'], ['unknown', '未登记存储天数']]);
-    assert.equal(r.earned, 8.5);
+    // 1 of the 4 in-service cameras and recorders keeps 30 days: a quarter of 10 points.
+    assert.equal(r.earned, 2.5);
     assert.equal(r.status, 'partial');
     assert.equal(resultOf(inputs({ devices: [device('a', { retentionDays: null })] }), 'S-RET-30').status, 'no_data');
   });
@@ -87,7 +89,7 @@ describe('rule checkers', () => {
     });
     const hd = resultOf(x, 'S-HD');
     assert.deepEqual(hd.findings.map((f) => f.id), ['a']);
-    assert.equal(hd.earned, 9.8);
+    assert.equal(hd.earned, 8);
     const k = resultOf(x, 'S-4K');
     // 1 of 4 key-site cameras is 4K: 25 % of a 30 % target earns 2 × 25/30 = 1.67 points.
     assert.equal(k.earned, 1.67);
@@ -148,10 +150,10 @@ describe('score', () => {
     const pack: RulePack = { id: 'p', version: '9', title: 't', rules: BASELINE_PACK.rules.filter((r) => ['S-HD', 'S-NOCAM-PRIVATE', 'S-ROOM'].includes(r.id)) };
     const x = inputs({ devices: [device('a', { resolution: 'analog' }), device('b')] });
     const s = evaluate(pack, x, null, AT);
-    // S-HD 10 − 0.2 = 9.8; S-NOCAM-PRIVATE 10; S-ROOM no data 0 of 2: 19.8 / 22 = 90.0 %.
+    // S-HD half the cameras HD: 5 of 10; S-NOCAM-PRIVATE 10; S-ROOM no data 0 of 2: 15 / 22 = 68.2 %.
     assert.equal(s.possible, 22);
-    assert.equal(s.earned, 19.8);
-    assert.equal(s.score, 90);
+    assert.equal(s.earned, 15);
+    assert.equal(s.score, 68.2);
     assert.deepEqual(s.counts, { pass: 1, partial: 1, fail: 0, no_data: 1 });
     assert.deepEqual(s.pack, { id: 'p', version: '9', title: 't' });
     assert.deepEqual(evaluate(pack, JSON.parse(JSON.stringify(x)) as ComplianceInputs, null, AT), s, 'reproducible from stored inputs');

@@ -80,6 +80,7 @@ const CHECKERS: Record<string, Checker> = {
     const covered = x.sites.reduce((sum, s) => sum + s.coverage.coveredM2, 0);
     return {
       figure: `${x.sites.length - short.length} / ${x.sites.length} 个重点部位全覆盖；总面积覆盖 ${pct(area ? covered / area : 0)}`,
+      fraction: x.sites.reduce((sum, s) => sum + Math.min(1, s.coverage.share / rule.params.minShare!), 0) / x.sites.length,
       findings: short.map((s) => siteFinding(s, `覆盖 ${pct(s.coverage.share)}，盲区 ${Math.round(s.coverage.areaM2 - s.coverage.coveredM2)} m²${s.coverage.unplaced.length ? `；${s.coverage.unplaced.length} 台摄像机缺少朝向或视场角，未计入` : ''}`)),
     };
   },
@@ -89,6 +90,7 @@ const CHECKERS: Record<string, Checker> = {
     const blind = entrances.filter(({ e }) => e.identifiedBy.length === 0);
     return {
       figure: `${entrances.length - blind.length} / ${entrances.length} 个出入口可辨识人脸`,
+      fraction: (entrances.length - blind.length) / entrances.length,
       findings: blind.map(({ s, e }) => ({ entityType: 'entrance', id: e.id, name: `${s.name} · ${e.name}`, detail: e.seenBy.length ? `有 ${e.seenBy.length} 台摄像机拍到，但像素密度不足 250 像素/米` : '没有摄像机拍到', campusId: s.campusId })),
     };
   },
@@ -100,6 +102,7 @@ const CHECKERS: Record<string, Checker> = {
     const short = video.filter((d) => d.retentionDays === null || d.retentionDays < days);
     return {
       figure: `${video.length - short.length} / ${video.length} 台存储不少于 ${days} 天`,
+      fraction: (video.length - short.length) / video.length,
       findings: short.map((d) => deviceFinding(d, d.retentionDays === null ? '未登记存储天数' : `存储 ${d.retentionDays} 天`)),
     };
   },
@@ -111,6 +114,7 @@ const CHECKERS: Record<string, Checker> = {
     const short = cams.filter((d) => d.retentionDays === null || d.retentionDays < days);
     return {
       figure: `${cams.length - short.length} / ${cams.length} 台拍摄重点部位的摄像机存储不少于 ${days} 天`,
+      fraction: (cams.length - short.length) / cams.length,
       findings: short.map((d) => deviceFinding(d, d.retentionDays === null ? '未登记存储天数' : `存储 ${d.retentionDays} 天`)),
     };
   },
@@ -118,7 +122,11 @@ const CHECKERS: Record<string, Checker> = {
     const cams = x.devices.filter((d) => d.inService && isVideo(d) && d.resolution);
     if (cams.length === 0) return noData('台账中没有登记分辨率的在用摄像机');
     const analog = cams.filter((d) => d.resolution === 'analog');
-    return { figure: `高清 ${cams.length - analog.length} / ${cams.length}（${pct((cams.length - analog.length) / cams.length)}）`, findings: analog.map((d) => deviceFinding(d, '模拟摄像机')) };
+    return {
+      figure: `高清 ${cams.length - analog.length} / ${cams.length}（${pct((cams.length - analog.length) / cams.length)}）`,
+      findings: analog.map((d) => deviceFinding(d, '模拟摄像机')),
+      fraction: (cams.length - analog.length) / cams.length,
+    };
   },
   'S-4K': (rule, x) => {
     const cams = [...siteCameraIds(x)].map((id) => x.byId.get(id)).filter((d): d is InputDevice => !!d && d.inService && !!d.resolution);

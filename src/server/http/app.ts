@@ -118,7 +118,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { trajectory, indexer: sightings, face: trajectoryFace } = createTrajectoryModule({ store, people, vehicles, devices, events, org, audit, clock, bus, retentionDays: longestRetentionDays, visitors });
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
-  const { duty, face: dutyFace } = createDutyModule({ db, accounts, org, calendar, audit, writer, clock, attachAcknowledgeCheck: alarmsModule.attachAcknowledgeCheck });
+  const { duty, dutySwaps, face: dutyFace } = createDutyModule({ db, accounts, org, calendar, audit, writer, clock, attachAcknowledgeCheck: alarmsModule.attachAcknowledgeCheck });
   const modules: readonly ModuleFace[] = [
     auditFace,
     orgFace,
@@ -155,7 +155,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty, dutySwaps };
 }
 
 export interface RouteEntry {

@@ -430,29 +430,7 @@ export class DutyService {
     const nowMs = this.clock.now();
     const now = new Date(nowMs).toISOString();
     let raised = 0;
-    for (const universityId of await this.org.universityIds()) {
-      // From a day back, so that a gap going on now keeps the start it had.
-      const gaps = await this.gapsOf(universityId, nowMs - DAY_MS, nowMs + GAP_LOOKAHEAD_DAYS * DAY_MS, true);
-      for (const g of gaps) {
-        if (Date.parse(g.to) <= nowMs) continue;
-        if (await repo.reportedOverlapping(this.db, g.postId, g.from, g.to)) continue;
-        const hours = Math.round(((Date.parse(g.to) - Date.parse(g.from)) / 3_600_000) * 100) / 100;
-        await this.writer.append({
-          id: uuid7(),
-          source: 'platform',
-          sourceEventId: `duty.coverage_gap:${g.postId}:${g.from}`,
-          orgId: universityId,
-          deviceId: `duty-post:${g.postId}`,
-          kind: 'duty.coverage_gap',
-          severity: 'major',
-          occurredAt: now,
-          receivedAt: now,
-          payload: { postId: g.postId, postName: g.postName.slice(0, 40), from: g.from, to: g.to, hours },
-        } satisfies DeviceEvent<'duty.coverage_gap'>);
-        await repo.insertGapReport(this.db, { id: uuid7(), university_id: universityId, post_id: g.postId, gap_from: g.from, gap_to: g.to, reported_at: now });
-        raised++;
-      }
-    }
+    for (const universityId of await this.org.universityIds()) raised += await this.checkCoverage(universityId);
     const today = beijingDate(nowMs);
     const expiring = await repo.expiringUnwarned(this.db, today, addDays(today, EXPIRY_WARNING_DAYS));
     const names = await this.names(expiring.map((c) => c.account_id));
@@ -473,6 +451,38 @@ export class DutyService {
       await repo.updateCertificate(this.db, c.id, { expiry_warned_at: now });
     }
     return { gaps: raised, expiring: expiring.length };
+  }
+
+  /**
+   * Raises `duty.coverage_gap` for each gap of the university's published roster in the coming
+   * days not raised before; the sweep runs it every minute, an approved swap at once.
+   */
+  async checkCoverage(universityId: string): Promise<number> {
+    const nowMs = this.clock.now();
+    const now = new Date(nowMs).toISOString();
+    let raised = 0;
+    // From a day back, so that a gap going on now keeps the start it had.
+    const gaps = await this.gapsOf(universityId, nowMs - DAY_MS, nowMs + GAP_LOOKAHEAD_DAYS * DAY_MS, true);
+    for (const g of gaps) {
+      if (Date.parse(g.to) <= nowMs) continue;
+      if (await repo.reportedOverlapping(this.db, g.postId, g.from, g.to)) continue;
+      const hours = Math.round(((Date.parse(g.to) - Date.parse(g.from)) / 3_600_000) * 100) / 100;
+      await this.writer.append({
+        id: uuid7(),
+        source: 'platform',
+        sourceEventId: `duty.coverage_gap:${g.postId}:${g.from}`,
+        orgId: universityId,
+        deviceId: `duty-post:${g.postId}`,
+        kind: 'duty.coverage_gap',
+        severity: 'major',
+        occurredAt: now,
+        receivedAt: now,
+        payload: { postId: g.postId, postName: g.postName.slice(0, 40), from: g.from, to: g.to, hours },
+      } satisfies DeviceEvent<'duty.coverage_gap'>);
+      await repo.insertGapReport(this.db, { id: uuid7(), university_id: universityId, post_id: g.postId, gap_from: g.from, gap_to: g.to, reported_at: now });
+      raised++;
+    }
+    return raised;
   }
 
   /** The demo seed's duty data, in its transaction, without audit entries of their own. */

@@ -172,6 +172,7 @@ const REQUIRED_QUERY: Record<string, string | (() => string)> = {
   // The window around now: the alarms of withActivity() are counted (names and ids in the answer).
   '/api/duty/roster': 'month=2026-03',
   '/api/duty/coverage': 'from=2026-03-01T00:00:00Z&to=2026-03-10T00:00:00Z',
+  '/api/duty-stats': 'month=2026-03',
   '/api/alarm-stats': () => `from=${encodeURIComponent(new Date(t.clock.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(t.clock.now() + 86_400_000).toISOString())}`,
 };
 

@@ -56,6 +56,8 @@ export const dutyRepository = {
   /** Certificates of these accounts valid on `date`. */
   validOn: (db: Db, accountIds: string[], date: string) =>
     accountIds.length ? db.selectFrom('duty_certificates').select(CERT_COLUMNS).where('account_id', 'in', accountIds).where('valid_from', '<=', date).where('valid_to', '>=', date).execute() : Promise.resolve([]),
+  /** Every certificate of these accounts (scans left out). */
+  certificatesOf: (db: Db, accountIds: string[]) => (accountIds.length ? db.selectFrom('duty_certificates').select(CERT_COLUMNS).where('account_id', 'in', accountIds).limit(5000).execute() : Promise.resolve([])),
   hasAnyCertificate: async (db: Db, universityId: string) => !!(await db.selectFrom('duty_certificates').select('id').where('university_id', '=', universityId).limit(1).executeTakeFirst()),
   insertCertificate: (db: Db, row: CertificateRow) => db.insertInto('duty_certificates').values(row).execute(),
   updateCertificate: (db: Db, id: string, changes: Partial<DutyCertificateTable>) => db.updateTable('duty_certificates').set(changes).where('id', '=', id).execute(),

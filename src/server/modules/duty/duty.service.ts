@@ -485,6 +485,35 @@ export class DutyService {
     return raised;
   }
 
+  // ---- reads for other modules ----
+
+  /**
+   * For duty statistics: a month's posts and roster (assignments with their instants and
+   * names), whether it is published, the gaps of the published roster in the month, and every
+   * certificate of the accounts on command-centre posts.
+   */
+  async monthFacts(universityId: string, month: string) {
+    const days = daysOfMonth(month);
+    const from = beijingMidnight(days[0]!);
+    const to = beijingMidnight(days.at(-1)!) + DAY_MS;
+    const [postRows, rows, state] = await Promise.all([repo.posts(this.db, universityId), repo.assignments(this.db, universityId, days[0]!, days.at(-1)!), repo.month(this.db, universityId, month)]);
+    const posts = new Map(postRows.map((p) => [p.id, p]));
+    const names = await this.names([...new Set(rows.map((r) => r.account_id))]);
+    const assignments = rows.map((r) => this.present(r, posts, names));
+    const ccAccounts = [...new Set(rows.filter((r) => posts.get(r.post_id)?.command_centre === 1).map((r) => r.account_id))];
+    const certificates = (await repo.certificatesOf(this.db, ccAccounts)).map((c) => ({ accountId: c.account_id, type: c.type, validFrom: c.valid_from, validTo: c.valid_to }));
+    return {
+      from,
+      to,
+      published: state?.state === 'published',
+      posts: postRows.map(toPost),
+      assignments,
+      gaps: await this.gapsOf(universityId, from, to, true),
+      certificates,
+      today: this.today(),
+    };
+  }
+
   /** The demo seed's duty data, in its transaction, without audit entries of their own. */
   async loadBulk(work: Work, d: { posts: PostRow[]; assignments: AssignmentRow[]; months: MonthRow[]; certificates: CertificateRow[] }): Promise<void> {
     const db = ownTables<'duty'>(work);

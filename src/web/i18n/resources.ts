@@ -41,8 +41,8 @@ import enAccess from './en/access.json' with { type: 'json' };
 import enVisitors from './en/visitors.json' with { type: 'json' };
 import enPatrol from './en/patrol.json' with { type: 'json' };
 import enDuty from './en/duty.json' with { type: 'json' };
-import enDutySwaps from './en/duty-swaps.json' with { type: 'json' };
-import enDutyStats from './en/duty-stats.json' with { type: 'json' };
+import enDutySwaps from './en/dutySwaps.json' with { type: 'json' };
+import enDutyStats from './en/dutyStats.json' with { type: 'json' };
 import enTrajectory from './en/trajectory.json' with { type: 'json' };
 import zhAlarmStats from './zh-CN/alarmStats.json' with { type: 'json' };
 import zhAlarms from './zh-CN/alarms.json' with { type: 'json' };
@@ -76,8 +76,8 @@ import zhAccess from './zh-CN/access.json' with { type: 'json' };
 import zhVisitors from './zh-CN/visitors.json' with { type: 'json' };
 import zhPatrol from './zh-CN/patrol.json' with { type: 'json' };
 import zhDuty from './zh-CN/duty.json' with { type: 'json' };
-import zhDutySwaps from './zh-CN/duty-swaps.json' with { type: 'json' };
-import zhDutyStats from './zh-CN/duty-stats.json' with { type: 'json' };
+import zhDutySwaps from './zh-CN/dutySwaps.json' with { type: 'json' };
+import zhDutyStats from './zh-CN/dutyStats.json' with { type: 'json' };
 import zhTrajectory from './zh-CN/trajectory.json' with { type: 'json' };
 
 const WEB_STRINGS = {

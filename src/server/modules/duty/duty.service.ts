@@ -35,7 +35,7 @@ import type { AuditService } from '../audit/index.ts';
 import type { CalendarService } from '../calendar/index.ts';
 import type { EventWriter } from '../events/index.ts';
 import type { OrgService } from '../org/index.ts';
-import { dutyRepository as repo, type AssignmentRow, type CertificateRow, type MonthRow, type PostRow } from './duty.repository.ts';
+import { dutyRepository as repo, type AssignmentRow, type CertificateRow, type MonthRow, type PostRow, type SwapRow } from './duty.repository.ts';
 
 const DAY_MS = 86_400_000;
 export const SCAN_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
@@ -515,12 +515,13 @@ export class DutyService {
   }
 
   /** The demo seed's duty data, in its transaction, without audit entries of their own. */
-  async loadBulk(work: Work, d: { posts: PostRow[]; assignments: AssignmentRow[]; months: MonthRow[]; certificates: CertificateRow[] }): Promise<void> {
+  async loadBulk(work: Work, d: { posts: PostRow[]; assignments: AssignmentRow[]; months: MonthRow[]; certificates: CertificateRow[]; swaps?: SwapRow[] }): Promise<void> {
     const db = ownTables<'duty'>(work);
     if (d.posts.length) await db.insertInto('duty_posts').values(d.posts).execute();
     for (let i = 0; i < d.assignments.length; i += 200) await db.insertInto('duty_assignments').values(d.assignments.slice(i, i + 200)).execute();
     if (d.months.length) await db.insertInto('duty_months').values(d.months).execute();
     if (d.certificates.length) await db.insertInto('duty_certificates').values(d.certificates).execute();
+    if (d.swaps?.length) await db.insertInto('duty_swaps').values(d.swaps).execute();
   }
 }
 

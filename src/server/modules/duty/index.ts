@@ -21,7 +21,7 @@ import { DutyService } from './duty.service.ts';
 
 export { DutyService, certificateStatus, GAP_LOOKAHEAD_DAYS } from './duty.service.ts';
 export { DutySwapService } from './duty-swaps.service.ts';
-export type { AssignmentRow, CertificateRow, MonthRow, PostRow } from './duty.repository.ts';
+export type { AssignmentRow, CertificateRow, MonthRow, PostRow, SwapRow } from './duty.repository.ts';
 
 export function createDutyModule(d: {
   db: Kysely<DB>;

@@ -90,6 +90,12 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/duty/certificates': { accountId: target.users.guard.id, type: '保安员证', number: 'X-1', issuer: '越权', validFrom: '2026-01-01', validTo: '2027-01-01' },
     'PUT /api/duty/certificates/:id/scan': { not: 'an image' },
     'PUT /api/duty/certificates/:id': { accountId: target.users.operator.id, type: '保安员证', number: 'X-1', issuer: '越权', validFrom: '2026-01-01', validTo: '2027-01-01' },
+    'POST /api/duty/swaps': { assignmentId: dutyAssignmentIds.get(target)!, targetId: target.users.guard.id },
+    'POST /api/duty/swaps/:id/approve': {},
+    'POST /api/duty/swaps/:id/reject': {},
+    'POST /api/duty/swaps/:id/decline': {},
+    'POST /api/duty/swaps/:id/agree': undefined,
+    'POST /api/duty/swaps/:id/cancel': undefined,
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -123,6 +129,7 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/duty/posts/')) return dutyPostIds.get(target)!;
   if (url.startsWith('/api/duty/assignments/')) return dutyAssignmentIds.get(target)!;
   if (url.startsWith('/api/duty/certificates/')) return certificateIds.get(target)!;
+  if (url.startsWith('/api/duty/swaps/')) return dutySwapIds.get(target)!;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -165,6 +172,7 @@ const REQUIRED_QUERY: Record<string, string | (() => string)> = {
   // The window around now: the alarms of withActivity() are counted (names and ids in the answer).
   '/api/duty/roster': 'month=2026-03',
   '/api/duty/coverage': 'from=2026-03-01T00:00:00Z&to=2026-03-10T00:00:00Z',
+  '/api/duty-stats': 'month=2026-03',
   '/api/alarm-stats': () => `from=${encodeURIComponent(new Date(t.clock.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(t.clock.now() + 86_400_000).toISOString())}`,
 };
 
@@ -189,6 +197,7 @@ const passTokens = new Map<UniversityFixture, string>();
 const dutyPostIds = new Map<UniversityFixture, string>();
 const dutyAssignmentIds = new Map<UniversityFixture, string>();
 const certificateIds = new Map<UniversityFixture, string>();
+const dutySwapIds = new Map<UniversityFixture, string>();
 
 const checkpointIds = new Map<UniversityFixture, string>();
 const checkpointTokens = new Map<UniversityFixture, string>();
@@ -202,7 +211,7 @@ function patrolRoute(f: UniversityFixture) {
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, dutySwapIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -280,6 +289,10 @@ async function withActivity(f: UniversityFixture) {
   dutyPostIds.set(f, post.id);
   certificateIds.set(f, (await t.services.duty.createCertificate(SYSTEM_ACTOR, { accountId: f.users.operator.id, type: '安全防范系统操作员证', number: `SF-${f.universityId.slice(0, 8)}`, issuer: '公安局', validFrom: '2025-01-01', validTo: '2029-12-31' })).id);
   dutyAssignmentIds.set(f, (await t.services.duty.assign(SYSTEM_ACTOR, { postId: post.id, accountId: f.users.operator.id, date: '2026-03-04', shift: 'night' })).id);
+  // A gatehouse shift ahead that the operator asks the guard to take (换班).
+  const gatehouse = await t.services.duty.createPost(SYSTEM_ACTOR, { universityId: f.universityId, name: `岗亭 ${f.universityId.slice(0, 8)}`, kind: 'gatehouse', commandCentre: false, pattern: '3x8' });
+  const ahead = await t.services.duty.assign(SYSTEM_ACTOR, { postId: gatehouse.id, accountId: f.users.operator.id, date: '2029-06-01', shift: 'early' });
+  dutySwapIds.set(f, (await t.services.dutySwaps.request(SYSTEM_ACTOR, { assignmentId: ahead.id, targetId: f.users.guard.id })).id);
 }
 
 describe('tenant isolation over every route', () => {
@@ -365,7 +378,7 @@ describe('tenant isolation over every route', () => {
       assert.equal(res.statusCode, 400, `${r.url}: ${res.statusCode} ${res.body}`);
       const body = json(res);
       assert.ok(
-        body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId', 'gateId', 'doorId', 'postId', 'accountId'].includes(d.field) || /(device|camera)Ids\[0\]$/.test(d.field)),
+        body.details.some((d: { field: string }) => ['parentId', 'campusId', 'universityId', 'gateId', 'doorId', 'postId', 'accountId', 'assignmentId'].includes(d.field) || /(device|camera)Ids\[0\]$/.test(d.field)),
         `${r.url}: ${res.body}`,
       );
     }

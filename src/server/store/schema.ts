@@ -240,6 +240,7 @@ export interface EventsDB {
   duty_months: DutyMonthTable;
   duty_certificates: DutyCertificateTable;
   duty_gap_reports: DutyGapReportTable;
+  duty_swaps: DutySwapTable;
 }
 
 /** 电子巡更 (modules/patrol). */
@@ -846,4 +847,33 @@ export interface DutyGapReportTable {
   gap_from: string;
   gap_to: string;
   reported_at: string;
+}
+
+/** 换班 (modules/duty): a swap request, the shifts as they stood when asked, the answer and the decision. */
+export interface DutySwapTable {
+  id: string;
+  university_id: string;
+  /** give | exchange */
+  kind: string;
+  /** requested | agreed | approved | declined | rejected | cancelled */
+  state: string;
+  requester_id: string;
+  target_id: string;
+  assignment_id: string;
+  post_id: string;
+  date: string;
+  shift: string;
+  target_assignment_id: string | null;
+  target_post_id: string | null;
+  target_date: string | null;
+  target_shift: string | null;
+  reason: string;
+  /** Account id of who asked (the requester, or a director on their behalf). */
+  requested_by: string;
+  requested_at: string;
+  answered_at: string | null;
+  decided_at: string | null;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  note: string | null;
 }

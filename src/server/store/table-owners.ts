@@ -62,4 +62,5 @@ export const TABLE_OWNERS = {
   duty_months: 'duty',
   duty_certificates: 'duty',
   duty_gap_reports: 'duty',
+  duty_swaps: 'duty',
 } as const satisfies Record<keyof DB, string>;

@@ -42,6 +42,8 @@ import enVisitors from './en/visitors.json' with { type: 'json' };
 import enPatrol from './en/patrol.json' with { type: 'json' };
 import enDuty from './en/duty.json' with { type: 'json' };
 import enCompliance from './en/compliance.json' with { type: 'json' };
+import enDutySwaps from './en/dutySwaps.json' with { type: 'json' };
+import enDutyStats from './en/dutyStats.json' with { type: 'json' };
 import enTrajectory from './en/trajectory.json' with { type: 'json' };
 import zhAlarmStats from './zh-CN/alarmStats.json' with { type: 'json' };
 import zhAlarms from './zh-CN/alarms.json' with { type: 'json' };
@@ -76,6 +78,8 @@ import zhVisitors from './zh-CN/visitors.json' with { type: 'json' };
 import zhPatrol from './zh-CN/patrol.json' with { type: 'json' };
 import zhDuty from './zh-CN/duty.json' with { type: 'json' };
 import zhCompliance from './zh-CN/compliance.json' with { type: 'json' };
+import zhDutySwaps from './zh-CN/dutySwaps.json' with { type: 'json' };
+import zhDutyStats from './zh-CN/dutyStats.json' with { type: 'json' };
 import zhTrajectory from './zh-CN/trajectory.json' with { type: 'json' };
 
 const WEB_STRINGS = {
@@ -113,6 +117,8 @@ const WEB_STRINGS = {
     patrol: zhPatrol,
     duty: zhDuty,
     compliance: zhCompliance,
+    dutySwaps: zhDutySwaps,
+    dutyStats: zhDutyStats,
     trajectory: zhTrajectory,
   },
   en: {
@@ -149,6 +155,8 @@ const WEB_STRINGS = {
     patrol: enPatrol,
     duty: enDuty,
     compliance: enCompliance,
+    dutySwaps: enDutySwaps,
+    dutyStats: enDutyStats,
     trajectory: enTrajectory,
   },
 };

@@ -75,6 +75,17 @@ export class AlarmStatsService {
     return { from, to, timeZone: TIME_ZONE, universityId, campusId, ...(await this.aggregate(rows, fromMs, toMs)) };
   }
 
+  /**
+   * For other modules (duty statistics): a university's alarms created in [fromMs, toMs) with the
+   * time of each handling step, as this module defines the steps, and who acknowledged each.
+   */
+  handlingOf(universityId: string, fromMs: number, toMs: number): Promise<Row[]> {
+    return this.alarms.handlingTimes(
+      { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), universityId, campusId: null },
+      { responseActions: PERSON_RESPONSE_ACTIONS, arriveActions: ARRIVE_ACTIONS, finalStates: FINAL_STATES },
+    );
+  }
+
   /** The window: defaults to the last 30 days; from < to; at most 366 days. */
   private window(q: StatsQuery): { fromMs: number; toMs: number } {
     const parse = (field: 'from' | 'to', v: string | undefined) => {

@@ -8,6 +8,7 @@ import { alarmStatsRoutes } from './alarm-stats.routes.ts';
 import { AlarmStatsService } from './alarm-stats.service.ts';
 
 export { AlarmStatsService } from './alarm-stats.service.ts';
+export { summarize, secondsBetween } from './alarm-stats.compute.ts';
 
 export function createAlarmStatsModule(d: { alarms: AlarmsService; org: OrgService; devices: DevicesService; clock: Clock }) {
   const alarmStats = new AlarmStatsService(d.alarms, d.org, d.devices, d.clock);

@@ -81,6 +81,8 @@ export interface AlarmHandlingTimes {
   dispatch_at: string | null;
   arrive_at: string | null;
   close_at: string | null;
+  /** The account that took the first person step (the one counted as acknowledging), or null. */
+  ack_by: string | null;
 }
 
 export class AlarmsRepository {
@@ -120,7 +122,19 @@ export class AlarmsRepository {
       db
         .selectFrom('alarms')
         .leftJoin(firstSteps, 'l.alarm_id', 'alarms.id')
-        .select(['alarms.id', 'alarms.type', 'alarms.state', 'alarms.device_id', 'alarms.campus_id', 'alarms.building_id', 'alarms.created_at', 'l.ack_at', 'l.dispatch_at', 'l.arrive_at', 'l.close_at']),
+        .select(['alarms.id', 'alarms.type', 'alarms.state', 'alarms.device_id', 'alarms.campus_id', 'alarms.building_id', 'alarms.created_at', 'l.ack_at', 'l.dispatch_at', 'l.arrive_at', 'l.close_at'])
+        .select((eb) =>
+          eb
+            .selectFrom('alarm_log as f')
+            .select('f.actor_id')
+            .whereRef('f.alarm_id', '=', 'alarms.id')
+            .where('f.actor_id', 'is not', null)
+            .where('f.action', 'in', [...steps.responseActions])
+            .orderBy('f.at')
+            .orderBy('f.id')
+            .limit(1)
+            .as('ack_by'),
+        ),
     ).execute();
   }
 

@@ -122,6 +122,14 @@ export const DEFAULT_RULES: RuleDefinitionT[] = [
     actions: [{ type: 'create_alarm', alarmType: 'patrol_missed', priority: 3 }],
   },
   {
+    // The patrol module raises patrol.missed once a checkpoint's window and grace passed unchecked.
+    name: '巡更漏检',
+    description: 'A checkpoint of a scheduled tour left unchecked past its window and grace is followed up by the command centre.',
+    enabled: true,
+    trigger: { type: 'event', kinds: ['patrol.missed'] },
+    actions: [{ type: 'create_alarm', alarmType: 'patrol_missed', priority: 3 }],
+  },
+  {
     name: '设备防拆/视频遮挡',
     enabled: true,
     trigger: { type: 'event', kinds: ['tamper', 'video.loss'] },

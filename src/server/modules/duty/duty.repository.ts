@@ -1,4 +1,4 @@
-import type { DutyAssignmentTable, DutyCertificateTable, DutyGapReportTable, DutyMonthTable, DutyPostTable } from '../../store/schema.ts';
+import type { DutyAssignmentTable, DutyCertificateTable, DutyGapReportTable, DutyMonthTable, DutyPostTable, DutySwapTable } from '../../store/schema.ts';
 import type { ModuleDb } from '../../store/tables.ts';
 
 export type PostRow = DutyPostTable;
@@ -8,6 +8,7 @@ export type CertificateRow = Omit<DutyCertificateTable, 'scan'>;
 /** A certificate's columns but the scan's bytes (read alone, when asked for). */
 const CERT_COLUMNS = ['id', 'university_id', 'account_id', 'type', 'number', 'issuer', 'valid_from', 'valid_to', 'expiry_warned_at', 'scan_size', 'created_at', 'updated_at'] as const;
 export type GapReportRow = DutyGapReportTable;
+export type SwapRow = DutySwapTable;
 type Db = ModuleDb<'duty'>;
 
 /** The duty module's reads and writes; nothing else touches its tables. */
@@ -55,6 +56,8 @@ export const dutyRepository = {
   /** Certificates of these accounts valid on `date`. */
   validOn: (db: Db, accountIds: string[], date: string) =>
     accountIds.length ? db.selectFrom('duty_certificates').select(CERT_COLUMNS).where('account_id', 'in', accountIds).where('valid_from', '<=', date).where('valid_to', '>=', date).execute() : Promise.resolve([]),
+  /** Every certificate of these accounts (scans left out). */
+  certificatesOf: (db: Db, accountIds: string[]) => (accountIds.length ? db.selectFrom('duty_certificates').select(CERT_COLUMNS).where('account_id', 'in', accountIds).limit(5000).execute() : Promise.resolve([])),
   hasAnyCertificate: async (db: Db, universityId: string) => !!(await db.selectFrom('duty_certificates').select('id').where('university_id', '=', universityId).limit(1).executeTakeFirst()),
   insertCertificate: (db: Db, row: CertificateRow) => db.insertInto('duty_certificates').values(row).execute(),
   updateCertificate: (db: Db, id: string, changes: Partial<DutyCertificateTable>) => db.updateTable('duty_certificates').set(changes).where('id', '=', id).execute(),
@@ -67,4 +70,37 @@ export const dutyRepository = {
   reportedOverlapping: (db: Db, postId: string, from: string, to: string) =>
     db.selectFrom('duty_gap_reports').select('id').where('post_id', '=', postId).where('gap_from', '<', to).where('gap_to', '>', from).limit(1).executeTakeFirst(),
   insertGapReport: (db: Db, row: GapReportRow) => db.insertInto('duty_gap_reports').values(row).execute(),
+
+  /** An account's assignments on dates in [fromDate, toDate] (for double-booking checks). */
+  assignmentsOf: (db: Db, accountId: string, fromDate: string, toDate: string) =>
+    db.selectFrom('duty_assignments').selectAll().where('account_id', '=', accountId).where('date', '>=', fromDate).where('date', '<=', toDate).limit(500).execute(),
+  setAssignmentAccount: (db: Db, id: string, accountId: string) => db.updateTable('duty_assignments').set({ account_id: accountId }).where('id', '=', id).execute(),
+  postsByIds: (db: Db, ids: string[]) => (ids.length ? db.selectFrom('duty_posts').selectAll().where('id', 'in', ids).execute() : Promise.resolve([])),
+
+  swap: (db: Db, id: string) => db.selectFrom('duty_swaps').selectAll().where('id', '=', id).executeTakeFirst(),
+  insertSwap: (db: Db, row: SwapRow) => db.insertInto('duty_swaps').values(row).execute(),
+  /** Moves a swap on only from the state it was read in (a concurrent answer or decision loses). */
+  updateSwap: async (db: Db, id: string, fromState: string, changes: Partial<SwapRow>) =>
+    Number((await db.updateTable('duty_swaps').set(changes).where('id', '=', id).where('state', '=', fromState).executeTakeFirst()).numUpdatedRows) === 1,
+  /** Open swaps touching one of these assignments. */
+  openSwapsOn: (db: Db, assignmentIds: string[]) =>
+    db
+      .selectFrom('duty_swaps')
+      .select(['id', 'assignment_id', 'target_assignment_id'])
+      .where('state', 'in', ['requested', 'agreed'])
+      .where((eb) => eb.or([eb('assignment_id', 'in', assignmentIds), eb('target_assignment_id', 'in', assignmentIds)]))
+      .execute(),
+  swaps(db: Db, q: { universityId: string | null; accountId?: string; states?: string[]; page: number; pageSize: number }) {
+    let base = db.selectFrom('duty_swaps');
+    if (q.universityId !== null) base = base.where('university_id', '=', q.universityId);
+    if (q.accountId) {
+      const me = q.accountId;
+      base = base.where((eb) => eb.or([eb('requester_id', '=', me), eb('target_id', '=', me)]));
+    }
+    if (q.states?.length) base = base.where('state', 'in', q.states);
+    return Promise.all([
+      base.selectAll().orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]).then(([rows, c]) => ({ rows, total: Number(c.n) }));
+  },
 };

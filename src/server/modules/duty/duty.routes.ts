@@ -4,15 +4,19 @@ import { Type } from 'typebox';
 import { Certificate, CertificateInput, CertificatePage, CertificateQuery, CoverageGap, CoverageQuery, DutyAssignment, DutyAssignmentInput, DutyPost, DutyPostInput, DutyRoster, PublishInput, RosterQuery } from '../../../shared/duty.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, IdParams, RefTo } from '../../http/schemas.ts';
+import { DutySwap, SwapDecision, SwapInput, SwapPage, SwapQuery } from '../../../shared/duty-swaps.ts';
+import type { DutySwapService } from './duty-swaps.service.ts';
 import { MAX_SCAN_BYTES, SCAN_TYPES, type DutyService } from './duty.service.ts';
 
-export function dutyRoutes(fastify: FastifyInstance, duty: DutyService) {
+export function dutyRoutes(fastify: FastifyInstance, duty: DutyService, swaps: DutySwapService) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(DutyPost);
   app.addSchema(Certificate);
+  app.addSchema(DutySwap);
   const tags = ['duty'];
   const read = { auth: { permission: 'duty.read' as const } };
   const write = { auth: { permission: 'duty.write' as const } };
+  const swap = { auth: { permission: 'duty.swap' as const } };
   const UniversityQuery = Type.Object({ universityId: Type.Optional(Type.String({ description: 'City-wide accounts: the university (otherwise none are listed)' })) }, { additionalProperties: false });
 
   app.get('/api/duty/posts', { config: read, schema: { tags, summary: '岗位: the duty posts and their shifts', querystring: UniversityQuery, response: { 200: Type.Array(RefTo(DutyPost)), ...errorResponses } } }, async (req) =>
@@ -71,4 +75,28 @@ export function dutyRoutes(fastify: FastifyInstance, duty: DutyService) {
     await duty.removeCertificate(actorOf(req), req.params.id);
     return reply.status(204).send(null);
   });
+
+  // ---- 换班 ----
+  app.get('/api/duty/swaps', { config: swap, schema: { tags, summary: '换班: swaps, newest first (approvers see the university’s, others their own)', querystring: SwapQuery, response: { 200: SwapPage, ...errorResponses } } }, async (req) =>
+    swaps.list(actorOf(req), req.query),
+  );
+  app.post(
+    '/api/duty/swaps',
+    { config: swap, schema: { tags, summary: '申请换班: give one’s shift to another person, or exchange it for one of theirs; certificate and double-booking checked; audited', body: SwapInput, response: { 201: RefTo(DutySwap), ...errorResponses } } },
+    async (req, reply) => reply.status(201).send(await swaps.request(actorOf(req), req.body)),
+  );
+  const Decision = { params: IdParams, body: SwapDecision, response: { 200: RefTo(DutySwap), ...errorResponses } };
+  app.post('/api/duty/swaps/:id/agree', { config: swap, schema: { tags, summary: 'The person asked agrees; the swap waits for approval; audited', params: IdParams, response: { 200: RefTo(DutySwap), ...errorResponses } } }, async (req) =>
+    swaps.agree(actorOf(req), req.params.id),
+  );
+  app.post('/api/duty/swaps/:id/decline', { config: swap, schema: { tags, summary: 'The person asked declines; audited', ...Decision } }, async (req) => swaps.decline(actorOf(req), req.params.id, req.body));
+  app.post('/api/duty/swaps/:id/cancel', { config: swap, schema: { tags, summary: 'The requester withdraws the swap; audited', params: IdParams, response: { 200: RefTo(DutySwap), ...errorResponses } } }, async (req) =>
+    swaps.cancel(actorOf(req), req.params.id),
+  );
+  app.post(
+    '/api/duty/swaps/:id/approve',
+    { config: swap, schema: { tags, summary: '批准换班 (security director or the duty leader on duty): checked again, the roster changes in one audited transaction; a published month stays published', ...Decision } },
+    async (req) => swaps.approve(actorOf(req), req.params.id, req.body),
+  );
+  app.post('/api/duty/swaps/:id/reject', { config: swap, schema: { tags, summary: '驳回换班 (security director or the duty leader on duty); audited', ...Decision } }, async (req) => swaps.reject(actorOf(req), req.params.id, req.body));
 }

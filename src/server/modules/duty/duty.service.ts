@@ -35,7 +35,7 @@ import type { AuditService } from '../audit/index.ts';
 import type { CalendarService } from '../calendar/index.ts';
 import type { EventWriter } from '../events/index.ts';
 import type { OrgService } from '../org/index.ts';
-import { dutyRepository as repo, type AssignmentRow, type CertificateRow, type MonthRow, type PostRow } from './duty.repository.ts';
+import { dutyRepository as repo, type AssignmentRow, type CertificateRow, type MonthRow, type PostRow, type SwapRow } from './duty.repository.ts';
 
 const DAY_MS = 86_400_000;
 export const SCAN_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
@@ -436,29 +436,7 @@ export class DutyService {
     const nowMs = this.clock.now();
     const now = new Date(nowMs).toISOString();
     let raised = 0;
-    for (const universityId of await this.org.universityIds()) {
-      // From a day back, so that a gap going on now keeps the start it had.
-      const gaps = await this.gapsOf(universityId, nowMs - DAY_MS, nowMs + GAP_LOOKAHEAD_DAYS * DAY_MS, true);
-      for (const g of gaps) {
-        if (Date.parse(g.to) <= nowMs) continue;
-        if (await repo.reportedOverlapping(this.db, g.postId, g.from, g.to)) continue;
-        const hours = Math.round(((Date.parse(g.to) - Date.parse(g.from)) / 3_600_000) * 100) / 100;
-        await this.writer.append({
-          id: uuid7(),
-          source: 'platform',
-          sourceEventId: `duty.coverage_gap:${g.postId}:${g.from}`,
-          orgId: universityId,
-          deviceId: `duty-post:${g.postId}`,
-          kind: 'duty.coverage_gap',
-          severity: 'major',
-          occurredAt: now,
-          receivedAt: now,
-          payload: { postId: g.postId, postName: g.postName.slice(0, 40), from: g.from, to: g.to, hours },
-        } satisfies DeviceEvent<'duty.coverage_gap'>);
-        await repo.insertGapReport(this.db, { id: uuid7(), university_id: universityId, post_id: g.postId, gap_from: g.from, gap_to: g.to, reported_at: now });
-        raised++;
-      }
-    }
+    for (const universityId of await this.org.universityIds()) raised += await this.checkCoverage(universityId);
     const today = beijingDate(nowMs);
     const expiring = await repo.expiringUnwarned(this.db, today, addDays(today, EXPIRY_WARNING_DAYS));
     const names = await this.names(expiring.map((c) => c.account_id));
@@ -481,13 +459,75 @@ export class DutyService {
     return { gaps: raised, expiring: expiring.length };
   }
 
+  /**
+   * Raises `duty.coverage_gap` for each gap of the university's published roster in the coming
+   * days not raised before; the sweep runs it every minute, an approved swap at once.
+   */
+  async checkCoverage(universityId: string): Promise<number> {
+    const nowMs = this.clock.now();
+    const now = new Date(nowMs).toISOString();
+    let raised = 0;
+    // From a day back, so that a gap going on now keeps the start it had.
+    const gaps = await this.gapsOf(universityId, nowMs - DAY_MS, nowMs + GAP_LOOKAHEAD_DAYS * DAY_MS, true);
+    for (const g of gaps) {
+      if (Date.parse(g.to) <= nowMs) continue;
+      if (await repo.reportedOverlapping(this.db, g.postId, g.from, g.to)) continue;
+      const hours = Math.round(((Date.parse(g.to) - Date.parse(g.from)) / 3_600_000) * 100) / 100;
+      await this.writer.append({
+        id: uuid7(),
+        source: 'platform',
+        sourceEventId: `duty.coverage_gap:${g.postId}:${g.from}`,
+        orgId: universityId,
+        deviceId: `duty-post:${g.postId}`,
+        kind: 'duty.coverage_gap',
+        severity: 'major',
+        occurredAt: now,
+        receivedAt: now,
+        payload: { postId: g.postId, postName: g.postName.slice(0, 40), from: g.from, to: g.to, hours },
+      } satisfies DeviceEvent<'duty.coverage_gap'>);
+      await repo.insertGapReport(this.db, { id: uuid7(), university_id: universityId, post_id: g.postId, gap_from: g.from, gap_to: g.to, reported_at: now });
+      raised++;
+    }
+    return raised;
+  }
+
+  // ---- reads for other modules ----
+
+  /**
+   * For duty statistics: a month's posts and roster (assignments with their instants and
+   * names), whether it is published, the gaps of the published roster in the month, and every
+   * certificate of the accounts on command-centre posts.
+   */
+  async monthFacts(universityId: string, month: string) {
+    const days = daysOfMonth(month);
+    const from = beijingMidnight(days[0]!);
+    const to = beijingMidnight(days.at(-1)!) + DAY_MS;
+    const [postRows, rows, state] = await Promise.all([repo.posts(this.db, universityId), repo.assignments(this.db, universityId, days[0]!, days.at(-1)!), repo.month(this.db, universityId, month)]);
+    const posts = new Map(postRows.map((p) => [p.id, p]));
+    const names = await this.names([...new Set(rows.map((r) => r.account_id))]);
+    const assignments = rows.map((r) => this.present(r, posts, names));
+    const ccAccounts = [...new Set(rows.filter((r) => posts.get(r.post_id)?.command_centre === 1).map((r) => r.account_id))];
+    const certificates = (await repo.certificatesOf(this.db, ccAccounts)).map((c) => ({ accountId: c.account_id, type: c.type, validFrom: c.valid_from, validTo: c.valid_to }));
+    return {
+      from,
+      to,
+      published: state?.state === 'published',
+      posts: postRows.map(toPost),
+      assignments,
+      gaps: await this.gapsOf(universityId, from, to, true),
+      certificates,
+      today: this.today(),
+    };
+  }
+
   /** The demo seed's duty data, in its transaction, without audit entries of their own. */
-  async loadBulk(work: Work, d: { posts: PostRow[]; assignments: AssignmentRow[]; months: MonthRow[]; certificates: CertificateRow[] }): Promise<void> {
+  async loadBulk(work: Work, d: { posts: PostRow[]; assignments: AssignmentRow[]; months: MonthRow[]; certificates: CertificateRow[]; swaps?: SwapRow[] }): Promise<void> {
     const db = ownTables<'duty'>(work);
     if (d.posts.length) await db.insertInto('duty_posts').values(d.posts).execute();
     for (let i = 0; i < d.assignments.length; i += 200) await db.insertInto('duty_assignments').values(d.assignments.slice(i, i + 200)).execute();
     if (d.months.length) await db.insertInto('duty_months').values(d.months).execute();
     if (d.certificates.length) await db.insertInto('duty_certificates').values(d.certificates).execute();
+    if (d.swaps?.length) await db.insertInto('duty_swaps').values(d.swaps).execute();
   }
 }
 

@@ -16,10 +16,12 @@ import type { EventWriter } from '../events/index.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
 import { dutyRoutes } from './duty.routes.ts';
+import { DutySwapService } from './duty-swaps.service.ts';
 import { DutyService } from './duty.service.ts';
 
 export { DutyService, certificateStatus, GAP_LOOKAHEAD_DAYS } from './duty.service.ts';
-export type { AssignmentRow, CertificateRow, MonthRow, PostRow } from './duty.repository.ts';
+export { DutySwapService } from './duty-swaps.service.ts';
+export type { AssignmentRow, CertificateRow, MonthRow, PostRow, SwapRow } from './duty.repository.ts';
 
 export function createDutyModule(d: {
   db: Kysely<DB>;
@@ -32,12 +34,13 @@ export function createDutyModule(d: {
   attachAcknowledgeCheck: (c: AcknowledgeCheck) => void;
 }) {
   const duty = new DutyService(ownTables<'duty'>(d.db), d.accounts, d.org, d.calendar, d.audit, d.writer, d.clock);
+  const dutySwaps = new DutySwapService(ownTables<'duty'>(d.db), d.accounts, d.audit, d.clock, (universityId) => duty.checkCoverage(universityId));
   d.attachAcknowledgeCheck({ refusal: (actor, universityId, nowMs) => duty.acknowledgeRefusal(actor, universityId, nowMs) });
   const face: ModuleFace = {
     name: 'duty',
     tables: tablesOf('duty'),
-    routes: (app) => dutyRoutes(app, duty),
+    routes: (app) => dutyRoutes(app, duty, dutySwaps),
     jobs: [{ name: 'duty coverage and certificates', everyMs: 60_000, run: () => duty.sweep() }],
   };
-  return { face, duty };
+  return { face, duty, dutySwaps };
 }

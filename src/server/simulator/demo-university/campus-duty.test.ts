@@ -18,7 +18,7 @@ describe('demo duty', () => {
 
   it('publishes this month and the next with the command centre covered around the clock, by certified operators only', () => {
     const { posts, assignments, months, certificates } = make();
-    assert.deepEqual(months.map((m) => [m.month, m.state]), [['2026-12', 'published'], ['2027-01', 'published']]);
+    assert.deepEqual(months.map((m) => [m.month, m.state]), [['2026-11', 'published'], ['2026-12', 'published'], ['2027-01', 'published']]);
     const from = beijingMidnight('2026-12-01');
     const to = beijingMidnight('2027-02-01');
     const commandPosts = posts.filter((p) => p.command_centre === 1);
@@ -43,5 +43,19 @@ describe('demo duty', () => {
     assert.equal(expired.length, 1);
     const command = new Set(posts.filter((p) => p.command_centre === 1).map((p) => p.id));
     assert.ok(!assignments.some((a) => command.has(a.post_id) && a.account_id === expired[0]!.account_id));
+  });
+
+  it('has three gatehouse swaps ahead: one approved and on the roster, one awaiting approval, one awaiting the colleague; nobody double-booked', () => {
+    const { posts, assignments, swaps } = make();
+    assert.deepEqual(swaps.map((s) => s.state), ['approved', 'agreed', 'requested']);
+    const shifts = new Map(posts.map((p) => [p.id, new Map((JSON.parse(p.shifts) as Shift[]).map((s) => [s.code, s]))]));
+    const span = (a: { post_id: string; date: string; shift: string }) => shiftSpan(a.date, shifts.get(a.post_id)!.get(a.shift)!);
+    for (const s of swaps) {
+      const a = assignments.find((x) => x.id === s.assignment_id)!;
+      assert.equal(a.account_id, s.state === 'approved' ? s.target_id : s.requester_id);
+      const taken = span(a);
+      const clash = assignments.filter((x) => x.id !== a.id && x.account_id === s.target_id).some((x) => span(x).from < taken.to && taken.from < span(x).to);
+      assert.ok(!clash, `${s.target_id} is free for ${a.date} ${a.shift}`);
+    }
   });
 });

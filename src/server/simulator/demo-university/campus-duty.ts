@@ -8,7 +8,7 @@
  */
 import { beijingDate } from '../../../shared/beijing-time.ts';
 import { addDays, daysOfMonth, PATTERN_SHIFTS, type PostKind, type ShiftPattern } from '../../../shared/duty.ts';
-import type { AssignmentRow, CertificateRow, MonthRow, PostRow } from '../../modules/duty/index.ts';
+import type { AssignmentRow, CertificateRow, MonthRow, PostRow, SwapRow } from '../../modules/duty/index.ts';
 import { Random } from '../../util/random.ts';
 import type { DemoAccount } from './people.ts';
 
@@ -19,6 +19,8 @@ export interface DemoDuty {
   assignments: AssignmentRow[];
   months: MonthRow[];
   certificates: CertificateRow[];
+  /** 换班: one approved (the roster already shows it), one agreed and waiting for approval, one waiting for the colleague. */
+  swaps: SwapRow[];
 }
 
 /** The month after a YYYY-MM month. */
@@ -32,7 +34,7 @@ export function generateDemoDuty(opts: { seed: number; universityId: string; acc
   const op = (n: number) => byName.get(`operator${String(n).padStart(2, '0')}`);
   const guard = (n: number) => byName.get(`guard${String(n).padStart(2, '0')}`);
   const director = opts.accounts.find((a) => a.role === 'security_director');
-  if (!director || !op(20) || !guard(16)) return { posts: [], assignments: [], months: [], certificates: [] };
+  if (!director || !op(20) || !guard(16)) return { posts: [], assignments: [], months: [], certificates: [], swaps: [] };
   const today = beijingDate(opts.nowMs);
   const created = new Date(opts.nowMs - 40 * DAY_MS).toISOString();
 
@@ -92,5 +94,63 @@ export function generateDemoDuty(opts: { seed: number; universityId: string; acc
     }
   }
   const monthRows: MonthRow[] = months.map((m, i) => ({ university_id: opts.universityId, month: m, state: 'published', published_at: new Date(opts.nowMs - (i === 0 ? 20 : 2) * DAY_MS).toISOString(), published_by: director.displayName }));
-  return { posts, assignments, months: monthRows, certificates };
+  // The month before was published too (its last night shift reaches into the 1st; only published rosters count as coverage).
+  monthRows.unshift({ university_id: opts.universityId, month: addDays(`${month}-01`, -1).slice(0, 7), state: 'published', published_at: new Date(opts.nowMs - 50 * DAY_MS).toISOString(), published_by: director.displayName });
+  return { posts, assignments, months: monthRows, certificates, swaps: demoSwaps(root.fork('swaps'), { universityId: opts.universityId, nowMs: opts.nowMs, today, director, gates, crews, assignments }) };
+}
+
+/**
+ * Swaps at the gatehouses in the coming days: each hands a shift to the gate's guard who is off
+ * that day (3 × 8: the fourth of the crew, free all day), so none double-books anyone.
+ */
+function demoSwaps(
+  rng: Random,
+  d: { universityId: string; nowMs: number; today: string; director: DemoAccount; gates: PostRow[]; crews: { post: PostRow; crew: DemoAccount[] }[]; assignments: AssignmentRow[] },
+): SwapRow[] {
+  const plans = [
+    { gate: 0, inDays: 2, shift: 'early', state: 'approved', reason: '孩子家长会' },
+    { gate: 1, inDays: 4, shift: 'middle', state: 'agreed', reason: '参加保安员复训' },
+    { gate: 2, inDays: 5, shift: 'early', state: 'requested', reason: '家中有事' },
+  ] as const;
+  const swaps: SwapRow[] = [];
+  plans.forEach((plan, i) => {
+    const gate = d.gates[plan.gate]!;
+    const date = addDays(d.today, plan.inDays);
+    const a = d.assignments.find((x) => x.post_id === gate.id && x.date === date && x.shift === plan.shift);
+    const crew = d.crews.find((c) => c.post.id === gate.id)?.crew ?? [];
+    const busy = new Set(d.assignments.filter((x) => x.post_id === gate.id && x.date === date).map((x) => x.account_id));
+    const free = crew.find((g) => !busy.has(g.id));
+    if (!a || !free) return;
+    const requester = a.account_id;
+    const asked = new Date(d.nowMs - (3 - i) * 5 * 3_600_000).toISOString();
+    const answered = plan.state === 'requested' ? null : new Date(Date.parse(asked) + 40 * 60_000).toISOString();
+    const decided = plan.state === 'approved' ? new Date(Date.parse(asked) + 90 * 60_000).toISOString() : null;
+    swaps.push({
+      id: rng.uuid(),
+      university_id: d.universityId,
+      kind: 'give',
+      state: plan.state,
+      requester_id: requester,
+      target_id: free.id,
+      assignment_id: a.id,
+      post_id: a.post_id,
+      date: a.date,
+      shift: a.shift,
+      target_assignment_id: null,
+      target_post_id: null,
+      target_date: null,
+      target_shift: null,
+      reason: plan.reason,
+      requested_by: requester,
+      requested_at: asked,
+      answered_at: answered,
+      decided_at: decided,
+      decided_by: decided ? d.director.id : null,
+      decided_by_name: decided ? d.director.displayName : null,
+      note: decided ? '同意' : null,
+    });
+    // The approved swap is on the roster already.
+    if (plan.state === 'approved') a.account_id = free.id;
+  });
+  return swaps;
 }

@@ -1,16 +1,21 @@
 import { Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { useAuth } from '../auth/AuthProvider.tsx';
 import { CertificatesTab } from './CertificatesTab.tsx';
+import { DutyStatsTab } from './DutyStatsTab.tsx';
 import { PostsTab } from './PostsTab.tsx';
 import { RosterTab } from './RosterTab.tsx';
+import { SwapsTab } from './SwapsTab.tsx';
 import './duty.css';
 
-/** 值班: the month's roster per post (排班), the operators' certificates (上岗证) and the posts (岗位). */
+/** 值班: the month's roster per post (排班), swaps (换班审批), statistics (值班统计), the operators' certificates (上岗证) and the posts (岗位). */
 export function DutyView() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
-  const tab = params.get('tab') === 'certificates' || params.get('tab') === 'posts' ? params.get('tab')! : 'roster';
+  const { can } = useAuth();
+  const TABS = ['certificates', 'posts', 'swaps', 'stats'];
+  const tab = TABS.includes(params.get('tab') ?? '') ? params.get('tab')! : 'roster';
   return (
     <div className="duty-view" data-testid="duty-view">
       <Tabs
@@ -18,6 +23,8 @@ export function DutyView() {
         onChange={(key) => setParams(key === 'roster' ? {} : { tab: key }, { replace: true })}
         items={[
           { key: 'roster', label: <span data-testid="duty-tab-roster">{t('duty.roster')}</span>, children: <RosterTab /> },
+          ...(can('duty.swap') ? [{ key: 'swaps', label: <span data-testid="duty-tab-swaps">{t('dutySwaps.tab')}</span>, children: <SwapsTab /> }] : []),
+          { key: 'stats', label: <span data-testid="duty-tab-stats">{t('dutyStats.tab')}</span>, children: <DutyStatsTab /> },
           { key: 'certificates', label: <span data-testid="duty-tab-certificates">{t('duty.certificates')}</span>, children: <CertificatesTab /> },
           { key: 'posts', label: <span data-testid="duty-tab-posts">{t('duty.posts')}</span>, children: <PostsTab /> },
         ]}

@@ -1,16 +1,17 @@
-import { CloseOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
-import { Alert, App, Button, DatePicker, Empty, Modal, Popconfirm, Select, Spin, Tag, Tooltip } from 'antd';
+import { CloseOutlined, PlusOutlined, SendOutlined, SwapOutlined } from '@ant-design/icons';
+import { Alert, App, Button, DatePicker, Dropdown, Empty, Modal, Popconfirm, Select, Spin, Tag, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { daysOfMonth } from '../../../shared/duty.ts';
-import { dutyApi, type DutyPost, type DutyStaff } from '../../api/duty.ts';
+import { dutyApi, type DutyAssignment, type DutyPost, type DutyStaff } from '../../api/duty.ts';
 import { useOrg } from '../../app/OrgContext.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { errorMessage, errorTitle } from '../../components/errors.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { useApi } from '../../components/useApi.ts';
-import { useAuth } from '../auth/AuthProvider.tsx';
+import { useAuth, useSession } from '../auth/AuthProvider.tsx';
+import { SwapRequestModal } from './SwapRequestModal.tsx';
 import { cellIndex, gapText, gapsOnDay } from './duty-format.ts';
 
 /**
@@ -27,6 +28,10 @@ export function RosterTab() {
   const [accountId, setAccountId] = useState<string>();
   const roster = useApi((signal) => dutyApi.roster(month, scope.universityId, signal), [month, scope.universityId]);
   const writer = can('duty.write');
+  const me = useSession().user.id;
+  const [swapping, setSwapping] = useState<DutyAssignment | null>(null);
+  // 申请换班 from a person's menu: one's own shift still ahead (a director may ask for anyone).
+  const canSwap = (a: DutyAssignment) => can('duty.swap') && (a.accountId === me || writer) && Date.parse(a.from) > Date.now();
   const data = roster.data;
   const cells = useMemo(() => cellIndex(data?.assignments ?? []), [data]);
   const holidays = useMemo(() => new Map((data?.holidays ?? []).map((h) => [h.date, h])), [data]);
@@ -135,12 +140,19 @@ export function RosterTab() {
                             <div key={s.code} className="duty-shift">
                               <span className="duty-shift-name">{s.name}</span>
                               {(cells.get(`${p.id}|${date}|${s.code}`) ?? []).map((a) => (
-                                <Tag key={a.id} className="duty-person" closable={writer} closeIcon={<CloseOutlined data-testid="duty-unassign" />} onClose={(e) => {
-                                  e.preventDefault();
-                                  void act(() => dutyApi.unassign(a.id), t('duty.unassigned'));
-                                }}>
-                                  {a.accountName}
-                                </Tag>
+                                <Dropdown
+                                  key={a.id}
+                                  trigger={['click']}
+                                  disabled={!canSwap(a)}
+                                  menu={{ items: [{ key: 'swap', icon: <SwapOutlined />, label: <span data-testid={`duty-swap-${a.id}`}>{t('dutySwaps.request')}</span> }], onClick: () => setSwapping(a) }}
+                                >
+                                  <Tag className={canSwap(a) ? 'duty-person duty-person-menu' : 'duty-person'} data-testid={`duty-person-${a.id}`} closable={writer} closeIcon={<CloseOutlined data-testid="duty-unassign" />} onClose={(e) => {
+                                    e.preventDefault();
+                                    void act(() => dutyApi.unassign(a.id), t('duty.unassigned'));
+                                  }}>
+                                    {a.accountName}
+                                  </Tag>
+                                </Dropdown>
                               ))}
                               {writer && (
                                 <Button size="small" type="text" icon={<PlusOutlined />} aria-label={t('duty.assign')} data-testid={`duty-add-${p.id}-${date}-${s.code}`} onClick={() => { setAccountId(undefined); setAdding({ post: p, date, shift: s.code }); }} />
@@ -161,6 +173,17 @@ export function RosterTab() {
             </tbody>
           </table>
         </div>
+      )}
+      {swapping && (
+        <SwapRequestModal
+          assignment={swapping}
+          roster={data}
+          onClose={() => setSwapping(null)}
+          onDone={() => {
+            setSwapping(null);
+            roster.reload();
+          }}
+        />
       )}
       <Modal
         open={!!adding}

@@ -56,6 +56,8 @@ export const PERMISSIONS = [
   'duty.read',
   /** Plan and publish the roster, keep posts and certificates. */
   'duty.write',
+  /** 交接班: start, sign and accept the command centre's handover (an operator on the roster). */
+  'duty.handover',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -67,8 +69,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   // The commission follows patrol completion, 24-hour duty and 持证上岗 (S-DUTY24, S-CERT) across universities, read-only.
   commission_analyst: [...READ_ONLY, 'patrol.read', 'duty.read'],
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'patrol.read', 'patrol.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read', 'duty.read', 'duty.write'],
-  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'patrol.read', 'rule.read', 'person.read', 'duty.read'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'patrol.read', 'patrol.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read', 'duty.read', 'duty.write', 'duty.handover'],
+  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'patrol.read', 'rule.read', 'person.read', 'duty.read', 'duty.handover'],
   // Guards at the gatehouse look up today's visitors, register walk-ins and check them in and out.
   // … and walk their patrol tours, checking in at each checkpoint from the phone.
   guard: [...READ_ONLY, 'dispatch.self', 'visitor.read', 'visitor.write', 'patrol.checkin'],

@@ -62,4 +62,6 @@ export const TABLE_OWNERS = {
   duty_months: 'duty',
   duty_certificates: 'duty',
   duty_gap_reports: 'duty',
+  handovers: 'handover',
+  alarm_routes: 'alarms',
 } as const satisfies Record<keyof DB, string>;

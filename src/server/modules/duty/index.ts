@@ -9,7 +9,7 @@ import type { Clock } from '../../clock.ts';
 import type { DB } from '../../store/schema.ts';
 import { ownTables } from '../../store/tables.ts';
 import type { AccountsService } from '../accounts/index.ts';
-import type { AcknowledgeCheck } from '../alarms/index.ts';
+import type { AcknowledgeCheck, AlarmRouting } from '../alarms/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CalendarService } from '../calendar/index.ts';
 import type { EventWriter } from '../events/index.ts';
@@ -18,7 +18,7 @@ import type { OrgService } from '../org/index.ts';
 import { dutyRoutes } from './duty.routes.ts';
 import { DutyService } from './duty.service.ts';
 
-export { DutyService, certificateStatus, GAP_LOOKAHEAD_DAYS } from './duty.service.ts';
+export { DutyService, certificateStatus, GAP_LOOKAHEAD_DAYS, type CommandShift } from './duty.service.ts';
 export type { AssignmentRow, CertificateRow, MonthRow, PostRow } from './duty.repository.ts';
 
 export function createDutyModule(d: {
@@ -30,9 +30,11 @@ export function createDutyModule(d: {
   writer: EventWriter;
   clock: Clock;
   attachAcknowledgeCheck: (c: AcknowledgeCheck) => void;
+  attachRouting?: (r: AlarmRouting) => void;
 }) {
   const duty = new DutyService(ownTables<'duty'>(d.db), d.accounts, d.org, d.calendar, d.audit, d.writer, d.clock);
   d.attachAcknowledgeCheck({ refusal: (actor, universityId, nowMs) => duty.acknowledgeRefusal(actor, universityId, nowMs) });
+  d.attachRouting?.({ routeOf: (universityId, atMs) => duty.routeOf(universityId, atMs) });
   const face: ModuleFace = {
     name: 'duty',
     tables: tablesOf('duty'),

@@ -2,15 +2,16 @@ import { Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { CertificatesTab } from './CertificatesTab.tsx';
+import { HandoverTab } from './HandoverTab.tsx';
 import { PostsTab } from './PostsTab.tsx';
 import { RosterTab } from './RosterTab.tsx';
 import './duty.css';
 
-/** 值班: the month's roster per post (排班), the operators' certificates (上岗证) and the posts (岗位). */
+/** 值班: the month's roster per post (排班), the command centre's handover (交接班), the operators' certificates (上岗证) and the posts (岗位). */
 export function DutyView() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
-  const tab = params.get('tab') === 'certificates' || params.get('tab') === 'posts' ? params.get('tab')! : 'roster';
+  const tab = ['certificates', 'posts', 'handover'].includes(params.get('tab') ?? '') ? params.get('tab')! : 'roster';
   return (
     <div className="duty-view" data-testid="duty-view">
       <Tabs
@@ -18,6 +19,7 @@ export function DutyView() {
         onChange={(key) => setParams(key === 'roster' ? {} : { tab: key }, { replace: true })}
         items={[
           { key: 'roster', label: <span data-testid="duty-tab-roster">{t('duty.roster')}</span>, children: <RosterTab /> },
+          { key: 'handover', label: <span data-testid="duty-tab-handover">{t('duty.handover.tab')}</span>, children: <HandoverTab /> },
           { key: 'certificates', label: <span data-testid="duty-tab-certificates">{t('duty.certificates')}</span>, children: <CertificatesTab /> },
           { key: 'posts', label: <span data-testid="duty-tab-posts">{t('duty.posts')}</span>, children: <PostsTab /> },
         ]}

@@ -43,7 +43,7 @@ export const HandoverFault = Type.Object(
     deviceId: Type.String(),
     name: Type.String(),
     kind: Type.String(),
-    fault: StringEnum(['offline', 'under_repair', 'out_of_service'] as const),
+    fault: StringEnum(['offline', 'under_repair'] as const),
     since: Nullable(Type.String({ description: 'Last seen (offline devices)' })),
   },
   { additionalProperties: false },

@@ -71,15 +71,16 @@ export class HandoverService {
     private readonly clock: Clock,
   ) {}
 
-  /** The pre-filled duty log: open alarms and faulty devices (offline, under repair, out of service). */
+  /** The pre-filled duty log: open alarms and faulty devices (in service but offline, or under repair). */
   async dutyLog(universityId: string, work?: Work): Promise<{ openAlarms: HandoverAlarm[]; deviceFaults: HandoverFault[] }> {
     const alarms = await this.alarms.openOf(universityId, work);
     const devices = (await this.devices.ofUniversity(universityId)).filter((d) => d.status !== 'retired');
     const online = this.health.status(SYSTEM_ACTOR, devices.map((d) => d.id));
     const faults: HandoverFault[] = [];
     for (const d of devices) {
-      if (d.status === 'under_repair' || d.status === 'out_of_service') faults.push({ deviceId: d.id, name: d.name, kind: d.kind, fault: d.status, since: null });
-      else if (online[d.id] && !online[d.id]!.online) faults.push({ deviceId: d.id, name: d.name, kind: d.kind, fault: 'offline', since: online[d.id]!.lastSeenAt });
+      // Out of service is a decision, not a fault: only devices under repair and in-service devices gone offline.
+      if (d.status === 'under_repair') faults.push({ deviceId: d.id, name: d.name, kind: d.kind, fault: d.status, since: null });
+      else if (d.status === 'in_service' && online[d.id] && !online[d.id]!.online) faults.push({ deviceId: d.id, name: d.name, kind: d.kind, fault: 'offline', since: online[d.id]!.lastSeenAt });
     }
     faults.sort((a, b) => a.fault.localeCompare(b.fault) || a.name.localeCompare(b.name, 'zh-CN'));
     return {

@@ -1,5 +1,5 @@
 import { CheckCircleOutlined, EditOutlined, SwapOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Checkbox, Descriptions, Empty, Input, Popconfirm, Space, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Empty, Input, Popconfirm, Row, Space, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,8 @@ import { shortTime } from './duty-format.ts';
 
 const STATE_COLORS: Record<Handover['state'], string> = { open: 'blue', signed: 'orange', accepted: 'green' };
 const PAGE_SIZE = 10;
+/** Rows of each duty-log table per page (the checklist stays in view). */
+const LOG_PAGE = 4;
 
 /** The duty log: open alarms and device faults (as the server pre-filled it). */
 function DutyLog({ alarms, faults }: { alarms: HandoverAlarm[]; faults: HandoverFault[] }) {
@@ -30,12 +32,16 @@ function DutyLog({ alarms, faults }: { alarms: HandoverAlarm[]; faults: Handover
     { key: 'fault', title: t('duty.handover.fault'), width: 130, render: (_, f) => <Tag color={f.fault === 'offline' ? 'red' : 'orange'}>{t(`duty.handover.faults.${f.fault}`)}{f.since ? ` ${shortTime(f.since)}` : ''}</Tag> },
   ];
   return (
-    <div className="handover-log">
-      <h4 data-testid="handover-open-alarms">{t('duty.handover.openAlarms', { count: alarms.length })}</h4>
-      <Table size="small" rowKey="id" columns={alarmColumns} dataSource={alarms} pagination={alarms.length > 8 ? { pageSize: 8, size: 'small' } : false} locale={{ emptyText: t('duty.handover.noOpenAlarms') }} />
-      <h4 data-testid="handover-device-faults">{t('duty.handover.deviceFaults', { count: faults.length })}</h4>
-      <Table size="small" rowKey="deviceId" columns={faultColumns} dataSource={faults} pagination={faults.length > 8 ? { pageSize: 8, size: 'small' } : false} locale={{ emptyText: t('duty.handover.noFaults') }} />
-    </div>
+    <Row gutter={16} className="handover-log">
+      <Col xs={24} xl={12}>
+        <h4 data-testid="handover-open-alarms">{t('duty.handover.openAlarms', { count: alarms.length })}</h4>
+        <Table size="small" rowKey="id" columns={alarmColumns} dataSource={alarms} pagination={alarms.length > LOG_PAGE ? { pageSize: LOG_PAGE, size: 'small' } : false} locale={{ emptyText: t('duty.handover.noOpenAlarms') }} />
+      </Col>
+      <Col xs={24} xl={12}>
+        <h4 data-testid="handover-device-faults">{t('duty.handover.deviceFaults', { count: faults.length })}</h4>
+        <Table size="small" rowKey="deviceId" columns={faultColumns} dataSource={faults} pagination={faults.length > LOG_PAGE ? { pageSize: LOG_PAGE, size: 'small' } : false} locale={{ emptyText: t('duty.handover.noFaults') }} />
+      </Col>
+    </Row>
   );
 }
 

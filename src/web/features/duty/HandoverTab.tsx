@@ -138,17 +138,26 @@ export function HandoverTab() {
           </Card>
 
           {c.awaitingMe.map((w) => (
-            <Card key={w.id} size="small" className="handover-card handover-awaiting" data-testid="handover-awaiting" title={t('duty.handover.awaitingTitle', { who: w.outgoing.name, at: shortTime(w.shiftTo) })}>
+            <Card
+              key={w.id}
+              size="small"
+              className="handover-card handover-awaiting"
+              data-testid="handover-awaiting"
+              title={t('duty.handover.awaitingTitle', { who: w.outgoing.name, at: shortTime(w.shiftTo) })}
+              extra={
+                writer && (
+                  <Popconfirm title={t('duty.handover.acceptConfirm', { count: w.openAlarms.length })} onConfirm={() => run(() => handoverApi.accept(w.id), t('duty.handover.accepted'))}>
+                    <Button type="primary" icon={<CheckCircleOutlined />} loading={busy} data-testid="handover-accept">
+                      {t('duty.handover.accept')}
+                    </Button>
+                  </Popconfirm>
+                )
+              }
+            >
+              <div className="duty-muted">{t('duty.handover.signedBy', { who: w.outgoing.name, at: shortTime(w.signedAt ?? w.createdAt), shift: `${w.postName} · ${w.shiftName}` })}</div>
+              {problems.incoming && <Alert className="handover-problem" type="error" showIcon message={problems.incoming} data-testid="handover-problem" />}
               <DutyLog alarms={w.openAlarms} faults={w.deviceFaults} />
               <SignedChecklist h={w} />
-              {problems.incoming && <Alert className="handover-problem" type="error" showIcon message={problems.incoming} data-testid="handover-problem" />}
-              {writer && (
-                <Popconfirm title={t('duty.handover.acceptConfirm', { count: w.openAlarms.length })} onConfirm={() => run(() => handoverApi.accept(w.id), t('duty.handover.accepted'))}>
-                  <Button type="primary" icon={<CheckCircleOutlined />} loading={busy} data-testid="handover-accept" className="handover-action">
-                    {t('duty.handover.accept')}
-                  </Button>
-                </Popconfirm>
-              )}
             </Card>
           ))}
 

@@ -27,7 +27,7 @@ export function handoverRoutes(fastify: FastifyInstance, handover: HandoverServi
   app.post(
     '/api/handover',
     { config: write, schema: { tags, summary: 'Start the handover of my command-centre shift (the duty log is pre-filled: open alarms, device faults); audited', body: HandoverStart, response: { 201: Handover, ...conflictResponse, ...errorResponses } } },
-    async (req, reply) => reply.status(201).send(await handover.start(actorOf(req))),
+    async (req, reply) => reply.status(201).send(await handover.start(actorOf(req), req.body)),
   );
   app.post(
     '/api/handover/:id/sign',

@@ -134,8 +134,10 @@ export class HandoverService {
   }
 
   /** The outgoing operator starts the handover of their shift; the server pre-fills its duty log. */
-  async start(actor: Actor): Promise<Handover> {
+  async start(actor: Actor, input: { universityId?: string } = {}): Promise<Handover> {
     const universityId = actor.universityId;
+    // Naming another university is answered like naming none that exists (no ids leak).
+    if (input.universityId && universityId && input.universityId !== universityId) throw invalidField('universityId', 'no such university');
     if (!universityId) throw invalidField('shift', 'a handover is made by an operator of a university on its command-centre roster', 'rostered');
     const nowMs = this.clock.now();
     const shifts = await this.duty.commandShifts(universityId, nowMs - 26 * HOUR_MS, nowMs + 26 * HOUR_MS);

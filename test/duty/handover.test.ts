@@ -170,4 +170,21 @@ describe('handover and routing by duty', () => {
     const route = await t.services.duty.routeOf(U.universityId, t.clock.now());
     assert.deepEqual(route?.leaders, [{ id: ids.lead_night, name: '钱队' }]);
   });
+  it('sends the guards rostered now on gatehouse and patrol posts, by their phone position; without a guard roster, any guard with a position', async () => {
+    // 20:05 on April 10: the gatehouse's middle shift (16:00–24:00).
+    const director = await t.login(U.users.security_director.username);
+    const gate = json(await t.call(director, 'POST', '/api/duty/posts', { name: '东门岗亭', kind: 'gatehouse', commandCentre: false, pattern: '3x8', sort: 2 }));
+    assert.equal((await t.call(director, 'POST', '/api/duty/assignments', { postId: gate.id, accountId: U.users.guard.id, date: '2026-04-10', shift: 'middle' })).statusCode, 201);
+    const other = await t.services.accounts.create(SYSTEM_ACTOR, { username: 'guard2_h', displayName: '未排班保安', password: 'test-password-1', role: 'guard', universityId: U.universityId });
+    const asGuard = (id: string, name: string, uni: string) => ({ id, username: name, displayName: name, role: 'guard' as const, universityId: uni });
+    // The unrostered guard stands right at the device, the rostered one 300 m off.
+    await t.services.dispatches.reportPosition(asGuard(other.id, 'guard2_h', U.universityId), { lon: 121.5, lat: 31.3 });
+    await t.services.dispatches.reportPosition(asGuard(U.users.guard.id, U.users.guard.username, U.universityId), { lon: 121.503, lat: 31.3 });
+    const nearest = await t.services.dispatches.nearestGuards(U.universityId, 121.5, 31.3, 5);
+    assert.deepEqual(nearest.map((g) => g.id), [U.users.guard.id], 'only the guard on duty by the roster');
+    assert.ok(nearest[0]!.distanceM! > 250 && nearest[0]!.distanceM! < 350);
+    // University I keeps no guard roster: the guard with a fresh position is on duty, as before.
+    await t.services.dispatches.reportPosition(asGuard(V.users.guard.id, V.users.guard.username, V.universityId), { lon: 121.43, lat: 31.03 });
+    assert.deepEqual((await t.services.dispatches.nearestGuards(V.universityId, 121.43, 31.03, 5)).map((g) => g.id), [V.users.guard.id]);
+  });
 });

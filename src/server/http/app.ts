@@ -108,7 +108,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, deviceCommands, clock, bus });
   const { alarms, places } = alarmsModule;
   const { procedures, face: proceduresFace } = createProceduresModule({ db, alarms, attachProcedures: alarmsModule.attachProcedures, clock });
-  const { dispatches, face: dispatchFace } = createDispatchModule({ db, accounts, alarms, procedures, places, attachDispatcher: alarmsModule.attachDispatcher, clock, bus });
+  const { dispatches, attachGuardRoster, face: dispatchFace } = createDispatchModule({ db, accounts, alarms, procedures, places, attachDispatcher: alarmsModule.attachDispatcher, clock, bus });
   const { evidence, alarmRecording, face: evidenceFace } = createEvidenceModule({ db, dataDir: config.XIAOAN_DATA_DIR, ffmpeg, alarms, devices, recordings, audit, clock, bus });
   const { tourGroups, face: videoWallFace } = createVideoWallModule({ db, devices, audit, clock });
   const { vehicles, gate, face: vehiclesFace } = createVehiclesModule({ db, devices, org, audit, calendar, deviceCommands, writer, clock, bus });
@@ -119,7 +119,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { trajectory, indexer: sightings, face: trajectoryFace } = createTrajectoryModule({ store, people, vehicles, devices, events, org, audit, clock, bus, retentionDays: longestRetentionDays, visitors });
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
-  const { duty, face: dutyFace } = createDutyModule({ db, accounts, org, calendar, audit, writer, clock, attachAcknowledgeCheck: alarmsModule.attachAcknowledgeCheck, attachRouting: alarmsModule.attachRouting });
+  const { duty, face: dutyFace } = createDutyModule({ db, accounts, org, calendar, audit, writer, clock, attachAcknowledgeCheck: alarmsModule.attachAcknowledgeCheck, attachRouting: alarmsModule.attachRouting, attachGuardRoster });
   const { handover, face: handoverFace } = createHandoverModule({ db, duty, alarms, devices, health, audit, clock });
   const modules: readonly ModuleFace[] = [
     auditFace,

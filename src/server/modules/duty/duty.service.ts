@@ -439,8 +439,23 @@ export class DutyService {
    * the window), with each shift's exact span: the handover's outgoing and incoming shifts and
    * the operators and duty leader an alarm is routed to read it. Drafts do not count.
    */
-  async commandShifts(universityId: string, fromMs: number, toMs: number): Promise<CommandShift[]> {
-    const posts = new Map((await repo.posts(this.db, universityId)).filter((p) => p.command_centre === 1).map((p) => [p.id, p]));
+  commandShifts(universityId: string, fromMs: number, toMs: number): Promise<CommandShift[]> {
+    return this.rosteredShifts(universityId, fromMs, toMs, (p) => p.command_centre === 1);
+  }
+
+  /**
+   * 按值班出警: the guards the published roster has on gatehouse and patrol-team posts at `atMs`;
+   * null when no such post has a published assignment within a day of it (dispatch then keeps
+   * its own rule: a phone position in the last 30 minutes).
+   */
+  async guardsOnDuty(universityId: string, atMs: number): Promise<string[] | null> {
+    const shifts = await this.rosteredShifts(universityId, atMs - DAY_MS, atMs + DAY_MS, (p) => p.kind === 'gatehouse' || p.kind === 'patrol_team');
+    if (!shifts.length) return null;
+    return [...new Set(shifts.filter((s) => s.from <= atMs && atMs < s.to).map((s) => s.accountId))];
+  }
+
+  private async rosteredShifts(universityId: string, fromMs: number, toMs: number, which: (p: PostRow) => boolean): Promise<CommandShift[]> {
+    const posts = new Map((await repo.posts(this.db, universityId)).filter(which).map((p) => [p.id, p]));
     if (!posts.size) return [];
     const rows = (await repo.assignments(this.db, universityId, beijingDate(fromMs - DAY_MS), beijingDate(toMs))).filter((r) => posts.has(r.post_id));
     if (!rows.length) return [];

@@ -12,6 +12,7 @@ import type { AccountsService } from '../accounts/index.ts';
 import type { AcknowledgeCheck, AlarmRouting } from '../alarms/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CalendarService } from '../calendar/index.ts';
+import type { GuardRoster } from '../dispatch/index.ts';
 import type { EventWriter } from '../events/index.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
@@ -31,10 +32,12 @@ export function createDutyModule(d: {
   clock: Clock;
   attachAcknowledgeCheck: (c: AcknowledgeCheck) => void;
   attachRouting?: (r: AlarmRouting) => void;
+  attachGuardRoster?: (r: GuardRoster) => void;
 }) {
   const duty = new DutyService(ownTables<'duty'>(d.db), d.accounts, d.org, d.calendar, d.audit, d.writer, d.clock);
   d.attachAcknowledgeCheck({ refusal: (actor, universityId, nowMs) => duty.acknowledgeRefusal(actor, universityId, nowMs) });
   d.attachRouting?.({ routeOf: (universityId, atMs) => duty.routeOf(universityId, atMs) });
+  d.attachGuardRoster?.({ guardsOnDuty: (universityId, atMs) => duty.guardsOnDuty(universityId, atMs) });
   const face: ModuleFace = {
     name: 'duty',
     tables: tablesOf('duty'),

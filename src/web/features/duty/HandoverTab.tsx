@@ -85,7 +85,7 @@ export function HandoverTab() {
       setChecks(h.checklist);
       setNotes(h.notes);
     }
-  }, [h?.id, h?.state]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [h?.id, h?.state]);
 
   const run = async (action: () => Promise<unknown>, done: string) => {
     setBusy(true);

@@ -14,7 +14,7 @@ export interface DeviceStatusChange {
 }
 
 /** What happened to an alarm: raised, joined by another event, a handling step, a guard's step, a procedure step, a note … */
-export type AlarmChangeKind = 'created' | 'merged' | AlarmStep | 'reset' | 'note' | 'escalated' | 'dispatched' | `guard.${GuardStep}` | 'sop';
+export type AlarmChangeKind = 'created' | 'merged' | AlarmStep | 'reset' | 'note' | 'escalated' | 'handed_over' | 'dispatched' | `guard.${GuardStep}` | 'sop';
 
 /** An alarm was created or changed: operator screens re-read it. */
 export interface AlarmChange {

@@ -60,6 +60,8 @@ export const PERMISSIONS = [
   'compliance.read',
   /** 换班: ask to give away or exchange one's own shift, answer a colleague's request, see one's swaps (approving needs duty.write or the duty leader on duty). */
   'duty.swap',
+  /** 交接班: start, sign and accept the command centre's handover (an operator on the roster). */
+  'duty.handover',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -71,8 +73,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   // The commission follows patrol completion, 24-hour duty and 持证上岗 (S-DUTY24, S-CERT) across universities, read-only.
   commission_analyst: [...READ_ONLY, 'patrol.read', 'duty.read', 'compliance.read'],
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'patrol.read', 'patrol.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read', 'duty.read', 'duty.write', 'duty.swap', 'compliance.read'],
-  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'patrol.read', 'rule.read', 'person.read', 'duty.read', 'duty.swap'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'patrol.read', 'patrol.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read', 'duty.read', 'duty.write', 'duty.swap', 'duty.handover', 'compliance.read'],
+  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'patrol.read', 'rule.read', 'person.read', 'duty.read', 'duty.swap', 'duty.handover'],
   // Guards at the gatehouse look up today's visitors, register walk-ins and check them in and out.
   // … and walk their patrol tours, checking in at each checkpoint from the phone.
   guard: [...READ_ONLY, 'dispatch.self', 'visitor.read', 'visitor.write', 'patrol.checkin', 'duty.swap'],

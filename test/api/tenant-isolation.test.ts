@@ -87,6 +87,9 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'PUT /api/duty/posts/:id': { name: '越权岗位', kind: 'command_seat', commandCentre: true, pattern: '2x12' },
     'POST /api/duty/assignments': { postId: dutyPostIds.get(target)!, accountId: target.users.operator.id, date: '2026-03-05', shift: 'night' },
     'POST /api/duty/publish': { month: '2026-04', universityId: target.universityId },
+    'POST /api/handover': { universityId: target.universityId },
+    'POST /api/handover/:id/sign': { checklist: [], notes: '越权' },
+    'POST /api/handover/:id/accept': undefined,
     'POST /api/duty/certificates': { accountId: target.users.guard.id, type: '保安员证', number: 'X-1', issuer: '越权', validFrom: '2026-01-01', validTo: '2027-01-01' },
     'PUT /api/duty/certificates/:id/scan': { not: 'an image' },
     'PUT /api/duty/certificates/:id': { accountId: target.users.operator.id, type: '保安员证', number: 'X-1', issuer: '越权', validFrom: '2026-01-01', validTo: '2027-01-01' },
@@ -130,6 +133,7 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/duty/assignments/')) return dutyAssignmentIds.get(target)!;
   if (url.startsWith('/api/duty/certificates/')) return certificateIds.get(target)!;
   if (url.startsWith('/api/duty/swaps/')) return dutySwapIds.get(target)!;
+  if (url.startsWith('/api/handover/')) return handoverIds.get(target)!;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -198,6 +202,7 @@ const dutyPostIds = new Map<UniversityFixture, string>();
 const dutyAssignmentIds = new Map<UniversityFixture, string>();
 const certificateIds = new Map<UniversityFixture, string>();
 const dutySwapIds = new Map<UniversityFixture, string>();
+const handoverIds = new Map<UniversityFixture, string>();
 
 const checkpointIds = new Map<UniversityFixture, string>();
 const checkpointTokens = new Map<UniversityFixture, string>();
@@ -211,7 +216,7 @@ function patrolRoute(f: UniversityFixture) {
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, dutySwapIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, dutySwapIds.get(f)!, handoverIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -293,6 +298,12 @@ async function withActivity(f: UniversityFixture) {
   const gatehouse = await t.services.duty.createPost(SYSTEM_ACTOR, { universityId: f.universityId, name: `岗亭 ${f.universityId.slice(0, 8)}`, kind: 'gatehouse', commandCentre: false, pattern: '3x8' });
   const ahead = await t.services.duty.assign(SYSTEM_ACTOR, { postId: gatehouse.id, accountId: f.users.operator.id, date: '2029-06-01', shift: 'early' });
   dutySwapIds.set(f, (await t.services.dutySwaps.request(SYSTEM_ACTOR, { assignmentId: ahead.id, targetId: f.users.guard.id })).id);
+  // A signed handover of that night shift (as the demo history loads them).
+  const handoverId = `handover-${f.universityId}`;
+  await t.services.handover.loadBulk(t.store.db, [
+    { id: handoverId, university_id: f.universityId, shift_from: '2026-03-04T12:00:00.000Z', shift_to: '2026-03-05T00:00:00.000Z', post_name: post.name, shift_name: '夜班', outgoing_id: f.users.operator.id, outgoing_name: 'operator', incoming_expected: '[]', incoming_id: null, incoming_name: null, state: 'signed', open_alarms: '[]', device_faults: '[]', checklist: '[]', notes: `交班 ${f.universityId}`, moved_alarms: 0, created_at: now, signed_at: now, accepted_at: null },
+  ]);
+  handoverIds.set(f, handoverId);
 }
 
 describe('tenant isolation over every route', () => {

@@ -21,6 +21,7 @@ import { createVisitorsModule } from '../modules/visitors/index.ts';
 import { createPatrolModule } from '../modules/patrol/index.ts';
 import { createDutyModule } from '../modules/duty/index.ts';
 import { createDutyStatsModule } from '../modules/duty-stats/index.ts';
+import { createHandoverModule } from '../modules/handover/index.ts';
 import { createAuditModule } from '../modules/audit/index.ts';
 import { createCalendarModule } from '../modules/calendar/index.ts';
 import { createCaseFileModule } from '../modules/case-file/index.ts';
@@ -109,7 +110,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const alarmsModule = createAlarmsModule({ db, config, audit, org, accounts, devices, events, writer, calendar, deviceCommands, clock, bus });
   const { alarms, places } = alarmsModule;
   const { procedures, face: proceduresFace } = createProceduresModule({ db, alarms, attachProcedures: alarmsModule.attachProcedures, clock });
-  const { dispatches, face: dispatchFace } = createDispatchModule({ db, accounts, alarms, procedures, places, attachDispatcher: alarmsModule.attachDispatcher, clock, bus });
+  const { dispatches, attachGuardRoster, face: dispatchFace } = createDispatchModule({ db, accounts, alarms, procedures, places, attachDispatcher: alarmsModule.attachDispatcher, clock, bus });
   const { evidence, alarmRecording, face: evidenceFace } = createEvidenceModule({ db, dataDir: config.XIAOAN_DATA_DIR, ffmpeg, alarms, devices, recordings, audit, clock, bus });
   const { tourGroups, face: videoWallFace } = createVideoWallModule({ db, devices, audit, clock });
   const { vehicles, gate, face: vehiclesFace } = createVehiclesModule({ db, devices, org, audit, calendar, deviceCommands, writer, clock, bus });
@@ -120,7 +121,8 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { trajectory, indexer: sightings, face: trajectoryFace } = createTrajectoryModule({ store, people, vehicles, devices, events, org, audit, clock, bus, retentionDays: longestRetentionDays, visitors });
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
-  const { duty, dutySwaps, face: dutyFace } = createDutyModule({ db, accounts, org, calendar, audit, writer, clock, attachAcknowledgeCheck: alarmsModule.attachAcknowledgeCheck });
+  const { duty, dutySwaps, face: dutyFace } = createDutyModule({ db, accounts, org, calendar, audit, writer, clock, attachAcknowledgeCheck: alarmsModule.attachAcknowledgeCheck, attachRouting: alarmsModule.attachRouting, attachGuardRoster });
+  const { handover, face: handoverFace } = createHandoverModule({ db, duty, alarms, devices, health, audit, clock });
   const { dutyStats, attachTrainingHours, face: dutyStatsFace } = createDutyStatsModule({ duty, patrol, alarmStats, accounts, clock });
   const { compliance, face: complianceFace } = createComplianceModule({ org, devices, duty, clock });
   const modules: readonly ModuleFace[] = [
@@ -154,6 +156,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     caseFileFace,
     alarmStatsFace,
     dutyFace,
+    handoverFace,
     dutyStatsFace,
     complianceFace,
   ];
@@ -161,7 +164,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty, dutySwaps, dutyStats, attachTrainingHours, compliance };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty, dutySwaps, dutyStats, attachTrainingHours, compliance, handover };
 }
 
 export interface RouteEntry {

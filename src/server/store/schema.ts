@@ -241,6 +241,8 @@ export interface EventsDB {
   duty_certificates: DutyCertificateTable;
   duty_gap_reports: DutyGapReportTable;
   duty_swaps: DutySwapTable;
+  handovers: HandoverTable;
+  alarm_routes: AlarmRouteTable;
 }
 
 /** 电子巡更 (modules/patrol). */
@@ -876,4 +878,40 @@ export interface DutySwapTable {
   decided_by: string | null;
   decided_by_name: string | null;
   note: string | null;
+}
+
+/** 交接班 (modules/handover): one per command-centre shift change; JSON columns hold the duty log as signed. */
+export interface HandoverTable {
+  id: string;
+  university_id: string;
+  shift_from: string;
+  shift_to: string;
+  post_name: string;
+  shift_name: string;
+  outgoing_id: string;
+  outgoing_name: string;
+  incoming_expected: string;
+  incoming_id: string | null;
+  incoming_name: string | null;
+  /** open → signed → accepted */
+  state: string;
+  open_alarms: string;
+  device_faults: string;
+  checklist: string;
+  notes: string;
+  moved_alarms: number;
+  created_at: string;
+  signed_at: string | null;
+  accepted_at: string | null;
+}
+
+/** 按值班分派 (modules/alarms): who an alarm was routed to (command-centre operators, the duty leader). */
+export interface AlarmRouteTable {
+  alarm_id: string;
+  account_id: string;
+  university_id: string;
+  /** operator | leader */
+  role: string;
+  name: string;
+  routed_at: string;
 }

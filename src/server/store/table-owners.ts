@@ -63,4 +63,6 @@ export const TABLE_OWNERS = {
   duty_certificates: 'duty',
   duty_gap_reports: 'duty',
   duty_swaps: 'duty',
+  handovers: 'handover',
+  alarm_routes: 'alarms',
 } as const satisfies Record<keyof DB, string>;

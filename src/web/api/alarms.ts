@@ -51,6 +51,8 @@ export interface AlarmRecord {
   alarm: Alarm;
   /** 案件编号 YYYY-MMDD-NNNN. */
   caseNo: string;
+  /** 按值班分派: the operators on shift and the duty leader it went to; null: no published roster when it was raised. */
+  routedTo: { operators: { id: string; name: string }[]; leaders: { id: string; name: string }[] } | null;
   sop: SopStep[];
   photos: AlarmPhoto[];
   dispatches: Dispatch[];
@@ -83,7 +85,8 @@ async function uploadRaw(path: string, file: Blob): Promise<UploadedPhoto> {
 export const WORKING_STATES: readonly AlarmState[] = ['new', 'acknowledged', 'dispatched', 'on_scene', 'resolved'];
 
 export const alarmsApi = {
-  queue: (signal?: AbortSignal) => http.get<Page<Alarm>>('/api/alarms', { state: WORKING_STATES, pageSize: 200 }, signal),
+  /** `routedToMe`: 按值班分派, only alarms routed to me on shift (and those routed to nobody in particular). */
+  queue: (signal?: AbortSignal, routedToMe = false) => http.get<Page<Alarm>>('/api/alarms', { state: WORKING_STATES, pageSize: 200, ...(routedToMe ? { routedToMe: true } : {}) }, signal),
   /** Every alarm a camera raised or was linked to in a time span, whatever its state (markers on its playback timeline). */
   ofCamera: (cameraId: string, from: string, to: string, signal?: AbortSignal) => http.get<Page<Alarm>>('/api/alarms', { cameraId, from, to, state: ALARM_STATES, pageSize: 200 }, signal),
   record: (alarmId: string, signal?: AbortSignal) => http.get<AlarmRecord>(`/api/alarms/${id(alarmId)}`, undefined, signal),

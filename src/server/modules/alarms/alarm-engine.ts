@@ -1,3 +1,4 @@
+import type { AlarmRoute, RoutingSlot } from './alarm-routing.ts';
 import type { ModuleDb, ModuleTx } from '../../store/tables.ts';
 import { uuid4, uuid7 } from '../../util/uuid7.ts';
 import type { ActionT, AlarmState, RuleDefinitionT, TriggerT } from '../../../shared/alarms.ts';
@@ -129,6 +130,7 @@ export class AlarmEngine {
     private readonly clock: Clock,
     private readonly calendars: Pick<CalendarService, 'daysOf'>,
     private readonly events: Pick<EventsService, 'countFromDevice' | 'saveOffset'>,
+    private readonly routing?: RoutingSlot,
   ) {}
 
   /** The university's school calendar (holidays, makeup workdays) as arming schedules read it. */
@@ -180,15 +182,19 @@ export class AlarmEngine {
     // is harmless because every (rule, event) pair is claimed once.
     const nowMs = this.clock.now();
     if (!work.length && nowMs - this.offsetWrittenAt < OFFSET_EVERY_MS) return result;
+    // 按值班分派: who is on shift in each university, read before the transaction like rules and places.
+    const routes = new Map<string, AlarmRoute | null>();
+    const routing = this.routing?.current;
+    if (routing) for (const w of work) if (!routes.has(w.event.orgId)) routes.set(w.event.orgId, await routing.routeOf(w.event.orgId, nowMs));
     await this.db.transaction().execute(async (trx) => {
-      for (const w of work) await this.apply(trx, w.event, w.rule, w.place, w.armed, result);
+      for (const w of work) await this.apply(trx, w.event, w.rule, w.place, w.armed, result, routes.get(w.event.orgId) ?? null);
       await this.events.saveOffset(trx, consumer, events[events.length - 1]!.id);
     });
     this.offsetWrittenAt = nowMs;
     return result;
   }
 
-  private async apply(trx: ModuleTx<'alarms'>, event: DeviceEvent, rule: AlarmRule, place: DevicePlace | undefined, armed: boolean, result: EngineResult) {
+  private async apply(trx: ModuleTx<'alarms'>, event: DeviceEvent, rule: AlarmRule, place: DevicePlace | undefined, armed: boolean, result: EngineResult, route: AlarmRoute | null = null) {
     const def: RuleDefinitionT = rule.definition;
     const trace: RunTrace = {
       rule: { id: rule.id, name: def.name, version: rule.version },
@@ -268,6 +274,7 @@ export class AlarmEngine {
           createdAt: now,
         };
         await this.repo.insert(trx, alarm);
+        if (route) await this.repo.setRoutes(trx, alarm, route, now);
         await this.repo.linkEvent(trx, alarm.id, event.id, event.occurredAt);
         await this.procedures.required.instantiate(trx, alarm.id, alarm.type);
         await this.repo.log(trx, {
@@ -280,7 +287,7 @@ export class AlarmEngine {
           fromState: null,
           toState: 'new',
           note: null,
-          data: { ruleId: rule.id, ruleName: def.name, eventId: event.id },
+          data: { ruleId: rule.id, ruleName: def.name, eventId: event.id, ...(route ? { routedTo: route.operators.map((p) => p.name), dutyLeaders: route.leaders.map((p) => p.name) } : {}) },
         });
         trace.outcome = 'alarm_created';
         trace.actions.push({

@@ -50,6 +50,8 @@ export interface AlarmQuery {
   cameraId?: string;
   from?: string;
   to?: string;
+  /** Alarms routed to this account (or to nobody in particular). */
+  routedTo?: string;
   limit: number;
   offset: number;
 }
@@ -146,6 +148,26 @@ export class AlarmsRepository {
   /** The open alarm a new event of the same device and type merges into. */
   async byIds(db: Db, ids: string[]): Promise<Alarm[]> {
     return (await db.selectFrom('alarms').selectAll().where('id', 'in', ids).execute()).map(toAlarm);
+  }
+
+  /** 按值班分派: replaces whom an alarm is routed to. */
+  async setRoutes(db: Db, alarm: Pick<Alarm, 'id' | 'universityId'>, route: { operators: { id: string; name: string }[]; leaders: { id: string; name: string }[] }, at: string) {
+    await db.deleteFrom('alarm_routes').where('alarm_id', '=', alarm.id).execute();
+    const rows = [
+      ...route.operators.map((p) => ({ role: 'operator', ...p })),
+      ...route.leaders.map((p) => ({ role: 'leader', ...p })),
+    ].filter((r, i, all) => all.findIndex((o) => o.id === r.id && o.role === r.role) === i);
+    if (rows.length) await db.insertInto('alarm_routes').values(rows.map((r) => ({ alarm_id: alarm.id, account_id: r.id, university_id: alarm.universityId, role: r.role, name: r.name, routed_at: at }))).execute();
+  }
+
+  async routesOf(db: Db, alarmIds: string[]): Promise<{ alarm_id: string; account_id: string; role: string; name: string }[]> {
+    if (!alarmIds.length) return [];
+    return db.selectFrom('alarm_routes').select(['alarm_id', 'account_id', 'role', 'name']).where('alarm_id', 'in', alarmIds).orderBy('role', 'desc').orderBy('name').execute();
+  }
+
+  /** A university's open alarms, oldest first, bounded. */
+  async openOf(db: Db, universityId: string, limit: number): Promise<Alarm[]> {
+    return (await db.selectFrom('alarms').selectAll().where('university_id', '=', universityId).where('state', 'in', [...OPEN_ALARM_STATES]).orderBy('created_at').orderBy('id').limit(limit).execute()).map(toAlarm);
   }
 
   async findOpen(db: Db, deviceId: string, type: AlarmType): Promise<Alarm | undefined> {
@@ -283,6 +305,16 @@ export class AlarmsRepository {
     }
     if (q.from) query = query.where('created_at', '>=', q.from);
     if (q.to) query = query.where('created_at', '<', q.to);
+    // 按值班分派: routed to this account, or to nobody in particular (no roster when it was raised).
+    if (q.routedTo) {
+      const me = q.routedTo;
+      query = query.where((eb) =>
+        eb.or([
+          eb('id', 'in', eb.selectFrom('alarm_routes').select('alarm_id').where('account_id', '=', me)),
+          eb.not(eb.exists(eb.selectFrom('alarm_routes').select('alarm_routes.alarm_id').whereRef('alarm_routes.alarm_id', '=', 'alarms.id'))),
+        ]),
+      );
+    }
     const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     // The queue: most urgent first, then oldest first (the one waiting longest).
     const rows = await query.selectAll().orderBy('priority').orderBy('created_at').orderBy('id').limit(q.limit).offset(q.offset).execute();

@@ -9,6 +9,9 @@ import type { RulesService } from './rules.service.ts';
 import type { RuleDryRun } from './rule-dry-run.ts';
 import { DeviceEvent, EVENT_KIND_LIST } from '../../../shared/events.ts';
 
+const Person = Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false });
+const AlarmRouteSchema = Type.Object({ operators: Type.Array(Person), leaders: Type.Array(Person) }, { additionalProperties: false });
+
 const csv = (q: Record<string, unknown>, keys: string[]) => {
   for (const k of keys) if (typeof q[k] === 'string') q[k] = (q[k] as string).split(',');
 };
@@ -39,6 +42,7 @@ export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, ru
             universityId: Type.Optional(Type.String()),
             from: Type.Optional(Type.String({ format: 'date-time' })),
             to: Type.Optional(Type.String({ format: 'date-time' })),
+            routedToMe: Type.Optional(Type.Boolean({ description: '按值班分派: only alarms routed to me (as operator or duty leader on shift), and those routed to nobody in particular' })),
           },
           { additionalProperties: false },
         ),
@@ -59,6 +63,7 @@ export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, ru
         universityId: q.universityId,
         from: iso(q.from),
         to: iso(q.to),
+        routedToMe: q.routedToMe,
         limit: pageSize,
         offset: (page - 1) * pageSize,
       });
@@ -78,6 +83,7 @@ export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, ru
           200: Type.Object({
             alarm: AlarmRef,
             caseNo: Type.String({ description: '案件编号 YYYY-MMDD-NNNN: the Beijing date of the alarm and its number that day in the university' }),
+            routedTo: Type.Union([AlarmRouteSchema, Type.Null()], { description: '按值班分派: the operators on shift and the duty leader it went to; null: routed to nobody in particular (no published roster)' }),
             sop: Type.Array(SopStep, { description: 'The procedure checklist' }),
             photos: Type.Array(AlarmPhoto),
             dispatches: Type.Array(Type.Unknown()),

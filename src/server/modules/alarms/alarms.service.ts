@@ -14,6 +14,7 @@ import { AlarmsRepository, type Alarm, type AlarmHandlingTimes, type AlarmQuery,
 import type { DispatcherSlot } from './guard-dispatcher.ts';
 import type { ProceduresSlot } from './alarm-procedures.ts';
 import type { AcknowledgeCheckSlot } from './acknowledge-check.ts';
+import type { AlarmRoute } from './alarm-routing.ts';
 import { AppError } from '../../http/errors.ts';
 import { presentEvent } from '../../../shared/personal-data.ts';
 
@@ -37,8 +38,9 @@ export class AlarmsService {
     private readonly acknowledgeChecks?: AcknowledgeCheckSlot,
   ) {}
 
-  list(actor: Actor, q: Omit<AlarmQuery, 'universityId'> & { universityId?: string }) {
-    return this.repo.list(this.db, { ...q, universityId: listScope(actor, q.universityId) });
+  list(actor: Actor, q: Omit<AlarmQuery, 'universityId' | 'routedTo'> & { universityId?: string; routedToMe?: boolean }) {
+    const { routedToMe, ...rest } = q;
+    return this.repo.list(this.db, { ...rest, universityId: listScope(actor, q.universityId), routedTo: routedToMe ? actor.id : undefined });
   }
 
   /**
@@ -61,6 +63,11 @@ export class AlarmsService {
     return ids.length ? this.repo.byIds(this.db, [...new Set(ids)]) : [];
   }
 
+  /** A university's open alarms (not closed or found false), oldest first: the handover's duty log. */
+  openOf(universityId: string, work: Work = this.db, limit = 500): Promise<Alarm[]> {
+    return this.repo.openOf(ownTables<'alarms'>(work), universityId, limit);
+  }
+
   /**
    * A step done in another module (a dispatch, a procedure tick, a photo) is logged on the alarm
    * and may move it along (dispatched, on scene, resolved), in `work`, that module's open
@@ -71,6 +78,22 @@ export class AlarmsService {
     const at = new Date(step.nowMs).toISOString();
     if (step.to) await this.repo.setState(db, alarm.id, { state: step.to, stateChangedAt: at, dueAt: dueAt(step.to, alarm.priority, step.nowMs), escalationLevel: 0 });
     await this.repo.log(db, { id: uuid7(), alarmId: alarm.id, at, actorId: step.actorId, actorName: step.actorName, action: step.action, fromState: alarm.state, toState: step.to ?? alarm.state, note: step.note, data: step.data });
+  }
+
+  /** 按值班分派: the alarm now goes to these operators and duty leaders (a handover moved it to a new shift), in `work`. */
+  async reroute(work: Work, alarm: Pick<Alarm, 'id' | 'universityId'>, route: AlarmRoute & { nowMs: number }) {
+    await this.repo.setRoutes(ownTables<'alarms'>(work), alarm, route, new Date(route.nowMs).toISOString());
+  }
+
+  /** Whom alarms are routed to (operators on shift, the duty leader); an alarm absent was routed to nobody in particular. */
+  async routesOf(alarmIds: string[]): Promise<Map<string, AlarmRoute>> {
+    const out = new Map<string, AlarmRoute>();
+    for (const r of await this.repo.routesOf(this.db, alarmIds)) {
+      const route = out.get(r.alarm_id) ?? { operators: [], leaders: [] };
+      (r.role === 'leader' ? route.leaders : route.operators).push({ id: r.account_id, name: r.name });
+      out.set(r.alarm_id, route);
+    }
+    return out;
   }
 
   /** Tells operator screens an alarm changed; call after the transaction that changed it has committed. */
@@ -91,10 +114,11 @@ export class AlarmsService {
       this.db.selectFrom('rule_runs').selectAll().where('alarm_id', '=', id).orderBy('at').execute(),
       this.db.selectFrom('pending_actions').selectAll().where('alarm_id', '=', id).orderBy('created_at').execute(),
     ]);
-    const [sop, photos, dispatches, caseNo] = await Promise.all([this.procedures.required.steps(id), this.procedures.required.photosOf(id), this.dispatchers.current?.ofAlarm(id) ?? [], this.repo.caseNumber(this.db, alarm)]);
+    const [sop, photos, dispatches, caseNo, routes] = await Promise.all([this.procedures.required.steps(id), this.procedures.required.photosOf(id), this.dispatchers.current?.ofAlarm(id) ?? [], this.repo.caseNumber(this.db, alarm), this.routesOf([id])]);
     return {
       alarm,
       caseNo,
+      routedTo: routes.get(id) ?? null,
       sop,
       photos,
       dispatches,
@@ -164,6 +188,7 @@ export class AlarmsService {
     const nowMs = this.clock.now();
     const now = new Date(nowMs).toISOString();
     const overdue = await this.repo.overdue(this.db, now);
+    const routes = await this.routesOf(overdue.map((a) => a.id));
     const changed: (AlarmChange & { universityId: string })[] = [];
     for (const a of overdue) {
       const level = a.escalationLevel + 1;
@@ -179,7 +204,8 @@ export class AlarmsService {
           fromState: a.state,
           toState: a.state,
           note: null,
-          data: { level, overdueSince: a.dueAt, notify: level === 1 ? 'security_director' : 'security_director+duty_leader' },
+          // 按值班分派: the duty leader of the shift the alarm is routed to is the one escalated to.
+          data: { level, overdueSince: a.dueAt, notify: level === 1 ? 'security_director' : 'security_director+duty_leader', escalatedTo: routes.get(a.id)?.leaders ?? [] },
         });
       });
       changed.push({ universityId: a.universityId, alarmId: a.id, change: 'escalated' });

@@ -28,6 +28,7 @@ import { ProceduresSlot, type AlarmProcedures } from './alarm-procedures.ts';
 import { DispatcherSlot, type GuardDispatcher } from './guard-dispatcher.ts';
 import { AcknowledgeCheckSlot, type AcknowledgeCheck } from './acknowledge-check.ts';
 import { RuleDryRun } from './rule-dry-run.ts';
+import { RoutingSlot, type AlarmRouting } from './alarm-routing.ts';
 import { RulesService } from './rules.service.ts';
 
 export { AlarmsService, type AlarmHandlingTimes, type HandlingSteps, type HandlingWindow } from './alarms.service.ts';
@@ -35,6 +36,7 @@ export { RulesService } from './rules.service.ts';
 export type { GuardDispatcher } from './guard-dispatcher.ts';
 export { ProceduresSlot, type AlarmProcedures } from './alarm-procedures.ts';
 export type { AcknowledgeCheck } from './acknowledge-check.ts';
+export type { AlarmRouting, AlarmRoute } from './alarm-routing.ts';
 export { distanceM } from './camera-coverage.ts';
 export { AlarmConsumer } from './alarm-consumer.ts';
 export { ActionExecutor } from './action-executor.ts';
@@ -70,7 +72,8 @@ export function createAlarmsModule(d: AlarmsDeps) {
   const dispatchers = new DispatcherSlot();
   const actions = new ActionExecutor(db, places, d.events, dispatchers, d.deviceCommands, clock, { etaWarnS: d.config.XIAOAN_DISPATCH_ETA_WARN_MIN * 60 });
   const procedures = new ProceduresSlot();
-  const engine = new AlarmEngine(db, rules, places, procedures, clock, d.calendar, d.events);
+  const routing = new RoutingSlot();
+  const engine = new AlarmEngine(db, rules, places, procedures, clock, d.calendar, d.events, routing);
   const alarmConsumer = new AlarmConsumer(d.events, engine, actions, bus);
   const ruleDryRun = new RuleDryRun(rules, places, engine, dispatchers);
   const absence = new AbsenceWatcher(db, places, d.writer, d.events, d.calendar, clock);
@@ -103,6 +106,8 @@ export function createAlarmsModule(d: AlarmsDeps) {
   const attachProcedures = (p: AlarmProcedures) => procedures.attach(p);
   /** The duty module, built after this one, decides who may acknowledge (持证上岗). */
   const attachAcknowledgeCheck = (c: AcknowledgeCheck) => acknowledgeChecks.attach(c);
+  /** The duty module, built after this one, says whom a new alarm is routed to (按值班分派). */
+  const attachRouting = (r: AlarmRouting) => routing.attach(r);
   // `engine`: the demo history runs the same rules over past events with its own clock (simulator/history).
-  return { face, rules, alarms, alarmConsumer, engine, actions, places, ruleDryRun, absence, attachDispatcher, attachProcedures, attachAcknowledgeCheck, procedures };
+  return { face, rules, alarms, alarmConsumer, engine, actions, places, ruleDryRun, absence, attachDispatcher, attachProcedures, attachAcknowledgeCheck, attachRouting, procedures };
 }

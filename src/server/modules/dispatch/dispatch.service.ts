@@ -9,6 +9,7 @@ import type { ModuleDb } from '../../store/tables.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import { distanceM, type AlarmsService, type DevicePlaces, type GuardDispatcher } from '../alarms/index.ts';
 import type { AlarmState, Dispatch, GuardStep } from '../../../shared/alarms.ts';
+import type { GuardRosterSlot } from './guard-roster.ts';
 
 export type { Dispatch };
 
@@ -32,6 +33,7 @@ export class DispatchService implements GuardDispatcher {
     private readonly accounts: Pick<AccountsService, 'people' | 'findGuard'>,
     private readonly places: Pick<DevicePlaces, 'device'>,
     private readonly alarms: Pick<AlarmsService, 'get' | 'find' | 'byIds' | 'recordStep' | 'announce'>,
+    private readonly roster?: GuardRosterSlot,
   ) {
     // A patrol check-in tells where the guard is: at the checkpoint.
     bus.subscribe('events.committed', (events) => {
@@ -71,10 +73,23 @@ export class DispatchService implements GuardDispatcher {
     await this.savePosition(actor.id, actor.universityId, p.lon, p.lat, p.accuracyM ?? null, 'gps', this.clock.nowIso());
   }
 
-  /** On-duty guards (a fresh position, not busy with another alarm), nearest first. */
+  /**
+   * On-duty guards not busy with another alarm, nearest first by their phone's last position (in
+   * the last 30 minutes). With a published guard roster (attached by the duty module) only the
+   * guards rostered now on gatehouse and patrol-team posts count; when none of them has a fresh
+   * position, or the university keeps no published guard roster, every guard with one does (the
+   * rule before rosters: sending nobody would be worse).
+   */
   async nearestGuards(universityId: string, lon: number | null, lat: number | null, count: number) {
-    const since = new Date(this.clock.now() - POSITION_MAX_AGE_MS).toISOString();
-    const positions = await this.db.selectFrom('guard_positions').select(['user_id', 'lon', 'lat']).where('university_id', '=', universityId).where('at', '>=', since).execute();
+    const nowMs = this.clock.now();
+    const since = new Date(nowMs - POSITION_MAX_AGE_MS).toISOString();
+    let positions = await this.db.selectFrom('guard_positions').select(['user_id', 'lon', 'lat']).where('university_id', '=', universityId).where('at', '>=', since).execute();
+    const rostered = positions.length ? ((await this.roster?.current?.guardsOnDuty(universityId, nowMs)) ?? null) : null;
+    if (rostered) {
+      const on = new Set(rostered);
+      const onDuty = positions.filter((p) => on.has(p.user_id));
+      if (onDuty.length) positions = onDuty;
+    }
     const guards = new Map((await this.accounts.people(positions.map((p) => p.user_id))).filter((u) => !u.disabled).map((u) => [u.id, u]));
     const busy = new Set(
       (await this.db.selectFrom('dispatches').select('guard_id').where('university_id', '=', universityId).where('state', 'in', ['offered', 'accepted', 'arrived']).execute()).map((r) => r.guard_id),

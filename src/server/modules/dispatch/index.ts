@@ -10,8 +10,10 @@ import type { ProceduresService } from '../procedures/index.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import { dispatchRoutes } from './dispatch.routes.ts';
 import { DispatchService } from './dispatch.service.ts';
+import { GuardRosterSlot, type GuardRoster } from './guard-roster.ts';
 
 export { DispatchService } from './dispatch.service.ts';
+export type { GuardRoster } from './guard-roster.ts';
 
 export function createDispatchModule(d: {
   db: Kysely<DB>;
@@ -24,7 +26,10 @@ export function createDispatchModule(d: {
   bus: EventBus;
 }) {
   const bus = new ModuleBus(d.bus);
-  const dispatches = new DispatchService(ownTables<'dispatch'>(d.db), bus, d.clock, d.accounts, d.places, d.alarms);
+  const roster = new GuardRosterSlot();
+  const dispatches = new DispatchService(ownTables<'dispatch'>(d.db), bus, d.clock, d.accounts, d.places, d.alarms, roster);
+  /** The duty module, built after this one, says which guards are on duty (按值班出警). */
+  const attachGuardRoster = (r: GuardRoster) => roster.attach(r);
   d.attachDispatcher(dispatches);
   const face: ModuleFace = {
     name: 'dispatch',
@@ -33,5 +38,5 @@ export function createDispatchModule(d: {
     publishes: ['dispatches.changed'],
     routes: (app) => dispatchRoutes(app, { dispatches, alarms: d.alarms, procedures: d.procedures }),
   };
-  return { face, dispatches };
+  return { face, dispatches, attachGuardRoster };
 }

@@ -38,6 +38,21 @@ import type { OrgService } from '../org/index.ts';
 import { dutyRepository as repo, type AssignmentRow, type CertificateRow, type MonthRow, type PostRow, type SwapRow } from './duty.repository.ts';
 
 const DAY_MS = 86_400_000;
+
+/** One command-centre assignment of the published roster with its exact span (ms). */
+export interface CommandShift {
+  assignmentId: string;
+  accountId: string;
+  accountName: string;
+  postId: string;
+  postName: string;
+  postKind: DutyPost['kind'];
+  date: string;
+  shift: string;
+  shiftName: string;
+  from: number;
+  to: number;
+}
 export const SCAN_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export const MAX_SCAN_BYTES = 5 * 1024 * 1024;
 /** Roles that can be rostered. */
@@ -423,6 +438,66 @@ export class DutyService {
     const spans = new Map<string, { from: string; to: string }[]>();
     for (const r of rows) spans.set(r.account_id, [...(spans.get(r.account_id) ?? []), { from: r.valid_from, to: r.valid_to }]);
     return (accountId, date) => (spans.get(accountId) ?? []).some((c) => c.from <= date && c.to >= date);
+  }
+
+  /**
+   * Who the published roster puts on command-centre posts in [fromMs, toMs) (shifts overlapping
+   * the window), with each shift's exact span: the handover's outgoing and incoming shifts and
+   * the operators and duty leader an alarm is routed to read it. Drafts do not count.
+   */
+  commandShifts(universityId: string, fromMs: number, toMs: number): Promise<CommandShift[]> {
+    return this.rosteredShifts(universityId, fromMs, toMs, (p) => p.command_centre === 1);
+  }
+
+  /**
+   * 按值班出警: the guards the published roster has on gatehouse and patrol-team posts at `atMs`;
+   * null when no such post has a published assignment within a day of it (dispatch then keeps
+   * its own rule: a phone position in the last 30 minutes).
+   */
+  async guardsOnDuty(universityId: string, atMs: number): Promise<string[] | null> {
+    const shifts = await this.rosteredShifts(universityId, atMs - DAY_MS, atMs + DAY_MS, (p) => p.kind === 'gatehouse' || p.kind === 'patrol_team');
+    if (!shifts.length) return null;
+    return [...new Set(shifts.filter((s) => s.from <= atMs && atMs < s.to).map((s) => s.accountId))];
+  }
+
+  private async rosteredShifts(universityId: string, fromMs: number, toMs: number, which: (p: PostRow) => boolean): Promise<CommandShift[]> {
+    const posts = new Map((await repo.posts(this.db, universityId)).filter(which).map((p) => [p.id, p]));
+    if (!posts.size) return [];
+    const rows = (await repo.assignments(this.db, universityId, beijingDate(fromMs - DAY_MS), beijingDate(toMs))).filter((r) => posts.has(r.post_id));
+    if (!rows.length) return [];
+    const months = [...new Set(rows.map((r) => r.date.slice(0, 7)))];
+    const published = new Set((await repo.months(this.db, universityId, months)).filter((m) => m.state === 'published').map((m) => m.month));
+    const names = await this.names([...new Set(rows.map((r) => r.account_id))]);
+    const out: CommandShift[] = [];
+    for (const r of rows) {
+      if (!published.has(r.date.slice(0, 7))) continue;
+      const post = posts.get(r.post_id)!;
+      const shift = readJson<Shift[]>(post.shifts).find((s) => s.code === r.shift);
+      if (!shift) continue;
+      const span = shiftSpan(r.date, shift);
+      if (span.to <= fromMs || span.from >= toMs) continue;
+      out.push({ assignmentId: r.id, accountId: r.account_id, accountName: names.get(r.account_id) ?? r.account_id, postId: post.id, postName: post.name, postKind: post.kind as DutyPost['kind'], date: r.date, shift: r.shift, shiftName: shift.name, from: span.from, to: span.to });
+    }
+    return out.sort((a, b) => a.from - b.from || a.postName.localeCompare(b.postName));
+  }
+
+  /**
+   * 按值班分派: whom an alarm raised at `atMs` goes to: the operators the published roster puts
+   * on command-centre posts then, and the duty leader (a duty_leader post) escalation goes to;
+   * null when nobody is rostered (the university keeps today's behaviour: everyone sees it).
+   */
+  async routeOf(universityId: string, atMs: number): Promise<{ operators: { id: string; name: string }[]; leaders: { id: string; name: string }[] } | null> {
+    const on = (await this.commandShifts(universityId, atMs, atMs + 1)).filter((s) => s.from <= atMs && atMs < s.to);
+    if (!on.length) return null;
+    const people = (kind: (k: string) => boolean) => [...new Map(on.filter((s) => kind(s.postKind)).map((s) => [s.accountId, { id: s.accountId, name: s.accountName }])).values()];
+    return { operators: people((k) => k !== 'duty_leader'), leaders: people((k) => k === 'duty_leader') };
+  }
+
+  /** 持证上岗 for taking over a command-centre shift: the same rule as acknowledging an alarm (enforced once the university keeps certificates). */
+  async certificateRefusal(universityId: string, accountId: string, displayName: string, date: string): Promise<string | null> {
+    if (!(await repo.hasAnyCertificate(this.db, universityId))) return null;
+    const valid = await repo.validOn(this.db, [accountId], date);
+    return valid.length ? null : `无有效上岗证: ${displayName} holds no operator certificate valid on ${date} (S-CERT)`;
   }
 
   // ---- the periodic check ----

@@ -21,6 +21,7 @@ import { alarmHandling } from './alarm-handling.ts';
 import type { HistoryContributor } from './contributor.ts';
 import { deviceTraffic } from './device-traffic.ts';
 import { deviceUpkeep } from './device-upkeep.ts';
+import { dutyHandovers } from './duty-handover.ts';
 import { generateHistory, type HistoryReport } from './generate-history.ts';
 import { HistoryClock } from './history-clock.ts';
 import { IncidentBook } from './incidents.ts';
@@ -49,12 +50,12 @@ export interface DemoHistoryOptions {
 
 /**
  * The contributors, in order: the school calendar first (the others read it), the devices'
- * traffic, the duty room, the devices' upkeep. A module that later adds data (duty rosters,
+ * traffic, the duty room, the devices' upkeep, the command centre's handovers. A module that later adds data (duty rosters,
  * patrols, visitors, the recordings index, compliance snapshots) adds its contributor here.
  */
 export function historyContributors(extra: readonly HistoryContributor[] = []): HistoryContributor[] {
   const incidents = new IncidentBook();
-  return [schoolCalendar(), deviceTraffic({ incidents }), alarmHandling({ incidents }), deviceUpkeep(), ...extra];
+  return [schoolCalendar(), deviceTraffic({ incidents }), alarmHandling({ incidents }), deviceUpkeep(), dutyHandovers(), ...extra];
 }
 
 export type DemoHistoryResult = { status: 'generated'; report: HistoryReport } | { status: 'skipped'; reason: string };

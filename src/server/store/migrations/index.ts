@@ -24,6 +24,7 @@ import { sightings } from './0020-sightings.ts';
 import { monthPartitions } from './0022-month-partitions.ts';
 import { duty } from './0023-duty.ts';
 import { patrol } from './0024-patrol.ts';
+import { handover } from './0025-handover.ts';
 import { dutySwaps } from './0027-duty-swaps.ts';
 import { keySiteFloors } from './0028-key-site-floors.ts';
 
@@ -43,7 +44,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors, sightings, credentialLookup, monthPartitions, duty, patrol, dutySwaps, keySiteFloors];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors, sightings, credentialLookup, monthPartitions, duty, patrol, handover, dutySwaps, keySiteFloors];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -42,7 +42,7 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
 
   if (record.error && !record.data) return <ErrorAlert error={record.error} onRetry={record.reload} />;
   if (!record.data || record.data.alarm.id !== alarmId) return <Spin className="view-spin" />;
-  const { alarm, caseNo, sop, dispatches, log, events, ruleRuns, actions } = record.data;
+  const { alarm, caseNo, routedTo, sop, dispatches, log, events, ruleRuns, actions } = record.data;
 
   const changed = () => {
     setProblem(null);
@@ -90,6 +90,12 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
           {t('alarms.times', { first: formatDateTime(alarm.firstAt), last: formatDateTime(alarm.lastAt), count: alarm.eventCount })}
           {alarm.dueAt && !final && ` · ${t('alarms.due', { at: formatDateTime(alarm.dueAt) })}`}
         </Typography.Text>
+        {routedTo && (
+          <Typography.Text type="secondary" className="alarm-routed" data-testid="alarm-routed-to">
+            {t('alarms.routedTo', { names: routedTo.operators.map((p) => p.name).join('、') || '—' })}
+            {routedTo.leaders.length > 0 && ` · ${t('alarms.dutyLeader', { names: routedTo.leaders.map((p) => p.name).join('、') })}`}
+          </Typography.Text>
+        )}
         <AlarmLocation alarm={alarm} />
       </div>
       <Steps

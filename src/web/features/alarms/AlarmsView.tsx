@@ -1,5 +1,5 @@
 import { SoundOutlined } from '@ant-design/icons';
-import { Badge, Empty, Typography } from 'antd';
+import { Badge, Empty, Segmented, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -12,7 +12,9 @@ import './alarms.css';
 /** 报警处置: the queue on the left, the selected alarm's case file on the right, live. */
 export function AlarmsView() {
   const { t } = useTranslation();
-  const queue = useAlarmQueue();
+  // 按值班分派: all of the university's alarms, or those routed to me on shift.
+  const [mine, setMine] = useState(false);
+  const queue = useAlarmQueue(mine);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   // Nothing picked yet: open the most urgent one.
   useEffect(() => {
@@ -25,6 +27,15 @@ export function AlarmsView() {
         <div className="alarms-queue-header">
           <Typography.Text strong>{t('alarms.queue')}</Typography.Text>
           <Badge count={queue.alarms.length} showZero color={queue.alarms.length ? '#cf1322' : '#8c8c8c'} data-testid="alarm-count" />
+          <Segmented
+            size="small"
+            value={mine ? 'mine' : 'all'}
+            onChange={(v) => setMine(v === 'mine')}
+            options={[
+              { value: 'all', label: t('alarms.queueAll') },
+              { value: 'mine', label: <span data-testid="alarm-queue-mine">{t('alarms.queueMine')}</span> },
+            ]}
+          />
           <SoundOutlined className="alarms-sound-test" title={t('alarms.soundTest')} onClick={() => beep(1)} />
         </div>
         {queue.error && <ErrorAlert error={queue.error} onRetry={queue.reload} />}

@@ -23,7 +23,7 @@ export interface AlarmQueueState {
  * The alarm queue, kept current by the live connection: every `alarms` push re-reads the queue
  * (at most one request in flight, one more queued), a new alarm beeps and flashes.
  */
-export function useAlarmQueue(): AlarmQueueState {
+export function useAlarmQueue(routedToMe = false): AlarmQueueState {
   const [alarms, setAlarms] = useState<Alarm[]>([]);
   const [error, setError] = useState<Error>();
   const [loading, setLoading] = useState(true);
@@ -32,6 +32,8 @@ export function useAlarmQueue(): AlarmQueueState {
   const known = useRef<Set<string> | null>(null);
   const inFlight = useRef(false);
   const again = useRef(false);
+  const mine = useRef(routedToMe);
+  mine.current = routedToMe;
 
   const load = useCallback(async () => {
     if (inFlight.current) {
@@ -42,7 +44,7 @@ export function useAlarmQueue(): AlarmQueueState {
     try {
       do {
         again.current = false;
-        const page = await alarmsApi.queue();
+        const page = await alarmsApi.queue(undefined, mine.current);
         const next = sortQueue(page.items);
         const fresh = arrivals(known.current, next);
         known.current = new Set(next.map((a) => a.id));
@@ -66,7 +68,7 @@ export function useAlarmQueue(): AlarmQueueState {
     void load();
     const timer = setInterval(() => void load(), POLL_MS);
     return () => clearInterval(timer);
-  }, [load]);
+  }, [load, routedToMe]);
 
   useLiveMessage('alarms', (message) => {
     const list = message.changes ?? [];

@@ -4,17 +4,18 @@ import { useSearchParams } from 'react-router';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { CertificatesTab } from './CertificatesTab.tsx';
 import { DutyStatsTab } from './DutyStatsTab.tsx';
+import { HandoverTab } from './HandoverTab.tsx';
 import { PostsTab } from './PostsTab.tsx';
 import { RosterTab } from './RosterTab.tsx';
 import { SwapsTab } from './SwapsTab.tsx';
 import './duty.css';
 
-/** 值班: the month's roster per post (排班), swaps (换班审批), statistics (值班统计), the operators' certificates (上岗证) and the posts (岗位). */
+/** 值班: the month's roster per post (排班), the command centre's handover (交接班), swaps (换班审批), statistics (值班统计), the operators' certificates (上岗证) and the posts (岗位). */
 export function DutyView() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const { can } = useAuth();
-  const TABS = ['certificates', 'posts', 'swaps', 'stats'];
+  const TABS = ['handover', 'certificates', 'posts', 'swaps', 'stats'];
   const tab = TABS.includes(params.get('tab') ?? '') ? params.get('tab')! : 'roster';
   return (
     <div className="duty-view" data-testid="duty-view">
@@ -23,6 +24,7 @@ export function DutyView() {
         onChange={(key) => setParams(key === 'roster' ? {} : { tab: key }, { replace: true })}
         items={[
           { key: 'roster', label: <span data-testid="duty-tab-roster">{t('duty.roster')}</span>, children: <RosterTab /> },
+          { key: 'handover', label: <span data-testid="duty-tab-handover">{t('duty.handover.tab')}</span>, children: <HandoverTab /> },
           ...(can('duty.swap') ? [{ key: 'swaps', label: <span data-testid="duty-tab-swaps">{t('dutySwaps.tab')}</span>, children: <SwapsTab /> }] : []),
           { key: 'stats', label: <span data-testid="duty-tab-stats">{t('dutyStats.tab')}</span>, children: <DutyStatsTab /> },
           { key: 'certificates', label: <span data-testid="duty-tab-certificates">{t('duty.certificates')}</span>, children: <CertificatesTab /> },

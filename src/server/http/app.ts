@@ -19,6 +19,7 @@ import { createVehiclesModule } from '../modules/vehicles/index.ts';
 import { createVisitorsModule } from '../modules/visitors/index.ts';
 import { createPatrolModule } from '../modules/patrol/index.ts';
 import { createDutyModule } from '../modules/duty/index.ts';
+import { createTrainingModule } from '../modules/training/index.ts';
 import { createAuditModule } from '../modules/audit/index.ts';
 import { createCalendarModule } from '../modules/calendar/index.ts';
 import { createCaseFileModule } from '../modules/case-file/index.ts';
@@ -119,6 +120,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { caseFile, face: caseFileFace } = createCaseFileModule({ devices, org, alarms, procedures, evidence, accounts, audit, clock });
   const { alarmStats, face: alarmStatsFace } = createAlarmStatsModule({ alarms, org, devices, clock });
   const { duty, face: dutyFace } = createDutyModule({ db, accounts, org, calendar, audit, writer, clock, attachAcknowledgeCheck: alarmsModule.attachAcknowledgeCheck });
+  const { training, face: trainingFace } = createTrainingModule({ db, accounts, org, devices, alarms, audit, writer, clock });
   const modules: readonly ModuleFace[] = [
     auditFace,
     orgFace,
@@ -150,12 +152,13 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     caseFileFace,
     alarmStatsFace,
     dutyFace,
+    trainingFace,
   ];
   const { ingest, credentials, deviceMessages } = ingestModule;
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty, training };
 }
 
 export interface RouteEntry {

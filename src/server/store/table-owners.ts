@@ -62,4 +62,7 @@ export const TABLE_OWNERS = {
   duty_months: 'duty',
   duty_certificates: 'duty',
   duty_gap_reports: 'duty',
+  training_sessions: 'training',
+  training_attendance: 'training',
+  drills: 'training',
 } as const satisfies Record<keyof DB, string>;

@@ -24,6 +24,7 @@ import { sightings } from './0020-sightings.ts';
 import { monthPartitions } from './0022-month-partitions.ts';
 import { duty } from './0023-duty.ts';
 import { patrol } from './0024-patrol.ts';
+import { drills } from './0026-drills.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
 export interface ColumnTypes {
@@ -41,7 +42,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors, sightings, credentialLookup, monthPartitions, duty, patrol];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors, sightings, credentialLookup, monthPartitions, duty, patrol, drills];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

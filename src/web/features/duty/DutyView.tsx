@@ -4,13 +4,16 @@ import { useSearchParams } from 'react-router';
 import { CertificatesTab } from './CertificatesTab.tsx';
 import { PostsTab } from './PostsTab.tsx';
 import { RosterTab } from './RosterTab.tsx';
+import { TrainingTab } from './TrainingTab.tsx';
+import { useAuth } from '../auth/AuthProvider.tsx';
 import './duty.css';
 
-/** 值班: the month's roster per post (排班), the operators' certificates (上岗证) and the posts (岗位). */
+/** 值班: the month's roster per post (排班), the operators' certificates (上岗证), the posts (岗位), and training and drills (培训与演练). */
 export function DutyView() {
   const { t } = useTranslation();
+  const { can } = useAuth();
   const [params, setParams] = useSearchParams();
-  const tab = params.get('tab') === 'certificates' || params.get('tab') === 'posts' ? params.get('tab')! : 'roster';
+  const tab = ['certificates', 'posts', 'training'].includes(params.get('tab') ?? '') ? params.get('tab')! : 'roster';
   return (
     <div className="duty-view" data-testid="duty-view">
       <Tabs
@@ -20,6 +23,7 @@ export function DutyView() {
           { key: 'roster', label: <span data-testid="duty-tab-roster">{t('duty.roster')}</span>, children: <RosterTab /> },
           { key: 'certificates', label: <span data-testid="duty-tab-certificates">{t('duty.certificates')}</span>, children: <CertificatesTab /> },
           { key: 'posts', label: <span data-testid="duty-tab-posts">{t('duty.posts')}</span>, children: <PostsTab /> },
+          ...(can('training.read') ? [{ key: 'training', label: <span data-testid="duty-tab-training">{t('duty.training.tab')}</span>, children: <TrainingTab /> }] : []),
         ]}
       />
     </div>

@@ -90,6 +90,10 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/duty/certificates': { accountId: target.users.guard.id, type: '保安员证', number: 'X-1', issuer: '越权', validFrom: '2026-01-01', validTo: '2027-01-01' },
     'PUT /api/duty/certificates/:id/scan': { not: 'an image' },
     'PUT /api/duty/certificates/:id': { accountId: target.users.operator.id, type: '保安员证', number: 'X-1', issuer: '越权', validFrom: '2026-01-01', validTo: '2027-01-01' },
+    'POST /api/training/sessions': { title: '越权培训', kind: 'theory', date: '2026-03-05', hours: 1, trainer: '越权', attendance: [{ accountId: target.users.operator.id, attended: true }], universityId: target.universityId },
+    'PUT /api/training/sessions/:id': { title: '越权培训', kind: 'theory', date: '2026-03-05', hours: 1, trainer: '越权', attendance: [] },
+    'POST /api/training/drills': { scenario: 'lost_child', universityId: target.universityId },
+    'POST /api/training/drills/:id/finish': undefined,
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -123,6 +127,9 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/duty/posts/')) return dutyPostIds.get(target)!;
   if (url.startsWith('/api/duty/assignments/')) return dutyAssignmentIds.get(target)!;
   if (url.startsWith('/api/duty/certificates/')) return certificateIds.get(target)!;
+  if (url.startsWith('/api/training/sessions/')) return trainingSessionIds.get(target)!;
+  if (url.startsWith('/api/training/drills/')) return drillIds.get(target)!;
+  if (url.startsWith('/api/training/records/')) return target.users.operator.id;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -189,6 +196,8 @@ const passTokens = new Map<UniversityFixture, string>();
 const dutyPostIds = new Map<UniversityFixture, string>();
 const dutyAssignmentIds = new Map<UniversityFixture, string>();
 const certificateIds = new Map<UniversityFixture, string>();
+const trainingSessionIds = new Map<UniversityFixture, string>();
+const drillIds = new Map<UniversityFixture, string>();
 
 const checkpointIds = new Map<UniversityFixture, string>();
 const checkpointTokens = new Map<UniversityFixture, string>();
@@ -202,7 +211,7 @@ function patrolRoute(f: UniversityFixture) {
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, trainingSessionIds.get(f)!, drillIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -280,6 +289,12 @@ async function withActivity(f: UniversityFixture) {
   dutyPostIds.set(f, post.id);
   certificateIds.set(f, (await t.services.duty.createCertificate(SYSTEM_ACTOR, { accountId: f.users.operator.id, type: '安全防范系统操作员证', number: `SF-${f.universityId.slice(0, 8)}`, issuer: '公安局', validFrom: '2025-01-01', validTo: '2029-12-31' })).id);
   dutyAssignmentIds.set(f, (await t.services.duty.assign(SYSTEM_ACTOR, { postId: post.id, accountId: f.users.operator.id, date: '2026-03-04', shift: 'night' })).id);
+  // A training session this year with the operator, and a drill (written as the training module would, running, no events).
+  const year = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 4);
+  trainingSessionIds.set(f, (await t.services.training.createSession(SYSTEM_ACTOR, { universityId: f.universityId, title: `培训 ${f.universityId.slice(0, 8)}`, kind: 'theory', date: `${year}-01-15`, hours: 2, trainer: '保卫处', attendance: [{ accountId: f.users.operator.id, attended: true, score: 90 }] })).id);
+  const drillId = `drill-${f.universityId}`;
+  await t.store.db.insertInto('drills').values({ id: drillId, university_id: f.universityId, scenario: 'lost_child', title: `演练 ${f.universityId.slice(0, 8)}`, device_id: f.deviceId, state: 'running', started_at: now, started_by: f.users.security_director.id, finished_at: null, event_ids: '[]', result: null, session_id: null, created_at: now }).execute();
+  drillIds.set(f, drillId);
 }
 
 describe('tenant isolation over every route', () => {

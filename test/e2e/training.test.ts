@@ -53,7 +53,7 @@ describe('training and drills (browser)', { timeout: 600_000 }, () => {
       await page.getByTestId('duty-tab-training').click();
       await page.getByTestId('training-tab').locator('tr').filter({ hasText: '消防设施操作与初起火灾扑救' }).first().waitFor();
       await page.getByTestId('training-tab').locator('.ant-segmented-item').filter({ hasText: '演练' }).click();
-      await page.getByText(drill.title).click();
+      await page.getByTestId(`drill-link-${drill.id}`).click();
       const result = page.getByTestId('drill-result');
       await result.getByTestId('drill-pass').first().waitFor();
       assert.match(await result.innerText(), /合格 · 86/);

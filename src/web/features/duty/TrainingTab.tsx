@@ -250,7 +250,7 @@ function DrillsView({ universityId, writer, onOpen }: { universityId: string | u
     );
   const columns: ColumnsType<Drill> = [
     { key: 'at', title: t('duty.training.startedAt'), width: 160, render: (_, d) => formatDateTime(d.startedAt) },
-    { key: 'title', title: t('duty.training.title'), render: (_, d) => <a onClick={() => onOpen(d.id)}>{d.title}</a> },
+    { key: 'title', title: t('duty.training.title'), render: (_, d) => <a onClick={() => onOpen(d.id)} data-testid={`drill-link-${d.id}`}>{d.title}</a> },
     { key: 'scenario', title: t('duty.training.scenario'), render: (_, d) => t(`duty.training.scenarios.${d.scenario}`) },
     { key: 'state', title: t('duty.status'), width: 90, render: (_, d) => <Tag color={d.state === 'running' ? 'processing' : 'default'}>{t(`duty.training.drillStates.${d.state}`)}</Tag> },
     { key: 'result', title: t('duty.training.result'), width: 120, render: (_, d) => (d.result ? <PassTag passed={d.result.passed} score={d.result.score} /> : '—') },

@@ -185,6 +185,7 @@ export const AlarmView = Type.Object(
     dueAt: Nullable(Type.String({ description: 'Deadline of the next step; past it the alarm escalates' })),
     escalationLevel: Type.Integer(),
     createdAt: Type.String(),
+    drillId: Type.Optional(Nullable(Type.String({ description: '演练: the drill this alarm belongs to (training, not real); null or absent for a real alarm' }))),
   },
   { $id: 'Alarm' },
 );

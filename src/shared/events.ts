@@ -149,8 +149,17 @@ export const DEVICE_EVENT_KINDS = EVENT_KIND_LIST.filter((k) => !('platform' in 
 export type EventPayload<K extends EventKind> = Static<(typeof EVENT_KINDS)[K]['payload']>;
 
 /** `media`: seen by the platform's own video handling (its recorders), not sent by the device. */
-export const EVENT_SOURCES = ['mqtt', 'http', 'gb28181', 'onvif', 'ga1400', 'platform', 'media'] as const;
+export const EVENT_SOURCES = ['mqtt', 'http', 'gb28181', 'onvif', 'ga1400', 'platform', 'media', 'drill'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/**
+ * 演练: an event a drill injected (modules/training) has source `drill` and source event id
+ * `drill:<drillId>:<n>`; it takes the real path (store, alarms, live) but counts nowhere real.
+ */
+export function drillIdOf(e: { source: string; sourceEventId: string | null }): string | null {
+  if (e.source !== 'drill' || !e.sourceEventId?.startsWith('drill:')) return null;
+  return e.sourceEventId.split(':')[1] || null;
+}
 
 export interface DeviceEvent<K extends EventKind = EventKind> {
   /** Time-ordered id (UUID v7): sorting by id is sorting by arrival. */

@@ -62,6 +62,10 @@ export const PERMISSIONS = [
   'duty.swap',
   /** 交接班: start, sign and accept the command centre's handover (an operator on the roster). */
   'duty.handover',
+  /** 培训与演练: training sessions, each person's training record, drills and their results (not the commission's: drills are kept out of its views). */
+  'training.read',
+  /** Record training sessions and attendance; start and finish drills (audited). */
+  'training.write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -73,15 +77,15 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   // The commission follows patrol completion, 24-hour duty and 持证上岗 (S-DUTY24, S-CERT) across universities, read-only.
   commission_analyst: [...READ_ONLY, 'patrol.read', 'duty.read', 'compliance.read'],
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'patrol.read', 'patrol.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read', 'duty.read', 'duty.write', 'duty.swap', 'duty.handover', 'compliance.read'],
-  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'patrol.read', 'rule.read', 'person.read', 'duty.read', 'duty.swap', 'duty.handover'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'patrol.read', 'patrol.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read', 'duty.read', 'duty.write', 'duty.swap', 'duty.handover', 'compliance.read', 'training.read', 'training.write'],
+  operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'patrol.read', 'rule.read', 'person.read', 'duty.read', 'duty.swap', 'duty.handover', 'training.read'],
   // Guards at the gatehouse look up today's visitors, register walk-ins and check them in and out.
   // … and walk their patrol tours, checking in at each checkpoint from the phone.
   guard: [...READ_ONLY, 'dispatch.self', 'visitor.read', 'visitor.write', 'patrol.checkin', 'duty.swap'],
   // Maintainers check that a repaired camera shows a picture.
   maintainer: [...READ_ONLY, 'event.read', 'video.view', 'device.write', 'maintenance.write'],
   // Auditors read the register masked; they check who unmasked, they do not unmask.
-  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read', 'person.read', 'access.read', 'visitor.read', 'patrol.read', 'duty.read', 'compliance.read'],
+  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read', 'person.read', 'access.read', 'visitor.read', 'patrol.read', 'duty.read', 'compliance.read', 'training.read'],
 };
 
 /** Roles a security director may grant inside their own university. */

@@ -99,6 +99,10 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'POST /api/duty/swaps/:id/decline': {},
     'POST /api/duty/swaps/:id/agree': undefined,
     'POST /api/duty/swaps/:id/cancel': undefined,
+    'POST /api/training/sessions': { title: '越权培训', kind: 'theory', date: '2026-03-05', hours: 1, trainer: '越权', attendance: [{ accountId: target.users.operator.id, attended: true }], universityId: target.universityId },
+    'PUT /api/training/sessions/:id': { title: '越权培训', kind: 'theory', date: '2026-03-05', hours: 1, trainer: '越权', attendance: [] },
+    'POST /api/training/drills': { scenario: 'lost_child', universityId: target.universityId },
+    'POST /api/training/drills/:id/finish': undefined,
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -134,6 +138,9 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/duty/certificates/')) return certificateIds.get(target)!;
   if (url.startsWith('/api/duty/swaps/')) return dutySwapIds.get(target)!;
   if (url.startsWith('/api/handover/')) return handoverIds.get(target)!;
+  if (url.startsWith('/api/training/sessions/')) return trainingSessionIds.get(target)!;
+  if (url.startsWith('/api/training/drills/')) return drillIds.get(target)!;
+  if (url.startsWith('/api/training/records/')) return target.users.operator.id;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
 
@@ -203,6 +210,8 @@ const dutyAssignmentIds = new Map<UniversityFixture, string>();
 const certificateIds = new Map<UniversityFixture, string>();
 const dutySwapIds = new Map<UniversityFixture, string>();
 const handoverIds = new Map<UniversityFixture, string>();
+const trainingSessionIds = new Map<UniversityFixture, string>();
+const drillIds = new Map<UniversityFixture, string>();
 
 const checkpointIds = new Map<UniversityFixture, string>();
 const checkpointTokens = new Map<UniversityFixture, string>();
@@ -216,7 +225,7 @@ function patrolRoute(f: UniversityFixture) {
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, dutySwapIds.get(f)!, handoverIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, dutySwapIds.get(f)!, handoverIds.get(f)!, trainingSessionIds.get(f)!, drillIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -304,6 +313,12 @@ async function withActivity(f: UniversityFixture) {
     { id: handoverId, university_id: f.universityId, shift_from: '2026-03-04T12:00:00.000Z', shift_to: '2026-03-05T00:00:00.000Z', post_name: post.name, shift_name: '夜班', outgoing_id: f.users.operator.id, outgoing_name: 'operator', incoming_expected: '[]', incoming_id: null, incoming_name: null, state: 'signed', open_alarms: '[]', device_faults: '[]', checklist: '[]', notes: `交班 ${f.universityId}`, moved_alarms: 0, created_at: now, signed_at: now, accepted_at: null },
   ]);
   handoverIds.set(f, handoverId);
+  // A training session this year with the operator, and a drill (written as the training module would, running, no events).
+  const year = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 4);
+  trainingSessionIds.set(f, (await t.services.training.createSession(SYSTEM_ACTOR, { universityId: f.universityId, title: `培训 ${f.universityId.slice(0, 8)}`, kind: 'theory', date: `${year}-01-15`, hours: 2, trainer: '保卫处', attendance: [{ accountId: f.users.operator.id, attended: true, score: 90 }] })).id);
+  const drillId = `drill-${f.universityId}`;
+  await t.store.db.insertInto('drills').values({ id: drillId, university_id: f.universityId, scenario: 'lost_child', title: `演练 ${f.universityId.slice(0, 8)}`, device_id: f.deviceId, state: 'running', started_at: now, started_by: f.users.security_director.id, finished_at: null, event_ids: '[]', result: null, session_id: null, created_at: now }).execute();
+  drillIds.set(f, drillId);
 }
 
 describe('tenant isolation over every route', () => {

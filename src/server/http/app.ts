@@ -22,6 +22,7 @@ import { createPatrolModule } from '../modules/patrol/index.ts';
 import { createDutyModule } from '../modules/duty/index.ts';
 import { createDutyStatsModule } from '../modules/duty-stats/index.ts';
 import { createHandoverModule } from '../modules/handover/index.ts';
+import { createTrainingModule } from '../modules/training/index.ts';
 import { createAuditModule } from '../modules/audit/index.ts';
 import { createCalendarModule } from '../modules/calendar/index.ts';
 import { createCaseFileModule } from '../modules/case-file/index.ts';
@@ -125,6 +126,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { handover, face: handoverFace } = createHandoverModule({ db, duty, alarms, devices, health, audit, clock });
   const { dutyStats, attachTrainingHours, face: dutyStatsFace } = createDutyStatsModule({ duty, patrol, alarmStats, accounts, clock });
   const { compliance, face: complianceFace } = createComplianceModule({ org, devices, duty, clock });
+  const { training, face: trainingFace } = createTrainingModule({ db, accounts, org, devices, alarms, audit, writer, clock });
   const modules: readonly ModuleFace[] = [
     auditFace,
     orgFace,
@@ -159,12 +161,13 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
     handoverFace,
     dutyStatsFace,
     complianceFace,
+    trainingFace,
   ];
   const { ingest, credentials, deviceMessages } = ingestModule;
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty, dutySwaps, dutyStats, attachTrainingHours, compliance, handover };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty, dutySwaps, dutyStats, attachTrainingHours, compliance, handover, training };
 }
 
 export interface RouteEntry {

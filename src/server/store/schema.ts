@@ -243,6 +243,9 @@ export interface EventsDB {
   duty_swaps: DutySwapTable;
   handovers: HandoverTable;
   alarm_routes: AlarmRouteTable;
+  training_sessions: TrainingSessionTable;
+  training_attendance: TrainingAttendanceTable;
+  drills: DrillTable;
 }
 
 /** 电子巡更 (modules/patrol). */
@@ -477,6 +480,8 @@ export interface AlarmTable {
   due_at: string | null;
   escalation_level: number;
   created_at: string;
+  /** The drill (演练) this alarm belongs to; null for a real alarm. */
+  drill_id: string | null;
 }
 
 export interface AlarmEventTable {
@@ -914,4 +919,47 @@ export interface AlarmRouteTable {
   role: string;
   name: string;
   routed_at: string;
+}
+
+/** 培训与演练 (modules/training): a training session (理论培训 / 实操培训 / 演练). */
+export interface TrainingSessionTable {
+  id: string;
+  university_id: string;
+  title: string;
+  kind: string;
+  date: string;
+  hours: number;
+  trainer: string;
+  note: string | null;
+  drill_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Who was expected at a session, whether they came, and their score or remark. */
+export interface TrainingAttendanceTable {
+  session_id: string;
+  account_id: string;
+  university_id: string;
+  attended: number;
+  score: number | null;
+  passed: number | null;
+  remark: string | null;
+}
+
+/** A drill: a scenario injected through the event path; `event_ids` as JSON, `result` once finished. */
+export interface DrillTable {
+  id: string;
+  university_id: string;
+  scenario: string;
+  title: string;
+  device_id: string;
+  state: string;
+  started_at: string;
+  started_by: string;
+  finished_at: string | null;
+  event_ids: unknown;
+  result: unknown;
+  session_id: string | null;
+  created_at: string;
 }

@@ -65,4 +65,7 @@ export const TABLE_OWNERS = {
   duty_swaps: 'duty',
   handovers: 'handover',
   alarm_routes: 'alarms',
+  training_sessions: 'training',
+  training_attendance: 'training',
+  drills: 'training',
 } as const satisfies Record<keyof DB, string>;

@@ -63,7 +63,8 @@ export interface AlarmRecord {
 }
 
 export interface MyDispatch extends Dispatch {
-  alarm: { title: string; type: AlarmType; priority: number; lon: number | null; lat: number | null; state: AlarmState };
+  /** `drillId`: a drill's alarm (演练), shown as such on the guard's phone. */
+  alarm: { title: string; type: AlarmType; priority: number; lon: number | null; lat: number | null; state: AlarmState; drillId?: string | null };
 }
 
 const id = (value: string) => encodeURIComponent(value);

@@ -2,7 +2,7 @@ import type { AlarmRoute, RoutingSlot } from './alarm-routing.ts';
 import type { ModuleDb, ModuleTx } from '../../store/tables.ts';
 import { uuid4, uuid7 } from '../../util/uuid7.ts';
 import type { ActionT, AlarmState, RuleDefinitionT, TriggerT } from '../../../shared/alarms.ts';
-import type { DeviceEvent } from '../../../shared/events.ts';
+import { drillIdOf, type DeviceEvent } from '../../../shared/events.ts';
 import type { AlarmChange } from '../../../shared/live.ts';
 import type { Clock } from '../../clock.ts';
 import { writeJson } from '../../store/database.ts';
@@ -42,7 +42,7 @@ export interface ActionTrace {
 }
 
 /** What an action trace line says, as a key the console and the case file translate (alarms.traceDetail.*). */
-export type TraceCode = 'disarmed' | 'merged' | 'joined' | 'joined_raised' | 'joined_latched' | 'created' | 'created_latched' | 'cameras_linked' | 'no_position' | 'no_camera' | 'done_for_open_alarm' | 'queued';
+export type TraceCode = 'disarmed' | 'merged' | 'joined' | 'joined_raised' | 'joined_latched' | 'created' | 'created_latched' | 'cameras_linked' | 'no_position' | 'no_camera' | 'done_for_open_alarm' | 'queued' | 'drill';
 
 export interface RunTrace {
   rule: { id: string; name: string; version: number };
@@ -173,7 +173,8 @@ export class AlarmEngine {
       const place = await this.places.device(event.orgId, event.deviceId);
       for (const rule of byPrecedence(matching)) {
         if (!inScope(rule.definition.trigger, place)) continue;
-        const armed = inSchedule(rule.definition.schedule, Date.parse(event.occurredAt), await this.calendar(event.orgId));
+        // 演练: a drill runs whether or not the rule is armed at that hour (撤防 would silently void it).
+        const armed = drillIdOf(event) !== null || inSchedule(rule.definition.schedule, Date.parse(event.occurredAt), await this.calendar(event.orgId));
         work.push({ event, rule, place, armed });
       }
     }
@@ -229,7 +230,7 @@ export class AlarmEngine {
     let alreadyRan = false;
     const create = def.actions.find((a) => a.type === 'create_alarm');
     if (create) {
-      const open = await this.repo.findOpen(trx, event.deviceId, create.alarmType);
+      const open = await this.repo.findOpen(trx, event.deviceId, create.alarmType, drillIdOf(event));
       if (open) {
         alarm = open;
         // A second rule matching the same event links nothing new: one event counts once.
@@ -272,6 +273,7 @@ export class AlarmEngine {
           dueAt: dueAt('new', create.priority, nowMs),
           escalationLevel: 0,
           createdAt: now,
+          drillId: drillIdOf(event),
         };
         await this.repo.insert(trx, alarm);
         if (route) await this.repo.setRoutes(trx, alarm, route, now);
@@ -307,6 +309,11 @@ export class AlarmEngine {
       if (action.type === 'create_alarm') continue;
       // Choosing cameras happened with the alarm; only a PTZ preset call has an effect outside.
       if (action.type === 'link_cameras' && !(action.presetFromRule && alarm?.linkedCameras.some((c) => c.ptz))) continue;
+      if (drillIdOf(event)) {
+        // 演练: a drill's alarm reaches no door, camera motor, guard phone or outside notification; its operators act by hand.
+        trace.actions.push({ type: action.type, status: 'skipped', detail: 'drill (演练): linkage that reaches the physical world is not run', code: 'drill' });
+        continue;
+      }
       if (alreadyRan) {
         // This rule's linkage already ran for the open alarm; repeating it for every repeat event would flood doors and guards.
         trace.actions.push({ type: action.type, status: 'skipped', detail: 'already done for the open alarm', code: 'done_for_open_alarm' });

@@ -38,6 +38,7 @@ export const toAlarm = (r: Selectable<AlarmTable>): Alarm => ({
   dueAt: r.due_at,
   escalationLevel: r.escalation_level,
   createdAt: r.created_at,
+  drillId: r.drill_id ?? null,
 });
 
 export interface AlarmQuery {
@@ -94,7 +95,8 @@ export class AlarmsRepository {
    */
   async handlingTimes(db: Db, w: HandlingWindow, steps: HandlingSteps): Promise<AlarmHandlingTimes[]> {
     const inWindow = <O>(qb: SelectQueryBuilder<DB, 'alarms', O>) => {
-      let r = qb.where('alarms.created_at', '>=', w.from).where('alarms.created_at', '<', w.to);
+      // 演练: a drill's alarms are training, never statistics.
+      let r = qb.where('alarms.created_at', '>=', w.from).where('alarms.created_at', '<', w.to).where('alarms.drill_id', 'is', null);
       if (w.universityId !== null) r = r.where('alarms.university_id', '=', w.universityId);
       if (w.campusId !== null) r = r.where('alarms.campus_id', '=', w.campusId);
       return r;
@@ -140,6 +142,11 @@ export class AlarmsRepository {
     ).execute();
   }
 
+  /** The alarms a drill raised, oldest first. */
+  async ofDrill(db: Db, drillId: string): Promise<Alarm[]> {
+    return (await db.selectFrom('alarms').selectAll().where('drill_id', '=', drillId).orderBy('created_at').limit(50).execute()).map(toAlarm);
+  }
+
   async find(db: Db, id: string): Promise<Alarm | undefined> {
     const r = await db.selectFrom('alarms').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toAlarm(r);
@@ -170,12 +177,14 @@ export class AlarmsRepository {
     return (await db.selectFrom('alarms').selectAll().where('university_id', '=', universityId).where('state', 'in', [...OPEN_ALARM_STATES]).orderBy('created_at').orderBy('id').limit(limit).execute()).map(toAlarm);
   }
 
-  async findOpen(db: Db, deviceId: string, type: AlarmType): Promise<Alarm | undefined> {
+  /** The open alarm of this device and type; a drill's events join only that drill's alarm, real events only a real one. */
+  async findOpen(db: Db, deviceId: string, type: AlarmType, drillId: string | null = null): Promise<Alarm | undefined> {
     const r = await db
       .selectFrom('alarms')
       .selectAll()
       .where('device_id', '=', deviceId)
       .where('type', '=', type)
+      .where('drill_id', drillId === null ? 'is' : '=', drillId)
       .where('state', 'in', [...OPEN_ALARM_STATES])
       .orderBy('created_at', 'desc')
       .executeTakeFirst();
@@ -210,6 +219,7 @@ export class AlarmsRepository {
         due_at: a.dueAt,
         escalation_level: a.escalationLevel,
         created_at: a.createdAt,
+        drill_id: a.drillId ?? null,
       })
       .execute();
     await this.linkCameras(db, a, a.linkedCameras);
@@ -325,18 +335,21 @@ export class AlarmsRepository {
    * 案件编号 YYYY-MMDD-NNNN: the Beijing date the alarm was raised and its number among the
    * university's alarms of that day. Derived, never stored: alarms are never deleted, so it does not change.
    */
-  async caseNumber(db: Db, alarm: Pick<Alarm, 'id' | 'universityId' | 'createdAt'>): Promise<string> {
+  async caseNumber(db: Db, alarm: Pick<Alarm, 'id' | 'universityId' | 'createdAt' | 'drillId'>): Promise<string> {
     const created = Date.parse(alarm.createdAt);
     const day = beijingDate(created);
     const dayStart = new Date(Date.parse(`${day}T00:00:00+08:00`)).toISOString();
+    // 演练: drill alarms are numbered apart (YL-…), so a drill never shifts the real case numbers.
+    const drill = !!alarm.drillId;
     const { n } = await db
       .selectFrom('alarms')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('university_id', '=', alarm.universityId)
+      .where('drill_id', drill ? 'is not' : 'is', null)
       .where('created_at', '>=', dayStart)
       .where((eb) => eb.or([eb('created_at', '<', alarm.createdAt), eb.and([eb('created_at', '=', alarm.createdAt), eb('id', '<=', alarm.id)])]))
       .executeTakeFirstOrThrow();
-    return `${day.slice(0, 4)}-${day.slice(5, 7)}${day.slice(8, 10)}-${String(Number(n)).padStart(4, '0')}`;
+    return `${drill ? 'YL-' : ''}${day.slice(0, 4)}-${day.slice(5, 7)}${day.slice(8, 10)}-${String(Number(n)).padStart(4, '0')}`;
   }
 
   async logOf(db: Db, alarmId: string): Promise<AlarmLogEntry[]> {

@@ -82,7 +82,7 @@ export function alarmsRoutes(fastify: FastifyInstance, alarms: AlarmsService, ru
         response: {
           200: Type.Object({
             alarm: AlarmRef,
-            caseNo: Type.String({ description: '案件编号 YYYY-MMDD-NNNN: the Beijing date of the alarm and its number that day in the university' }),
+            caseNo: Type.String({ description: '案件编号 YYYY-MMDD-NNNN: the Beijing date of the alarm and its number that day in the university (a drill alarm: YL-YYYY-MMDD-NNNN among that day’s drill alarms)' }),
             routedTo: Type.Union([AlarmRouteSchema, Type.Null()], { description: '按值班分派: the operators on shift and the duty leader it went to; null: routed to nobody in particular (no published roster)' }),
             sop: Type.Array(SopStep, { description: 'The procedure checklist' }),
             photos: Type.Array(AlarmPhoto),

@@ -58,6 +58,11 @@ export class AlarmsService {
     return this.repo.find(this.db, id);
   }
 
+  /** 演练: the alarms a drill raised (modules/training reads them to time the operators). */
+  ofDrill(drillId: string): Promise<Alarm[]> {
+    return this.repo.ofDrill(this.db, drillId);
+  }
+
   /** Alarms by id, unscoped; ids not found are absent. */
   async byIds(ids: string[]): Promise<Alarm[]> {
     return ids.length ? this.repo.byIds(this.db, [...new Set(ids)]) : [];

@@ -517,8 +517,10 @@ export async function renderCaseFile(d: CaseFileData): Promise<Buffer> {
   doc.text(d.universityName, l.left, doc.y, { width: l.width, align: 'center' });
   doc.moveDown(0.15);
   l.font('bold', 15);
-  doc.text(pdfT('title'), { width: l.width, align: 'center' });
+  doc.text(d.record.alarm.drillId ? `${pdfT('drillMark')} · ${pdfT('title')}` : pdfT('title'), { width: l.width, align: 'center' });
   l.font('regular', FONT.small, COLOR.muted);
+  // 演练: a drill's case file says so under its title, so nobody takes it for a real incident.
+  if (d.record.alarm.drillId) doc.text(pdfT('drillNote'), { width: l.width, align: 'center' });
   doc.text(pdfT('subtitle', { time: pdfT('timeZone') }), { width: l.width, align: 'center' });
   doc.moveDown(0.8);
   summary(l, d);

@@ -200,7 +200,7 @@ export class DispatchService implements GuardDispatcher {
       .filter((r) => alarms.has(r.alarm_id))
       .map((r) => {
         const a = alarms.get(r.alarm_id)!;
-        return { ...this.toDispatch(r), alarm: { title: a.title, type: a.type, priority: a.priority, lon: a.lon, lat: a.lat, state: a.state } };
+        return { ...this.toDispatch(r), alarm: { title: a.title, type: a.type, priority: a.priority, lon: a.lon, lat: a.lat, state: a.state, drillId: a.drillId ?? null } };
       });
   }
 

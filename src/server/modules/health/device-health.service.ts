@@ -43,7 +43,7 @@ export class DeviceHealthService {
     this.startedMs = clock.now();
     bus.subscribe('events.committed', (events) => {
       // What the platform itself observed (its recorders included) is no sign of the device's life.
-      for (const e of events) if (e.source !== 'platform' && e.source !== 'media') this.markSeen(e.deviceId, e.orgId, Date.parse(e.receivedAt));
+      for (const e of events) if (e.source !== 'platform' && e.source !== 'media' && e.source !== 'drill') this.markSeen(e.deviceId, e.orgId, Date.parse(e.receivedAt));
     });
   }
 

@@ -130,7 +130,8 @@ export function alarmHandling(opts: { incidents: IncidentBook }): HistoryContrib
 
       async function* handle(alarmId: string): HistoryScript {
         const alarm = await services.alarms.find(alarmId);
-        if (!alarm || alarm.type === 'device_offline') return;
+        // A drill's alarm is handled by the drill's own script (training-drills.ts).
+        if (!alarm || alarm.type === 'device_offline' || alarm.drillId) return;
         open++;
         try {
           const createdMs = clock.now();

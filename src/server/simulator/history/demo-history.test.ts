@@ -56,6 +56,8 @@ async function fingerprint(store: Store): Promise<string> {
   feed(await db.selectFrom('alarm_log').select(['id', 'alarm_id', 'at', 'actor_id', 'action', 'to_state', 'note']).orderBy('id').execute());
   feed(await db.selectFrom('dispatches').select(['id', 'alarm_id', 'guard_id', 'state', 'created_at', 'arrived_at']).orderBy('id').execute());
   feed(await db.selectFrom('maintenance_records').select(['id', 'device_id', 'date', 'notes', 'created_at']).orderBy('id').execute());
+  feed(await db.selectFrom('drills').select(['id', 'device_id', 'started_at', 'finished_at', 'result']).orderBy('id').execute());
+  feed(await db.selectFrom('training_attendance').select(['session_id', 'account_id', 'attended', 'score', 'passed']).orderBy('session_id').orderBy('account_id').execute());
   return h.digest('hex');
 }
 
@@ -140,6 +142,25 @@ describe('demo history', () => {
     const workday = (perDay.get('2026-09-29')! + perDay.get('2026-09-30')!) / 2;
     const holiday = (perDay.get('2026-10-01')! + perDay.get('2026-10-02')!) / 2;
     assert.ok(holiday < workday * 0.6, `holiday ${holiday} vs workday ${workday} events a day`);
+  });
+
+  test('has training sessions with attendance and one past drill: marked, scored, in the operators’ records', async () => {
+    const db = a.store.db;
+    assert.equal(a.report.counters['training sessions'], 4);
+    assert.equal(a.report.counters.drills, 1);
+    const [drill, ...more] = await db.selectFrom('drills').selectAll().execute();
+    assert.equal(more.length, 0);
+    assert.equal(drill!.state, 'finished');
+    const result = readJson<{ passed: boolean; score: number; operators: { accountId: string }[]; problems: string[] }>(drill!.result);
+    assert.equal(result.passed, true, JSON.stringify(result.problems));
+    assert.equal(result.score, 86);
+    assert.ok(result.operators.length >= 1);
+    const alarms = await db.selectFrom('alarms').select(['id', 'state']).where('drill_id', '=', drill!.id).execute();
+    assert.deepEqual(alarms.map((x) => x.state), ['closed']);
+    const events = await db.selectFrom('events').select(['source']).where('source_event_id', 'like', `drill:${drill!.id}:%`).execute();
+    assert.deepEqual(events.map((e) => e.source), ['drill', 'drill']);
+    const attendance = await db.selectFrom('training_attendance').select(['account_id', 'passed']).where('session_id', '=', drill!.session_id!).execute();
+    assert.deepEqual(attendance.map((x) => x.account_id).sort(), result.operators.map((o) => o.accountId).sort());
   });
 
   test('alarms are handled: acknowledged, closed or found false, with plausible times per shift', async () => {

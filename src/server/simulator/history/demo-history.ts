@@ -26,6 +26,7 @@ import { generateHistory, type HistoryReport } from './generate-history.ts';
 import { HistoryClock } from './history-clock.ts';
 import { IncidentBook } from './incidents.ts';
 import { schoolCalendar } from './school-calendar.ts';
+import { trainingDrills } from './training-drills.ts';
 
 export type { HistoryContributor, HistoryContext } from './contributor.ts';
 export type { HistoryReport } from './generate-history.ts';
@@ -55,7 +56,7 @@ export interface DemoHistoryOptions {
  */
 export function historyContributors(extra: readonly HistoryContributor[] = []): HistoryContributor[] {
   const incidents = new IncidentBook();
-  return [schoolCalendar(), deviceTraffic({ incidents }), alarmHandling({ incidents }), deviceUpkeep(), dutyHandovers(), ...extra];
+  return [schoolCalendar(), deviceTraffic({ incidents }), alarmHandling({ incidents }), deviceUpkeep(), dutyHandovers(), trainingDrills(), ...extra];
 }
 
 export type DemoHistoryResult = { status: 'generated'; report: HistoryReport } | { status: 'skipped'; reason: string };

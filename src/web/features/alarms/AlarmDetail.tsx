@@ -70,6 +70,11 @@ export function AlarmDetail({ alarmId, version, onChanged }: AlarmDetailProps) {
       <div className="alarm-detail-head">
         <Space wrap>
           <Tag color={priorityColor(alarm.priority)}>{priorityLabel(alarm.priority)}</Tag>
+          {alarm.drillId && (
+            <Tag color="purple" data-testid="alarm-drill-tag">
+              {t('events.sourceKind.drill')}
+            </Tag>
+          )}
           <Typography.Title level={4} className="alarm-title" data-testid="alarm-title">
             {alarm.title}
           </Typography.Title>

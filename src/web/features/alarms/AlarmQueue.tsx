@@ -31,6 +31,11 @@ export function AlarmQueue({ alarms, selectedId, flashing, onSelect }: AlarmQueu
         >
           <div className="alarm-queue-head">
             <Tag color={priorityColor(a.priority)}>{priorityLabel(a.priority, true)}</Tag>
+            {a.drillId && (
+              <Tag color="purple" data-testid="alarm-drill-tag">
+                {t('events.sourceKind.drill')}
+              </Tag>
+            )}
             <Typography.Text strong ellipsis className="alarm-queue-title">
               {a.title}
             </Typography.Text>

@@ -8,14 +8,18 @@ import { HandoverTab } from './HandoverTab.tsx';
 import { PostsTab } from './PostsTab.tsx';
 import { RosterTab } from './RosterTab.tsx';
 import { SwapsTab } from './SwapsTab.tsx';
+import { TrainingTab } from './TrainingTab.tsx';
 import './duty.css';
 
-/** 值班: the month's roster per post (排班), the command centre's handover (交接班), swaps (换班审批), statistics (值班统计), the operators' certificates (上岗证) and the posts (岗位). */
+/**
+ * 值班: the month's roster per post (排班), the command centre's handover (交接班), swaps (换班审批),
+ * statistics (值班统计), the operators' certificates (上岗证), the posts (岗位), and training and drills (培训与演练).
+ */
 export function DutyView() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const { can } = useAuth();
-  const TABS = ['handover', 'certificates', 'posts', 'swaps', 'stats'];
+  const TABS = ['handover', 'certificates', 'posts', 'swaps', 'stats', 'training'];
   const tab = TABS.includes(params.get('tab') ?? '') ? params.get('tab')! : 'roster';
   return (
     <div className="duty-view" data-testid="duty-view">
@@ -29,6 +33,7 @@ export function DutyView() {
           { key: 'stats', label: <span data-testid="duty-tab-stats">{t('dutyStats.tab')}</span>, children: <DutyStatsTab /> },
           { key: 'certificates', label: <span data-testid="duty-tab-certificates">{t('duty.certificates')}</span>, children: <CertificatesTab /> },
           { key: 'posts', label: <span data-testid="duty-tab-posts">{t('duty.posts')}</span>, children: <PostsTab /> },
+          ...(can('training.read') ? [{ key: 'training', label: <span data-testid="duty-tab-training">{t('duty.training.tab')}</span>, children: <TrainingTab /> }] : []),
         ]}
       />
     </div>

@@ -53,7 +53,17 @@ export function EventTable({ rows, devices, devicesLoading, loading, selectedId,
         },
       },
       { key: 'severity', title: t('events.column.severity'), width: 84, render: (_, e) => <SeverityTag severity={e.severity} /> },
-      { key: 'kind', title: t('events.column.kind'), width: 130, render: (_, e) => t(`events.kind.${kindKey(e.kind)}`) },
+      { key: 'kind', title: t('events.column.kind'), width: 130, render: (_, e) => (
+          <>
+            {e.source === 'drill' && (
+              <Tag color="purple" data-testid="event-drill-tag">
+                {t('events.sourceKind.drill')}
+              </Tag>
+            )}
+            {t(`events.kind.${kindKey(e.kind)}`)}
+          </>
+        ),
+      },
       {
         key: 'device',
         title: t('events.column.device'),

@@ -54,6 +54,11 @@ export function GuardDispatchCard({ dispatch, onChanged }: { dispatch: MyDispatc
     <Card size="small" className={`guard-card${active ? ' is-active' : ''}`} style={{ borderLeftColor: priorityColor(dispatch.alarm.priority) }} data-testid="guard-dispatch" data-state={dispatch.state}>
       <div className="guard-card-head">
         <Tag color={priorityColor(dispatch.alarm.priority)}>{priorityLabel(dispatch.alarm.priority, true)}</Tag>
+        {dispatch.alarm.drillId && (
+          <Tag color="purple" data-testid="guard-drill-tag">
+            {t('events.sourceKind.drill')}
+          </Tag>
+        )}
         <Typography.Text strong className="guard-card-title">
           {dispatch.alarm.title}
         </Typography.Text>

@@ -127,6 +127,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { dutyStats, attachTrainingHours, face: dutyStatsFace } = createDutyStatsModule({ duty, patrol, alarmStats, accounts, clock });
   const { compliance, face: complianceFace } = createComplianceModule({ org, devices, duty, clock });
   const { training, face: trainingFace } = createTrainingModule({ db, accounts, org, devices, alarms, audit, writer, clock });
+  attachTrainingHours({ hoursOf: (universityId, fromMs, toMs) => training.hoursOf(universityId, fromMs, toMs) });
   const modules: readonly ModuleFace[] = [
     auditFace,
     orgFace,

@@ -191,6 +191,17 @@ export class TrainingService {
     return { year, lines: [...lines.values()].sort((a, b) => b.hours - a.hours || a.accountName.localeCompare(b.accountName, 'zh-CN')) };
   }
 
+  /** For duty statistics (值班统计): hours attended per person in sessions dated within [fromMs, toMs) (Beijing dates). */
+  async hoursOf(universityId: string, fromMs: number, toMs: number): Promise<{ accountId: string; hours: number }[]> {
+    const sessions = await repo.sessions(this.db, universityId, beijingDate(fromMs), beijingDate(toMs - 1));
+    const hoursOfSession = new Map(sessions.map((s) => [s.id, Number(s.hours)]));
+    const total = new Map<string, number>();
+    for (const a of await repo.attendanceOf(this.db, sessions.map((s) => s.id))) {
+      if (a.attended === 1) total.set(a.account_id, (total.get(a.account_id) ?? 0) + (hoursOfSession.get(a.session_id) ?? 0));
+    }
+    return [...total].map(([accountId, hours]) => ({ accountId, hours: Math.round(hours * 10) / 10 }));
+  }
+
   /** One person's 培训档案 for a year. */
   async person(actor: Actor, accountId: string, q: { year?: number }): Promise<PersonTraining> {
     const [person] = await this.accounts.people([accountId]);

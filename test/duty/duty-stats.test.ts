@@ -74,12 +74,12 @@ describe('duty statistics (值班统计)', () => {
   });
   after(() => t.close());
 
-  it('counts nothing of a draft roster as coverage, and says training hours are not available', async () => {
+  it('counts nothing of a draft roster as coverage, and no training hours before any session', async () => {
     const s = await stats();
     assert.equal(s.coverage.published, false);
     assert.equal(s.coverage.pct, 0);
     assert.deepEqual(s.coverage.gaps.map((g: { from: string; to: string }) => [g.from, g.to]), [[iso('2026-04-01T00:00:00'), iso('2026-05-01T00:00:00')]]);
-    assert.deepEqual(s.training, { available: false, totalHours: null, people: [] });
+    assert.deepEqual(s.training, { available: true, totalHours: 0, people: [] });
     assert.equal(s.patrol.days, 0, 'April has not begun');
   });
 
@@ -164,10 +164,15 @@ describe('duty statistics (值班统计)', () => {
     assert.deepEqual([s.response.total.alarms, s.response.total.acknowledge.p50, s.response.total.acknowledge.p90, s.response.total.close.count, s.response.total.close.p50], [2, 60, 120, 1, 660]);
   });
 
-  it('takes training hours from the training module once it is attached', async () => {
-    t.services.attachTrainingHours({ hoursOf: async () => [{ accountId: opA, hours: 4 }, { accountId: opB, hours: 2.5 }] });
+  it('takes training hours from the training module: the sessions attended in the month', async () => {
+    const trainer = await t.login(U.users.security_director.username); // the clock moved on past the first session's life
+    const session = (date: string, hours: number, attendance: { accountId: string; attended: boolean }[]) =>
+      t.call(trainer, 'POST', '/api/training/sessions', { title: `培训 ${date}`, kind: 'theory', date, hours, trainer: '保卫处', attendance });
+    assert.equal((await session('2026-04-10', 4, [{ accountId: opA, attended: true }, { accountId: opB, attended: false }])).statusCode, 201);
+    assert.equal((await session('2026-04-20', 2.5, [{ accountId: opA, attended: true }, { accountId: opB, attended: true }])).statusCode, 201);
+    assert.equal((await session('2026-05-02', 8, [{ accountId: opB, attended: true }])).statusCode, 201, 'May: not in April');
     const s = await stats();
-    assert.deepEqual([s.training.available, s.training.totalHours, s.training.people[0].name], [true, 6.5, '值班员甲']);
+    assert.deepEqual([s.training.available, s.training.totalHours, s.training.people.map((p: { name: string; hours: number }) => [p.name, p.hours])], [true, 9, [['值班员甲', 6.5], ['值班员乙', 2.5]]]);
   });
 
   it('shows a city-wide account nothing without a university, and the commission the one it names', async () => {

@@ -170,17 +170,17 @@ const demo = args.demo ? await demoScorer() : null;
 if (demo) console.log(`demo: seeded, ${demo.cameras} cameras`);
 
 const samples: Record<string, number[]> = { synthetic: [], demo: [] };
-let lastScore: Record<string, number> = {};
+const lastScore: Record<string, number> = {};
 for (let i = 0; i <= RUNS; i++) {
   const a = scoreSynthetic(data);
   if (i > 0) samples.synthetic!.push(a.ms);
   lastScore.synthetic = a.score;
-  if (demo) {
-    const b = await demo.run();
+  const b = demo ? await demo.run() : null;
+  if (b) {
     if (i > 0) samples.demo!.push(b.ms);
     lastScore.demo = b.score;
   }
-  console.log(`run ${i}${i === 0 ? ' (warm-up)' : ''}: synthetic ${fmtMs(a.ms)} ms${demo ? `, demo ${fmtMs(samples.demo!.at(-1) ?? 0)} ms` : ''}`);
+  console.log(`run ${i}${i === 0 ? ' (warm-up)' : ''}: synthetic ${fmtMs(a.ms)} ms${b ? `, demo ${fmtMs(b.ms)} ms` : ''}`);
 }
 await demo?.close();
 

@@ -22,6 +22,7 @@ import type { AreaGeometry } from '../src/shared/geojson.ts';
 import { computeCoverage, type CoverageJob } from '../src/server/modules/compliance/coverage.worker.ts';
 import { evaluate, type ComplianceInputs } from '../src/server/modules/compliance/evaluate.ts';
 import { BASELINE_PACK } from '../src/server/modules/compliance/packs.ts';
+import { seededRandom as rng } from './lib/load.ts';
 import { describeMachine, machineInfo } from './lib/machine.ts';
 import { upsertResultsBlock } from './lib/results.ts';
 import { fmtMs, markdownTable, summarize, textTable } from './lib/stats.ts';
@@ -38,17 +39,6 @@ const CAMERAS = Number(args.cameras);
 const RUNS = Number(args.runs);
 const GOAL_MS = 2000;
 
-/** mulberry32 */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LON0 = 121.5;
 const LAT0 = 31.3;

@@ -32,6 +32,7 @@ import { SYSTEM_ACTOR, type Actor } from '../src/server/http/policy.ts';
 import { openStore, type Store } from '../src/server/store/database.ts';
 import { migrateToLatest } from '../src/server/store/migrations/index.ts';
 import { startTemporaryPostgres } from '../scripts/pg-test-server.ts';
+import { seededRandom as rng } from './lib/load.ts';
 import { describeMachine, machineInfo } from './lib/machine.ts';
 import { fmtMs, summarize } from './lib/stats.ts';
 
@@ -58,17 +59,6 @@ const DAY = 86_400_000;
 const END = Date.parse('2026-12-01T00:00:00+08:00');
 const START = END - DAYS * DAY;
 
-/** A small fast PRNG (mulberry32), seeded per subject so both of a person's subjects get the same events. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const hex = (n: number, width: number) => (n >>> 0).toString(16).padStart(width, '0').slice(-width);
 /** A uuid-shaped id from numbers (the index stores ids as text, like the event writer's UUID v7). */
 const uuidOf = (a: number, b: number, c: number) => `${hex(a, 8)}-${hex(b >>> 16, 4)}-7${hex(b, 3)}-8${hex(c >>> 12, 3)}-${hex(c, 4)}${hex(a ^ c, 8)}`;

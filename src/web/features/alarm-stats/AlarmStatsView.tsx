@@ -9,7 +9,7 @@ import { useOrg } from '../../app/OrgContext.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { dayOption, durationOption, hourOption, rankedBarOption } from './stats-charts.ts';
-import { durationParts, lastDays, percent, windowOf } from './stats-format.ts';
+import { formatDuration, lastDays, percent, windowOf } from './stats-format.ts';
 import { EChart } from '../../components/EChart.tsx';
 import './alarm-stats.css';
 
@@ -31,19 +31,7 @@ export function AlarmStatsView() {
     [index, scope.universityId],
   );
 
-  const duration = (seconds: number | null): string => {
-    const p = durationParts(seconds);
-    switch (p.key) {
-      case 'none':
-        return t('common.empty');
-      case 's':
-        return t('alarmStats.duration.s', { s: p.s });
-      case 'ms':
-        return t('alarmStats.duration.ms', { m: p.m, s: p.s });
-      case 'hm':
-        return t('alarmStats.duration.hm', { h: p.h, m: p.m });
-    }
-  };
+  const duration = (seconds: number | null): string => formatDuration(t, seconds);
 
   const charts = useMemo(() => {
     if (!data) return null;

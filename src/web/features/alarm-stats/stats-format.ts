@@ -2,7 +2,7 @@
  * Pure helpers of the statistics page: the Beijing-time window of a date range, and durations
  * split into hours, minutes and seconds for the i18n templates.
  */
-
+import type { TFunction } from 'i18next';
 import { beijingDate } from '../../../shared/beijing-time.ts';
 
 /** Today's date in Beijing time, YYYY-MM-DD (the server's days are Beijing days too). */
@@ -37,6 +37,21 @@ export function durationParts(seconds: number | null): DurationParts {
   if (total < 60) return { key: 's', s: total };
   if (total < 3600) return { key: 'ms', m: Math.floor(total / 60), s: total % 60 };
   return { key: 'hm', h: Math.floor(total / 3600), m: Math.floor((total % 3600) / 60) };
+}
+
+/** A duration in the user's language (alarmStats.duration.*); the empty mark for null. */
+export function formatDuration(t: TFunction, seconds: number | null): string {
+  const p = durationParts(seconds);
+  switch (p.key) {
+    case 'none':
+      return t('common.empty');
+    case 's':
+      return t('alarmStats.duration.s', { s: p.s });
+    case 'ms':
+      return t('alarmStats.duration.ms', { m: p.m, s: p.s });
+    case 'hm':
+      return t('alarmStats.duration.hm', { h: p.h, m: p.m });
+  }
 }
 
 /** Percent with one decimal: 0.2857 → 28.6. */

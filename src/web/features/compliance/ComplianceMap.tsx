@@ -2,7 +2,7 @@ import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'react';
 import type { MapData } from '../../api/types.ts';
 import type { SiteCoverageReport } from '../../api/compliance.ts';
-import maplibregl from '../map/maplibre-setup.ts';
+import { fitTo, offlineMap } from '../map/maplibre-setup.ts';
 import { addSourcesAndLayers, BASE_STYLE } from '../map/map-style.ts';
 
 const SITE = 'compliance-site';
@@ -20,10 +20,7 @@ export function ComplianceMap({ site, outline, layers }: { site: SiteCoverageRep
 
   useEffect(() => {
     const container = containerRef.current!;
-    const map = new maplibregl.Map({ container, style: BASE_STYLE, center: [121.47, 31.23], zoom: 15, attributionControl: false, dragRotate: false, pitchWithRotate: false, maxZoom: 21, fadeDuration: 0 });
-    map.touchZoomRotate.disableRotation();
-    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    const map = offlineMap(container, BASE_STYLE, 21);
     mapRef.current = map;
     container.__maplibre = map;
     map.on('load', () => {
@@ -55,17 +52,7 @@ export function ComplianceMap({ site, outline, layers }: { site: SiteCoverageRep
     const seeing = new Set(site?.cameras.map((c) => c.id) ?? []);
     map.getSource<GeoJSONSource>(CAMERAS)?.setData({ type: 'FeatureCollection', features: (layers?.devices.features ?? []).filter((f) => seeing.has(f.properties.id)) });
     if (!outline) return;
-    const coords = (outline.type === 'Polygon' ? [outline.coordinates] : outline.type === 'MultiPolygon' ? outline.coordinates : []).flat(2) as number[][];
-    if (!coords.length) return;
-    const lons = coords.map((c) => c[0]!);
-    const lats = coords.map((c) => c[1]!);
-    map.fitBounds(
-      [
-        [Math.min(...lons), Math.min(...lats)],
-        [Math.max(...lons), Math.max(...lats)],
-      ],
-      { padding: 40, maxZoom: 20, duration: 0 },
-    );
+    fitTo(map, (outline.type === 'Polygon' ? [outline.coordinates] : outline.type === 'MultiPolygon' ? outline.coordinates : []).flat(2) as number[][], 20);
   }, [ready, site, outline, layers]);
 
   return <div ref={containerRef} className="compliance-map" data-testid="compliance-map" data-blind-spots={site?.blindSpots.coordinates.length ?? 0} />;

@@ -8,7 +8,7 @@ import { EChart } from '../../components/EChart.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { useApi } from '../../components/useApi.ts';
-import { durationParts } from '../alarm-stats/stats-format.ts';
+import { formatDuration } from '../alarm-stats/stats-format.ts';
 import { coverageOption, patrolOption, responseOption } from './duty-stats-charts.ts';
 import { gapText } from './duty-format.ts';
 
@@ -29,19 +29,7 @@ export function DutyStatsTab() {
   const [patrolBy, setPatrolBy] = useState<'routes' | 'guards'>('routes');
   const { data, error, loading } = useApi((signal) => dutyStatsApi.get(month, scope.universityId, signal), [month, scope.universityId]);
 
-  const duration = (seconds: number | null): string => {
-    const p = durationParts(seconds);
-    switch (p.key) {
-      case 'none':
-        return t('common.empty');
-      case 's':
-        return t('alarmStats.duration.s', { s: p.s });
-      case 'ms':
-        return t('alarmStats.duration.ms', { m: p.m, s: p.s });
-      case 'hm':
-        return t('alarmStats.duration.hm', { h: p.h, m: p.m });
-    }
-  };
+  const duration = (seconds: number | null): string => formatDuration(t, seconds);
   const pct = (v: number | null) => (v === null ? t('dutyStats.noData') : `${v}%`);
   const hours = (h: number) => t('duty.hours', { count: h });
 

@@ -2,7 +2,7 @@ import type { GeoJSONSource, Map as MapLibreMap, Marker } from 'maplibre-gl';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MapData } from '../../api/types.ts';
 import type { Sighting } from '../../api/trajectory.ts';
-import maplibregl from '../map/maplibre-setup.ts';
+import maplibregl, { fitTo, offlineMap } from '../map/maplibre-setup.ts';
 import { addSourcesAndLayers, BASE_STYLE } from '../map/map-style.ts';
 import { positionAt, stopsOf } from './path.ts';
 
@@ -33,10 +33,7 @@ export function TrajectoryMap({ sightings, layers, progress, onStopClick }: Traj
 
   useEffect(() => {
     const container = containerRef.current!;
-    const map = new maplibregl.Map({ container, style: BASE_STYLE, center: [121.47, 31.23], zoom: 14, attributionControl: false, dragRotate: false, pitchWithRotate: false, maxZoom: 20, fadeDuration: 0 });
-    map.touchZoomRotate.disableRotation();
-    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    const map = offlineMap(container, BASE_STYLE, 20);
     mapRef.current = map;
     container.__maplibre = map; // browser tests read the path from here
     map.on('load', () => {
@@ -91,15 +88,7 @@ export function TrajectoryMap({ sightings, layers, progress, onStopClick }: Traj
       markerRef.current?.remove();
       return;
     }
-    const lons = stops.map((s) => s.lngLat[0]);
-    const lats = stops.map((s) => s.lngLat[1]);
-    map.fitBounds(
-      [
-        [Math.min(...lons), Math.min(...lats)],
-        [Math.max(...lons), Math.max(...lats)],
-      ],
-      { padding: 60, maxZoom: 18, duration: 0 },
-    );
+    fitTo(map, stops.map((s) => s.lngLat), 18);
     markerRef.current?.setLngLat(stops[0]!.lngLat).addTo(map);
   }, [ready, stops]);
 

@@ -17,7 +17,7 @@ export const CHECKPOINT_TOKEN_PATTERN = '^XAP1-[A-Za-z0-9_-]{16}$';
 /** The query parameter of the guard page that carries a scanned checkpoint token (a normal phone camera opens /guard?cp=…). */
 export const CHECKPOINT_QUERY_PARAM = 'cp';
 
-export const CHECKIN_METHODS = ['qr', 'gps', 'device'] as const;
+export const CHECKIN_METHODS = ['qr', 'nfc', 'gps', 'device'] as const;
 export type CheckinMethod = (typeof CHECKIN_METHODS)[number];
 
 /** A point of a tour: pending (window open), on_time, late (after its window, within the grace), missed (grace passed). */
@@ -209,7 +209,13 @@ export type PatrolReport = Static<typeof PatrolReport>;
 
 /** The guard's phone checks in: by the token the checkpoint's QR carries, or by position within its geofence. */
 export const PhoneCheckin = Type.Union([
-  Type.Object({ token: Type.String({ minLength: 1, maxLength: 300, description: 'The QR token (or the guard page URL that carries it)' }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      token: Type.String({ minLength: 1, maxLength: 300, description: 'The QR token (or the guard page URL that carries it)' }),
+      via: Type.Optional(StringEnum(['qr', 'nfc'] as const, { description: 'How the phone read it: the QR code (default) or the NFC tag at the checkpoint, which carries the same URL' })),
+    },
+    { additionalProperties: false },
+  ),
   Type.Object(
     {
       checkpointId: Id,

@@ -41,6 +41,19 @@ describe('patrol (browser)', { timeout: 300_000 }, () => {
     server = await startServer({ historyDays: 1, startTimeoutMs: 600_000 });
     browser = await launchChromium();
     phone = await newConsolePage(browser, { width: 390, height: 844 }, pageErrors);
+    // Headless Chromium has no NFC radio: stand in for Web NFC's NDEFReader as an Android phone offers it,
+    // so the page's own reading path runs; the test taps a tag with __tapNfc(url).
+    // (A string, not a function: the test's TypeScript transform would add helpers the page does not have.)
+    await phone.addInitScript(`
+      class TestNdefReader extends EventTarget {
+        async scan() { window.__nfcReader = this; }
+      }
+      window.NDEFReader = TestNdefReader;
+      window.__tapNfc = (url) => {
+        const reading = Object.assign(new Event('reading'), { message: { records: [{ recordType: 'url', data: new DataView(new TextEncoder().encode(url).buffer) }] } });
+        window.__nfcReader.dispatchEvent(reading);
+      };
+    `);
     desk = await newConsolePage(browser, { width: 1440, height: 900 }, pageErrors);
     phone.setDefaultTimeout(30_000);
     desk.setDefaultTimeout(30_000);
@@ -85,13 +98,25 @@ describe('patrol (browser)', { timeout: 300_000 }, () => {
       await phone.goto(`${server.baseUrl}/guard?cp=${encodeURIComponent(checkpoints[0].token)}`);
       await section.getByTestId('patrol-result').filter({ hasText: checkpoints[0].name }).waitFor();
       assert.ok(!phone.url().includes('cp='), 'the token leaves the address');
-      // The others by their code, typed as a scanner app would.
-      for (const c of checkpoints.slice(1)) {
-        await section.getByTestId('patrol-code').fill(c.token);
-        await section.getByTestId('patrol-code-submit').click();
-        await section.getByTestId('patrol-result').filter({ hasText: c.name }).waitFor();
-        assert.match(await section.getByTestId('patrol-result').innerText(), /准时/);
-      }
+      // The second by its code, typed as a scanner app would.
+      await section.getByTestId('patrol-code').fill(checkpoints[1].token);
+      await section.getByTestId('patrol-code-submit').click();
+      await section.getByTestId('patrol-result').filter({ hasText: checkpoints[1].name }).waitFor();
+      assert.match(await section.getByTestId('patrol-result').innerText(), /准时/);
+      // The third by its NFC tag, which carries the same URL as its QR code.
+      await section.getByTestId('patrol-nfc').click();
+      await section.getByTestId('patrol-nfc-waiting').filter({ hasText: '贴近巡更点的 NFC 标签' }).waitFor();
+      await phone.evaluate((url) => (window as unknown as { __tapNfc: (u: string) => void }).__tapNfc(url), `${server.baseUrl}/guard?cp=${encodeURIComponent(checkpoints[2].token)}`);
+      await section.getByTestId('patrol-result').filter({ hasText: checkpoints[2].name }).waitFor();
+      assert.match(await section.getByTestId('patrol-result').innerText(), /准时/);
+      const guardApi = new Api(server.baseUrl);
+      await guardApi.login('guard07', DEMO_PASSWORD);
+      const mine = (await guardApi.call<{ routeName: string; points: { checkpointId: string; method: string | null }[] }[]>('GET', '/api/my/patrol')).find((x) => x.routeName === ROUTE)!;
+      assert.deepEqual(
+        mine.points.map((p) => p.method),
+        ['qr', 'qr', 'nfc'],
+        'the check-ins are recorded with how they were made',
+      );
       await tour.locator('[data-testid="patrol-point"][data-status="on_time"]').nth(2).waitFor();
       await tour.getByText('已完成').waitFor();
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

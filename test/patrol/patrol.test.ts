@@ -152,12 +152,18 @@ describe('patrol', () => {
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual([json(res).status, json(res).outOfOrder], ['on_time', false], 'B passed by: it will be missed unless the guard goes back');
 
-    // Back to B (it has no device) by the URL a phone camera opens, at 22:25: late (due 22:20, grace to 22:30) and out of order.
+    // Back to B (it has no device) by its NFC tag, which carries the URL its QR code does, at 22:25: late (due 22:20, grace to 22:30) and out of order.
     clock.set(bj('2026-03-02T22:25:00'));
-    res = await t.call(guard, 'POST', '/api/my/patrol/checkins', { token: `https://campus.example/guard?cp=${cp.B.token}` });
+    res = await t.call(guard, 'POST', '/api/my/patrol/checkins', { token: `https://campus.example/guard?cp=${cp.B.token}`, via: 'nfc' });
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual([json(res).status, json(res).outOfOrder], ['late', true], 'back to B after C on an ordered route');
     assert.equal(json(res).tour.state, 'done', 'every checkpoint checked');
+    assert.deepEqual(
+      json(res).tour.points.map((p: { name: string; method: string }) => [p.name, p.method]),
+      [['巡更点 A', 'qr'], ['巡更点 B', 'nfc'], ['巡更点 C', 'gps']],
+      'each check-in keeps how it was made',
+    );
+    assert.equal((await t.call(guard, 'POST', '/api/my/patrol/checkins', { token: cp.B.token, via: 'bluetooth' })).statusCode, 400);
 
     let r = await evaluate();
     assert.deepEqual([r.late, r.outOfOrder, r.missed], [1, 1, 0]);

@@ -448,7 +448,7 @@ export class PatrolService {
     return taken;
   }
 
-  /** The guard's phone checks in by the QR token or by position; refused (400) outside the fence or with no tour running. */
+  /** The guard's phone checks in by the token (read from the QR code or the NFC tag) or by position; refused (400) outside the fence or with no tour running. */
   async phoneCheckin(actor: Actor, body: PhoneCheckin): Promise<{ result: CheckinResult; checkpoint: CheckpointRow }> {
     const universityId = scopeOf(actor);
     if (!universityId) throw invalidField('role', 'only a university’s guards check in');
@@ -458,7 +458,7 @@ export class PatrolService {
     let field: string;
     if ('token' in body) {
       field = 'token';
-      method = 'qr';
+      method = body.via ?? 'qr';
       cp = await repo.checkpointByToken(this.db, tokenFromScan(body.token));
       if (!cp || cp.university_id !== universityId) throw invalidField('token', 'not a checkpoint code of this university', 'exists');
     } else {

@@ -1,4 +1,4 @@
-import { CameraOutlined, EnvironmentOutlined, ScanOutlined } from '@ant-design/icons';
+import { CameraOutlined, EnvironmentOutlined, ScanOutlined, WifiOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Input, Progress, Space, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -61,7 +61,68 @@ function QrScanner({ onCode, onClose }: { onCode: (code: string) => void; onClos
   );
 }
 
-/** 巡更 on the guard's phone: the current tours and their checkpoints, 扫码打卡 and 定位打卡. */
+/** Web NFC (Chrome on Android): the parts used here. */
+interface NdefRecordLike {
+  recordType: string;
+  encoding?: string;
+  data?: DataView;
+}
+interface NdefReaderLike {
+  scan(options?: { signal?: AbortSignal }): Promise<void>;
+  addEventListener(type: 'reading', listener: (e: { message: { records: NdefRecordLike[] } }) => void, options?: { signal?: AbortSignal }): void;
+  addEventListener(type: 'readingerror', listener: () => void, options?: { signal?: AbortSignal }): void;
+}
+const ndefReaderClass = () => (globalThis as { NDEFReader?: new () => NdefReaderLike }).NDEFReader;
+
+/** The checkpoint code on an NFC tag: the same URL (or bare token) its QR code carries, as a URL or text record. */
+export function codeOfNdef(records: readonly NdefRecordLike[]): string | null {
+  for (const r of records) {
+    if ((r.recordType === 'url' || r.recordType === 'text' || r.recordType === 'absolute-url') && r.data) {
+      const text = new TextDecoder(r.encoding ?? 'utf-8').decode(r.data).trim();
+      if (text) return text;
+    }
+  }
+  return null;
+}
+
+/** 贴卡打卡: waits for the checkpoint's NFC tag where the phone supports Web NFC; the tag carries the checkpoint URL. */
+function NfcReader({ onCode, onClose }: { onCode: (code: string) => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [problem, setProblem] = useState<string | null>(null);
+  // The page re-renders while the phone waits for the tag: keep the one scan running.
+  const onCodeRef = useRef(onCode);
+  onCodeRef.current = onCode;
+  useEffect(() => {
+    const controller = new AbortController();
+    const Reader = ndefReaderClass()!;
+    const reader = new Reader();
+    reader.addEventListener(
+      'reading',
+      (e) => {
+        const code = codeOfNdef(e.message.records);
+        if (!code) return setProblem(t('patrol.phone.nfcEmpty'));
+        controller.abort();
+        onCodeRef.current(code);
+      },
+      { signal: controller.signal },
+    );
+    reader.addEventListener('readingerror', () => setProblem(t('patrol.phone.nfcProblem', { problem: 'read error' })), { signal: controller.signal });
+    reader.scan({ signal: controller.signal }).catch((err: Error) => {
+      if (err.name !== 'AbortError') setProblem(t('patrol.phone.nfcProblem', { problem: err.message }));
+    });
+    return () => controller.abort();
+  }, [t]);
+  return (
+    <div className="guard-scanner" data-testid="patrol-nfc-waiting">
+      <Alert type={problem ? 'warning' : 'info'} showIcon title={problem ?? t('patrol.phone.nfcHint')} />
+      <Button block onClick={onClose} style={{ marginTop: 8 }}>
+        {t('common.cancel')}
+      </Button>
+    </div>
+  );
+}
+
+/** 巡更 on the guard's phone: the current tours and their checkpoints, 扫码打卡, NFC 打卡 and 定位打卡. */
 export function GuardPatrol({ position }: { position: GeolocationPosition | null }) {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
@@ -69,6 +130,7 @@ export function GuardPatrol({ position }: { position: GeolocationPosition | null
   const tours = useApi((signal) => patrolApi.myTours(signal), [version]);
   const [code, setCode] = useState('');
   const [scanning, setScanning] = useState(false);
+  const [tapping, setTapping] = useState(false);
   const [result, setResult] = useState<CheckinResult | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const fromUrl = params.get(CHECKPOINT_QUERY_PARAM);
@@ -103,6 +165,7 @@ export function GuardPatrol({ position }: { position: GeolocationPosition | null
   const gps = (p: TourPoint) => position && void checkin({ checkpointId: p.checkpointId, lon: position.coords.longitude, lat: position.coords.latitude, accuracyM: Math.min(10_000, position.coords.accuracy) });
   const list = tours.data ?? [];
   const canScan = !!detectorClass() && !!navigator.mediaDevices?.getUserMedia;
+  const canTap = !!ndefReaderClass();
 
   return (
     <section className="guard-patrol" data-testid="guard-patrol">
@@ -118,6 +181,20 @@ export function GuardPatrol({ position }: { position: GeolocationPosition | null
           <Button block icon={<CameraOutlined />} style={{ marginTop: 8 }} onClick={() => setScanning(true)} data-testid="patrol-camera">
             {t('patrol.phone.openCamera')}
           </Button>
+        )}
+        {canTap && !tapping && (
+          <Button block icon={<WifiOutlined />} style={{ marginTop: 8 }} onClick={() => setTapping(true)} data-testid="patrol-nfc">
+            {t('patrol.phone.nfcCheckin')}
+          </Button>
+        )}
+        {tapping && (
+          <NfcReader
+            onCode={(c) => {
+              setTapping(false);
+              void checkin({ token: c, via: 'nfc' });
+            }}
+            onClose={() => setTapping(false)}
+          />
         )}
         {scanning && (
           <QrScanner

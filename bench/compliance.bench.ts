@@ -111,7 +111,7 @@ function scoreSynthetic(data: ReturnType<typeof synthetic>): { ms: number; score
     asOf: '2026-12-07T00:00:00.000Z',
     devices: data.devices,
     sites: analyses.map((a, i) => ({ id: data.meta[i]!.id, name: data.meta[i]!.name, category: data.meta[i]!.category, campusId: 'campus', coverage: a, deviceIds: a.deviceIds })),
-    duty: { gaps: [] },
+    duty: { gaps: [], rostered: 0, uncertified: [] },
   };
   const s = evaluate(BASELINE_PACK, inputs, null, inputs.asOf);
   return { ms: performance.now() - t0, score: s.score, sites: analyses.length };

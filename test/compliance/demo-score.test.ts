@@ -70,6 +70,11 @@ describe('the score of the demo university', () => {
     for (const f of fin) assert.match(f.detail, /紧急报警按钮/);
   });
 
+  it('judges 24-hour duty and 持证上岗 from the published demo roster and its certificates', () => {
+    for (const id of ['S-DUTY24', 'S-CERT']) assert.notEqual(rule(id).status, 'no_data', `${id}: ${rule(id).missing}`);
+    assert.match(rule('S-CERT').figure, /名指挥中心值班人员中/);
+  });
+
   it('says which rules it has no data for, and the score counts them as unearned', () => {
     assert.equal(rule('S-PERIM-200').status, 'no_data');
     assert.equal(score.pack.version, '2026.1');

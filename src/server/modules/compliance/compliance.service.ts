@@ -43,7 +43,7 @@ export class ComplianceService {
   constructor(
     private readonly org: Pick<OrgService, 'keySitesOf' | 'treeRows' | 'isUniversity'>,
     private readonly ledger: Pick<DevicesService, 'ofUniversity'>,
-    private readonly duty: Pick<DutyService, 'commandCentreGaps'>,
+    private readonly duty: Pick<DutyService, 'commandCentreGaps' | 'commandShifts' | 'certifiedCheck'>,
     private readonly clock: Clock,
   ) {}
 
@@ -78,12 +78,23 @@ export class ComplianceService {
 
   private async analyse(universityId: string, siteFilter: (s: { id: string; campusId: string }) => boolean): Promise<Analysis> {
     const now = this.clock.now();
-    const [keySites, rows, devices, gaps] = await Promise.all([
+    const [keySites, rows, devices, gaps, shifts, certified] = await Promise.all([
       this.org.keySitesOf(universityId),
       this.org.treeRows(universityId),
       this.ledger.ofUniversity(universityId),
       this.duty.commandCentreGaps(universityId, now, now + 7 * DAY_MS),
+      this.duty.commandShifts(universityId, now, now + 7 * DAY_MS),
+      this.duty.certifiedCheck(universityId),
     ]);
+    // S-CERT: who the published roster puts in the command centre this week without a certificate on that date
+    // (a university that records no certificate at all has nobody certified).
+    const rostered = new Map<string, { name: string; dates: Set<string> }>();
+    for (const s of shifts) {
+      const entry = rostered.get(s.accountId) ?? { name: s.accountName, dates: new Set<string>() };
+      if (!certified?.(s.accountId, s.date)) entry.dates.add(s.date);
+      rostered.set(s.accountId, entry);
+    }
+    const uncertified = [...rostered].filter(([, e]) => e.dates.size).map(([accountId, e]) => ({ accountId, name: e.name, dates: [...e.dates].sort() }));
     const chosen = keySites.filter(siteFilter);
     const floorsOf = new Map<string, string[]>();
     const privacyOf = new Map<string, PrivacyKind>();
@@ -121,7 +132,7 @@ export class ComplianceService {
           areaPrivacy: (d.areaId && privacyOf.get(d.areaId)) || null,
         })),
         sites: analysed.map((s) => ({ id: s.id, name: s.name, category: s.category, campusId: s.campusId, coverage: s.analysis, deviceIds: s.analysis.deviceIds })),
-        duty: gaps === null ? null : { gaps: gaps.map((g) => ({ post: g.postName, from: g.from, to: g.to })) },
+        duty: gaps === null ? null : { gaps: gaps.map((g) => ({ post: g.postName, from: g.from, to: g.to })), rostered: rostered.size, uncertified },
       },
     };
   }

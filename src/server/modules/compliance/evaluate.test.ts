@@ -130,9 +130,19 @@ describe('rule checkers', () => {
 
   it('S-DUTY24: gaps of the published roster deduct; no command-centre post is no data', () => {
     assert.equal(resultOf(inputs({ duty: null }), 'S-DUTY24').status, 'no_data');
-    assert.equal(resultOf(inputs({ duty: { gaps: [] } }), 'S-DUTY24').status, 'pass');
-    const r = resultOf(inputs({ duty: { gaps: [{ post: '监控席1', from: '2026-12-08T16:00:00.000Z', to: '2026-12-09T00:00:00.000Z' }] } }), 'S-DUTY24');
+    assert.equal(resultOf(inputs({ duty: { gaps: [], rostered: 4, uncertified: [] } }), 'S-DUTY24').status, 'pass');
+    const r = resultOf(inputs({ duty: { gaps: [{ post: '监控席1', from: '2026-12-08T16:00:00.000Z', to: '2026-12-09T00:00:00.000Z' }], rostered: 4, uncertified: [] } }), 'S-DUTY24');
     assert.equal(r.earned, 4);
+  });
+
+  it('S-CERT: each person on the command-centre roster without a valid certificate deducts a point; no roster is no data', () => {
+    assert.equal(resultOf(inputs({ duty: null }), 'S-CERT').status, 'no_data');
+    assert.equal(resultOf(inputs({ duty: { gaps: [], rostered: 0, uncertified: [] } }), 'S-CERT').status, 'no_data');
+    assert.equal(resultOf(inputs({ duty: { gaps: [], rostered: 3, uncertified: [] } }), 'S-CERT').status, 'pass');
+    const r = resultOf(inputs({ duty: { gaps: [], rostered: 3, uncertified: [{ accountId: 'a', name: '值班员甲', dates: ['2026-12-08', '2026-12-09'] }] } }), 'S-CERT');
+    assert.equal(r.earned, 4);
+    assert.deepEqual(r.findings.map((f) => [f.name, f.detail]), [['值班员甲', '2026-12-08、2026-12-09 当班时无有效上岗证']]);
+    assert.match(r.figure, /3 名指挥中心值班人员中 2 名持有效上岗证/);
   });
 
   it('rules the platform cannot compute yet say what is missing and earn nothing', () => {

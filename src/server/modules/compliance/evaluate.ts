@@ -35,8 +35,11 @@ export interface ComplianceInputs {
   asOf: string;
   devices: InputDevice[];
   sites: InputSite[];
-  /** The command centre's published roster (S-DUTY24); null when no command-centre post is set up. */
-  duty: { gaps: { post: string; from: string; to: string }[] } | null;
+  /**
+   * The command centre's published roster ahead (S-DUTY24, S-CERT): its gaps, and the people on it
+   * without a valid certificate on a rostered date; null when no command-centre post is set up.
+   */
+  duty: { gaps: { post: string; from: string; to: string }[]; rostered: number; uncertified: { accountId: string; name: string; dates: string[] }[] } | null;
 }
 
 interface Judgement {
@@ -172,6 +175,14 @@ const CHECKERS: Record<string, Checker> = {
     return {
       figure: x.duty.gaps.length ? `未来 7 天有 ${x.duty.gaps.length} 个无人值守时段` : '未来 7 天监控中心 24 小时有人值守',
       findings: x.duty.gaps.map((g) => ({ entityType: 'university', id: `${g.post}@${g.from}`, name: g.post, detail: `${g.from} – ${g.to} 无人值守`, campusId: null })),
+    };
+  },
+  'S-CERT': (_rule, x) => {
+    if (!x.duty) return noData('未设置监控中心值班岗位（值班管理 → 岗位）');
+    if (x.duty.rostered === 0) return noData('未来 7 天监控中心没有已发布的排班');
+    return {
+      figure: `未来 7 天排班的 ${x.duty.rostered} 名指挥中心值班人员中 ${x.duty.rostered - x.duty.uncertified.length} 名持有效上岗证`,
+      findings: x.duty.uncertified.map((p) => ({ entityType: 'university', id: p.accountId, name: p.name, detail: `${p.dates.join('、')} 当班时无有效上岗证`, campusId: null })),
     };
   },
   'S-ROOM': () => noData('需现场查看监控中心面积、温湿度和照度（尚无现场核查记录）'),

@@ -167,6 +167,18 @@ export const BASELINE_PACK: RulePack = {
       params: { lookaheadDays: 7 },
     },
     {
+      id: 'S-CERT',
+      title: '技防操作人员持证上岗',
+      source: '上海高校技防规划 §4.5.2',
+      level: 'required',
+      points: 5,
+      deduction: '已发布排班中每名无有效上岗证的指挥中心值班人员扣 1 分，扣完为止',
+      perFinding: 1,
+      appliesTo: '监控中心值班岗位（未来 7 天已发布排班）',
+      evidenceMethod: 'system_data',
+      params: { lookaheadDays: 7 },
+    },
+    {
       id: 'S-ROOM',
       title: '监控中心面积与环境',
       source: 'GB 50198-2011 §3.4.1',

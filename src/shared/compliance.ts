@@ -134,3 +134,34 @@ export type ComplianceScore = Static<typeof ComplianceScore>;
 
 /** Findings listed per rule in an answer (the count is always complete). */
 export const MAX_FINDINGS_LISTED = 200;
+
+export const ComplianceSnapshot = Type.Object(
+  {
+    id: Type.String(),
+    universityId: Type.String(),
+    day: Type.String({ description: 'Beijing date YYYY-MM-DD' }),
+    packId: Type.String(),
+    packVersion: Type.String(),
+    score: Type.Number(),
+    earned: Type.Number(),
+    possible: Type.Number(),
+    counts: Type.Object({ pass: Type.Integer(), partial: Type.Integer(), fail: Type.Integer(), no_data: Type.Integer() }),
+    computedAt: Type.String(),
+  },
+  { $id: 'ComplianceSnapshot' },
+);
+export type ComplianceSnapshot = Static<typeof ComplianceSnapshot>;
+
+/** A stored score computed again from its stored inputs with the pack version it names. */
+export const SnapshotReplay = Type.Object(
+  {
+    snapshot: ComplianceSnapshot,
+    recomputed: ComplianceScore,
+    identical: Type.Boolean({ description: 'The recomputed score, points and counts equal the stored ones' }),
+  },
+  { $id: 'SnapshotReplay' },
+);
+export type SnapshotReplay = Static<typeof SnapshotReplay>;
+
+/** How many days of snapshots a trend shows at most. */
+export const MAX_SNAPSHOT_DAYS = 400;

@@ -140,6 +140,7 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/handover/')) return handoverIds.get(target)!;
   if (url.startsWith('/api/training/sessions/')) return trainingSessionIds.get(target)!;
   if (url.startsWith('/api/training/drills/')) return drillIds.get(target)!;
+  if (url.startsWith('/api/compliance/snapshots/')) return snapshotIds.get(target)!;
   if (url.startsWith('/api/training/records/')) return target.users.operator.id;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
@@ -212,6 +213,7 @@ const dutySwapIds = new Map<UniversityFixture, string>();
 const handoverIds = new Map<UniversityFixture, string>();
 const trainingSessionIds = new Map<UniversityFixture, string>();
 const drillIds = new Map<UniversityFixture, string>();
+const snapshotIds = new Map<UniversityFixture, string>();
 
 const checkpointIds = new Map<UniversityFixture, string>();
 const checkpointTokens = new Map<UniversityFixture, string>();
@@ -225,7 +227,7 @@ function patrolRoute(f: UniversityFixture) {
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, dutySwapIds.get(f)!, handoverIds.get(f)!, trainingSessionIds.get(f)!, drillIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, dutySwapIds.get(f)!, handoverIds.get(f)!, trainingSessionIds.get(f)!, drillIds.get(f)!, snapshotIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -319,6 +321,8 @@ async function withActivity(f: UniversityFixture) {
   const drillId = `drill-${f.universityId}`;
   await t.store.db.insertInto('drills').values({ id: drillId, university_id: f.universityId, scenario: 'lost_child', title: `演练 ${f.universityId.slice(0, 8)}`, device_id: f.deviceId, state: 'running', started_at: now, started_by: f.users.security_director.id, finished_at: null, event_ids: '[]', result: null, session_id: null, created_at: now }).execute();
   drillIds.set(f, drillId);
+  // 评估快照: today's score of the university, with its inputs.
+  snapshotIds.set(f, (await t.services.compliance.takeSnapshot(f.universityId)).id);
 }
 
 describe('tenant isolation over every route', () => {

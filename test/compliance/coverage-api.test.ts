@@ -94,3 +94,43 @@ describe('key-site coverage API', () => {
     assert.equal((await t.call(guard, 'GET', '/api/compliance/coverage')).statusCode, 403);
   });
 });
+
+describe('compliance snapshots (评估快照)', () => {
+  let s: TestApp;
+  let V: UniversityFixture;
+  let W: UniversityFixture;
+  before(async () => {
+    s = await createTestApp();
+    V = await createUniversity(s.services, 'SV', LON0, LAT0);
+    W = await createUniversity(s.services, 'SW', 121.6, 31.4);
+  });
+  after(() => s?.close());
+
+  it('takes one a day per university with its inputs, lists the trend, and recomputes a stored score to the same figures', async () => {
+    assert.equal(await s.services.compliance.snapshotDue(), 2, 'both universities');
+    assert.equal(await s.services.compliance.snapshotDue(), 0, 'once a day');
+    const director = await s.login(V.users.security_director.username);
+    const list = await s.call(director, 'GET', '/api/compliance/snapshots?days=7');
+    assert.equal(list.statusCode, 200, list.body);
+    const [snap, ...more] = json<{ id: string; universityId: string; score: number; packVersion: string }[]>(list);
+    assert.equal(more.length, 0);
+    assert.equal(snap!.universityId, V.universityId);
+    const live = json<{ score: number }>(await s.call(director, 'GET', '/api/compliance/score'));
+    assert.equal(snap!.score, live.score, 'nothing changed since: the same score');
+
+    const replay = await s.call(director, 'GET', `/api/compliance/snapshots/${snap!.id}/replay`);
+    assert.equal(replay.statusCode, 200, replay.body);
+    assert.equal(json(replay).identical, true);
+    assert.equal(json(replay).recomputed.score, snap!.score);
+    assert.equal(json(replay).recomputed.pack.version, snap!.packVersion);
+
+    // The ledger changes after the snapshot: today's score moves, the stored one recomputes as it was.
+    await s.services.devices.create(SYSTEM_ACTOR, { name: '模拟机', kind: 'camera', campusId: V.campusId, lon: LON0, lat: LAT0, camera: { resolution: 'analog', type: 'fixed', bearingDeg: 0, fovDeg: 60, rangeM: 20 }, retentionDays: 7 });
+    assert.notEqual(json<{ score: number }>(await s.call(director, 'GET', '/api/compliance/score')).score, snap!.score);
+    assert.equal(json(await s.call(director, 'GET', `/api/compliance/snapshots/${snap!.id}/replay`)).recomputed.score, snap!.score);
+
+    const foreign = json<{ id: string }[]>(await s.call(await s.login('admin'), 'GET', `/api/compliance/snapshots?universityId=${W.universityId}`))[0]!;
+    assert.equal((await s.call(director, 'GET', `/api/compliance/snapshots/${foreign.id}/replay`)).statusCode, 404);
+    assert.equal((await s.call(director, 'GET', '/api/compliance/snapshots?days=0')).statusCode, 400);
+  });
+});

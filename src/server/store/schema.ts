@@ -246,6 +246,7 @@ export interface EventsDB {
   training_sessions: TrainingSessionTable;
   training_attendance: TrainingAttendanceTable;
   drills: DrillTable;
+  compliance_snapshots: ComplianceSnapshotTable;
 }
 
 /** 电子巡更 (modules/patrol). */
@@ -963,3 +964,21 @@ export interface DrillTable {
   session_id: string | null;
   created_at: string;
 }
+
+/** 评估快照 (modules/compliance): a university's score of one Beijing day and the inputs it came from. */
+export interface ComplianceSnapshotTable {
+  id: string;
+  university_id: string;
+  /** YYYY-MM-DD, Beijing */
+  day: string;
+  pack_id: string;
+  pack_version: string;
+  score: number;
+  earned: number;
+  possible: number;
+  counts: unknown;
+  /** gzip of the JSON ComplianceInputs */
+  inputs: Uint8Array;
+  computed_at: string;
+}
+

@@ -68,4 +68,5 @@ export const TABLE_OWNERS = {
   training_sessions: 'training',
   training_attendance: 'training',
   drills: 'training',
+  compliance_snapshots: 'compliance',
 } as const satisfies Record<keyof DB, string>;

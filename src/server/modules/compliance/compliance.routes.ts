@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ComplianceScore, CoverageReport, PackRule, RuleResult, SiteCoverageReport } from '../../../shared/compliance.ts';
+import { ComplianceScore, ComplianceSnapshot, CoverageReport, MAX_SNAPSHOT_DAYS, PackRule, RuleResult, SiteCoverageReport, SnapshotReplay } from '../../../shared/compliance.ts';
 import { actorOf } from '../../http/auth-hook.ts';
 import { errorResponses, RefTo } from '../../http/schemas.ts';
 import type { ComplianceService } from './compliance.service.ts';
@@ -15,6 +15,8 @@ export function complianceRoutes(fastify: FastifyInstance, compliance: Complianc
   app.addSchema(PackRule);
   app.addSchema(RuleResult);
   app.addSchema(ComplianceScore);
+  app.addSchema(ComplianceSnapshot);
+  app.addSchema(SnapshotReplay);
 
   app.get(
     '/api/compliance/coverage',
@@ -61,5 +63,40 @@ export function complianceRoutes(fastify: FastifyInstance, compliance: Complianc
       },
     },
     async (req) => compliance.score(actorOf(req), req.query),
+  );
+
+  app.get(
+    '/api/compliance/snapshots',
+    {
+      config: { auth: { permission: 'compliance.read' } },
+      schema: {
+        tags: ['compliance'],
+        summary: 'The daily scores (评估快照), oldest first: the trend',
+        description: 'One snapshot per university and Beijing day, taken by an hourly job for every university that has none today; each keeps the inputs it was computed from.',
+        querystring: Type.Object(
+          {
+            universityId: Type.Optional({ ...Id, description: 'City-wide roles: the university (required for them)' }),
+            days: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SNAPSHOT_DAYS, description: 'How many days back (default 90)' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(RefTo(ComplianceSnapshot)), ...errorResponses },
+      },
+    },
+    async (req) => compliance.snapshots(actorOf(req), req.query),
+  );
+
+  app.get(
+    '/api/compliance/snapshots/:id/replay',
+    {
+      config: { auth: { permission: 'compliance.read' } },
+      schema: {
+        tags: ['compliance'],
+        summary: 'A stored score computed again from its stored inputs with the pack version it names (reproducibility)',
+        params: Type.Object({ id: Id }),
+        response: { 200: RefTo(SnapshotReplay), ...errorResponses },
+      },
+    },
+    async (req) => compliance.replay(actorOf(req), req.params.id),
   );
 }

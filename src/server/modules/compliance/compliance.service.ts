@@ -1,8 +1,14 @@
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { beijingDate } from '../../../shared/beijing-time.ts';
 import { CAMERA_KINDS, type DeviceKind, type PrivacyKind } from '../../../shared/domain.ts';
-import { FULL_COVERAGE_SHARE, type ComplianceScore, type CoverageReport, type SiteCoverageReport } from '../../../shared/compliance.ts';
+import { FULL_COVERAGE_SHARE, MAX_SNAPSHOT_DAYS, type ComplianceScore, type ComplianceSnapshot, type CoverageReport, type SiteCoverageReport, type SnapshotReplay } from '../../../shared/compliance.ts';
 import type { Clock } from '../../clock.ts';
-import { AppError, notFound } from '../../http/errors.ts';
-import { type Actor, writeScope } from '../../http/policy.ts';
+import { AppError, conflict, invalidField, notFound } from '../../http/errors.ts';
+import { type Actor, assertInScope, writeScope } from '../../http/policy.ts';
+import { writeJson } from '../../store/database.ts';
+import type { ModuleDb } from '../../store/tables.ts';
+import { uuid7 } from '../../util/uuid7.ts';
 import { IsolatedWorker, WorkerJobFailed } from '../../util/isolated-worker.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { DutyService } from '../duty/index.ts';
@@ -10,7 +16,13 @@ import type { OrgService } from '../org/index.ts';
 import type { AccessPoint, CoverageCamera, CoverageSite } from './coverage.ts';
 import type { CoverageJob, SiteAnalysis } from './coverage.worker.ts';
 import { evaluate, type ComplianceInputs } from './evaluate.ts';
-import { BASELINE_PACK } from './packs.ts';
+import { complianceRepository as repo, toSnapshot } from './compliance.repository.ts';
+import { BASELINE_PACK, type RulePack } from './packs.ts';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+/** The packs a stored score can be recomputed with, by version. */
+const PACKS: Record<string, RulePack> = { [`${BASELINE_PACK.id}@${BASELINE_PACK.version}`]: BASELINE_PACK };
 
 /** The devices that are a site's entrances when they stand on its outline. */
 const ACCESS_KINDS: readonly DeviceKind[] = ['door', 'turnstile', 'barrier_gate'];
@@ -41,7 +53,8 @@ export class ComplianceService {
   });
 
   constructor(
-    private readonly org: Pick<OrgService, 'keySitesOf' | 'treeRows' | 'isUniversity'>,
+    private readonly db: ModuleDb<'compliance'>,
+    private readonly org: Pick<OrgService, 'keySitesOf' | 'treeRows' | 'isUniversity' | 'universityIds'>,
     private readonly ledger: Pick<DevicesService, 'ofUniversity'>,
     private readonly duty: Pick<DutyService, 'commandCentreGaps' | 'commandShifts' | 'certifiedCheck'>,
     private readonly clock: Clock,
@@ -74,6 +87,63 @@ export class ComplianceService {
     const a = await this.analyse(universityId, () => true);
     if (q.campusId && !a.inputs.devices.some((d) => d.campusId === q.campusId) && !a.sites.some((s) => s.campusId === q.campusId)) throw notFound('campus');
     return evaluate(BASELINE_PACK, a.inputs, q.campusId ?? null, a.inputs.asOf);
+  }
+
+  // ---- 评估快照: a score per university and day, with its inputs ----
+
+  /** Takes (or replaces) today's snapshot of the university: the score and the inputs it came from, gzip JSON. */
+  async takeSnapshot(universityId: string): Promise<ComplianceSnapshot> {
+    const a = await this.analyse(universityId, () => true);
+    const s = evaluate(BASELINE_PACK, a.inputs, null, a.inputs.asOf);
+    const row = {
+      id: uuid7(),
+      university_id: universityId,
+      day: beijingDate(Date.parse(a.inputs.asOf)),
+      pack_id: s.pack.id,
+      pack_version: s.pack.version,
+      score: s.score,
+      earned: s.earned,
+      possible: s.possible,
+      counts: writeJson(s.counts),
+      // Compressed off the event loop (libuv's pool): the demo's inputs are a few MB of JSON.
+      inputs: new Uint8Array(await gzipAsync(JSON.stringify(a.inputs))),
+      computed_at: a.inputs.asOf,
+    };
+    await repo.putSnapshot(this.db, row);
+    return toSnapshot(row);
+  }
+
+  /** Job: each university without a snapshot of today gets one (one at a time: the geometry runs in one worker). */
+  async snapshotDue(): Promise<number> {
+    const day = beijingDate(this.clock.now());
+    let taken = 0;
+    for (const universityId of await this.org.universityIds()) {
+      if (await repo.hasDay(this.db, universityId, day)) continue;
+      await this.takeSnapshot(universityId);
+      taken++;
+    }
+    return taken;
+  }
+
+  /** The daily scores of the last `days` days, oldest first (the trend). */
+  async snapshots(actor: Actor, q: { universityId?: string; days?: number }): Promise<ComplianceSnapshot[]> {
+    const universityId = await writeScope(actor, q.universityId, (id) => this.org.isUniversity(id));
+    const days = q.days ?? 90;
+    if (!Number.isInteger(days) || days < 1 || days > MAX_SNAPSHOT_DAYS) throw invalidField('days', `must be a whole number from 1 to ${MAX_SNAPSHOT_DAYS}`);
+    const from = beijingDate(this.clock.now() - (days - 1) * DAY_MS);
+    return (await repo.snapshots(this.db, universityId, from)).map(toSnapshot);
+  }
+
+  /** A stored score computed again from its stored inputs with the pack version it names: the proof it is reproducible. */
+  async replay(actor: Actor, id: string): Promise<SnapshotReplay> {
+    const row = assertInScope(actor, await repo.snapshot(this.db, id), (r) => r.university_id, 'snapshot');
+    const pack = PACKS[`${row.pack_id}@${row.pack_version}`];
+    if (!pack) throw conflict(`rule pack ${row.pack_id} version ${row.pack_version} is no longer shipped; the stored inputs are kept`);
+    const inputs = JSON.parse((await gunzipAsync(row.inputs)).toString('utf8')) as ComplianceInputs;
+    const recomputed = evaluate(pack, inputs, null, row.computed_at);
+    const snapshot = toSnapshot(row);
+    const identical = recomputed.score === snapshot.score && recomputed.earned === snapshot.earned && recomputed.possible === snapshot.possible && (['pass', 'partial', 'fail', 'no_data'] as const).every((k) => recomputed.counts[k] === snapshot.counts[k]);
+    return { snapshot, recomputed, identical };
   }
 
   private async analyse(universityId: string, siteFilter: (s: { id: string; campusId: string }) => boolean): Promise<Analysis> {

@@ -2,18 +2,37 @@
  * Compliance (评估体系, issue 16): how far a campus is from the standard. First part: the geometric
  * camera coverage of every key site (S-COVER, S-ENTRY-ID), with blind spots and evidence.
  */
+import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
+import type { DB } from '../../store/schema.ts';
+import { ownTables } from '../../store/tables.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { DutyService } from '../duty/index.ts';
-import type { ModuleFace } from '../module.ts';
+import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
 import { complianceRoutes } from './compliance.routes.ts';
 import { ComplianceService } from './compliance.service.ts';
 
 export { ComplianceService } from './compliance.service.ts';
 
-export function createComplianceModule(d: { org: OrgService; devices: DevicesService; duty: DutyService; clock: Clock }) {
-  const compliance = new ComplianceService(d.org, d.devices, d.duty, d.clock);
-  const face: ModuleFace = { name: 'compliance', tables: [], routes: (app) => complianceRoutes(app, compliance), stop: () => compliance.close() };
+export function createComplianceModule(d: { db: Kysely<DB>; org: OrgService; devices: DevicesService; duty: DutyService; clock: Clock }) {
+  const compliance = new ComplianceService(ownTables<'compliance'>(d.db), d.org, d.devices, d.duty, d.clock);
+  let first: NodeJS.Timeout | null = null;
+  const face: ModuleFace = {
+    name: 'compliance',
+    tables: tablesOf('compliance'),
+    routes: (app) => complianceRoutes(app, compliance),
+    // 评估快照: once a day per university (the job runs hourly and takes what is missing).
+    jobs: [{ name: 'compliance snapshots', everyMs: 3_600_000, run: () => compliance.snapshotDue() }],
+    // A fresh server (the demo) has today's snapshot a minute after start, not an hour.
+    async start(ctx) {
+      first = setTimeout(() => void compliance.snapshotDue().catch((error: Error) => ctx.log.warn({ err: error.message }, 'compliance snapshot failed')), 60_000);
+      first.unref();
+    },
+    stop: () => {
+      if (first) clearTimeout(first);
+      return compliance.close();
+    },
+  };
   return { face, compliance };
 }

@@ -27,6 +27,7 @@ import { patrol } from './0024-patrol.ts';
 import { handover } from './0025-handover.ts';
 import { dutySwaps } from './0027-duty-swaps.ts';
 import { keySiteFloors } from './0028-key-site-floors.ts';
+import { complianceSnapshots } from './0029-compliance-snapshots.ts';
 import { drills } from './0026-drills.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
@@ -45,7 +46,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors, sightings, credentialLookup, monthPartitions, duty, patrol, handover, drills, dutySwaps, keySiteFloors];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors, sightings, credentialLookup, monthPartitions, duty, patrol, handover, drills, dutySwaps, keySiteFloors, complianceSnapshots];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -9,6 +9,7 @@ import type { MapData } from '../../api/types.ts';
 import { useOrg } from '../../app/OrgContext.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
+import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { useUniversityOfScope } from '../trajectory/useUniversityOfScope.ts';
 import { ComplianceMap } from './ComplianceMap.tsx';
@@ -27,6 +28,7 @@ export function ComplianceView() {
   const [campusId, setCampusId] = useState<string | undefined>(scope.campusId);
   const [tab, setTab] = useState('rules');
   const score = useApi((signal) => complianceApi.score({ universityId, campusId }, signal), [universityId, campusId]);
+  const trend = useApi((signal) => complianceApi.snapshots({ universityId, days: 90 }, signal), [universityId]);
   const coverage = useApi((signal) => (tab === 'coverage' ? complianceApi.coverage({ universityId, campusId }, signal) : Promise.resolve(null)), [universityId, campusId, tab]);
   const [layers, setLayers] = useState<MapData | null>(null);
   const [siteId, setSiteId] = useState<string | null>(null);
@@ -119,6 +121,17 @@ export function ComplianceView() {
   ];
 
   const data = score.data;
+  // The university's daily scores (评估快照): a campus is scored live only.
+  const trendOption: ChartOption | null =
+    trend.data && trend.data.length > 0 && !campusId
+      ? {
+          grid: { left: 36, right: 12, top: 12, bottom: 24 },
+          tooltip: { trigger: 'axis' },
+          xAxis: { type: 'category', data: trend.data.map((s) => s.day.slice(5)) },
+          yAxis: { type: 'value', min: 0, max: 100 },
+          series: [{ type: 'line', name: t('compliance.score'), data: trend.data.map((s) => s.score), symbolSize: 6, areaStyle: { opacity: 0.08 } }],
+        }
+      : null;
   return (
     <div className="compliance-view" data-testid="compliance-view">
       <Card>
@@ -149,6 +162,12 @@ export function ComplianceView() {
                 {t('compliance.pack', { title: data.pack.title, version: data.pack.version })} · {t('compliance.computedAt', { at: formatDateTime(data.computedAt) })}
               </Typography.Text>
             </Space>
+            {trendOption && (
+              <div style={{ width: 360 }}>
+                <Typography.Text type="secondary">{t('compliance.trend', { n: trend.data!.length })}</Typography.Text>
+                <EChart option={trendOption} testId="compliance-trend" className="compliance-trend" height={120} />
+              </div>
+            )}
           </Space>
         )}
         <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>

@@ -29,7 +29,7 @@ const ACCESS_KINDS: readonly DeviceKind[] = ['door', 'turnstile', 'barrier_gate'
 const DAY_MS = 86_400_000;
 
 export const COVERAGE_METHOD =
-  '每个重点部位的面积与出入口在摄像机视场扇形并集内的比例：扇形取台账中的位置、朝向、视场角和可视距离（不超过其分辨率能达到 25 像素/米的距离）；' +
+  '每个重点部位的面积（按网格取样，格点大小见 cellM）与出入口落在摄像机视场扇形内的比例：扇形取台账中的位置、朝向、视场角和可视距离（不超过其分辨率能达到 25 像素/米的距离）；' +
   '室内部位只计其所在楼层且位于其轮廓内的摄像机，室外部位只计室外摄像机；人脸可辨识范围按 250 像素/米（IEC 62676-4）。';
 
 interface Analysis {

@@ -2,7 +2,7 @@
  * 值班统计 in a real browser against the demo university with three days of history: the
  * director opens 值班 → 值班统计 for this month; coverage of the published roster, the
  * certification rate, patrol completion, alarm response per shift and per operator show, and
- * training hours say 无数据 (the training module is not connected). Saves
+ * the month's training hours from the training module. Saves
  * docs/screenshots/duty-stats.png (Chinese, 1440×900).
  */
 import assert from 'node:assert/strict';
@@ -41,14 +41,14 @@ describe('duty statistics (browser)', { timeout: 900_000 }, () => {
     await server?.stop();
   });
 
-  it('shows this month’s coverage, certification, patrol completion and response times; training 无数据', async () => {
+  it('shows this month’s coverage, certification, patrol completion, response times and training hours', async () => {
     await explainingFailure(page, pageErrors, async () => {
       const month = await page.evaluate(() => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7));
       const stats = await api.call<DutyStats>('GET', `/api/duty-stats?month=${month}`);
       assert.equal(stats.coverage.published, true, 'the demo publishes this month');
       assert.ok(stats.coverage.posts.length >= 2);
       assert.ok(stats.certification.rostered > 0);
-      assert.equal(stats.training.available, false);
+      assert.equal(stats.training.available, true, 'the training module fills training hours');
 
       await page.goto(server.baseUrl + '/login');
       await page.getByTestId('login-username').fill('director');
@@ -61,7 +61,7 @@ describe('duty statistics (browser)', { timeout: 900_000 }, () => {
       await page.getByTestId('duty-kpi-coverage').filter({ hasText: '指挥中心班次覆盖率' }).waitFor();
       assert.match(await page.getByTestId('duty-kpi-coverage').innerText(), new RegExp(`${stats.coverage.pct}%`));
       assert.match(await page.getByTestId('duty-kpi-certification').innerText(), new RegExp(`${stats.certification.pct}%`));
-      assert.match(await page.getByTestId('duty-kpi-training').innerText(), /无数据/);
+      assert.match(await page.getByTestId('duty-kpi-training').innerText(), new RegExp(`${stats.training.totalHours} 小时`));
       await page.getByTestId('duty-stats-coverage-chart').locator('canvas').waitFor();
       if (stats.response.total.alarms) await page.getByTestId('duty-stats-response-chart').locator('canvas').waitFor();
       assert.equal(await page.getByTestId('duty-stats-shifts').locator('tbody tr.ant-table-row').count(), stats.response.shifts.length);

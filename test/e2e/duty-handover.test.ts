@@ -14,17 +14,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
 import type { DutyRoster } from '../../src/shared/duty.ts';
 import type { Handover, HandoverCurrent } from '../../src/shared/handover.ts';
-import { ADMIN_PASSWORD, Api, explainingFailure, launchChromium, startServer, type RunningServer } from './support.ts';
+import { ADMIN_PASSWORD, Api, explainingFailure, launchChromium, startServer, logIn, type RunningServer } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
 const DEMO_PASSWORD = 'xiaoan-demo';
 
 async function login(page: Page, baseUrl: string, username: string) {
-  await page.goto(baseUrl + '/duty?tab=handover');
-  await page.waitForURL('**/login');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
+  await logIn(page, baseUrl, username, DEMO_PASSWORD, '/duty?tab=handover');
   // Back to the page asked for after logging in.
   await page.getByTestId('handover-tab').waitFor();
 }

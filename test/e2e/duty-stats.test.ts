@@ -14,7 +14,7 @@ import { projectRoot } from '../../scripts/build-web.ts';
 import type { DutyRoster } from '../../src/shared/duty.ts';
 import type { DutyStats } from '../../src/shared/duty-stats.ts';
 import type { SwapPage } from '../../src/shared/duty-swaps.ts';
-import { Api, clickNav, explainingFailure, launchChromium, newConsolePage, startServer, type RunningServer } from './support.ts';
+import { Api, clickNav, explainingFailure, launchChromium, logIn, newConsolePage, startServer, type RunningServer } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
 const DEMO_PASSWORD = 'xiaoan-demo';
@@ -50,10 +50,7 @@ describe('duty statistics (browser)', { timeout: 900_000 }, () => {
       assert.ok(stats.certification.rostered > 0);
       assert.equal(stats.training.available, true, 'the training module fills training hours');
 
-      await page.goto(server.baseUrl + '/login');
-      await page.getByTestId('login-username').fill('director');
-      await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-      await page.getByTestId('login-submit').click();
+      await logIn(page, server.baseUrl, 'director', DEMO_PASSWORD);
       await page.waitForURL('**/map');
       await clickNav(page, 'nav-duty');
       await page.getByTestId('duty-tab-stats').click();

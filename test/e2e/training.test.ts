@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
 import type { Drill } from '../../src/shared/training.ts';
-import { Api, clickNav, explainingFailure, launchChromium, newConsolePage, startServer, type RunningServer } from './support.ts';
+import { Api, clickNav, explainingFailure, launchChromium, logIn, newConsolePage, startServer, type RunningServer } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
 const DEMO_PASSWORD = 'xiaoan-demo';
@@ -44,10 +44,7 @@ describe('training and drills (browser)', { timeout: 600_000 }, () => {
       const [drill] = await api.call<Drill[]>('GET', '/api/training/drills');
       assert.ok(drill, 'the demo has a past drill');
       assert.equal(drill.state, 'finished');
-      await page.goto(server.baseUrl + '/login');
-      await page.getByTestId('login-username').fill('director');
-      await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-      await page.getByTestId('login-submit').click();
+      await logIn(page, server.baseUrl, 'director', DEMO_PASSWORD);
       await page.waitForURL('**/map');
       await clickNav(page, 'nav-duty');
       await page.getByTestId('duty-tab-training').click();

@@ -11,7 +11,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { useApi } from '../../components/useApi.ts';
-import { useUniversityOfScope } from '../trajectory/useUniversityOfScope.ts';
+import { useUniversityOfScope } from '../../app/useUniversityOfScope.ts';
 import { ComplianceMap } from './ComplianceMap.tsx';
 import './compliance.css';
 

@@ -6,7 +6,7 @@ import { serverNow } from '../../api/client.ts';
 import { trajectoryApi, type GateTraffic } from '../../api/trajectory.ts';
 import { DateInput } from '../../components/DateInput.tsx';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
-import { useUniversityOfScope } from './useUniversityOfScope.ts';
+import { useUniversityOfScope } from '../../app/useUniversityOfScope.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { translateDynamic } from '../../i18n/index.ts';

@@ -8,7 +8,7 @@ import { ApiError, serverNow } from '../../api/client.ts';
 import { mapApi } from '../../api/endpoints.ts';
 import { trajectoryApi, type Candidate, type Trajectory } from '../../api/trajectory.ts';
 import type { MapData } from '../../api/types.ts';
-import { useUniversityOfScope } from './useUniversityOfScope.ts';
+import { useUniversityOfScope } from '../../app/useUniversityOfScope.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { kindKey } from '../events/event-kinds.ts';

@@ -1,10 +1,10 @@
 import { useMemo } from 'react';
-import { useOrg } from '../../app/OrgContext.tsx';
-import { universitiesOf } from '../../app/org-index.ts';
-import { useAuth } from '../auth/AuthProvider.tsx';
+import { useOrg } from './OrgContext.tsx';
+import { universitiesOf } from './org-index.ts';
+import { useAuth } from '../features/auth/AuthProvider.tsx';
 
 /**
- * The university a city-wide account's trajectory queries go to: the one chosen in the scope bar,
+ * The university a city-wide account's one-university pages ask about (trajectories, compliance): the one chosen in the scope bar,
  * else the first; undefined for a university's own staff (the server uses theirs).
  */
 export function useUniversityOfScope(): string | undefined {

@@ -93,7 +93,7 @@ export const PackRule = Type.Object(
 export type PackRule = Static<typeof PackRule>;
 
 export const Finding = Type.Object({
-  entityType: StringEnum(['device', 'key_site', 'entrance', 'area', 'university'] as const),
+  entityType: StringEnum(['device', 'key_site', 'entrance', 'area', 'university', 'alarm', 'rule', 'account'] as const),
   id: Type.String(),
   name: Type.String(),
   detail: Type.String({ description: 'What is wrong with it, in figures' }),

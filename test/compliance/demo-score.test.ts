@@ -35,6 +35,8 @@ describe('the score of the demo university', () => {
     const commission = await services.org.ensureCommission(SYSTEM_ACTOR);
     await seedDemoIfEmpty({ services, store, log: quiet as never });
     data = generateDemoUniversity({ commissionId: commission.id });
+    // As the alarms module does when the server starts.
+    await services.rules.ensureDefaults(SYSTEM_ACTOR, data.university.id);
     score = await services.compliance.score(SYSTEM_ACTOR, { universityId: data.university.id });
   });
   after(async () => {
@@ -70,14 +72,28 @@ describe('the score of the demo university', () => {
     for (const f of fin) assert.match(f.detail, /紧急报警按钮/);
   });
 
-  it('judges 24-hour duty and 持证上岗 from the published demo roster and its certificates', () => {
+  it('judges 24-hour duty and 持证上岗 from the published demo roster and its certificates, the expired one included', async () => {
     for (const id of ['S-DUTY24', 'S-CERT']) assert.notEqual(rule(id).status, 'no_data', `${id}: ${rule(id).missing}`);
     assert.match(rule('S-CERT').figure, /名指挥中心值班人员中/);
+    const today = new Date(testClock().now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const { items } = await services.duty.certificates(SYSTEM_ACTOR, { universityId: data.university.id, page: 1, pageSize: 200 });
+    const lapsed = items.filter((c) => !items.some((o) => o.accountId === c.accountId && o.validFrom <= today && o.validTo >= today));
+    assert.ok(lapsed.length > 0, 'the demo keeps an expired certificate');
+    for (const c of lapsed) {
+      const f = rule('S-CERT').findings.find((x) => x.id === c.accountId);
+      assert.ok(f, `operator ${c.accountId} with an expired certificate not among S-CERT findings`);
+      assert.equal(f.entityType, 'account');
+      assert.match(f.detail, /过期/);
+    }
+  });
+
+  it('judges panic arming from the default rules: armed around the clock and latching', () => {
+    assert.equal(rule('S-PANIC-24H').status, 'pass', rule('S-PANIC-24H').figure);
   });
 
   it('says which rules it has no data for, and the score counts them as unearned', () => {
     assert.equal(rule('S-PERIM-200').status, 'no_data');
-    assert.equal(score.pack.version, '2026.1');
+    assert.equal(score.pack.version, '2026.2');
     assert.ok(score.score > 0 && score.score < 100, `score ${score.score}`);
     assert.equal(score.counts.pass + score.counts.partial + score.counts.fail + score.counts.no_data, score.rules.length);
   });

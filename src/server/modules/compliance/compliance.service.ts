@@ -11,18 +11,21 @@ import type { ModuleDb } from '../../store/tables.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import { IsolatedWorker, WorkerJobFailed } from '../../util/isolated-worker.ts';
 import type { DevicesService } from '../devices/index.ts';
+import type { AlarmStatsService } from '../alarm-stats/index.ts';
+import type { RulesService } from '../alarms/index.ts';
 import type { DutyService } from '../duty/index.ts';
+import type { DeviceHealthService } from '../health/index.ts';
 import type { OrgService } from '../org/index.ts';
 import type { AccessPoint, CoverageCamera, CoverageSite } from './coverage.ts';
 import type { CoverageJob, SiteAnalysis } from './coverage.worker.ts';
-import { evaluate, type ComplianceInputs } from './evaluate.ts';
+import { evaluate, type ComplianceInputs, type InputAlarm, type InputPanicRule } from './evaluate.ts';
 import { complianceRepository as repo, toSnapshot } from './compliance.repository.ts';
-import { BASELINE_PACK, type RulePack } from './packs.ts';
+import { BASELINE_PACK, SHIPPED_PACKS, type RulePack } from './packs.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 /** The packs a stored score can be recomputed with, by version. */
-const PACKS: Record<string, RulePack> = { [`${BASELINE_PACK.id}@${BASELINE_PACK.version}`]: BASELINE_PACK };
+const PACKS: Record<string, RulePack> = Object.fromEntries(SHIPPED_PACKS.map((p) => [`${p.id}@${p.version}`, p]));
 
 /** The devices that are a site's entrances when they stand on its outline. */
 const ACCESS_KINDS: readonly DeviceKind[] = ['door', 'turnstile', 'barrier_gate'];
@@ -36,6 +39,23 @@ interface Analysis {
   universityId: string;
   sites: { id: string; name: string; category: SiteCoverageReport['category']; campusId: string; indoor: boolean; analysis: SiteAnalysis }[];
   inputs: ComplianceInputs;
+}
+
+const secondsAfter = (from: string, to: string | null) => (to === null ? null : Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000)));
+
+/** S-RESP: an alarm's time to be taken up and, when a guard was sent, to the guard's arrival. */
+function responseOf(a: Awaited<ReturnType<AlarmStatsService['handlingOf']>>[number]): InputAlarm {
+  return { id: a.id, type: a.type, campusId: a.campus_id, createdAt: a.created_at, ackS: secondsAfter(a.created_at, a.ack_at), arriveS: secondsAfter(a.created_at, a.arrive_at), dispatched: a.dispatch_at !== null };
+}
+
+/** S-PANIC-24H: the enabled rules that make alarms of panic-button presses, with their arming and latch. */
+function panicRuleOf(r: Awaited<ReturnType<RulesService['rulesFor']>>[number]): InputPanicRule[] {
+  const d = r.definition;
+  const t = d.trigger;
+  const panic = t.type === 'event' && t.kinds.includes('panic') && (!t.deviceKinds || t.deviceKinds.includes('panic_button'));
+  const alarms = d.actions.filter((a) => a.type === 'create_alarm');
+  if (!panic || !alarms.length) return [];
+  return [{ id: r.id, name: d.name, enabled: d.enabled, armedAlways: !d.schedule, latch: alarms.some((a) => a.latch === true) }];
 }
 
 /**
@@ -56,7 +76,12 @@ export class ComplianceService {
     private readonly db: ModuleDb<'compliance'>,
     private readonly org: Pick<OrgService, 'keySitesOf' | 'treeRows' | 'isUniversity' | 'universityIds'>,
     private readonly ledger: Pick<DevicesService, 'ofUniversity'>,
-    private readonly duty: Pick<DutyService, 'commandCentreGaps' | 'commandShifts' | 'certifiedCheck'>,
+    private readonly duty: Pick<DutyService, 'commandCentreGaps' | 'commandShifts' | 'certifiedCheck' | 'uncertifiedOperators'>,
+    private readonly use: {
+      health: Pick<DeviceHealthService, 'statesOf'>;
+      alarmStats: Pick<AlarmStatsService, 'handlingOf'>;
+      rules: Pick<RulesService, 'rulesFor'>;
+    },
     private readonly clock: Clock,
   ) {}
 
@@ -148,13 +173,17 @@ export class ComplianceService {
 
   private async analyse(universityId: string, siteFilter: (s: { id: string; campusId: string }) => boolean): Promise<Analysis> {
     const now = this.clock.now();
-    const [keySites, rows, devices, gaps, shifts, certified] = await Promise.all([
+    const responseDays = BASELINE_PACK.rules.find((r) => r.id === 'S-RESP')?.params.days ?? 30;
+    const [keySites, rows, devices, gaps, shifts, certified, operatorsUncertified, handled, rules] = await Promise.all([
       this.org.keySitesOf(universityId),
       this.org.treeRows(universityId),
       this.ledger.ofUniversity(universityId),
       this.duty.commandCentreGaps(universityId, now, now + 7 * DAY_MS),
       this.duty.commandShifts(universityId, now, now + 7 * DAY_MS),
       this.duty.certifiedCheck(universityId),
+      this.duty.uncertifiedOperators(universityId, beijingDate(now)),
+      this.use.alarmStats.handlingOf(universityId, now - responseDays * DAY_MS, now),
+      this.use.rules.rulesFor(universityId),
     ]);
     // S-CERT: who the published roster puts in the command centre this week without a certificate on that date
     // (a university that records no certificate at all has nobody certified).
@@ -200,9 +229,13 @@ export class ComplianceService {
           retentionDays: d.retentionDays,
           resolution: d.camera?.resolution ?? null,
           areaPrivacy: (d.areaId && privacyOf.get(d.areaId)) || null,
+          underRepairSince: d.status === 'under_repair' ? d.updatedAt : null,
         })),
         sites: analysed.map((s) => ({ id: s.id, name: s.name, category: s.category, campusId: s.campusId, coverage: s.analysis, deviceIds: s.analysis.deviceIds })),
-        duty: gaps === null ? null : { gaps: gaps.map((g) => ({ post: g.postName, from: g.from, to: g.to })), rostered: rostered.size, uncertified },
+        duty: gaps === null ? null : { gaps: gaps.map((g) => ({ post: g.postName, from: g.from, to: g.to })), rostered: rostered.size, uncertified, operatorsUncertified: operatorsUncertified ?? [] },
+        health: this.use.health.statesOf(universityId).map((h) => ({ id: h.deviceId, online: h.online, lastSeenAt: new Date(h.lastSeenMs).toISOString() })),
+        alarms: handled.map(responseOf),
+        panicRules: rules.flatMap(panicRuleOf),
       },
     };
   }

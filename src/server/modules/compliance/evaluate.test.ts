@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RuleResult } from '../../../shared/compliance.ts';
 import type { SiteCoverage } from './coverage.ts';
-import { evaluate, type ComplianceInputs, type InputDevice, type InputSite } from './evaluate.ts';
-import { BASELINE_PACK, type RulePack } from './packs.ts';
+import { evaluate, type ComplianceInputs, type InputAlarm, type InputDevice, type InputPanicRule, type InputSite } from './evaluate.ts';
+import { BASELINE_PACK, SHIPPED_PACKS, type RulePack } from './packs.ts';
 
 const AT = '2026-12-07T04:00:00.000Z';
 
@@ -143,6 +143,90 @@ describe('rule checkers', () => {
     assert.equal(r.earned, 4);
     assert.deepEqual(r.findings.map((f) => [f.name, f.detail]), [['值班员甲', '2026-12-08、2026-12-09 当班时无有效上岗证']]);
     assert.match(r.figure, /3 名指挥中心值班人员中 2 名持有效上岗证/);
+  });
+
+  it('S-CERT: an operator whose certificate lapsed (or who never had one) deducts a point even when kept off the roster', () => {
+    const r = resultOf(
+      inputs({
+        duty: {
+          gaps: [],
+          rostered: 3,
+          uncertified: [{ accountId: 'a', name: '值班员甲', dates: ['2026-12-08'] }],
+          operatorsUncertified: [
+            { accountId: 'a', name: '值班员甲', lastValidTo: '2026-12-01' },
+            { accountId: 'b', name: '值班员乙', lastValidTo: '2026-11-30' },
+            { accountId: 'c', name: '值班员丙', lastValidTo: null },
+          ],
+        },
+      }),
+      'S-CERT',
+    );
+    // 值班员甲 counts once (rostered without a certificate), 乙 and 丙 once each.
+    assert.equal(r.earned, 2);
+    assert.deepEqual(r.findings.map((f) => [f.id, f.detail]), [['a', '2026-12-08 当班时无有效上岗证'], ['b', '上岗证已于 2026-11-30 过期'], ['c', '没有上岗证']]);
+    assert.match(r.figure, /3 名值班员无有效上岗证/);
+    // No roster published but a lapsed certificate: still judged.
+    assert.equal(resultOf(inputs({ duty: { gaps: [], rostered: 0, uncertified: [], operatorsUncertified: [{ accountId: 'b', name: '乙', lastValidTo: '2026-11-30' }] } }), 'S-CERT').status, 'partial');
+  });
+
+  const seen = (id: string, online: boolean, hoursAgo: number) => ({ id, online, lastSeenAt: new Date(Date.parse(AT) - hoursAgo * 3_600_000).toISOString() });
+
+  it('S-FIX-24H: a device offline or under repair for more than 24 h deducts a point; nothing ever reported is no data', () => {
+    const x = inputs({
+      devices: [device('ok'), device('briefly'), device('long'), device('repair', { inService: false, underRepairSince: '2026-12-05T00:00:00.000Z' }), device('fresh', { inService: false, underRepairSince: '2026-12-07T00:00:00.000Z' }), device('retired', { inService: false })],
+      health: [seen('ok', true, 0), seen('briefly', false, 23), seen('long', false, 49), seen('retired', false, 500)],
+    });
+    const r = resultOf(x, 'S-FIX-24H');
+    assert.deepEqual(r.findings.map((f) => [f.id, f.detail.replace(/（.*）/, '')]), [['long', '离线 49 小时'], ['repair', '维修中已 52 小时']]);
+    assert.equal(r.earned, 3);
+    assert.match(r.figure, /2 台设备故障超过 24 小时未修复（离线 1 台，维修中 1 台）/);
+    assert.equal(resultOf(inputs({ devices: [device('a')], health: [] }), 'S-FIX-24H').status, 'no_data');
+    assert.equal(resultOf(inputs({ devices: [device('a')] }), 'S-FIX-24H').status, 'no_data', 'inputs of a snapshot before 2026.2');
+  });
+
+  it('S-ONLINE: points follow the online rate against 95 %; only in-service devices that reported count', () => {
+    const devices = Array.from({ length: 10 }, (_, i) => device(`d${i}`));
+    const health = devices.map((d, i) => seen(d.id, i >= 2, 1));
+    const r = resultOf(inputs({ devices: [...devices, device('off', { inService: false })], health: [...health, seen('off', false, 1)] }), 'S-ONLINE');
+    // 8 / 10 online: 0.8 / 0.95 × 5 = 4.21
+    assert.equal(r.earned, 4.21);
+    assert.equal(r.findingsTotal, 2);
+    assert.equal(resultOf(inputs({ devices, health: devices.map((d) => seen(d.id, true, 0)) }), 'S-ONLINE').status, 'pass');
+    assert.equal(resultOf(inputs({ devices, health: [] }), 'S-ONLINE').status, 'no_data');
+  });
+
+  it('S-RESP: the shares taken up within 60 s and reached within 300 s, each half the points; late alarms are findings', () => {
+    const alarm = (id: string, ackS: number | null, arriveS: number | null, dispatched = arriveS !== null): InputAlarm => ({ id, type: 'intrusion', campusId: 'c1', createdAt: AT, ackS, arriveS, dispatched });
+    const quick = Array.from({ length: 8 }, (_, i) => alarm(`q${i}`, 20, 200));
+    const r = resultOf(inputs({ alarms: [...quick, alarm('slow', 90, 250), alarm('lost', null, null, true)] }), 'S-RESP');
+    // Taken up in time 8 / 10 = 0.8; arrived in time 9 / 10 dispatched = 0.9 → (0.8 / 0.9 + 1) / 2 × 5 = 4.72
+    assert.equal(r.earned, 4.72);
+    assert.deepEqual(r.findings.map((f) => [f.id, f.detail]), [['slow', '90 秒接警'], ['lost', '无人接警，保安未到场']]);
+    assert.equal(resultOf(inputs({ alarms: quick }), 'S-RESP').status, 'pass');
+    assert.equal(resultOf(inputs({ alarms: [] }), 'S-RESP').status, 'no_data');
+    assert.equal(resultOf(inputs({ alarms: [alarm('x', 10, null, false)] }), 'S-RESP').status, 'pass', 'no guard sent: arrival is not judged');
+  });
+
+  it('S-PANIC-24H: a latching rule without schedule passes; only scheduled ones fail; not latching deducts 2', () => {
+    const panic = device('pb', { kind: 'panic_button', resolution: null, retentionDays: null });
+    const rule = (id: string, extra: Partial<InputPanicRule> = {}): InputPanicRule => ({ id, name: id, enabled: true, armedAlways: true, latch: true, ...extra });
+    assert.equal(resultOf(inputs({ devices: [panic], panicRules: [rule('a')] }), 'S-PANIC-24H').status, 'pass');
+    const scheduled = resultOf(inputs({ devices: [panic], panicRules: [rule('night', { armedAlways: false })] }), 'S-PANIC-24H');
+    assert.equal(scheduled.status, 'fail');
+    assert.deepEqual(scheduled.findings.map((f) => [f.id, f.detail]), [['night', '按时段布防，非全天']]);
+    assert.equal(resultOf(inputs({ devices: [panic], panicRules: [] }), 'S-PANIC-24H').status, 'fail');
+    const loose = resultOf(inputs({ devices: [panic], panicRules: [rule('a', { latch: false })] }), 'S-PANIC-24H');
+    assert.equal(loose.earned, 3);
+    assert.equal(resultOf(inputs({ devices: [device('cam')], panicRules: [rule('a')] }), 'S-PANIC-24H').status, 'no_data', 'no panic button in the ledger');
+  });
+
+  it('the inputs of a 2026.1 snapshot still give the 2026.1 score (the pack keeps its rules)', () => {
+    const v1 = SHIPPED_PACKS.find((p) => p.version === '2026.1')!;
+    assert.deepEqual(v1.rules.map((r) => r.id), ['S-COVER', 'S-ENTRY-ID', 'S-RET-30', 'S-RET-90', 'S-HD', 'S-4K', 'S-GATE', 'S-KEYDOOR', 'S-FIN-ALARM', 'S-NOCAM-PRIVATE', 'S-PERIM-200', 'S-DUTY24', 'S-CERT', 'S-ROOM', 'S-UPS-1H']);
+    const x = inputs({ devices: [device('a')], duty: { gaps: [], rostered: 2, uncertified: [] } });
+    assert.equal(evaluate(v1, x, null, AT).possible, 105);
+    assert.equal(evaluate(BASELINE_PACK, x, null, AT).possible, 125);
+    assert.equal(resultOf(x, 'S-CERT').status, 'pass');
   });
 
   it('rules the platform cannot compute yet say what is missing and earn nothing', () => {

@@ -18,6 +18,38 @@ export interface InputDevice {
   resolution: CameraResolution | null;
   /** The privacy kind of the area the device is registered in (S-NOCAM-PRIVATE). */
   areaPrivacy: PrivacyKind | null;
+  /** Under repair (维修中) since the ledger's last change of it, else null (S-FIX-24H; absent before 2026.2). */
+  underRepairSince?: string | null;
+}
+
+/** What the platform knows of an in-service device's liveness now (S-FIX-24H, S-ONLINE). */
+export interface InputHealth {
+  id: string;
+  online: boolean;
+  lastSeenAt: string;
+}
+
+/** A real alarm of the response window with its first handling times (S-RESP). */
+export interface InputAlarm {
+  id: string;
+  type: string;
+  campusId: string | null;
+  createdAt: string;
+  /** Seconds to the first person step (接警), null if none. */
+  ackS: number | null;
+  /** Seconds to a guard's arrival, null if no guard arrived; `dispatched` says whether one was sent. */
+  arriveS: number | null;
+  dispatched: boolean;
+}
+
+/** A rule that turns panic-button presses into alarms (S-PANIC-24H). */
+export interface InputPanicRule {
+  id: string;
+  name: string;
+  enabled: boolean;
+  /** No arming schedule: armed 24 hours, every day. */
+  armedAlways: boolean;
+  latch: boolean;
 }
 
 export interface InputSite {
@@ -39,7 +71,17 @@ export interface ComplianceInputs {
    * The command centre's published roster ahead (S-DUTY24, S-CERT): its gaps, and the people on it
    * without a valid certificate on a rostered date; null when no command-centre post is set up.
    */
-  duty: { gaps: { post: string; from: string; to: string }[]; rostered: number; uncertified: { accountId: string; name: string; dates: string[] }[] } | null;
+  duty: {
+    gaps: { post: string; from: string; to: string }[];
+    rostered: number;
+    uncertified: { accountId: string; name: string; dates: string[] }[];
+    /** Enabled operators without a certificate valid on the day (absent before 2026.2). */
+    operatorsUncertified?: { accountId: string; name: string; lastValidTo: string | null }[];
+  } | null;
+  /** The rest are absent from the inputs of snapshots taken before pack 2026.2. */
+  health?: InputHealth[];
+  alarms?: InputAlarm[];
+  panicRules?: InputPanicRule[];
 }
 
 interface Judgement {
@@ -179,10 +221,89 @@ const CHECKERS: Record<string, Checker> = {
   },
   'S-CERT': (_rule, x) => {
     if (!x.duty) return noData('未设置监控中心值班岗位（值班管理 → 岗位）');
-    if (x.duty.rostered === 0) return noData('未来 7 天监控中心没有已发布的排班');
+    const lapsed = x.duty.operatorsUncertified ?? [];
+    if (x.duty.rostered === 0 && !lapsed.length) return noData('未来 7 天监控中心没有已发布的排班');
+    const rostered = new Set(x.duty.uncertified.map((p) => p.accountId));
     return {
-      figure: `未来 7 天排班的 ${x.duty.rostered} 名指挥中心值班人员中 ${x.duty.rostered - x.duty.uncertified.length} 名持有效上岗证`,
-      findings: x.duty.uncertified.map((p) => ({ entityType: 'university', id: p.accountId, name: p.name, detail: `${p.dates.join('、')} 当班时无有效上岗证`, campusId: null })),
+      figure:
+        `未来 7 天排班的 ${x.duty.rostered} 名指挥中心值班人员中 ${x.duty.rostered - x.duty.uncertified.length} 名持有效上岗证` +
+        (x.duty.operatorsUncertified ? `；${lapsed.length ? `${lapsed.length} 名值班员无有效上岗证` : '值班员全部持有效上岗证'}` : ''),
+      findings: [
+        ...x.duty.uncertified.map((p): Finding => ({ entityType: 'account', id: p.accountId, name: p.name, detail: `${p.dates.join('、')} 当班时无有效上岗证`, campusId: null })),
+        ...lapsed
+          .filter((p) => !rostered.has(p.accountId))
+          .map((p): Finding => ({ entityType: 'account', id: p.accountId, name: p.name, detail: p.lastValidTo ? `上岗证已于 ${p.lastValidTo} 过期` : '没有上岗证', campusId: null })),
+      ],
+    };
+  },
+  'S-FIX-24H': (rule, x) => {
+    if (!x.health) return noData('本次评估的输入中没有设备在线状态（规则包 2026.2 起提供）');
+    const limitMs = rule.params.hours! * 3_600_000;
+    const now = Date.parse(x.asOf);
+    const hours = (since: string) => Math.floor((now - Date.parse(since)) / 3_600_000);
+    const offline = x.health.filter((h) => !h.online && x.byId.get(h.id)?.inService && now - Date.parse(h.lastSeenAt) > limitMs);
+    const repairing = x.devices.filter((d) => d.underRepairSince && now - Date.parse(d.underRepairSince) > limitMs);
+    const known = x.health.filter((h) => x.byId.get(h.id)?.inService).length;
+    if (known === 0 && !repairing.length) return noData('没有设备向平台上报过状态，无法判断故障时长');
+    return {
+      figure: `${offline.length + repairing.length} 台设备故障超过 ${rule.params.hours} 小时未修复（离线 ${offline.length} 台，维修中 ${repairing.length} 台）`,
+      findings: [
+        ...offline.map((h) => deviceFinding(x.byId.get(h.id)!, `离线 ${hours(h.lastSeenAt)} 小时（最后上报 ${h.lastSeenAt}）`)),
+        ...repairing.map((d) => deviceFinding(d, `维修中已 ${hours(d.underRepairSince!)} 小时`)),
+      ],
+    };
+  },
+  'S-ONLINE': (rule, x) => {
+    if (!x.health) return noData('本次评估的输入中没有设备在线状态（规则包 2026.2 起提供）');
+    const known = x.health.filter((h) => x.byId.get(h.id)?.inService);
+    if (known.length === 0) return noData('没有在用设备向平台上报过状态');
+    const online = known.filter((h) => h.online).length;
+    const rate = online / known.length;
+    return {
+      figure: `在线 ${online} / ${known.length}（${pct(rate)}，目标 ${pct(rule.params.minRate!)}）`,
+      fraction: Math.min(1, rate / rule.params.minRate!),
+      findings: known.filter((h) => !h.online).map((h) => deviceFinding(x.byId.get(h.id)!, `离线（最后上报 ${h.lastSeenAt}）`)),
+    };
+  },
+  'S-RESP': (rule, x) => {
+    if (!x.alarms) return noData('本次评估的输入中没有报警处置记录（规则包 2026.2 起提供）');
+    const { ackS, arriveS, minShare, days } = rule.params as { ackS: number; arriveS: number; minShare: number; days: number };
+    if (x.alarms.length === 0) return noData(`近 ${days} 天没有真实报警，无法衡量响应时间`);
+    const lateAck = x.alarms.filter((a) => a.ackS === null || a.ackS > ackS);
+    const sent = x.alarms.filter((a) => a.dispatched);
+    const lateArrival = sent.filter((a) => a.arriveS === null || a.arriveS > arriveS);
+    const ackShare = (x.alarms.length - lateAck.length) / x.alarms.length;
+    const arriveShare = sent.length ? (sent.length - lateArrival.length) / sent.length : 1;
+    const late = new Map<string, { a: InputAlarm; why: string[] }>();
+    for (const a of lateAck) late.set(a.id, { a, why: [a.ackS === null ? '无人接警' : `${a.ackS} 秒接警`] });
+    for (const a of lateArrival) {
+      const why = a.arriveS === null ? '保安未到场' : `${a.arriveS} 秒到场`;
+      late.set(a.id, { a, why: [...(late.get(a.id)?.why ?? []), why] });
+    }
+    return {
+      figure: `近 ${days} 天 ${x.alarms.length} 起报警：${pct(ackShare)} 在 ${ackS} 秒内接警；派警 ${sent.length} 起中 ${pct(arriveShare)} 在 ${arriveS} 秒内到场`,
+      fraction: (Math.min(1, ackShare / minShare) + Math.min(1, arriveShare / minShare)) / 2,
+      findings: [...late.values()].map(({ a, why }) => ({ entityType: 'alarm', id: a.id, name: `${a.type} · ${a.createdAt}`, detail: why.join('，'), campusId: a.campusId })),
+    };
+  },
+  'S-PANIC-24H': (rule, x) => {
+    if (!x.panicRules) return noData('本次评估的输入中没有报警规则（规则包 2026.2 起提供）');
+    if (!x.devices.some((d) => d.kind === 'panic_button' && d.inService)) return noData('台账中没有在用的紧急报警按钮');
+    const enabled = x.panicRules.filter((r) => r.enabled);
+    const always = enabled.filter((r) => r.armedAlways);
+    const ruleFinding = (r: InputPanicRule, detail: string): Finding => ({ entityType: 'rule', id: r.id, name: r.name, detail, campusId: null });
+    if (always.length === 0) {
+      return {
+        figure: enabled.length ? `${enabled.length} 条紧急报警规则都按时段布防，没有全天布防的规则` : '没有启用的紧急报警规则',
+        fraction: 0,
+        findings: enabled.length ? enabled.map((r) => ruleFinding(r, '按时段布防，非全天')) : [{ entityType: 'university', id: 'panic-rule', name: '紧急报警规则', detail: '没有启用的把紧急报警按钮触发转为报警的规则', campusId: null }],
+      };
+    }
+    const unlatched = always.filter((r) => !r.latch);
+    return {
+      figure: unlatched.length === always.length ? `${always.length} 条全天布防的紧急报警规则都不保持报警（无须人工复位）` : `${always.length} 条紧急报警规则全天布防并保持报警`,
+      fraction: unlatched.length === always.length ? 1 - 2 / rule.points : 1,
+      findings: unlatched.length === always.length ? unlatched.map((r) => ruleFinding(r, '不保持报警：报警可不经人工复位关闭（S-NOMISS）')) : [],
     };
   },
   'S-ROOM': () => noData('需现场查看监控中心面积、温湿度和照度（尚无现场核查记录）'),
@@ -225,6 +346,7 @@ export function evaluate(pack: RulePack, inputs: ComplianceInputs, campusId: str
     ...inputs,
     devices,
     sites: campusId ? inputs.sites.filter((s) => s.campusId === campusId) : inputs.sites,
+    alarms: campusId && inputs.alarms ? inputs.alarms.filter((a) => a.campusId === campusId) : inputs.alarms,
     byId: new Map(devices.map((d) => [d.id, d])),
   };
   const rules = pack.rules.map((rule) => ({ rule, result: judge(rule, scoped) }));

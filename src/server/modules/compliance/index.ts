@@ -7,7 +7,10 @@ import type { Clock } from '../../clock.ts';
 import type { DB } from '../../store/schema.ts';
 import { ownTables } from '../../store/tables.ts';
 import type { DevicesService } from '../devices/index.ts';
+import type { AlarmStatsService } from '../alarm-stats/index.ts';
+import type { RulesService } from '../alarms/index.ts';
 import type { DutyService } from '../duty/index.ts';
+import type { DeviceHealthService } from '../health/index.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
 import { complianceRoutes } from './compliance.routes.ts';
@@ -15,8 +18,17 @@ import { ComplianceService } from './compliance.service.ts';
 
 export { ComplianceService } from './compliance.service.ts';
 
-export function createComplianceModule(d: { db: Kysely<DB>; org: OrgService; devices: DevicesService; duty: DutyService; clock: Clock }) {
-  const compliance = new ComplianceService(ownTables<'compliance'>(d.db), d.org, d.devices, d.duty, d.clock);
+export function createComplianceModule(d: {
+  db: Kysely<DB>;
+  org: OrgService;
+  devices: DevicesService;
+  duty: DutyService;
+  health: DeviceHealthService;
+  alarmStats: AlarmStatsService;
+  rules: RulesService;
+  clock: Clock;
+}) {
+  const compliance = new ComplianceService(ownTables<'compliance'>(d.db), d.org, d.devices, d.duty, { health: d.health, alarmStats: d.alarmStats, rules: d.rules }, d.clock);
   let first: NodeJS.Timeout | null = null;
   const face: ModuleFace = {
     name: 'compliance',

@@ -26,7 +26,7 @@ import type { FieldProblem } from '../../../shared/error-codes.ts';
 import type { Clock } from '../../clock.ts';
 import { invalid, invalidField, notFound } from '../../http/errors.ts';
 import { normalizePhoto, PhotoRejected } from '../../util/photo.ts';
-import { type Actor, assertInScope, inScope, listScope, writeScope } from '../../http/policy.ts';
+import { type Actor, assertInScope, inScope, listScope, SYSTEM_ACTOR, writeScope } from '../../http/policy.ts';
 import { readJson, writeJson } from '../../store/database.ts';
 import { ownTables, type ModuleDb, type Work } from '../../store/tables.ts';
 import { uuid7 } from '../../util/uuid7.ts';
@@ -426,6 +426,22 @@ export class DutyService {
     if (!(await repo.hasAnyCertificate(this.db, universityId))) return null;
     const valid = await repo.validOn(this.db, [actor.id], beijingDate(nowMs));
     return valid.length ? null : { field: 'certificate', reason: `无有效上岗证: ${actor.displayName} holds no operator certificate valid today (S-CERT)`, rule: 'certificate' };
+  }
+
+  /**
+   * S-CERT (技防操作人员全面做到持证上岗): the university's enabled operators without a certificate
+   * valid on `date`, with the last day of their latest one (null: never certified); null when the
+   * university keeps no certificates at all.
+   */
+  async uncertifiedOperators(universityId: string, date: string): Promise<{ accountId: string; name: string; lastValidTo: string | null }[] | null> {
+    if (!(await repo.hasAnyCertificate(this.db, universityId))) return null;
+    const { items } = await this.accounts.list(SYSTEM_ACTOR, { universityId, page: 1, pageSize: 500 });
+    const operators = items.filter((u) => u.role === 'operator' && !u.disabled);
+    const valid = new Set((await repo.validOn(this.db, operators.map((u) => u.id), date)).map((c) => c.account_id));
+    const { rows } = await repo.certificates(this.db, { universityId, page: 1, pageSize: 10_000 });
+    const last = new Map<string, string>();
+    for (const r of rows) if ((last.get(r.account_id) ?? '') < r.valid_to) last.set(r.account_id, r.valid_to);
+    return operators.filter((u) => !valid.has(u.id)).map((u) => ({ accountId: u.id, name: u.displayName, lastValidTo: last.get(u.id) ?? null }));
   }
 
   /**

@@ -97,6 +97,13 @@ export class DeviceHealthService {
     }
   }
 
+  /** What is known now of a university's devices (never-seen devices are absent): online, and when last seen. */
+  statesOf(universityId: string): { deviceId: string; online: boolean; lastSeenMs: number }[] {
+    const out: { deviceId: string; online: boolean; lastSeenMs: number }[] = [];
+    for (const [deviceId, s] of this.seen) if (s.universityId === universityId) out.push({ deviceId, online: s.online, lastSeenMs: s.lastSeenMs });
+    return out;
+  }
+
   /** Marks silent devices offline; returns how many went offline. */
   async sweep(): Promise<number> {
     const now = this.clock.now();

@@ -149,7 +149,8 @@ export function alarmHandling(opts: { incidents: IncidentBook }): HistoryContrib
           const reason = rng.pick(FALSE_REASONS[alarm.type] ?? ['现场核查无异常']);
           const finishFalse = async (actor: Actor) => {
             // Guards the rule sent and who have not set off are called back.
-            for (const d of await services.dispatches.ofAlarm(alarmId)) {
+            // In guard order: dispatches created in one instant have no other order on PostgreSQL.
+            for (const d of (await services.dispatches.ofAlarm(alarmId)).sort((a, b) => (a.guardId < b.guardId ? -1 : 1))) {
               const guard = staff.byId(d.guardId);
               if (!guard) continue;
               if (d.state === 'offered') await services.dispatches.guardStep(guard, d.id, 'decline', '值班室视频复核为误报，取消出警');

@@ -65,6 +65,20 @@ describe('the score of the demo university', () => {
     assert.equal(rule('S-HD').findingsTotal, flawIds('analog_cameras').filter((id) => inService.has(id)).length);
   });
 
+  it('finds the half-covered key site and the finance office whose cameras keep 30 days', () => {
+    const [half] = flawIds('key_site_half_covered');
+    assert.ok(half, 'the demo plants a half-covered key site');
+    const f = rule('S-COVER').findings.find((x) => x.id === half);
+    assert.ok(f, 'the half-covered site is among S-COVER findings');
+    const share = Number(/^覆盖 ([\d.]+)%/.exec(f.detail)?.[1]);
+    assert.ok(share > 20 && share < 70, `half-covered site judged ${share}% covered`);
+    const short = flawIds('key_site_retention_short');
+    assert.ok(short.length > 0);
+    const ret90 = findingIds('S-RET-90');
+    for (const id of short) assert.ok(ret90.has(id), `finance office camera ${id} not among S-RET-90 findings`);
+    for (const x of rule('S-RET-90').findings.filter((x) => short.includes(x.id))) assert.equal(x.detail, '存储 30 天');
+  });
+
   it('finds the gates without plate recognition and the finance office without a panic button', () => {
     assert.deepEqual([...findingIds('S-GATE')].sort(), flawIds('gate_without_lpr').sort());
     const fin = rule('S-FIN-ALARM').findings;

@@ -87,6 +87,8 @@ export interface SpecialRoom {
   siteName?: string;
   /** A finance office that was never given a panic button (a planted flaw). */
   noPanicButton?: boolean;
+  /** Its cameras keep video this many days, not the key sites' 90 (a planted flaw). */
+  retentionDays?: number;
 }
 
 export interface BuildingSpec {
@@ -100,6 +102,8 @@ export interface BuildingSpec {
   special?: SpecialRoom[];
   /** Gets no camera at all (a planted coverage flaw). */
   noCameras?: boolean;
+  /** One half of it (the half along its first corner) is out of every camera's view (a planted coverage flaw). */
+  halfCovered?: boolean;
 }
 
 export type YardKind = 'parking' | 'square' | 'stadium' | 'gas';
@@ -201,7 +205,7 @@ export const MAIN_CAMPUS: CampusSpec = {
             basements: 1,
             special: [
               { name: '母婴室', levels: [1], band: 'back', side: 'west', rooms: 1, privacy: 'lactation_room' },
-              { name: '财务处', levels: [2], band: 'back', side: 'west', rooms: 2, category: 'finance_office', siteName: '财务处（行政楼2层）' },
+              { name: '财务处', levels: [2], band: 'back', side: 'west', rooms: 2, category: 'finance_office', siteName: '财务处（行政楼2层）', retentionDays: 30 },
               { name: '保密室', levels: [9], band: 'back', side: 'east', rooms: 1, category: 'secrets_room', siteName: '机要保密室（行政楼9层）' },
             ],
           }),
@@ -246,7 +250,7 @@ export const MAIN_CAMPUS: CampusSpec = {
     // row 1
     [
       [
-        [dormOld(5, 2014), dormOld(6, 2014), b('第二食堂', 'canteen', 2, 2015)],
+        [dormOld(5, 2014), dormOld(6, 2014), b('第二食堂', 'canteen', 2, 2015, { halfCovered: true })],
         [dormOld(7, 2016), dormOld(8, 2016), green],
       ],
       [

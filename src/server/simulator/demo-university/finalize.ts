@@ -18,7 +18,9 @@ export const RECORDER_CHANNELS = 64;
 export interface UncoveredSite {
   campus: CampusCtx;
   siteId: string;
+  /** The part no camera may see: the site's outline, or half of it for a half-covered site. */
   ring: Ring;
+  half?: boolean;
 }
 
 export interface FinalizeInput {
@@ -30,6 +32,8 @@ export interface FinalizeInput {
   uncovered: UncoveredSite[];
   /** How many ordinary recorders keep only 15 days (planted flaw). */
   shortRetentionRecorders: number;
+  /** Key sites whose cameras keep fewer days than 90 (planted flaw), by site id. */
+  shortSiteRetention?: ReadonlyMap<string, number>;
 }
 
 export interface RecorderInfo {
@@ -328,7 +332,7 @@ export function finalizeDevices(input: FinalizeInput): FinalizeResult {
       model = cameraModel(v, res, type, d.cam!.placement);
       camera = { resolution: res, type, mountHeightM: r1(d.cam!.mount), bearingDeg: r1(d.cam!.bearing), fovDeg: d.cam!.fov, rangeM: d.cam!.range, placement: d.cam!.placement };
       const rec = recorderOf.get(d)!;
-      retentionDays = shortRetention.has(rec) ? 15 : d.keySiteId ? 90 : 30;
+      retentionDays = shortRetention.has(rec) ? 15 : d.keySiteId ? (input.shortSiteRetention?.get(d.keySiteId) ?? 90) : 30;
       gb = gbId(campus, res === 'analog' ? '131' : '132');
       notes = `录像存储：${recorderDrafts[rec].name}`;
     } else if (d.kind === 'lpr_camera') {

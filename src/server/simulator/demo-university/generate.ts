@@ -11,7 +11,7 @@ import { floorName, layoutCampus, type CampusLayout } from './campus-plan.ts';
 import { CAMPUSES, DEMO_UNIVERSITY, type SpecialRoom } from './catalog.ts';
 import { DraftBuilder, buildingCameras, gateDevices, outdoorCameras, perimeterZones, type CampusCtx, type PerimeterSegment } from './devices.ts';
 import { finalizeDevices, maintenanceRecords, type UncoveredSite } from './finalize.ts';
-import { centroid } from './geometry.ts';
+import { centroid, type Ring } from './geometry.ts';
 import { NameGenerator, demoAccounts, type DemoAccount } from './people.ts';
 import { Random } from '../../util/random.ts';
 import { alarmPanels, doorDevices, fireDetectors, intrusionZones, panicButtons, patrolCheckpoints } from './security-devices.ts';
@@ -124,6 +124,8 @@ export function generateDemoUniversity(opts: DemoOptions): DemoUniversityData {
   const areas: OrgUnit[] = [];
   const keySites: KeySite[] = [];
   const ctxs: CampusCtx[] = [];
+  /** Key sites whose cameras keep less than 90 days (planted flaw), by site id. */
+  const shortSiteRetention = new Map<string, number>();
 
   for (const layout of layouts) {
     const { spec, frame } = layout;
@@ -183,6 +185,7 @@ export function generateDemoUniversity(opts: DemoOptions): DemoUniversityData {
             const levels = sp.levels.map(floorName).join('、');
             sid = site(sp.siteName ?? `${b.spec.name}${sp.name}`, sp.category!, room.rings, bid, `位于${b.spec.name}${levels}`, sp.levels.map((l) => ctx.floorId.get(b)!.get(l)!));
             specialSites.set(sp, sid);
+            if (sp.retentionDays) shortSiteRetention.set(sid, sp.retentionDays);
           }
           ctx.siteOfRoom.set(room, sid);
           if (sp.category === 'monitoring_center') ctx.control = { building: b, room };
@@ -243,9 +246,12 @@ export function generateDemoUniversity(opts: DemoOptions): DemoUniversityData {
   panicButtons(db, ctxs);
   alarmPanels(db, ctxs);
 
-  // Planted flaw: key sites that no camera looks at.
+  // Planted flaws: key sites that no camera looks at, and one that cameras see only half of.
   const uncovered: UncoveredSite[] = [];
-  for (const c of ctxs) for (const b of c.layout.buildings.filter((x) => x.spec.noCameras)) uncovered.push({ campus: c, siteId: c.siteOfBuilding.get(b)!, ring: b.footprint });
+  for (const c of ctxs) {
+    for (const b of c.layout.buildings.filter((x) => x.spec.noCameras)) uncovered.push({ campus: c, siteId: c.siteOfBuilding.get(b)!, ring: b.footprint });
+    for (const b of c.layout.buildings.filter((x) => x.spec.halfCovered)) uncovered.push({ campus: c, siteId: c.siteOfBuilding.get(b)!, ring: halfOf(b.footprint), half: true });
+  }
 
   const fin = finalizeDevices({
     drafts: db.drafts,
@@ -255,6 +261,7 @@ export function generateDemoUniversity(opts: DemoOptions): DemoUniversityData {
     nextId,
     uncovered,
     shortRetentionRecorders: DEMO_TARGETS.shortRetentionRecorders,
+    shortSiteRetention,
   });
   const devices = fin.devices;
 
@@ -293,9 +300,9 @@ export function generateDemoUniversity(opts: DemoOptions): DemoUniversityData {
   for (const u of uncovered) {
     const s = keySites.find((k) => k.id === u.siteId)!;
     flaws.push({
-      code: 'key_site_without_camera',
+      code: u.half ? 'key_site_half_covered' : 'key_site_without_camera',
       rule: null,
-      description: `Key site ${s.name} (${s.category}) has no camera inside it or aimed at it.`,
+      description: u.half ? `Half of key site ${s.name} (${s.category}) is out of every camera's view.` : `Key site ${s.name} (${s.category}) has no camera inside it or aimed at it.`,
       entityType: 'key_site',
       entityIds: [s.id],
       details: { camerasReaimedAway: fin.trimmed, camerasRemoved: fin.dropped },
@@ -323,6 +330,18 @@ export function generateDemoUniversity(opts: DemoOptions): DemoUniversityData {
     entityType: 'device',
     entityIds: shortCameras.map((d) => d.id),
   });
+  for (const [siteId, days] of shortSiteRetention) {
+    const s = keySites.find((k) => k.id === siteId)!;
+    const cams = cameras.filter((d) => fin.draftOf.get(d.id)!.keySiteId === siteId);
+    flaws.push({
+      code: 'key_site_retention_short',
+      rule: 'S-RET-90',
+      description: `The ${cams.length} cameras of key site ${s.name} keep video for only ${days} days.`,
+      entityType: 'device',
+      entityIds: cams.map((d) => d.id),
+      details: { siteId, days },
+    });
+  }
   for (const c of ctxs) {
     for (const g of c.layout.gates.filter((x) => !x.spec.lpr)) {
       flaws.push({
@@ -390,4 +409,12 @@ export function generateDemoUniversity(opts: DemoOptions): DemoUniversityData {
       accounts: accounts.length,
     },
   };
+}
+
+/** The half of a rectangular footprint along its first and last corners (cut through the middles of its long sides). */
+function halfOf(ring: Ring): Ring {
+  if (ring.length !== 4) throw new Error('a half-covered site needs a rectangular footprint');
+  const [a, b, c, d] = ring as [Ring[number], Ring[number], Ring[number], Ring[number]];
+  const mid = (p: Ring[number], q: Ring[number]): Ring[number] => [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2];
+  return [a, mid(a, b), mid(c, d), d];
 }

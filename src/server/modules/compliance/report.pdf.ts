@@ -32,6 +32,7 @@ const MARGIN = { top: 56, bottom: 60, left: 46, right: 46 };
 const COLOR = { text: '#1f1f1f', muted: '#666666', rule: '#9a9a9a', head: '#e6eaf0', shade: '#f3f5f8', accent: '#1d4e89', blind: '#d9363e', covered: '#e8f3e8', camera: '#1d4e89', pass: '#237804', partial: '#ad6800', fail: '#a8071a' };
 const FONT = { body: 8.2, small: 7.2, section: 12.5 };
 const PAD = 3;
+const MAP_HEIGHT = 250;
 
 type Cell = { text: string; bold?: boolean; shade?: boolean; color?: string; align?: 'left' | 'center' | 'right' };
 type Row = (Cell | string)[];
@@ -161,7 +162,7 @@ function rules(l: Layout, d: ReportData) {
   l.section('一、检查项目与结论');
   l.table(
     ['编号', '检查项目', '依据', '应/宜', '分值', '得分', '结论', '依据数据 / 缺少的数据', '检查方式'],
-    [0.09, 0.14, 0.15, 0.05, 0.05, 0.05, 0.075, 0.315, 0.08],
+    [0.115, 0.135, 0.145, 0.05, 0.045, 0.045, 0.075, 0.31, 0.08],
     d.score.rules.map(({ rule, result }) => [
       rule.id,
       rule.title,
@@ -236,7 +237,7 @@ function niceLength(m: number): number {
 
 function siteMap(l: Layout, d: ReportData, s: ReportSite, index: number) {
   const { doc } = l;
-  const boxH = 250;
+  const boxH = MAP_HEIGHT;
   l.ensure(boxH + 70);
   l.font('bold', 9.5);
   doc.text(`${index}. ${s.name}（${categoryZh(s.category)}，${campusOf(d, s.campusId)}，${s.indoor ? '室内' : '室外'}）`, l.left, doc.y, { width: l.width });
@@ -338,6 +339,8 @@ function siteMap(l: Layout, d: ReportData, s: ReportSite, index: number) {
 
 function maps(l: Layout, d: ReportData) {
   const short = d.sites.filter((s) => s.share < FULL_COVERAGE_SHARE).sort((a, b) => a.share - b.share);
+  // The heading never stands alone at the foot of a page: it comes with its first map.
+  if (short.length) l.ensure(MAP_HEIGHT + 150);
   l.section('三、重点部位盲区图');
   l.paragraph(`视频覆盖率低于 ${Math.round(FULL_COVERAGE_SHARE * 100)}% 的重点部位共 ${short.length} 个（覆盖率由低到高）。覆盖按台账中的摄像机位置、朝向、视场角和可视距离计算，盲区为没有任何摄像机拍到的部分。`);
   if (!short.length) return l.paragraph('全部重点部位已达到全覆盖。');

@@ -6,7 +6,7 @@
  * the "generated from platform data" footer on every page. Pure: data in, bytes out (runs in a worker).
  */
 import PDFDocument from 'pdfkit';
-import { FULL_COVERAGE_SHARE } from '../../../shared/compliance.ts';
+import { FULL_COVERAGE_SHARE, MAX_FINDINGS_LISTED } from '../../../shared/compliance.ts';
 import { PDF_FINDINGS_PER_RULE, PDF_MAX_SITE_MAPS } from '../../../shared/compliance-report.ts';
 import type { AreaGeometry } from '../../../shared/geojson.ts';
 import { registerCjkFonts } from '../../util/cjk-fonts.ts';
@@ -196,7 +196,11 @@ function evidence(l: Layout, d: ReportData) {
     const more = result.findingsTotal - shown.length;
     if (more > 0) {
       l.doc.moveUp(0.2);
-      l.paragraph(`另有 ${more} 项未列出（完整清单见 Excel 报告“问题清单”）。`);
+      l.paragraph(
+        result.findingsTotal > MAX_FINDINGS_LISTED
+          ? `另有 ${more} 项未列出（Excel 报告“问题清单”列出前 ${MAX_FINDINGS_LISTED} 项）。`
+          : `另有 ${more} 项未列出（完整清单见 Excel 报告“问题清单”）。`,
+      );
     }
   }
 }
@@ -310,9 +314,10 @@ function siteMap(l: Layout, d: ReportData, s: ReportSite, index: number) {
     const [px, py] = toPage(project([e.lon, e.lat]));
     doc.rect(px - 3, py - 3, 6, 6).fillAndStroke(e.identified ? '#52c41a' : e.seen ? '#faad14' : COLOR.blind, '#262626');
   }
+  const dot = s.placedCameras.length > 12 ? 1.8 : 2.6; // a road with 30 cameras stays legible
   for (const c of s.placedCameras) {
     const [px, py] = toPage(project([c.lon, c.lat]));
-    doc.circle(px, py, 2.6).fillAndStroke(c.bearingDeg === null || c.fovDeg === null ? '#ffffff' : COLOR.camera, COLOR.camera);
+    doc.circle(px, py, dot).fillAndStroke(c.bearingDeg === null || c.fovDeg === null ? '#ffffff' : COLOR.camera, COLOR.camera);
   }
   doc.restore();
 

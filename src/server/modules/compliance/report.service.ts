@@ -39,19 +39,18 @@ function reachOf(c: NonNullable<Device['camera']>): number {
  * bounded queue: a report that breaks fails alone (500), a full queue answers 503. Every export is audited.
  */
 export class ComplianceReportService {
-  private readonly renderer = new IsolatedWorker<ReportJob, Uint8Array>(new URL('./report.worker.ts', import.meta.url), {
-    name: 'inspection report renderer',
-    timeoutMs: 90_000,
-    maxOldGenerationSizeMb: 512,
-    maxQueue: MAX_QUEUE,
-  });
-
   constructor(
     private readonly compliance: Pick<ComplianceService, 'score' | 'coverage'>,
     private readonly org: Pick<OrgService, 'namesOf' | 'keySitesOf'>,
     private readonly ledger: Pick<DevicesService, 'byIds'>,
     private readonly audit: Pick<AuditService, 'recordAlone'>,
     private readonly clock: Clock,
+    private readonly renderer: Pick<IsolatedWorker<ReportJob, Uint8Array>, 'run' | 'close'> = new IsolatedWorker<ReportJob, Uint8Array>(new URL('./report.worker.ts', import.meta.url), {
+      name: 'inspection report renderer',
+      timeoutMs: 90_000,
+      maxOldGenerationSizeMb: 512,
+      maxQueue: MAX_QUEUE,
+    }),
   ) {}
 
   /** The data a report is rendered from (also what the tests compare with the API). */

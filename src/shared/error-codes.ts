@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   XIAOAN_MEDIA_NO_VIDEO: 409,
   /** This server cannot stream video now (no ffmpeg, or stopping). */
   XIAOAN_MEDIA_UNAVAILABLE: 503,
+  /** A bounded job queue (report rendering …) is full: try again shortly. */
+  XIAOAN_SERVER_BUSY: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -163,7 +163,9 @@ async function cookieOf(username: string) {
  * the SIP server's own settings, the live streams running now (none run here) and the vehicles on
  * campus and the people on campus (counts; none inside here). Still checked for leaks.
  */
-const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template', '/api/gb28181/status', '/api/media/streams', '/api/people/import-template', '/api/vehicles/on-campus', '/api/trajectory/on-campus']);
+const TENANT_FREE = new Set(['/api/health', '/api/alarm-rules/schema', '/api/devices/export', '/api/devices/import-template', '/api/gb28181/status', '/api/media/streams', '/api/people/import-template', '/api/vehicles/on-campus', '/api/trajectory/on-campus',
+  // Compressed files (PDF, xlsx): no id reads in their bytes; their content and scope are checked in test/compliance/report.test.ts.
+  '/api/compliance/report.pdf', '/api/compliance/report.xlsx']);
 
 /** WebSocket routes answer a plain GET without calling their handler. */
 const WEBSOCKET_ROUTES = new Set(['/api/media/live/:id', '/api/media/playback/:id']);

@@ -1,10 +1,11 @@
 /**
  * 合规评估 in a real browser on the demo university: the score and its rules as the API answers
  * them, the planted camera in a toilet named under its rule, the key-site coverage table and a
- * blind spot drawn on the map. Saves docs/screenshots/compliance.png and compliance-coverage.png.
+ * blind spot drawn on the map; the inspection report downloaded as a PDF. Saves docs/screenshots/compliance.png and
+ * compliance-coverage.png (and the report to /tmp/compliance-demo-report.pdf, for a look at its pages).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -84,6 +85,19 @@ describe('compliance page (browser)', { timeout: 300_000 }, () => {
       });
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'compliance-coverage.png') });
+      assert.deepEqual(pageErrors, []);
+    });
+  });
+
+  it('downloads the inspection report (检查报告) as a PDF named in Chinese', async () => {
+    await explainingFailure(page, pageErrors, async () => {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('compliance-report-pdf').click()]);
+      assert.match(download.suggestedFilename(), /^校园技防检查报告-.+-\d{4}-\d{2}-\d{2}\.pdf$/);
+      const file = (await download.path())!;
+      const pdf = readFileSync(file);
+      assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+      assert.ok(pdf.length > 20_000, `report of ${pdf.length} bytes`);
+      copyFileSync(file, '/tmp/compliance-demo-report.pdf');
       assert.deepEqual(pageErrors, []);
     });
   });

@@ -9,7 +9,7 @@ import { beijingDateTime } from '../../../shared/beijing-time.ts';
 import PDFDocument from 'pdfkit';
 import type { AlarmsService } from '../alarms/index.ts';
 import { eventKindLabel, label, payloadText, pdfT, zhT } from './case-file.labels.ts';
-import { caseFileFonts } from './fonts.ts';
+import { registerCjkFonts } from '../../util/cjk-fonts.ts';
 
 export type AlarmRecord = Awaited<ReturnType<AlarmsService['record']>>;
 
@@ -494,7 +494,6 @@ function decorate(l: Layout, d: CaseFileData) {
 }
 
 export async function renderCaseFile(d: CaseFileData): Promise<Buffer> {
-  const fonts = caseFileFonts();
   const doc = new PDFDocument({
     size: PAGE.size,
     margins: PAGE.margins,
@@ -508,8 +507,7 @@ export async function renderCaseFile(d: CaseFileData): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.registerFont('regular', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
+  registerCjkFonts(doc);
   const l = new Layout(doc);
 
   // Title block.

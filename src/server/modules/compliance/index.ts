@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { DB } from '../../store/schema.ts';
 import { ownTables } from '../../store/tables.ts';
+import type { AuditService } from '../audit/index.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { AlarmStatsService } from '../alarm-stats/index.ts';
 import type { RulesService } from '../alarms/index.ts';
@@ -15,8 +16,11 @@ import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
 import { complianceRoutes } from './compliance.routes.ts';
 import { ComplianceService } from './compliance.service.ts';
+import { complianceReportRoutes } from './report.routes.ts';
+import { ComplianceReportService } from './report.service.ts';
 
 export { ComplianceService } from './compliance.service.ts';
+export { ComplianceReportService } from './report.service.ts';
 
 export function createComplianceModule(d: {
   db: Kysely<DB>;
@@ -26,14 +30,19 @@ export function createComplianceModule(d: {
   health: DeviceHealthService;
   alarmStats: AlarmStatsService;
   rules: RulesService;
+  audit: AuditService;
   clock: Clock;
 }) {
   const compliance = new ComplianceService(ownTables<'compliance'>(d.db), d.org, d.devices, d.duty, { health: d.health, alarmStats: d.alarmStats, rules: d.rules }, d.clock);
+  const reports = new ComplianceReportService(compliance, d.org, d.devices, d.audit, d.clock);
   let first: NodeJS.Timeout | null = null;
   const face: ModuleFace = {
     name: 'compliance',
     tables: tablesOf('compliance'),
-    routes: (app) => complianceRoutes(app, compliance),
+    routes: (app) => {
+      complianceRoutes(app, compliance);
+      complianceReportRoutes(app, reports);
+    },
     // 评估快照: once a day per university (the job runs hourly and takes what is missing).
     jobs: [{ name: 'compliance snapshots', everyMs: 3_600_000, run: () => compliance.snapshotDue() }],
     // A fresh server (the demo) has today's snapshot a minute after start, not an hour.
@@ -43,8 +52,8 @@ export function createComplianceModule(d: {
     },
     stop: () => {
       if (first) clearTimeout(first);
-      return compliance.close();
+      return Promise.all([compliance.close(), reports.close()]).then(() => undefined);
     },
   };
-  return { face, compliance };
+  return { face, compliance, reports };
 }

@@ -13,6 +13,7 @@ import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { useUniversityOfScope } from '../../app/useUniversityOfScope.ts';
 import { ComplianceMap } from './ComplianceMap.tsx';
+import { ReportButtons } from './ReportButtons.tsx';
 import './compliance.css';
 
 type RuleRow = ComplianceScore['rules'][number];
@@ -143,6 +144,7 @@ export function ComplianceView() {
           <Button icon={<ReloadOutlined />} onClick={() => (tab === 'coverage' ? coverage.reload() : score.reload())}>
             {t('compliance.reload')}
           </Button>
+          <ReportButtons universityId={universityId} campusId={campusId} />
         </div>
         {score.error && <ErrorAlert error={score.error} title={t('compliance.loadFailed')} />}
         {!data && score.loading && <Spin style={{ display: 'block', margin: 24 }} />}

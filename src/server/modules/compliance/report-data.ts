@@ -45,9 +45,9 @@ export type ReportJob = { format: 'pdf' | 'xlsx'; data: ReportData };
 
 // ---- wording shared by the PDF and the workbook (the inspector reads Chinese) ----
 
-export const STATUS_ZH: Record<RuleStatus, string> = { pass: '符合', partial: '部分符合', fail: '不符合', no_data: '无数据' };
+export const STATUS_ZH: Record<RuleStatus, string> = { pass: '达标', partial: '部分达标', fail: '不达标', no_data: '无数据' };
 export const LEVEL_ZH = { required: '应', recommended: '宜' } as const;
-export const METHOD_ZH = { system_data: '平台数据', document_review: '查阅资料', site_visit: '现场核查' } as const;
+export const METHOD_ZH = { system_data: '系统数据', document_review: '查看文件', site_visit: '现场走访' } as const;
 export const ENTITY_ZH: Record<Finding['entityType'], string> = { device: '设备', key_site: '重点部位', entrance: '出入口', area: '区域', university: '学校', alarm: '报警', rule: '报警规则', account: '人员' };
 export const REPORT_TITLE = '校园安全技术防范检查报告';
 export const FOOTER = '由 xiaoan 根据平台数据自动生成；带“无数据”的项目需现场核查';

@@ -376,6 +376,7 @@ export class AlarmsRepository {
       .where('due_at', '<=', now)
       .where('state', 'in', [...OPEN_ALARM_STATES, 'resolved'])
       .orderBy('due_at')
+      .orderBy('id')
       .limit(limit)
       .execute();
     return rows.map(toAlarm);

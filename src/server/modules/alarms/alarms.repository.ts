@@ -187,6 +187,7 @@ export class AlarmsRepository {
       .where('drill_id', drillId === null ? 'is' : '=', drillId)
       .where('state', 'in', [...OPEN_ALARM_STATES])
       .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
       .executeTakeFirst();
     return r && toAlarm(r);
   }

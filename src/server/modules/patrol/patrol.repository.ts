@@ -150,7 +150,7 @@ export const patrolRepository = {
   },
   /** Tours that start before `startsBefore` and end after `endsAfter`. */
   toursAround: (db: PatrolDb, universityId: string, startsBefore: string, endsAfter: string) =>
-    db.selectFrom('patrol_tours').selectAll().where('university_id', '=', universityId).where('starts_at', '<=', startsBefore).where('ends_at', '>=', endsAfter).orderBy('starts_at').limit(200).execute(),
+    db.selectFrom('patrol_tours').selectAll().where('university_id', '=', universityId).where('starts_at', '<=', startsBefore).where('ends_at', '>=', endsAfter).orderBy('starts_at').orderBy('id').limit(200).execute(),
   /** The open points of a checkpoint a check-in at `at` may count for: its tour started, its grace not over. */
   openPointsAt: (db: PatrolDb, universityId: string, checkpointId: string, at: string) =>
     db
@@ -164,6 +164,7 @@ export const patrolRepository = {
       .where('t.starts_at', '<=', at)
       .where('p.grace_until', '>=', at)
       .orderBy('t.starts_at')
+      .orderBy('p.id')
       .execute(),
   checkinByEvent: (db: PatrolDb, eventId: string) => db.selectFrom('patrol_checkins').select('id').where('event_id', '=', eventId).executeTakeFirst(),
 };

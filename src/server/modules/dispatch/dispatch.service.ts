@@ -187,7 +187,7 @@ export class DispatchService implements GuardDispatcher {
   }
 
   async ofAlarm(alarmId: string): Promise<Dispatch[]> {
-    const rows = await this.db.selectFrom('dispatches').selectAll().where('alarm_id', '=', alarmId).orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db.selectFrom('dispatches').selectAll().where('alarm_id', '=', alarmId).orderBy('created_at').execute();
     const names = new Map((await this.accounts.people(rows.map((r) => r.guard_id))).map((u) => [u.id, u.displayName]));
     return rows.map((r) => this.toDispatch({ ...r, display_name: names.get(r.guard_id) ?? null }));
   }

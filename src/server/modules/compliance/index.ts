@@ -6,22 +6,30 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { DB } from '../../store/schema.ts';
 import { ownTables } from '../../store/tables.ts';
+import type { AuditService } from '../audit/index.ts';
 import type { DevicesService } from '../devices/index.ts';
 import type { DutyService } from '../duty/index.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
 import { complianceRoutes } from './compliance.routes.ts';
 import { ComplianceService } from './compliance.service.ts';
+import { evidenceRoutes } from './evidence.routes.ts';
+import { ComplianceEvidenceService } from './evidence.service.ts';
 
 export { ComplianceService } from './compliance.service.ts';
+export { ComplianceEvidenceService } from './evidence.service.ts';
 
-export function createComplianceModule(d: { db: Kysely<DB>; org: OrgService; devices: DevicesService; duty: DutyService; clock: Clock }) {
+export function createComplianceModule(d: { db: Kysely<DB>; org: OrgService; devices: DevicesService; duty: DutyService; audit: AuditService; clock: Clock }) {
   const compliance = new ComplianceService(ownTables<'compliance'>(d.db), d.org, d.devices, d.duty, d.clock);
+  const complianceEvidence = new ComplianceEvidenceService(ownTables<'compliance'>(d.db), d.org, d.audit, d.clock);
   let first: NodeJS.Timeout | null = null;
   const face: ModuleFace = {
     name: 'compliance',
     tables: tablesOf('compliance'),
-    routes: (app) => complianceRoutes(app, compliance),
+    routes: (app) => {
+      complianceRoutes(app, compliance);
+      evidenceRoutes(app, complianceEvidence);
+    },
     // 评估快照: once a day per university (the job runs hourly and takes what is missing).
     jobs: [{ name: 'compliance snapshots', everyMs: 3_600_000, run: () => compliance.snapshotDue() }],
     // A fresh server (the demo) has today's snapshot a minute after start, not an hour.
@@ -34,5 +42,5 @@ export function createComplianceModule(d: { db: Kysely<DB>; org: OrgService; dev
       return compliance.close();
     },
   };
-  return { face, compliance };
+  return { face, compliance, complianceEvidence };
 }

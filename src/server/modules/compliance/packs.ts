@@ -33,6 +33,7 @@ export const BASELINE_PACK: RulePack = {
       appliesTo: '全部重点部位',
       evidenceMethod: 'system_data',
       params: { minShare: 0.98 },
+      paramsStricter: { minShare: 'higher' },
     },
     {
       id: 'S-ENTRY-ID',
@@ -57,6 +58,7 @@ export const BASELINE_PACK: RulePack = {
       appliesTo: '全部在用摄像机和录像机',
       evidenceMethod: 'system_data',
       params: { days: 30 },
+      paramsStricter: { days: 'higher' },
     },
     {
       id: 'S-RET-90',
@@ -69,6 +71,7 @@ export const BASELINE_PACK: RulePack = {
       appliesTo: '拍摄重点部位的摄像机',
       evidenceMethod: 'system_data',
       params: { days: 90 },
+      paramsStricter: { days: 'higher' },
     },
     {
       id: 'S-HD',
@@ -93,6 +96,7 @@ export const BASELINE_PACK: RulePack = {
       appliesTo: '拍摄重点部位的摄像机',
       evidenceMethod: 'system_data',
       params: { targetShare: 0.3 },
+      paramsStricter: { targetShare: 'higher' },
     },
     {
       id: 'S-GATE',
@@ -153,6 +157,7 @@ export const BASELINE_PACK: RulePack = {
       appliesTo: '周界防区',
       evidenceMethod: 'system_data',
       params: { maxLengthM: 200 },
+      paramsStricter: { maxLengthM: 'lower' },
     },
     {
       id: 'S-DUTY24',
@@ -189,6 +194,7 @@ export const BASELINE_PACK: RulePack = {
       appliesTo: '监控中心',
       evidenceMethod: 'site_visit',
       params: { minAreaM2: 10 },
+      paramsStricter: { minAreaM2: 'higher' },
     },
     {
       id: 'S-UPS-1H',
@@ -201,6 +207,7 @@ export const BASELINE_PACK: RulePack = {
       appliesTo: '视频监控系统供电',
       evidenceMethod: 'document_review',
       params: { hours: 1 },
+      paramsStricter: { hours: 'higher' },
     },
   ],
 };

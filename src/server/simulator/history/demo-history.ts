@@ -18,6 +18,7 @@ import { Random } from '../../util/random.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import { DEMO_UNIVERSITY_NAME } from '../demo-simulator.ts';
 import { alarmHandling } from './alarm-handling.ts';
+import { complianceEvidence } from './compliance-evidence.ts';
 import type { HistoryContributor } from './contributor.ts';
 import { deviceTraffic } from './device-traffic.ts';
 import { deviceUpkeep } from './device-upkeep.ts';
@@ -56,7 +57,7 @@ export interface DemoHistoryOptions {
  */
 export function historyContributors(extra: readonly HistoryContributor[] = []): HistoryContributor[] {
   const incidents = new IncidentBook();
-  return [schoolCalendar(), deviceTraffic({ incidents }), alarmHandling({ incidents }), deviceUpkeep(), dutyHandovers(), trainingDrills(), ...extra];
+  return [schoolCalendar(), deviceTraffic({ incidents }), alarmHandling({ incidents }), deviceUpkeep(), dutyHandovers(), trainingDrills(), complianceEvidence(), ...extra];
 }
 
 export type DemoHistoryResult = { status: 'generated'; report: HistoryReport } | { status: 'skipped'; reason: string };

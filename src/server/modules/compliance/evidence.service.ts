@@ -4,7 +4,8 @@ import type { Clock } from '../../clock.ts';
 import { conflict, forbidden, invalid, invalidField, notFound } from '../../http/errors.ts';
 import { type Actor, assertInScope, writeScope } from '../../http/policy.ts';
 import { writeJson } from '../../store/database.ts';
-import type { ModuleDb } from '../../store/tables.ts';
+import type { ComplianceEvidenceTable } from '../../store/schema.ts';
+import { ownTables, type ModuleDb, type Work } from '../../store/tables.ts';
 import { normalizePhoto, PhotoRejected } from '../../util/photo.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -146,6 +147,11 @@ export class ComplianceEvidenceService {
       await this.audit.record(trx, actor, { action: input.decision, entityType: 'compliance_evidence', entityId: id, universityId: before.university_id, before: { status: before.status }, after: { status: changes.status, reason } });
     });
     return toEvidence({ ...before, ...changes });
+  }
+
+  /** The demo seed's evidence, written in its transaction. */
+  async loadBulk(work: Work, rows: ComplianceEvidenceTable[]): Promise<void> {
+    if (rows.length) await ownTables<'compliance'>(work).insertInto('compliance_evidence').values(rows).execute();
   }
 
   async file(actor: Actor, id: string): Promise<{ fileName: string; contentType: string; bytes: Buffer }> {

@@ -18,7 +18,6 @@ import { Random } from '../../util/random.ts';
 import { uuid7 } from '../../util/uuid7.ts';
 import { DEMO_UNIVERSITY_NAME } from '../demo-simulator.ts';
 import { alarmHandling } from './alarm-handling.ts';
-import { complianceEvidence } from './compliance-evidence.ts';
 import type { HistoryContributor } from './contributor.ts';
 import { deviceTraffic } from './device-traffic.ts';
 import { deviceUpkeep } from './device-upkeep.ts';
@@ -57,7 +56,7 @@ export interface DemoHistoryOptions {
  */
 export function historyContributors(extra: readonly HistoryContributor[] = []): HistoryContributor[] {
   const incidents = new IncidentBook();
-  return [schoolCalendar(), deviceTraffic({ incidents }), alarmHandling({ incidents }), deviceUpkeep(), dutyHandovers(), trainingDrills(), complianceEvidence(), ...extra];
+  return [schoolCalendar(), deviceTraffic({ incidents }), alarmHandling({ incidents }), deviceUpkeep(), dutyHandovers(), trainingDrills(), ...extra];
 }
 
 export type DemoHistoryResult = { status: 'generated'; report: HistoryReport } | { status: 'skipped'; reason: string };

@@ -79,7 +79,8 @@ const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  // The commission follows patrol completion, 24-hour duty and 持证上岗 (S-DUTY24, S-CERT) across universities, read-only.
+  // The commission follows patrol completion, 24-hour duty and 持证上岗 (S-DUTY24, S-CERT) across universities, read-only;
+  // it reviews universities' compliance evidence (the city inspects; the auditor does the same inside a university).
   commission_analyst: [...READ_ONLY, 'patrol.read', 'duty.read', 'compliance.read', 'compliance.review'],
   security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'patrol.read', 'patrol.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read', 'duty.read', 'duty.write', 'duty.swap', 'duty.handover', 'compliance.read', 'compliance.write', 'training.read', 'training.write'],
   operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'patrol.read', 'rule.read', 'person.read', 'duty.read', 'duty.swap', 'duty.handover', 'training.read'],

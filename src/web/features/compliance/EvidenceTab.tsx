@@ -224,12 +224,38 @@ export function EvidenceTab(p: { rules: PackRule[]; pack: { id: string; version:
     },
   ];
 
-  const evidenceRules = p.rules;
+  const evidenceRules = p.rules.filter((r) => r.evidenceMethod !== 'system_data');
+  const paramColumns = ruleColumns.filter((c) => c.key !== 'evidence');
+  const tightened = Object.keys(settings.data?.overrides ?? {}).length > 0;
   return (
     <div data-testid="compliance-evidence">
       {settings.error && <ErrorAlert error={settings.error} title={t('compliance.loadFailed')} />}
-      <Space style={{ marginBottom: 12 }} wrap>
-        <Typography.Text type="secondary">{t('complianceEvidence.intro', { pack: p.pack.id, version: p.pack.version })}</Typography.Text>
+      <Typography.Paragraph type="secondary">
+        {t('complianceEvidence.intro', { pack: p.pack.id, version: settings.data?.packVersion ?? p.pack.version })}
+        {tightened && (
+          <Tag color="purple" style={{ marginLeft: 8 }}>
+            {t('complianceEvidence.tightened')}
+          </Tag>
+        )}
+      </Typography.Paragraph>
+      <Typography.Title level={5}>{t('complianceEvidence.list')}</Typography.Title>
+      <Table rowKey="id" columns={ruleColumns} dataSource={evidenceRules} pagination={false} size="small" data-testid="compliance-evidence-rules" />
+      {evidence.error && <ErrorAlert error={evidence.error} title={t('compliance.loadFailed')} />}
+      <Table
+        rowKey="id"
+        columns={evidenceColumns}
+        dataSource={evidence.data ?? []}
+        loading={evidence.loading}
+        pagination={{ pageSize: 10, hideOnSinglePage: true }}
+        size="small"
+        locale={{ emptyText: t('complianceEvidence.empty') }}
+        style={{ marginTop: 12 }}
+        data-testid="compliance-evidence-list"
+      />
+      <Space style={{ marginTop: 20, marginBottom: 8 }} wrap>
+        <Typography.Title level={5} style={{ margin: 0 }}>
+          {t('complianceEvidence.paramsSection')}
+        </Typography.Title>
         {writer && settings.data && (
           <Button icon={<EditOutlined />} onClick={() => setParamsOpen(true)} data-testid="compliance-edit-params">
             {t('complianceEvidence.editParams')}
@@ -237,12 +263,7 @@ export function EvidenceTab(p: { rules: PackRule[]; pack: { id: string; version:
         )}
         {settings.data?.updatedAt && <Typography.Text type="secondary">{t('complianceEvidence.updated', { name: settings.data.updatedByName, at: formatDateTime(settings.data.updatedAt) })}</Typography.Text>}
       </Space>
-      <Table rowKey="id" columns={ruleColumns} dataSource={evidenceRules} pagination={false} size="small" data-testid="compliance-pack-rules" />
-      <Typography.Title level={5} style={{ marginTop: 20 }}>
-        {t('complianceEvidence.list')}
-      </Typography.Title>
-      {evidence.error && <ErrorAlert error={evidence.error} title={t('compliance.loadFailed')} />}
-      <Table rowKey="id" columns={evidenceColumns} dataSource={evidence.data ?? []} loading={evidence.loading} pagination={{ pageSize: 10, hideOnSinglePage: true }} size="small" locale={{ emptyText: t('complianceEvidence.empty') }} data-testid="compliance-evidence-list" />
+      <Table rowKey="id" columns={paramColumns} dataSource={p.rules} pagination={false} size="small" data-testid="compliance-pack-rules" />
 
       {settings.data && <ParamsDrawer open={paramsOpen} settings={settings.data} universityId={p.universityId} onClose={() => setParamsOpen(false)} onSaved={() => { setParamsOpen(false); refresh(); }} />}
 

@@ -87,6 +87,10 @@ export const PackRule = Type.Object(
     appliesTo: Type.String({ description: 'The sites or systems the rule applies to' }),
     evidenceMethod: StringEnum(EVIDENCE_METHODS),
     params: Type.Record(Type.String(), Type.Number(), { description: 'Parameters a university may tighten (days, shares …)' }),
+    paramsStricter: Type.Optional(
+      Type.Record(Type.String(), StringEnum(['higher', 'lower'] as const), { description: 'Which way each tunable parameter is stricter; a parameter not named here cannot be changed' }),
+    ),
+    baselineParams: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: 'Present when the university tightened this rule: the pack’s own values of the changed parameters' })),
   },
   { $id: 'PackRule' },
 );

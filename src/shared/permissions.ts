@@ -58,6 +58,10 @@ export const PERMISSIONS = [
   'duty.write',
   /** 评估: how far a campus is from the standard — key-site coverage, blind spots, later the score. */
   'compliance.read',
+  /** Tighten the rule pack's parameters for one's university; upload evidence (佐证材料) for rules checked by document or site visit (audited). */
+  'compliance.write',
+  /** Accept or reject uploaded evidence with a reason — never one's own upload (audited): the auditor and the commission, who inspect. */
+  'compliance.review',
   /** 换班: ask to give away or exchange one's own shift, answer a colleague's request, see one's swaps (approving needs duty.write or the duty leader on duty). */
   'duty.swap',
   /** 交接班: start, sign and accept the command centre's handover (an operator on the roster). */
@@ -75,9 +79,10 @@ const READ_ONLY: Permission[] = ['org.read', 'device.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  // The commission follows patrol completion, 24-hour duty and 持证上岗 (S-DUTY24, S-CERT) across universities, read-only.
-  commission_analyst: [...READ_ONLY, 'patrol.read', 'duty.read', 'compliance.read'],
-  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'patrol.read', 'patrol.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read', 'duty.read', 'duty.write', 'duty.swap', 'duty.handover', 'compliance.read', 'training.read', 'training.write'],
+  // The commission follows patrol completion, 24-hour duty and 持证上岗 (S-DUTY24, S-CERT) across universities, read-only;
+  // it reviews universities' compliance evidence (the city inspects; the auditor does the same inside a university).
+  commission_analyst: [...READ_ONLY, 'patrol.read', 'duty.read', 'compliance.read', 'compliance.review'],
+  security_director: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.export', 'video.control', 'vehicle.read', 'vehicle.write', 'vehicle.approve', 'access.read', 'access.write', 'visitor.read', 'visitor.write', 'visitor.approve', 'patrol.read', 'patrol.write', 'rule.read', 'rule.write', 'org.write', 'device.write', 'maintenance.write', 'user.read', 'user.write', 'person.read', 'person.write', 'person.unmask', 'trajectory.read', 'duty.read', 'duty.write', 'duty.swap', 'duty.handover', 'compliance.read', 'compliance.write', 'training.read', 'training.write'],
   operator: [...READ_ONLY, 'event.read', 'alarm.read', 'alarm.handle', 'video.view', 'video.control', 'vehicle.read', 'vehicle.write', 'access.read', 'visitor.read', 'visitor.write', 'patrol.read', 'rule.read', 'person.read', 'duty.read', 'duty.swap', 'duty.handover', 'training.read'],
   // Guards at the gatehouse look up today's visitors, register walk-ins and check them in and out.
   // … and walk their patrol tours, checking in at each checkpoint from the phone.
@@ -85,7 +90,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // Maintainers check that a repaired camera shows a picture.
   maintainer: [...READ_ONLY, 'event.read', 'video.view', 'device.write', 'maintenance.write'],
   // Auditors read the register masked; they check who unmasked, they do not unmask.
-  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read', 'person.read', 'access.read', 'visitor.read', 'patrol.read', 'duty.read', 'compliance.read', 'training.read'],
+  auditor: [...READ_ONLY, 'event.read', 'alarm.read', 'rule.read', 'user.read', 'audit.read', 'person.read', 'access.read', 'visitor.read', 'patrol.read', 'duty.read', 'compliance.read', 'compliance.review', 'training.read'],
 };
 
 /** Roles a security director may grant inside their own university. */

@@ -103,6 +103,9 @@ function sampleBody(method: string, url: string, target: UniversityFixture): unk
     'PUT /api/training/sessions/:id': { title: '越权培训', kind: 'theory', date: '2026-03-05', hours: 1, trainer: '越权', attendance: [] },
     'POST /api/training/drills': { scenario: 'lost_child', universityId: target.universityId },
     'POST /api/training/drills/:id/finish': undefined,
+    'PUT /api/compliance/settings': { params: { 'S-RET-90': { days: 120 } }, universityId: target.universityId },
+    'POST /api/compliance/evidence': { ruleId: 'S-UPS-1H', note: '越权', fileName: 'x.pdf', content: EVIDENCE_PDF, universityId: target.universityId },
+    'POST /api/compliance/evidence/:id/review': { decision: 'accept' },
     'POST /api/alarm-rules/import': { universityId: target.universityId, rules: [{ name: '越权', enabled: true, trigger: { type: 'event', kinds: ['panic'], deviceIds: [target.deviceId] }, actions: [{ type: 'create_alarm', alarmType: 'panic', priority: 1 }] }] },
   };
   const key = `${method} ${url}`;
@@ -141,6 +144,7 @@ function targetId(url: string, target: UniversityFixture): string {
   if (url.startsWith('/api/training/sessions/')) return trainingSessionIds.get(target)!;
   if (url.startsWith('/api/training/drills/')) return drillIds.get(target)!;
   if (url.startsWith('/api/compliance/snapshots/')) return snapshotIds.get(target)!;
+  if (url.startsWith('/api/compliance/evidence/')) return evidenceIds.get(target)!;
   if (url.startsWith('/api/training/records/')) return target.users.operator.id;
   throw new Error(`the tenant isolation test does not know which object ${url} addresses; add it`);
 }
@@ -216,6 +220,9 @@ const handoverIds = new Map<UniversityFixture, string>();
 const trainingSessionIds = new Map<UniversityFixture, string>();
 const drillIds = new Map<UniversityFixture, string>();
 const snapshotIds = new Map<UniversityFixture, string>();
+const evidenceIds = new Map<UniversityFixture, string>();
+/** A minimal PDF (header and end marker) as a base64 upload. */
+const EVIDENCE_PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1').toString('base64');
 
 const checkpointIds = new Map<UniversityFixture, string>();
 const checkpointTokens = new Map<UniversityFixture, string>();
@@ -229,7 +236,7 @@ function patrolRoute(f: UniversityFixture) {
 
 /** Everything of A that must never appear in an answer to B. */
 function secretsOf(f: UniversityFixture): string[] {
-  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, dutySwapIds.get(f)!, handoverIds.get(f)!, trainingSessionIds.get(f)!, drillIds.get(f)!, snapshotIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
+  return [f.universityId, f.campusId, f.buildingId, f.floorId, f.areaId, f.keySiteId, f.deviceId, f.maintenanceId, eventIds.get(f)!, alarmIds.get(f)!, ruleIds.get(f)!, dispatchIds.get(f)!, photoIds.get(f)!, segmentIds.get(f)!, vehicleIds.get(f)!, personIds.get(f)!, credentialIds.get(f)!, visitGateIds.get(f)!, visitIds.get(f)!, passTokens.get(f)!, accessGroupIds.get(f)!, checkpointIds.get(f)!, checkpointTokens.get(f)!, patrolRouteIds.get(f)!, dutyPostIds.get(f)!, dutyAssignmentIds.get(f)!, certificateIds.get(f)!, dutySwapIds.get(f)!, handoverIds.get(f)!, trainingSessionIds.get(f)!, drillIds.get(f)!, snapshotIds.get(f)!, evidenceIds.get(f)!, ...Object.values(f.users).map((u) => u.id)];
 }
 
 /** An event, a dead letter and a heartbeat for the university's device, so event-side lists have content. */
@@ -325,6 +332,8 @@ async function withActivity(f: UniversityFixture) {
   drillIds.set(f, drillId);
   // 评估快照: today's score of the university, with its inputs.
   snapshotIds.set(f, (await t.services.compliance.takeSnapshot(f.universityId)).id);
+  // 佐证材料: a pending document (uploaded as the system, so the university's reviewers may review it).
+  evidenceIds.set(f, (await t.services.complianceEvidence.upload(SYSTEM_ACTOR, { universityId: f.universityId, ruleId: 'S-UPS-1H', note: '后备电源', fileName: 'ups.pdf', content: EVIDENCE_PDF })).id);
 }
 
 describe('tenant isolation over every route', () => {

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/server/config.ts';
 import { createServices, type Services } from '../../src/server/http/app.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { seedDemoIfEmpty } from '../../src/server/simulator/demo-seed.ts';
+import { generateDemoEvidence } from '../../src/server/simulator/demo-university/compliance-evidence.ts';
 import { generateDemoUniversity, type DemoUniversityData } from '../../src/server/simulator/demo-university/generate.ts';
 import { openStore, type Store } from '../../src/server/store/database.ts';
 import { migrateToLatest } from '../../src/server/store/migrations/index.ts';
@@ -103,6 +104,17 @@ describe('the score of the demo university', () => {
 
   it('judges panic arming from the default rules: armed around the clock and latching', () => {
     assert.equal(rule('S-PANIC-24H').status, 'pass', rule('S-PANIC-24H').figure);
+  });
+
+  it('judges the backup power from the accepted test report; the site-visit record waits for review', async () => {
+    assert.equal(rule('S-UPS-1H').status, 'pass');
+    assert.equal(rule('S-ROOM').status, 'no_data');
+    assert.equal(rule('S-ROOM').missing, '材料待审核');
+    // The same seed and moment give the same files and ids.
+    const again = await generateDemoEvidence({ seed: data.seed, universityId: data.university.id, accounts: data.accounts, nowMs: 1_800_000_000_000 });
+    const twice = await generateDemoEvidence({ seed: data.seed, universityId: data.university.id, accounts: data.accounts, nowMs: 1_800_000_000_000 });
+    assert.deepEqual(again, twice);
+    assert.equal(again[0]!.bytes.subarray(0, 5).toString(), '%PDF-');
   });
 
   it('says which rules it has no data for, and the score counts them as unearned', () => {

@@ -1,8 +1,10 @@
 /**
  * 合规评估 in a real browser on the demo university: the score and its rules as the API answers
  * them, the planted camera in a toilet named under its rule, the key-site coverage table and a
- * blind spot drawn on the map; the inspection report downloaded as a PDF. Saves docs/screenshots/compliance.png and
- * compliance-coverage.png (and the report to /tmp/compliance-demo-report.pdf, for a look at its pages).
+ * blind spot drawn on the map; the inspection report downloaded as a PDF; the pack's parameters
+ * tightened (never loosened) and the demo's pending site-visit record accepted by the auditor. Saves
+ * docs/screenshots/compliance.png, compliance-coverage.png and compliance-evidence.png (and the report
+ * to /tmp/compliance-demo-report.pdf, for a look at its pages).
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
 import type { ComplianceScore, CoverageReport } from '../../src/shared/compliance.ts';
+import type { Evidence } from '../../src/shared/compliance-evidence.ts';
 import { Api, clickNav, explainingFailure, launchChromium, logIn, newConsolePage, startServer, type RunningServer } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
@@ -98,6 +101,56 @@ describe('compliance page (browser)', { timeout: 300_000 }, () => {
       assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
       assert.ok(pdf.length > 20_000, `report of ${pdf.length} bytes`);
       copyFileSync(file, '/tmp/compliance-demo-report.pdf');
+      assert.deepEqual(pageErrors, []);
+    });
+  });
+
+  it('tightens a parameter (a looser value is refused on its field) and the auditor accepts the pending site-visit record', async () => {
+    await explainingFailure(page, pageErrors, async () => {
+      await page.getByTestId('compliance-tab-evidence').click();
+      await page.getByTestId('compliance-pack-rules').waitFor();
+      assert.match(await page.getByTestId('evidence-latest-S-UPS-1H').innerText(), /已通过/);
+      assert.match(await page.getByTestId('evidence-latest-S-ROOM').innerText(), /待审核/);
+      await page.getByTestId('compliance-edit-params').click();
+      const days = page.getByTestId('compliance-param-S-RET-90-days');
+      await days.fill('60');
+      await page.getByTestId('compliance-params-save').click();
+      const error = page.getByTestId('compliance-params-form').locator('.ant-form-item-explain-error').filter({ hasText: '只能收紧' });
+      await error.waitFor();
+      assert.equal(await error.innerText(), '只能收紧：不得低于规则包的 90');
+      await days.fill('180');
+      await page.getByTestId('compliance-params-save').click();
+      await page.getByTestId('compliance-params-form').waitFor({ state: 'hidden' });
+      await page.getByTestId('compliance-params-S-RET-90').filter({ hasText: '已收紧' }).waitFor();
+      assert.match(await page.getByTestId('compliance-params-S-RET-90').innerText(), /180[\s\S]*规则包 90/);
+      await page.getByTestId('compliance-summary').filter({ hasText: '本校收紧' }).waitFor();
+
+      // The auditor (another person than the director who uploaded it) accepts the site-visit record.
+      const auditorPage = await newConsolePage(browser, { width: 1440, height: 1300 }, pageErrors);
+      try {
+        await logIn(auditorPage, server.baseUrl, 'auditor', DEMO_PASSWORD);
+        await clickNav(auditorPage, 'nav-compliance');
+        await auditorPage.getByTestId('compliance-tab-evidence').click();
+        const api = new Api(server.baseUrl);
+        await api.login('auditor', DEMO_PASSWORD);
+        const room = (await api.call<Evidence[]>('GET', '/api/compliance/evidence?ruleId=S-ROOM'))[0]!;
+        assert.equal(room.status, 'submitted');
+        assert.equal(await auditorPage.getByTestId('compliance-edit-params').count(), 0, 'the auditor reviews; it does not change the pack');
+        // The page as the auditor finds it: the accepted report, the record pending with its buttons, the tightened parameter.
+        await auditorPage.getByTestId(`evidence-accept-${room.id}`).waitFor();
+        await auditorPage.waitForTimeout(300);
+        await auditorPage.screenshot({ path: path.join(SCREENSHOTS, 'compliance-evidence.png') });
+        await auditorPage.getByTestId(`evidence-accept-${room.id}`).click();
+        await auditorPage.locator('.ant-popconfirm .ant-btn-primary').click();
+        await auditorPage.getByTestId(`evidence-status-${room.id}`).filter({ hasText: '已通过' }).waitFor();
+        await auditorPage.getByTestId('evidence-latest-S-ROOM').filter({ hasText: '已通过' }).waitFor();
+        const after = await api.call<ComplianceScore>('GET', '/api/compliance/score');
+        assert.equal(after.rules.find((r) => r.rule.id === 'S-ROOM')!.result.status, 'pass');
+        await auditorPage.getByTestId('compliance-tab-rules').click();
+        await auditorPage.getByTestId('compliance-status-S-ROOM').filter({ hasText: '达标' }).waitFor();
+      } finally {
+        await auditorPage.context().close();
+      }
       assert.deepEqual(pageErrors, []);
     });
   });

@@ -125,7 +125,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { duty, dutySwaps, face: dutyFace } = createDutyModule({ db, accounts, org, calendar, audit, writer, clock, attachAcknowledgeCheck: alarmsModule.attachAcknowledgeCheck, attachRouting: alarmsModule.attachRouting, attachGuardRoster });
   const { handover, face: handoverFace } = createHandoverModule({ db, duty, alarms, devices, health, audit, clock });
   const { dutyStats, attachTrainingHours, face: dutyStatsFace } = createDutyStatsModule({ duty, patrol, alarmStats, accounts, clock });
-  const { compliance, face: complianceFace } = createComplianceModule({ db, org, devices, duty, health, alarmStats, rules: alarmsModule.rules, audit, clock });
+  const { compliance, complianceEvidence, face: complianceFace } = createComplianceModule({ db, org, devices, duty, health, alarmStats, rules: alarmsModule.rules, audit, clock });
   const { training, face: trainingFace } = createTrainingModule({ db, accounts, org, devices, alarms, audit, writer, clock });
   attachTrainingHours({ hoursOf: (universityId, fromMs, toMs) => training.hoursOf(universityId, fromMs, toMs) });
   const modules: readonly ModuleFace[] = [
@@ -168,7 +168,7 @@ export function createServices(config: Config, store: Store, clock: Clock = syst
   const { gb28181, gbPlatform, sipListening } = gbModule;
   const { onvif, onvifCameras } = onvifModule;
   const { rules, alarmConsumer, engine: alarmEngine, actions, ruleDryRun, absence, procedures: alarmProcedures } = alarmsModule;
-  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty, dutySwaps, dutyStats, attachTrainingHours, compliance, handover, training };
+  return { modules, bus, audit, accounts, org, devices, ledgerIo, people, peopleImport, map, writer, events, ingest, credentials, deviceMessages, gb28181, gbPlatform, sipListening, onvif, onvifCameras, media, recordings, recordingsCleaner, evidence, alarmRecording, tourGroups, health, live, rules, alarms, alarmConsumer, alarmEngine, actions, procedures, alarmProcedures, dispatches, ruleDryRun, absence, calendar, caseFile, alarmStats, deviceCommands, vehicles, gate, access, accessDecider, permissionLists, visitors, visitorGate, patrol, patrolWatch, trajectory, sightings, duty, dutySwaps, dutyStats, attachTrainingHours, compliance, complianceEvidence, handover, training };
 }
 
 export interface RouteEntry {

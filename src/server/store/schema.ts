@@ -247,6 +247,8 @@ export interface EventsDB {
   training_attendance: TrainingAttendanceTable;
   drills: DrillTable;
   compliance_snapshots: ComplianceSnapshotTable;
+  compliance_settings: ComplianceSettingsTable;
+  compliance_evidence: ComplianceEvidenceTable;
 }
 
 /** 电子巡更 (modules/patrol). */
@@ -982,3 +984,37 @@ export interface ComplianceSnapshotTable {
   computed_at: string;
 }
 
+
+/** 规则包参数 (modules/compliance): a university's tightened pack parameters. */
+export interface ComplianceSettingsTable {
+  university_id: string;
+  pack_id: string;
+  /** JSON ruleId → param → value */
+  overrides: unknown;
+  updated_by: string;
+  updated_by_name: string;
+  updated_at: string;
+}
+
+/** 佐证材料 (modules/compliance): a document or photo a rule is judged from, and its review. */
+export interface ComplianceEvidenceTable {
+  id: string;
+  university_id: string;
+  rule_id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  bytes: Uint8Array;
+  note: string;
+  /** JSON RoomFacts (S-ROOM) or null */
+  facts: unknown;
+  status: string;
+  uploaded_by: string;
+  uploaded_by_name: string;
+  uploaded_at: string;
+  reviewed_by: string | null;
+  reviewed_by_name: string | null;
+  reviewed_at: string | null;
+  review_reason: string | null;
+}

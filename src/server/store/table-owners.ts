@@ -69,4 +69,6 @@ export const TABLE_OWNERS = {
   training_attendance: 'training',
   drills: 'training',
   compliance_snapshots: 'compliance',
+  compliance_settings: 'compliance',
+  compliance_evidence: 'compliance',
 } as const satisfies Record<keyof DB, string>;

@@ -43,6 +43,7 @@ import enPatrol from './en/patrol.json' with { type: 'json' };
 import enDuty from './en/duty.json' with { type: 'json' };
 import enCompliance from './en/compliance.json' with { type: 'json' };
 import enComplianceReport from './en/complianceReport.json' with { type: 'json' };
+import enComplianceEvidence from './en/complianceEvidence.json' with { type: 'json' };
 import enDutySwaps from './en/dutySwaps.json' with { type: 'json' };
 import enDutyStats from './en/dutyStats.json' with { type: 'json' };
 import enTrajectory from './en/trajectory.json' with { type: 'json' };
@@ -80,6 +81,7 @@ import zhPatrol from './zh-CN/patrol.json' with { type: 'json' };
 import zhDuty from './zh-CN/duty.json' with { type: 'json' };
 import zhCompliance from './zh-CN/compliance.json' with { type: 'json' };
 import zhComplianceReport from './zh-CN/complianceReport.json' with { type: 'json' };
+import zhComplianceEvidence from './zh-CN/complianceEvidence.json' with { type: 'json' };
 import zhDutySwaps from './zh-CN/dutySwaps.json' with { type: 'json' };
 import zhDutyStats from './zh-CN/dutyStats.json' with { type: 'json' };
 import zhTrajectory from './zh-CN/trajectory.json' with { type: 'json' };
@@ -120,6 +122,7 @@ const WEB_STRINGS = {
     duty: zhDuty,
     compliance: zhCompliance,
     complianceReport: zhComplianceReport,
+    complianceEvidence: zhComplianceEvidence,
     dutySwaps: zhDutySwaps,
     dutyStats: zhDutyStats,
     trajectory: zhTrajectory,
@@ -159,6 +162,7 @@ const WEB_STRINGS = {
     duty: enDuty,
     compliance: enCompliance,
     complianceReport: enComplianceReport,
+    complianceEvidence: enComplianceEvidence,
     dutySwaps: enDutySwaps,
     dutyStats: enDutyStats,
     trajectory: enTrajectory,

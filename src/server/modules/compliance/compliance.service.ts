@@ -20,6 +20,8 @@ import type { AccessPoint, CoverageCamera, CoverageSite } from './coverage.ts';
 import type { CoverageJob, SiteAnalysis } from './coverage.worker.ts';
 import { evaluate, type ComplianceInputs, type InputAlarm, type InputPanicRule } from './evaluate.ts';
 import { complianceRepository as repo, toSnapshot } from './compliance.repository.ts';
+import { evidenceRepository } from './evidence.repository.ts';
+import { baselineVersion, effectivePack } from './pack-settings.ts';
 import { BASELINE_PACK, SHIPPED_PACKS, type RulePack } from './packs.ts';
 
 const gzipAsync = promisify(gzip);
@@ -111,7 +113,7 @@ export class ComplianceService {
     const universityId = await writeScope(actor, q.universityId, (id) => this.org.isUniversity(id));
     const a = await this.analyse(universityId, () => true);
     if (q.campusId && !a.inputs.devices.some((d) => d.campusId === q.campusId) && !a.sites.some((s) => s.campusId === q.campusId)) throw notFound('campus');
-    return evaluate(BASELINE_PACK, a.inputs, q.campusId ?? null, a.inputs.asOf);
+    return evaluate(effectivePack(BASELINE_PACK, a.inputs.packOverrides), a.inputs, q.campusId ?? null, a.inputs.asOf);
   }
 
   // ---- 评估快照: a score per university and day, with its inputs ----
@@ -119,7 +121,7 @@ export class ComplianceService {
   /** Takes (or replaces) today's snapshot of the university: the score and the inputs it came from, gzip JSON. */
   async takeSnapshot(universityId: string): Promise<ComplianceSnapshot> {
     const a = await this.analyse(universityId, () => true);
-    const s = evaluate(BASELINE_PACK, a.inputs, null, a.inputs.asOf);
+    const s = evaluate(effectivePack(BASELINE_PACK, a.inputs.packOverrides), a.inputs, null, a.inputs.asOf);
     const row = {
       id: uuid7(),
       university_id: universityId,
@@ -159,13 +161,16 @@ export class ComplianceService {
     return (await repo.snapshots(this.db, universityId, from)).map(toSnapshot);
   }
 
-  /** A stored score computed again from its stored inputs with the pack version it names: the proof it is reproducible. */
+  /**
+   * A stored score computed again from its stored inputs with the pack version it names (and the
+   * university's tightened parameters and evidence as they were, kept in the inputs): the proof it is reproducible.
+   */
   async replay(actor: Actor, id: string): Promise<SnapshotReplay> {
     const row = assertInScope(actor, await repo.snapshot(this.db, id), (r) => r.university_id, 'snapshot');
-    const pack = PACKS[`${row.pack_id}@${row.pack_version}`];
+    const pack = PACKS[`${row.pack_id}@${baselineVersion(row.pack_version)}`];
     if (!pack) throw conflict(`rule pack ${row.pack_id} version ${row.pack_version} is no longer shipped; the stored inputs are kept`);
     const inputs = JSON.parse((await gunzipAsync(row.inputs)).toString('utf8')) as ComplianceInputs;
-    const recomputed = evaluate(pack, inputs, null, row.computed_at);
+    const recomputed = evaluate(effectivePack(pack, inputs.packOverrides), inputs, null, row.computed_at);
     const snapshot = toSnapshot(row);
     const identical = recomputed.score === snapshot.score && recomputed.earned === snapshot.earned && recomputed.possible === snapshot.possible && (['pass', 'partial', 'fail', 'no_data'] as const).every((k) => recomputed.counts[k] === snapshot.counts[k]);
     return { snapshot, recomputed, identical };
@@ -174,7 +179,7 @@ export class ComplianceService {
   private async analyse(universityId: string, siteFilter: (s: { id: string; campusId: string }) => boolean): Promise<Analysis> {
     const now = this.clock.now();
     const responseDays = BASELINE_PACK.rules.find((r) => r.id === 'S-RESP')?.params.days ?? 30;
-    const [keySites, rows, devices, gaps, shifts, certified, operatorsUncertified, handled, rules] = await Promise.all([
+    const [keySites, rows, devices, gaps, shifts, certified, operatorsUncertified, handled, rules, packOverrides, evidence] = await Promise.all([
       this.org.keySitesOf(universityId),
       this.org.treeRows(universityId),
       this.ledger.ofUniversity(universityId),
@@ -184,6 +189,8 @@ export class ComplianceService {
       this.duty.uncertifiedOperators(universityId, beijingDate(now)),
       this.use.alarmStats.handlingOf(universityId, now - responseDays * DAY_MS, now),
       this.use.rules.rulesFor(universityId),
+      evidenceRepository.overrides(this.db, universityId),
+      evidenceRepository.latest(this.db, universityId),
     ]);
     // S-CERT: who the published roster puts in the command centre this week without a certificate on that date
     // (a university that records no certificate at all has nobody certified).
@@ -236,6 +243,8 @@ export class ComplianceService {
         health: this.use.health.statesOf(universityId).map((h) => ({ id: h.deviceId, online: h.online, lastSeenAt: new Date(h.lastSeenMs).toISOString() })),
         alarms: handled.map(responseOf),
         panicRules: rules.flatMap(panicRuleOf),
+        packOverrides,
+        evidence,
       },
     };
   }

@@ -6,6 +6,7 @@
 import { MAX_FINDINGS_LISTED, type ComplianceScore, type Finding, type PackRule, type RuleResult, type RuleStatus } from '../../../shared/compliance.ts';
 import type { CameraResolution, DeviceKind, KeySiteCategory, PrivacyKind } from '../../../shared/domain.ts';
 import type { SiteCoverage } from './coverage.ts';
+import { judgeEvidence, type EvidenceFact } from './evidence-judge.ts';
 import { KEYDOOR_CATEGORIES, type RulePack } from './packs.ts';
 
 export interface InputDevice {
@@ -82,6 +83,10 @@ export interface ComplianceInputs {
   health?: InputHealth[];
   alarms?: InputAlarm[];
   panicRules?: InputPanicRule[];
+  /** The university's tightened parameters (ruleId → param → value), kept so a snapshot replays with them. */
+  packOverrides?: Record<string, Record<string, number>>;
+  /** The latest evidence of each rule checked by document review or site visit, with its review. */
+  evidence?: Record<string, EvidenceFact>;
 }
 
 interface Judgement {
@@ -306,8 +311,8 @@ const CHECKERS: Record<string, Checker> = {
       findings: unlatched.length === always.length ? unlatched.map((r) => ruleFinding(r, '不保持报警：报警可不经人工复位关闭（S-NOMISS）')) : [],
     };
   },
-  'S-ROOM': () => noData('需现场查看监控中心面积、温湿度和照度（尚无现场核查记录）'),
-  'S-UPS-1H': () => noData('需查看后备电源配置文件（尚未上传证明材料）'),
+  'S-ROOM': (rule, x) => judgeEvidence(rule, x.evidence?.[rule.id]),
+  'S-UPS-1H': (rule, x) => judgeEvidence(rule, x.evidence?.[rule.id]),
 };
 
 const PRIVACY_LABELS: Record<PrivacyKind, string> = { dormitory_room: '宿舍房间', bathroom: '浴室', toilet: '卫生间', changing_room: '更衣室', lactation_room: '母婴室' };

@@ -18,9 +18,12 @@ import { complianceRoutes } from './compliance.routes.ts';
 import { ComplianceService } from './compliance.service.ts';
 import { complianceReportRoutes } from './report.routes.ts';
 import { ComplianceReportService } from './report.service.ts';
+import { evidenceRoutes } from './evidence.routes.ts';
+import { ComplianceEvidenceService } from './evidence.service.ts';
 
 export { ComplianceService } from './compliance.service.ts';
 export { ComplianceReportService } from './report.service.ts';
+export { ComplianceEvidenceService } from './evidence.service.ts';
 
 export function createComplianceModule(d: {
   db: Kysely<DB>;
@@ -35,6 +38,7 @@ export function createComplianceModule(d: {
 }) {
   const compliance = new ComplianceService(ownTables<'compliance'>(d.db), d.org, d.devices, d.duty, { health: d.health, alarmStats: d.alarmStats, rules: d.rules }, d.clock);
   const reports = new ComplianceReportService(compliance, d.org, d.devices, d.audit, d.clock);
+  const complianceEvidence = new ComplianceEvidenceService(ownTables<'compliance'>(d.db), d.org, d.audit, d.clock);
   let first: NodeJS.Timeout | null = null;
   const face: ModuleFace = {
     name: 'compliance',
@@ -42,6 +46,7 @@ export function createComplianceModule(d: {
     routes: (app) => {
       complianceRoutes(app, compliance);
       complianceReportRoutes(app, reports);
+      evidenceRoutes(app, complianceEvidence);
     },
     // 评估快照: once a day per university (the job runs hourly and takes what is missing).
     jobs: [{ name: 'compliance snapshots', everyMs: 3_600_000, run: () => compliance.snapshotDue() }],
@@ -55,5 +60,5 @@ export function createComplianceModule(d: {
       return Promise.all([compliance.close(), reports.close()]).then(() => undefined);
     },
   };
-  return { face, compliance, reports };
+  return { face, compliance, reports, complianceEvidence };
 }

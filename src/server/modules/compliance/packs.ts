@@ -29,6 +29,7 @@ const RULES_2026_1: readonly PackRule[] = [
     appliesTo: '全部重点部位',
     evidenceMethod: 'system_data',
     params: { minShare: 0.98 },
+    paramsStricter: { minShare: 'higher' },
   },
   {
     id: 'S-ENTRY-ID',
@@ -53,6 +54,7 @@ const RULES_2026_1: readonly PackRule[] = [
     appliesTo: '全部在用摄像机和录像机',
     evidenceMethod: 'system_data',
     params: { days: 30 },
+    paramsStricter: { days: 'higher' },
   },
   {
     id: 'S-RET-90',
@@ -65,6 +67,7 @@ const RULES_2026_1: readonly PackRule[] = [
     appliesTo: '拍摄重点部位的摄像机',
     evidenceMethod: 'system_data',
     params: { days: 90 },
+    paramsStricter: { days: 'higher' },
   },
   {
     id: 'S-HD',
@@ -89,6 +92,7 @@ const RULES_2026_1: readonly PackRule[] = [
     appliesTo: '拍摄重点部位的摄像机',
     evidenceMethod: 'system_data',
     params: { targetShare: 0.3 },
+    paramsStricter: { targetShare: 'higher' },
   },
   {
     id: 'S-GATE',
@@ -149,6 +153,7 @@ const RULES_2026_1: readonly PackRule[] = [
     appliesTo: '周界防区',
     evidenceMethod: 'system_data',
     params: { maxLengthM: 200 },
+    paramsStricter: { maxLengthM: 'lower' },
   },
   {
     id: 'S-DUTY24',
@@ -185,6 +190,7 @@ const RULES_2026_1: readonly PackRule[] = [
     appliesTo: '监控中心',
     evidenceMethod: 'site_visit',
     params: { minAreaM2: 10 },
+    paramsStricter: { minAreaM2: 'higher' },
   },
   {
     id: 'S-UPS-1H',
@@ -197,6 +203,7 @@ const RULES_2026_1: readonly PackRule[] = [
     appliesTo: '视频监控系统供电',
     evidenceMethod: 'document_review',
     params: { hours: 1 },
+    paramsStricter: { hours: 'higher' },
   },
 ];
 
@@ -213,6 +220,7 @@ const RULES_ADDED_2026_2: readonly PackRule[] = [
     appliesTo: '全部在用设备（离线按最后一次上报计时，维修中按台账修改时间计时）',
     evidenceMethod: 'system_data',
     params: { hours: 24 },
+    paramsStricter: { hours: 'lower' },
   },
   {
     id: 'S-ONLINE',
@@ -225,6 +233,7 @@ const RULES_ADDED_2026_2: readonly PackRule[] = [
     appliesTo: '平台已知在线状态的在用设备',
     evidenceMethod: 'system_data',
     params: { minRate: 0.95 },
+    paramsStricter: { minRate: 'higher' },
   },
   {
     id: 'S-RESP',
@@ -237,6 +246,7 @@ const RULES_ADDED_2026_2: readonly PackRule[] = [
     appliesTo: '近 30 天的真实报警（演练除外）',
     evidenceMethod: 'system_data',
     params: { ackS: 60, arriveS: 300, minShare: 0.9, days: 30 },
+    paramsStricter: { ackS: 'lower', arriveS: 'lower', minShare: 'higher' },
   },
   {
     id: 'S-PANIC-24H',

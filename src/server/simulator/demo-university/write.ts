@@ -17,6 +17,7 @@ import { generateDemoVehicles } from './campus-vehicles.ts';
 import { generateDemoAccess } from './campus-access.ts';
 import { generateDemoVisits } from './campus-visitors.ts';
 import { generateDemoPatrol } from './campus-patrol.ts';
+import { generateDemoEvidence } from './compliance-evidence.ts';
 import { generateDemoDuty } from './campus-duty.ts';
 import type { DemoUniversityData } from './generate.ts';
 
@@ -136,6 +137,7 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
   const visitors = generateDemoVisits({ seed: data.seed, universityId: data.university.id, accounts: data.accounts, devices: data.devices, nowMs: ctx.nowMs ?? Date.now() });
 
   const duty = generateDemoDuty({ seed: data.seed, universityId: data.university.id, accounts: data.accounts, nowMs: ctx.nowMs ?? Date.now() });
+  const evidence = await generateDemoEvidence({ seed: data.seed, universityId: data.university.id, accounts: data.accounts, nowMs: ctx.nowMs ?? Date.now() });
 
   const written = await store.db.transaction().execute(async (trx) => {
     if (await services.org.hasUniversity(trx)) return false;
@@ -148,6 +150,7 @@ export async function writeDemoUniversity(ctx: WriteContext, data: DemoUniversit
     await services.visitors.loadBulk(trx, visitors.visits, visitors.log);
     await services.patrol.loadBulk(trx, patrol.checkpoints, patrol.routes);
     await services.duty.loadBulk(trx, duty);
+    await services.complianceEvidence.loadBulk(trx, evidence);
     await services.audit.record(trx, SYSTEM_ACTOR, {
       action: 'demo_seeded',
       entityType: 'university',

@@ -28,6 +28,8 @@ import { handover } from './0025-handover.ts';
 import { dutySwaps } from './0027-duty-swaps.ts';
 import { keySiteFloors } from './0028-key-site-floors.ts';
 import { complianceSnapshots } from './0029-compliance-snapshots.ts';
+import { complianceSettings } from './0030-compliance-settings.ts';
+import { complianceEvidence } from './0031-compliance-evidence.ts';
 import { drills } from './0026-drills.ts';
 
 /** Column types that differ between dialects; migrations use these and nothing dialect-specific else. */
@@ -46,7 +48,7 @@ export interface Migration {
 }
 
 /** Ordered list; append only. */
-export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors, sightings, credentialLookup, monthPartitions, duty, patrol, handover, drills, dutySwaps, keySiteFloors, complianceSnapshots];
+export const MIGRATIONS: Migration[] = [foundation, events, eventRetentionIndex, alarms, pendingActions, sopDispatch, ledgerSearch, alarmStatsIndex, loginLockout, gb28181, onvif, recordings, evidence, alarmCameras, tourGroups, vehicles, people, accessControl, visitors, sightings, credentialLookup, monthPartitions, duty, patrol, handover, drills, dutySwaps, keySiteFloors, complianceSnapshots, complianceSettings, complianceEvidence];
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres'

@@ -14,6 +14,7 @@ import { useApi } from '../../components/useApi.ts';
 import { useUniversityOfScope } from '../../app/useUniversityOfScope.ts';
 import { ComplianceMap } from './ComplianceMap.tsx';
 import { ReportButtons } from './ReportButtons.tsx';
+import { EvidenceTab } from './EvidenceTab.tsx';
 import './compliance.css';
 
 type RuleRow = ComplianceScore['rules'][number];
@@ -185,6 +186,11 @@ export function ComplianceView() {
             key: 'rules',
             label: <span data-testid="compliance-tab-rules">{t('compliance.tab.rules')}</span>,
             children: data ? <Table rowKey={(r) => r.rule.id} columns={ruleColumns} dataSource={data.rules} pagination={false} size="middle" expandable={{ expandedRowRender: expanded, rowExpandable: () => true }} data-testid="compliance-rules" /> : <Empty />,
+          },
+          {
+            key: 'evidence',
+            label: <span data-testid="compliance-tab-evidence">{t('complianceEvidence.tab')}</span>,
+            children: data ? <EvidenceTab rules={data.rules.map((r) => r.rule)} pack={data.pack} universityId={universityId} onChanged={score.reload} /> : <Empty />,
           },
           {
             key: 'coverage',

@@ -162,7 +162,7 @@ export function ComplianceView() {
                 ))}
               </Space>
               <Typography.Text type="secondary">
-                {t('compliance.pack', { title: data.pack.title, version: data.pack.version })} · {t('compliance.computedAt', { at: formatDateTime(data.computedAt) })}
+                {t('compliance.pack', { title: data.pack.title, version: data.pack.version.split('+')[0] })} · {t('compliance.computedAt', { at: formatDateTime(data.computedAt) })}
               </Typography.Text>
             </Space>
             {trendOption && (

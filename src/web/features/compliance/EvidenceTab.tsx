@@ -108,7 +108,7 @@ export function EvidenceTab(p: { rules: PackRule[]; pack: { id: string; version:
           <Space direction="vertical" size={2} data-testid={`compliance-params-${r.id}`}>
             {Object.entries(r.params).map(([name, value]) => (
               <span key={name}>
-                {t(`complianceEvidence.param.${name}`, { defaultValue: name })}：{value}
+                {t([`complianceEvidence.paramOf.${r.id}.${name}`, `complianceEvidence.param.${name}`], { defaultValue: name })}：{value}
                 {r.baselineParams?.[name] !== undefined && (
                   <Tag color="purple" style={{ marginLeft: 6 }}>
                     {t('complianceEvidence.tightened')} · {t('complianceEvidence.baseline', { value: r.baselineParams[name] })}

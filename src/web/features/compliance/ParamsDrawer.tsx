@@ -46,7 +46,7 @@ export function ParamsDrawer(p: { open: boolean; settings: ComplianceSettings; u
               <Form.Item
                 key={x.name}
                 name={['params', r.ruleId, x.name]}
-                label={`${t(`complianceEvidence.param.${x.name}`, { defaultValue: x.name })}（${t('complianceEvidence.baseline', { value: x.baseline })}）`}
+                label={`${t([`complianceEvidence.paramOf.${r.ruleId}.${x.name}`, `complianceEvidence.param.${x.name}`], { defaultValue: x.name })}（${t('complianceEvidence.baseline', { value: x.baseline })}）`}
                 extra={t('complianceEvidence.paramsHint', { dir: t(`complianceEvidence.stricter.${x.stricter}`), min: x.min, max: x.max })}
                 style={{ marginTop: 8 }}
               >

@@ -12,16 +12,22 @@ import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
 import { complianceRoutes } from './compliance.routes.ts';
 import { ComplianceService } from './compliance.service.ts';
+import { remediationRoutes } from './remediation.routes.ts';
+import { RemediationService } from './remediation.service.ts';
 
 export { ComplianceService } from './compliance.service.ts';
 
 export function createComplianceModule(d: { db: Kysely<DB>; org: OrgService; devices: DevicesService; duty: DutyService; clock: Clock }) {
   const compliance = new ComplianceService(ownTables<'compliance'>(d.db), d.org, d.devices, d.duty, d.clock);
+  const remediation = new RemediationService(compliance, d.org);
   let first: NodeJS.Timeout | null = null;
   const face: ModuleFace = {
     name: 'compliance',
     tables: tablesOf('compliance'),
-    routes: (app) => complianceRoutes(app, compliance),
+    routes: (app) => {
+      complianceRoutes(app, compliance);
+      remediationRoutes(app, remediation);
+    },
     // 评估快照: once a day per university (the job runs hourly and takes what is missing).
     jobs: [{ name: 'compliance snapshots', everyMs: 3_600_000, run: () => compliance.snapshotDue() }],
     // A fresh server (the demo) has today's snapshot a minute after start, not an hour.
@@ -31,8 +37,8 @@ export function createComplianceModule(d: { db: Kysely<DB>; org: OrgService; dev
     },
     stop: () => {
       if (first) clearTimeout(first);
-      return compliance.close();
+      return Promise.all([compliance.close(), remediation.close()]).then(() => undefined);
     },
   };
-  return { face, compliance };
+  return { face, compliance, remediation };
 }

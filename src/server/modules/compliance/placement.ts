@@ -14,7 +14,7 @@
 import { FULL_COVERAGE_SHARE } from '../../../shared/compliance.ts';
 import type { CameraResolution } from '../../../shared/domain.ts';
 import type { PlacementSuggestion } from '../../../shared/compliance-remediation.ts';
-import { eligible, inPolygonXY, paintView, PIXEL_DENSITY, reachAt, siteCoverage, siteGrid, viewsOf, type CoverageCamera, type CoverageSite, type SiteGrid } from './coverage.ts';
+import { eligible, inPolygonXY, paintView, PIXEL_DENSITY, reachAt, siteGrid, viewsOf, type CoverageCamera, type CoverageSite, type SiteGrid } from './coverage.ts';
 
 /** The camera every suggestion uses: a common fixed 1080p camera with a 90° lens. */
 export const STANDARD_CAMERA: { resolution: CameraResolution; fovDeg: number } = { resolution: '1080p', fovDeg: 90 };
@@ -132,29 +132,23 @@ export function sectorPolygon(grid: SiteGrid, xy: [number, number], bearingDeg: 
  * are the ledger's cameras near the site (camerasNear), as the coverage analysis gets them.
  */
 export function suggestPlacements(site: CoverageSite, cameras: readonly CoverageCamera[], limits: typeof PLACEMENT_LIMITS = PLACEMENT_LIMITS): SitePlacementResult {
-  const shareBefore = siteCoverage(site, cameras).share;
-  const result: SitePlacementResult = { siteId: site.id, shareBefore, shareAfter: shareBefore, suggestions: [] };
   const floorIds = site.floorIds ?? [null];
-  if (shareBefore >= FULL_COVERAGE_SHARE || floorIds.length === 0) return result;
+  // The coverage analysis's own grid, painted as siteCoverage paints it: counting newly seen cells
+  // on it gives exactly the share siteCoverage will report with the camera installed.
+  const full = blindCells(site, siteGrid(site), floorIds, cameras);
+  const shareOf = (seen: number) => (full.judged ? seen / full.judged : 0);
+  const shareBefore = shareOf(full.seen);
+  const result: SitePlacementResult = { siteId: site.id, shareBefore, shareAfter: shareBefore, suggestions: [] };
+  if (shareBefore >= FULL_COVERAGE_SHARE || full.judged === 0) return result;
 
-  const grid = siteGrid(site, limits.searchCells);
-  if (grid.insideCells === 0) return result;
-  const judged = grid.insideCells * floorIds.length;
-  // Still-blind cells per floor of the search grid, from the ledger's cameras.
-  const { placed } = eligible(site, grid.siteXY, grid.plane, cameras);
-  const views = viewsOf(placed);
-  const blind = floorIds.map((floorId) => {
-    const b = grid.mask.slice();
-    for (const v of views) if (v.camera.floorId === floorId) paintView(grid, v, (k) => (b[k] = 0));
-    return b;
-  });
-
+  const search = blindCells(site, siteGrid(site, limits.searchCells), floorIds, cameras);
+  const grid = search.grid;
   const candidates = candidatesOf(grid, floorIds.length, limits);
-  const viewOf = (c: Candidate) => viewsOf([{ camera: cameraAt(grid, c, floorIds[c.floorIndex]!, 'candidate'), apex: c.xy }])[0];
+  const viewOn = (c: Candidate, camera = cameraAt(grid, c, floorIds[c.floorIndex]!, 'candidate')) => viewsOf([{ camera, apex: c.xy }])[0];
   const gainOf = (c: Candidate) => {
-    const v = viewOf(c);
+    const v = viewOn(c);
     if (!v) return 0;
-    const b = blind[c.floorIndex]!;
+    const b = search.blind[c.floorIndex]!;
     let n = 0;
     paintView(grid, v, (k) => (n += b[k]!));
     return n;
@@ -162,9 +156,8 @@ export function suggestPlacements(site: CoverageSite, cameras: readonly Coverage
   // Lazy greedy: stale gains are upper bounds of fresh ones.
   const gains = candidates.map(gainOf);
   const fresh = new Uint8Array(candidates.length).fill(1);
-  const chosen: CoverageCamera[] = [];
-  let shareAfter = shareBefore;
-  while (result.suggestions.length < limits.maxCameras && shareAfter < FULL_COVERAGE_SHARE) {
+  let seen = full.seen;
+  while (result.suggestions.length < limits.maxCameras && shareOf(seen) < FULL_COVERAGE_SHARE) {
     let best = -1;
     for (;;) {
       best = -1;
@@ -173,15 +166,20 @@ export function suggestPlacements(site: CoverageSite, cameras: readonly Coverage
       gains[best] = gainOf(candidates[best]!);
       fresh[best] = 1;
     }
-    if (best < 0 || gains[best]! / judged < limits.minGainShare / 2) break;
+    if (best < 0 || gains[best]! / search.judged < limits.minGainShare / 2) break;
     const c = candidates[best]!;
     const camera = cameraAt(grid, c, floorIds[c.floorIndex]!, `suggested-${result.suggestions.length + 1}`);
-    // Judged by the coverage analysis itself at full resolution: what will show once installed.
-    const share = siteCoverage(site, [...cameras, ...chosen, camera]).share;
-    if (share - shareAfter < limits.minGainShare) break;
-    chosen.push(camera);
-    const v = viewOf(c)!;
-    paintView(grid, v, (k) => (blind[c.floorIndex]![k] = 0));
+    // Judged on the full grid, where the apex is the installed camera's (rounded) position.
+    const fullView = viewsOf([{ camera, apex: full.grid.plane.toXY([camera.lon!, camera.lat!]) as [number, number] }])[0]!;
+    const fb = full.blind[c.floorIndex]!;
+    let added = 0;
+    paintView(full.grid, fullView, (k) => (added += fb[k]!));
+    const share = shareOf(seen + added);
+    if (share - shareOf(seen) < limits.minGainShare) break;
+    const shareBeforeStep = shareOf(seen);
+    paintView(full.grid, fullView, (k) => (fb[k] = 0));
+    paintView(grid, viewOn(c, camera)!, (k) => (search.blind[c.floorIndex]![k] = 0));
+    seen += added;
     fresh.fill(0);
     gains[best] = 0;
     result.suggestions.push({
@@ -190,14 +188,26 @@ export function suggestPlacements(site: CoverageSite, cameras: readonly Coverage
       floorId: camera.floorId,
       bearingDeg: c.bearingDeg,
       fovDeg: STANDARD_CAMERA.fovDeg,
-      rangeM: round(v.reach, 1),
+      rangeM: round(fullView.reach, 1),
       resolution: STANDARD_CAMERA.resolution,
-      gainShare: share - shareAfter,
+      gainShare: share - shareBeforeStep,
       shareAfter: share,
-      sector: sectorPolygon(grid, c.xy, c.bearingDeg, STANDARD_CAMERA.fovDeg, v.reach),
+      sector: sectorPolygon(grid, c.xy, c.bearingDeg, STANDARD_CAMERA.fovDeg, fullView.reach),
     });
-    shareAfter = share;
   }
-  result.shareAfter = shareAfter;
+  result.shareAfter = shareOf(seen);
   return result;
+}
+
+/** Per floor, the cells of `grid` inside the site that no eligible camera sees (as siteCoverage judges them). */
+function blindCells(site: CoverageSite, grid: SiteGrid, floorIds: readonly (string | null)[], cameras: readonly CoverageCamera[]) {
+  const views = viewsOf(eligible(site, grid.siteXY, grid.plane, cameras).placed);
+  let seen = 0;
+  const blind = floorIds.map((floorId) => {
+    const b = grid.mask.slice();
+    for (const v of views) if (v.camera.floorId === floorId) paintView(grid, v, (k) => (b[k] = 0));
+    for (let k = 0; k < b.length; k++) if (grid.mask[k] && !b[k]) seen++;
+    return b;
+  });
+  return { grid, blind, seen, judged: grid.insideCells * floorIds.length };
 }

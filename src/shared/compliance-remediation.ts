@@ -52,6 +52,10 @@ export const SitePlacement = Type.Object(
     indoor: Type.Boolean(),
     shareBefore: Type.Number(),
     shareAfter: Type.Number({ description: 'With every suggestion installed' }),
+    blindSpots: Type.Object(
+      { type: Type.Literal('MultiPolygon'), coordinates: Type.Array(Type.Array(Type.Array(Type.Array(Type.Number())))) },
+      { description: 'The blind spots today (as GET /api/compliance/coverage), WGS84' },
+    ),
     suggestions: Type.Array(PlacementSuggestion, { description: 'In the order chosen (greedy: most still-blind area first); may be empty when no single camera adds 2 %' }),
   },
   { $id: 'SitePlacement' },

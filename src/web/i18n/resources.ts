@@ -42,6 +42,7 @@ import enVisitors from './en/visitors.json' with { type: 'json' };
 import enPatrol from './en/patrol.json' with { type: 'json' };
 import enDuty from './en/duty.json' with { type: 'json' };
 import enCompliance from './en/compliance.json' with { type: 'json' };
+import enComplianceRemediation from './en/complianceRemediation.json' with { type: 'json' };
 import enDutySwaps from './en/dutySwaps.json' with { type: 'json' };
 import enDutyStats from './en/dutyStats.json' with { type: 'json' };
 import enTrajectory from './en/trajectory.json' with { type: 'json' };
@@ -78,6 +79,7 @@ import zhVisitors from './zh-CN/visitors.json' with { type: 'json' };
 import zhPatrol from './zh-CN/patrol.json' with { type: 'json' };
 import zhDuty from './zh-CN/duty.json' with { type: 'json' };
 import zhCompliance from './zh-CN/compliance.json' with { type: 'json' };
+import zhComplianceRemediation from './zh-CN/complianceRemediation.json' with { type: 'json' };
 import zhDutySwaps from './zh-CN/dutySwaps.json' with { type: 'json' };
 import zhDutyStats from './zh-CN/dutyStats.json' with { type: 'json' };
 import zhTrajectory from './zh-CN/trajectory.json' with { type: 'json' };
@@ -117,6 +119,7 @@ const WEB_STRINGS = {
     patrol: zhPatrol,
     duty: zhDuty,
     compliance: zhCompliance,
+    complianceRemediation: zhComplianceRemediation,
     dutySwaps: zhDutySwaps,
     dutyStats: zhDutyStats,
     trajectory: zhTrajectory,
@@ -155,6 +158,7 @@ const WEB_STRINGS = {
     patrol: enPatrol,
     duty: enDuty,
     compliance: enCompliance,
+    complianceRemediation: enComplianceRemediation,
     dutySwaps: enDutySwaps,
     dutyStats: enDutyStats,
     trajectory: enTrajectory,

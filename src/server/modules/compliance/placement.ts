@@ -14,7 +14,7 @@
 import { FULL_COVERAGE_SHARE } from '../../../shared/compliance.ts';
 import type { CameraResolution } from '../../../shared/domain.ts';
 import type { PlacementSuggestion } from '../../../shared/compliance-remediation.ts';
-import { eligible, inPolygonXY, paintView, PIXEL_DENSITY, reachAt, siteGrid, viewsOf, type CoverageCamera, type CoverageSite, type SiteGrid } from './coverage.ts';
+import { eligible, inPolygonXY, paintView, PIXEL_DENSITY, reachAt, siteGrid, viewsOf, type CoverageCamera, type CoverageSite, type SiteGrid, type View } from './coverage.ts';
 
 /** The camera every suggestion uses: a common fixed 1080p camera with a 90° lens. */
 export const STANDARD_CAMERA: { resolution: CameraResolution; fovDeg: number } = { resolution: '1080p', fovDeg: 90 };
@@ -22,9 +22,9 @@ export const STANDARD_CAMERA: { resolution: CameraResolution; fovDeg: number } =
 export const PLACEMENT_LIMITS = {
   maxCameras: 3,
   /** Cells per floor of the search grid (the final figures use the full grid). */
-  searchCells: 6_000,
+  searchCells: 2_500,
   /** Candidates (position × bearing × floor) per site. */
-  maxCandidates: 2_000,
+  maxCandidates: 1_500,
   bearingStepDeg: 15,
   /** Candidates stand this far inside the outline. */
   insetM: 0.3,
@@ -131,15 +131,30 @@ export function sectorPolygon(grid: SiteGrid, xy: [number, number], bearingDeg: 
  * Up to `maxCameras` standard cameras that close the site's blind spots, best first. `cameras`
  * are the ledger's cameras near the site (camerasNear), as the coverage analysis gets them.
  */
-export function suggestPlacements(site: CoverageSite, cameras: readonly CoverageCamera[], limits: typeof PLACEMENT_LIMITS = PLACEMENT_LIMITS): SitePlacementResult {
+export function suggestPlacements(
+  site: CoverageSite,
+  cameras: readonly CoverageCamera[],
+  opts: { limits?: typeof PLACEMENT_LIMITS; /** The site's share as siteCoverage computed it with these cameras (saves painting every floor at full resolution). */ shareBefore?: number } = {},
+): SitePlacementResult {
+  const limits = opts.limits ?? PLACEMENT_LIMITS;
   const floorIds = site.floorIds ?? [null];
   // The coverage analysis's own grid, painted as siteCoverage paints it: counting newly seen cells
-  // on it gives exactly the share siteCoverage will report with the camera installed.
-  const full = blindCells(site, siteGrid(site), floorIds, cameras);
-  const shareOf = (seen: number) => (full.judged ? seen / full.judged : 0);
-  const shareBefore = shareOf(full.seen);
+  // on it gives exactly the share siteCoverage will report with the camera installed. Floors are
+  // painted when a suggestion lands on them.
+  const fullGrid = siteGrid(site);
+  const fullViews = viewsOf(eligible(site, fullGrid.siteXY, fullGrid.plane, cameras).placed);
+  const judged = fullGrid.insideCells * floorIds.length;
+  const fullBlind = new Map<number, { blind: Uint8Array; seen: number }>();
+  const blindOnFull = (f: number) => {
+    if (!fullBlind.has(f)) fullBlind.set(f, paintFloor(fullGrid, fullViews, floorIds[f]!));
+    return fullBlind.get(f)!;
+  };
+  const shareOf = (n: number) => (judged ? n / judged : 0);
+  // seen / judged is how siteCoverage computes the share: the integer comes back exactly.
+  let seen = opts.shareBefore !== undefined ? Math.round(opts.shareBefore * judged) : floorIds.reduce((n, _, f) => n + blindOnFull(f).seen, 0);
+  const shareBefore = shareOf(seen);
   const result: SitePlacementResult = { siteId: site.id, shareBefore, shareAfter: shareBefore, suggestions: [] };
-  if (shareBefore >= FULL_COVERAGE_SHARE || full.judged === 0) return result;
+  if (shareBefore >= FULL_COVERAGE_SHARE || judged === 0) return result;
 
   const search = blindCells(site, siteGrid(site, limits.searchCells), floorIds, cameras);
   const grid = search.grid;
@@ -156,7 +171,6 @@ export function suggestPlacements(site: CoverageSite, cameras: readonly Coverage
   // Lazy greedy: stale gains are upper bounds of fresh ones.
   const gains = candidates.map(gainOf);
   const fresh = new Uint8Array(candidates.length).fill(1);
-  let seen = full.seen;
   while (result.suggestions.length < limits.maxCameras && shareOf(seen) < FULL_COVERAGE_SHARE) {
     let best = -1;
     for (;;) {
@@ -170,14 +184,14 @@ export function suggestPlacements(site: CoverageSite, cameras: readonly Coverage
     const c = candidates[best]!;
     const camera = cameraAt(grid, c, floorIds[c.floorIndex]!, `suggested-${result.suggestions.length + 1}`);
     // Judged on the full grid, where the apex is the installed camera's (rounded) position.
-    const fullView = viewsOf([{ camera, apex: full.grid.plane.toXY([camera.lon!, camera.lat!]) as [number, number] }])[0]!;
-    const fb = full.blind[c.floorIndex]!;
+    const fullView = viewsOf([{ camera, apex: fullGrid.plane.toXY([camera.lon!, camera.lat!]) as [number, number] }])[0]!;
+    const fb = blindOnFull(c.floorIndex).blind;
     let added = 0;
-    paintView(full.grid, fullView, (k) => (added += fb[k]!));
+    paintView(fullGrid, fullView, (k) => (added += fb[k]!));
     const share = shareOf(seen + added);
     if (share - shareOf(seen) < limits.minGainShare) break;
     const shareBeforeStep = shareOf(seen);
-    paintView(full.grid, fullView, (k) => (fb[k] = 0));
+    paintView(fullGrid, fullView, (k) => (fb[k] = 0));
     paintView(grid, viewOn(c, camera)!, (k) => (search.blind[c.floorIndex]![k] = 0));
     seen += added;
     fresh.fill(0);
@@ -199,15 +213,17 @@ export function suggestPlacements(site: CoverageSite, cameras: readonly Coverage
   return result;
 }
 
-/** Per floor, the cells of `grid` inside the site that no eligible camera sees (as siteCoverage judges them). */
+/** The cells of `grid` inside the site that no view on the floor sees (as siteCoverage judges them), and how many it sees. */
+function paintFloor(grid: SiteGrid, views: readonly View[], floorId: string | null): { blind: Uint8Array; seen: number } {
+  const blind = grid.mask.slice();
+  for (const v of views) if (v.camera.floorId === floorId) paintView(grid, v, (k) => (blind[k] = 0));
+  let seen = 0;
+  for (let k = 0; k < blind.length; k++) if (grid.mask[k] && !blind[k]) seen++;
+  return { blind, seen };
+}
+
+/** Per floor, the still-blind cells of the search grid. */
 function blindCells(site: CoverageSite, grid: SiteGrid, floorIds: readonly (string | null)[], cameras: readonly CoverageCamera[]) {
   const views = viewsOf(eligible(site, grid.siteXY, grid.plane, cameras).placed);
-  let seen = 0;
-  const blind = floorIds.map((floorId) => {
-    const b = grid.mask.slice();
-    for (const v of views) if (v.camera.floorId === floorId) paintView(grid, v, (k) => (b[k] = 0));
-    for (let k = 0; k < b.length; k++) if (grid.mask[k] && !b[k]) seen++;
-    return b;
-  });
-  return { grid, blind, seen, judged: grid.insideCells * floorIds.length };
+  return { grid, blind: floorIds.map((floorId) => paintFloor(grid, views, floorId).blind), judged: grid.insideCells * floorIds.length };
 }

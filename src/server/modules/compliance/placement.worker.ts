@@ -5,13 +5,13 @@ import { camerasNear, type CoverageCamera, type CoverageSite } from './coverage.
 import { suggestPlacements, type SitePlacementResult } from './placement.ts';
 
 export interface PlacementJob {
-  /** Key sites below full coverage. */
-  sites: CoverageSite[];
+  /** Key sites below full coverage, with their share from the coverage analysis when known. */
+  sites: (CoverageSite & { shareBefore?: number })[];
   cameras: CoverageCamera[];
 }
 
 export function computePlacements(job: PlacementJob): SitePlacementResult[] {
-  return job.sites.map((site) => suggestPlacements(site, camerasNear(site, job.cameras)));
+  return job.sites.map(({ shareBefore, ...site }) => suggestPlacements(site, camerasNear(site, job.cameras), { shareBefore }));
 }
 
 parentPort?.on('message', ({ id, input }: { id: number; input: PlacementJob }) => {

@@ -43,14 +43,14 @@ export class RemediationService {
       .map((s, i) => ({ s, site: a.job.sites[i]! }))
       .filter(({ s }) => (!campusId || s.campusId === campusId) && s.analysis.share < FULL_COVERAGE_SHARE)
       .sort((p, r) => p.s.analysis.share - r.s.analysis.share);
-    const results = await this.worker.run({ sites: short.map((x) => x.site), cameras: a.job.cameras }).catch((error: unknown) => {
+    const results = await this.worker.run({ sites: short.map((x) => ({ ...x.site, shareBefore: x.s.analysis.share })), cameras: a.job.cameras }).catch((error: unknown) => {
       throw error instanceof WorkerJobFailed ? new AppError('XIAOAN_INTERNAL', `the placement suggestions could not be computed (${error.message}); please try again`) : error;
     });
     const byId = new Map(results.map((r) => [r.siteId, r]));
     const items = planRemediation(score, { inputs: a.inputs, placements: byId });
     const placements: SitePlacement[] = short.map(({ s }) => {
       const r = byId.get(s.id)!;
-      return { siteId: s.id, name: s.name, category: s.category, indoor: s.indoor, shareBefore: r.shareBefore, shareAfter: r.shareAfter, suggestions: r.suggestions };
+      return { siteId: s.id, name: s.name, category: s.category, indoor: s.indoor, shareBefore: r.shareBefore, shareAfter: r.shareAfter, blindSpots: s.analysis.blindSpots, suggestions: r.suggestions };
     });
 
     const gain = items.reduce((sum, i) => sum + i.gain, 0);

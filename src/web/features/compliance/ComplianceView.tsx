@@ -13,6 +13,7 @@ import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { useUniversityOfScope } from '../../app/useUniversityOfScope.ts';
 import { ComplianceMap } from './ComplianceMap.tsx';
+import { RemediationTab } from './RemediationTab.tsx';
 import './compliance.css';
 
 type RuleRow = ComplianceScore['rules'][number];
@@ -34,7 +35,7 @@ export function ComplianceView() {
   const [siteId, setSiteId] = useState<string | null>(null);
 
   useEffect(() => {
-    if (tab !== 'coverage') return;
+    if (tab === 'rules') return;
     const controller = new AbortController();
     mapApi
       .layers({ universityId, campusId }, controller.signal)
@@ -215,6 +216,11 @@ export function ComplianceView() {
                 </div>
               </>
             ),
+          },
+          {
+            key: 'remediation',
+            label: <span data-testid="compliance-tab-remediation">{t('complianceRemediation.tab')}</span>,
+            children: tab === 'remediation' && <RemediationTab universityId={universityId} campusId={campusId} layers={layers} />,
           },
         ]}
       />

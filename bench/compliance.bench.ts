@@ -2,7 +2,7 @@
  * Compliance evaluation of a whole university (issue 16): goal under 2 s for a 5,000-camera
  * university.
  *
- *   node --import tsx bench/compliance.bench.ts [--cameras 5000] [--runs 7] [--demo] [--write-results]
+ *   node --import tsx bench/compliance.bench.ts [--cameras 5000] [--runs 7] [--demo] [--write-results] [--only placement]
  *
  * Two measurements:
  * - **synthetic**: a university built in memory with `--cameras` cameras — 60 buildings of 5–8
@@ -43,6 +43,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '7' },
     demo: { type: 'boolean', default: false },
     'write-results': { type: 'boolean', default: false },
+    /** `placement`: only the placement measurement (and only its results block). */
+    only: { type: 'string' },
   },
 });
 const CAMERAS = Number(args.cameras);
@@ -179,7 +181,8 @@ if (demo) console.log(`demo: seeded, ${demo.cameras} cameras`);
 
 const samples: Record<string, number[]> = { synthetic: [], demo: [] };
 const lastScore: Record<string, number> = {};
-for (let i = 0; i <= RUNS; i++) {
+const ONLY_PLACEMENT = args.only === 'placement';
+for (let i = 0; i <= (ONLY_PLACEMENT ? -1 : RUNS); i++) {
   const a = scoreSynthetic(data);
   if (i > 0) samples.synthetic!.push(a.ms);
   lastScore.synthetic = a.score;
@@ -235,8 +238,10 @@ const placementRows = [
 const placementHeaders = ['placement', 'cameras', 'suggestions', 'median ms', 'max ms', 'slowest site ms'];
 console.log(textTable(placementHeaders, placementRows));
 if (args['write-results']) {
-  const text = `Measured ${date} on ${machine}, ${RUNS} runs after one warm-up, alternating.\n\n${markdownTable(headers, rows)}`;
-  console.log(`written to ${upsertResultsBlock('compliance', text, { after: '## Compliance evaluation (issue 16)' })}`);
+  if (!ONLY_PLACEMENT) {
+    const text = `Measured ${date} on ${machine}, ${RUNS} runs after one warm-up, alternating.\n\n${markdownTable(headers, rows)}`;
+    console.log(`written to ${upsertResultsBlock('compliance', text, { after: '## Compliance evaluation (issue 16)' })}`);
+  }
   const ptext = `Measured ${date} on ${machine}, ${RUNS} runs after one warm-up.\n\n${markdownTable(placementHeaders, placementRows)}`;
   console.log(`written to ${upsertResultsBlock('compliance-placement', ptext, { after: '### Placement suggestions (整改计划, issue 16 item 5)' })}`);
 }

@@ -1,7 +1,8 @@
 /**
  * 合规评估 in a real browser on the demo university: the score and its rules as the API answers
  * them, the planted camera in a toilet named under its rule, the key-site coverage table and a
- * blind spot drawn on the map. Saves docs/screenshots/compliance.png and compliance-coverage.png.
+ * blind spot drawn on the map, the remediation plan with suggested cameras. Saves docs/screenshots/compliance.png,
+ * compliance-coverage.png and compliance-remediation.png.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
 import type { ComplianceScore, CoverageReport } from '../../src/shared/compliance.ts';
+import type { RemediationPlan } from '../../src/shared/compliance-remediation.ts';
 import { Api, clickNav, explainingFailure, launchChromium, logIn, newConsolePage, startServer, type RunningServer } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
@@ -21,6 +23,7 @@ describe('compliance page (browser)', { timeout: 300_000 }, () => {
   let page: Page;
   let score: ComplianceScore;
   let coverage: CoverageReport;
+  let plan: RemediationPlan;
   const pageErrors: string[] = [];
 
   before(async () => {
@@ -34,6 +37,7 @@ describe('compliance page (browser)', { timeout: 300_000 }, () => {
     await director.login('director', DEMO_PASSWORD);
     score = await director.call<ComplianceScore>('GET', '/api/compliance/score');
     coverage = await director.call<CoverageReport>('GET', '/api/compliance/coverage');
+    plan = await director.call<RemediationPlan>('GET', '/api/compliance/remediation');
     browser = await launchChromium();
     page = await newConsolePage(browser, { width: 1440, height: 1600 }, pageErrors);
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -84,6 +88,34 @@ describe('compliance page (browser)', { timeout: 300_000 }, () => {
       });
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'compliance-coverage.png') });
+      assert.deepEqual(pageErrors, []);
+    });
+  });
+
+  it('整改计划: ranks the measures and draws the suggested cameras of the worst site that one can help', async () => {
+    await explainingFailure(page, pageErrors, async () => {
+      await page.getByTestId('compliance-tab-remediation').click();
+      const rows = page.getByTestId('remediation-items').locator('tbody tr.ant-table-row');
+      // The plan searches camera positions for every key site below full coverage: seconds on a busy machine.
+      await rows.first().waitFor({ timeout: 120_000 });
+      const first = plan.items[0]!;
+      assert.equal(first.cost, 0, 'a measure that costs nothing comes first');
+      const firstText = await rows.first().innerText();
+      assert.ok(firstText.includes(first.action), firstText);
+      assert.match(firstText, /无需费用/);
+      // The worst key site a standard camera improves: its suggestions drawn, with the sentence.
+      const worst = plan.placements.find((p) => p.suggestions.length > 0)!;
+      assert.ok(worst, 'the demo has a key site a camera would improve');
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="compliance-map"]')?.getAttribute('data-suggested')) === n, worst.suggestions.length);
+      await page.waitForFunction(() => {
+        const map = (document.querySelector('[data-testid="compliance-map"]') as HTMLElement & { __maplibre?: { loaded(): boolean; querySourceFeatures(id: string): unknown[] } }).__maplibre;
+        return !!map && map.loaded() && map.querySourceFeatures('compliance-suggested').length > 0;
+      });
+      assert.ok((await page.getByTestId('remediation-site').innerText()).includes(worst.name));
+      const sentence = await page.getByTestId('remediation-sentence').first().innerText();
+      assert.match(sentence, new RegExp(`在此处安装一台摄像机，朝向 \\S+（${worst.suggestions[0]!.bearingDeg}°），可使 ${worst.name} 的覆盖率提高 ${Math.round(worst.suggestions[0]!.gainShare * 100)}%`));
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'compliance-remediation.png') });
       assert.deepEqual(pageErrors, []);
     });
   });

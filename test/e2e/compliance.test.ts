@@ -106,9 +106,9 @@ describe('compliance page (browser)', { timeout: 300_000 }, () => {
       // The worst key site a standard camera improves: its suggestions drawn, with the sentence.
       const worst = plan.placements.find((p) => p.suggestions.length > 0)!;
       assert.ok(worst, 'the demo has a key site a camera would improve');
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="compliance-map"]')?.getAttribute('data-suggested')) === n, worst.suggestions.length);
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="remediation-map"]')?.getAttribute('data-suggested')) === n, worst.suggestions.length);
       await page.waitForFunction(() => {
-        const map = (document.querySelector('[data-testid="compliance-map"]') as HTMLElement & { __maplibre?: { loaded(): boolean; querySourceFeatures(id: string): unknown[] } }).__maplibre;
+        const map = (document.querySelector('[data-testid="remediation-map"]') as HTMLElement & { __maplibre?: { loaded(): boolean; querySourceFeatures(id: string): unknown[] } }).__maplibre;
         return !!map && map.loaded() && map.querySourceFeatures('compliance-suggested').length > 0;
       });
       assert.ok((await page.getByTestId('remediation-site').innerText()).includes(worst.name));

@@ -27,6 +27,7 @@ export function ComplianceMap({
   layers,
   suggestions,
   blindSpots,
+  testId = 'compliance-map',
 }: {
   site: SiteCoverageReport | null;
   outline: GeoJSON.Geometry | null;
@@ -34,6 +35,7 @@ export function ComplianceMap({
   suggestions?: SuggestedSector[];
   /** Blind spots to draw when no coverage report is at hand. */
   blindSpots?: GeoJSON.MultiPolygon | null;
+  testId?: string;
 }) {
   const containerRef = useRef<MapElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
@@ -85,8 +87,10 @@ export function ComplianceMap({
     const list = suggestions ?? [];
     map.getSource<GeoJSONSource>(SUGGESTED)?.setData({ type: 'FeatureCollection', features: list.map((s, k) => ({ type: 'Feature', properties: { k }, geometry: s.sector })) });
     // The map has no fonts (offline): labels are HTML markers inside each sector.
-    const markers = list.map((s) => {
+    const markers = list.map((s, k) => {
       const el = document.createElement('div');
+      // Labels at one spot (floors above each other) are stacked rather than drawn on top of each other.
+      el.style.transform = `translateY(${k * 22}px)`;
       el.className = 'compliance-suggested-label';
       el.textContent = s.label;
       return new maplibregl.Marker({ element: el }).setLngLat(labelPoint(s.sector)).addTo(map);
@@ -98,7 +102,7 @@ export function ComplianceMap({
     <div
       ref={containerRef}
       className="compliance-map"
-      data-testid="compliance-map"
+      data-testid={testId}
       data-blind-spots={site?.blindSpots.coordinates.length ?? blindSpots?.coordinates.length ?? 0}
       data-suggested={suggestions?.length ?? 0}
     />

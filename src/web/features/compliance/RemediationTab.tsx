@@ -23,7 +23,11 @@ export function RemediationTab({ universityId, campusId, layers }: { universityI
 
   const placement = data?.placements.find((p) => p.siteId === siteId) ?? data?.placements.find((p) => p.suggestions.length > 0) ?? data?.placements[0] ?? null;
   const outline = (placement && layers?.keySites.features.find((f) => f.properties.id === placement.siteId)?.geometry) || null;
-  const sectors: SuggestedSector[] = useMemo(() => (placement?.suggestions ?? []).map((s) => ({ sector: s.sector as GeoJSON.Polygon, label: `+${pct(s.gainShare)}` })), [placement]);
+  // Indoors several suggestions may stand on different floors at one spot: the label names the floor.
+  const sectors: SuggestedSector[] = useMemo(
+    () => (placement?.suggestions ?? []).map((s) => ({ sector: s.sector as GeoJSON.Polygon, label: `+${pct(s.gainShare)}${s.floorId ? ` · ${index.get(s.floorId)?.name ?? ''}` : ''}` })),
+    [placement, index],
+  );
 
   const columns = [
     { key: 'rank', title: t('complianceRemediation.col.rank'), width: 60, render: (_: unknown, i: RemediationItem) => i.rank },
@@ -147,7 +151,7 @@ export function RemediationTab({ universityId, campusId, layers }: { universityI
                 options={(data?.placements ?? []).map((p) => ({ value: p.siteId, label: t('complianceRemediation.siteOption', { name: p.name, before: pct(p.shareBefore), after: pct(p.shareAfter) }) }))}
                 data-testid="remediation-site"
               />
-              <ComplianceMap site={null} outline={outline as GeoJSON.Geometry | null} layers={layers} suggestions={sectors} blindSpots={(placement?.blindSpots as GeoJSON.MultiPolygon | undefined) ?? null} />
+              <ComplianceMap site={null} outline={outline as GeoJSON.Geometry | null} layers={layers} suggestions={sectors} blindSpots={(placement?.blindSpots as GeoJSON.MultiPolygon | undefined) ?? null} testId="remediation-map" />
               {placement && placement.suggestions.length === 0 && <Alert style={{ marginTop: 8 }} type="info" showIcon message={t('complianceRemediation.noSuggestion', { name: placement.name })} />}
               {placement?.suggestions.map((s, k) => (
                 <div key={k} className="compliance-remediation-sentence" data-testid="remediation-sentence">

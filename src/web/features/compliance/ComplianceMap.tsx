@@ -89,10 +89,13 @@ export function ComplianceMap({
     // The map has no fonts (offline): labels are HTML markers inside each sector.
     const markers = list.map((s, k) => {
       const el = document.createElement('div');
-      // Labels at one spot (floors above each other) are stacked rather than drawn on top of each other.
-      el.style.transform = `translateY(${k * 22}px)`;
-      el.className = 'compliance-suggested-label';
-      el.textContent = s.label;
+      const label = document.createElement('div');
+      label.className = 'compliance-suggested-label';
+      label.textContent = s.label;
+      // Labels at one spot (floors above each other) are stacked rather than drawn on top of each other
+      // (the marker positions its own element with a transform: the offset goes on the label inside).
+      label.style.marginTop = `${k * 22}px`;
+      el.appendChild(label);
       return new maplibregl.Marker({ element: el }).setLngLat(labelPoint(s.sector)).addTo(map);
     });
     return () => markers.forEach((m) => m.remove());

@@ -96,7 +96,7 @@ export function ComplianceMap({
       // (the marker positions its own element with a transform: the offset goes on the label inside).
       label.style.marginTop = `${k * 22}px`;
       el.appendChild(label);
-      return new maplibregl.Marker({ element: el }).setLngLat(labelPoint(s.sector)).addTo(map);
+      return new maplibregl.Marker({ element: el, anchor: 'top' }).setLngLat(labelPoint(s.sector)).addTo(map);
     });
     return () => markers.forEach((m) => m.remove());
   }, [ready, suggestions]);

@@ -2,7 +2,7 @@
  * Compliance evaluation of a whole university (issue 16): goal under 2 s for a 5,000-camera
  * university.
  *
- *   node --import tsx bench/compliance.bench.ts [--cameras 5000] [--runs 7] [--demo] [--write-results]
+ *   node --import tsx bench/compliance.bench.ts [--cameras 5000] [--runs 7] [--demo] [--write-results] [--only placement]
  *
  * Two measurements:
  * - **synthetic**: a university built in memory with `--cameras` cameras — 60 buildings of 5–8
@@ -15,6 +15,12 @@
  *   service call a director's `GET /api/compliance/score` makes (ledger and org reads, the worker
  *   thread, the rule pack) — end to end, without HTTP.
  * Runs alternate when both are measured; the first run of each is a warm-up and not counted.
+ *
+ * Then the placement suggestions of the remediation plan (整改计划, issue 16 item 5), goal well under
+ * a second per key site: for the synthetic university the greedy search (`computePlacements`, in
+ * process) over every key site below full coverage, with the slowest site; for the demo the service
+ * call a director's `GET /api/compliance/remediation` makes (reads, coverage worker, placement
+ * worker, ranking).
  */
 import { parseArgs } from 'node:util';
 import type { DeviceKind } from '../src/shared/domain.ts';
@@ -22,6 +28,10 @@ import type { AreaGeometry } from '../src/shared/geojson.ts';
 import { computeCoverage, type CoverageJob } from '../src/server/modules/compliance/coverage.worker.ts';
 import { evaluate, type ComplianceInputs } from '../src/server/modules/compliance/evaluate.ts';
 import { BASELINE_PACK } from '../src/server/modules/compliance/packs.ts';
+import { computePlacements } from '../src/server/modules/compliance/placement.worker.ts';
+import { suggestPlacements } from '../src/server/modules/compliance/placement.ts';
+import { camerasNear } from '../src/server/modules/compliance/coverage.ts';
+import { FULL_COVERAGE_SHARE } from '../src/shared/compliance.ts';
 import { seededRandom as rng } from './lib/load.ts';
 import { describeMachine, machineInfo } from './lib/machine.ts';
 import { upsertResultsBlock } from './lib/results.ts';
@@ -33,6 +43,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '7' },
     demo: { type: 'boolean', default: false },
     'write-results': { type: 'boolean', default: false },
+    /** `placement`: only the placement measurement (and only its results block). */
+    only: { type: 'string' },
   },
 });
 const CAMERAS = Number(args.cameras);
@@ -117,7 +129,7 @@ function scoreSynthetic(data: ReturnType<typeof synthetic>): { ms: number; score
   return { ms: performance.now() - t0, score: s.score, sites: analyses.length };
 }
 
-async function demoScorer(): Promise<{ run: () => Promise<{ ms: number; score: number; sites: number }>; cameras: number; close: () => Promise<void> }> {
+async function demoScorer(): Promise<{ run: () => Promise<{ ms: number; score: number; sites: number }>; plan: () => Promise<{ ms: number; sites: number; suggestions: number }>; cameras: number; close: () => Promise<void> }> {
   const { createServices } = await import('../src/server/http/app.ts');
   const { loadConfig } = await import('../src/server/config.ts');
   const { SYSTEM_ACTOR } = await import('../src/server/http/policy.ts');
@@ -135,6 +147,8 @@ async function demoScorer(): Promise<{ run: () => Promise<{ ms: number; score: n
   const quiet = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child: () => quiet, level: 'silent', silent() {} };
   await seedDemoIfEmpty({ services, store, log: quiet as never });
   const universityId = (await store.db.selectFrom('org_units').select('id').where('kind', '=', 'university').executeTakeFirstOrThrow()).id;
+  const { RemediationService } = await import('../src/server/modules/compliance/remediation.service.ts');
+  const remediation = new RemediationService(services.compliance, services.org);
   const cameras = Number((await store.db.selectFrom('devices').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', 'in', ['camera', 'lpr_camera']).executeTakeFirstOrThrow()).n);
   return {
     cameras,
@@ -143,7 +157,13 @@ async function demoScorer(): Promise<{ run: () => Promise<{ ms: number; score: n
       const s = await services.compliance.score(SYSTEM_ACTOR, { universityId });
       return { ms: performance.now() - t0, score: s.score, sites: s.rules.length };
     },
+    plan: async () => {
+      const t0 = performance.now();
+      const p = await remediation.plan(SYSTEM_ACTOR, { universityId });
+      return { ms: performance.now() - t0, sites: p.placements.length, suggestions: p.placements.reduce((n, x) => n + x.suggestions.length, 0) };
+    },
     close: async () => {
+      await remediation.close();
       await Promise.all(services.modules.map((m) => m.stop?.()));
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -161,7 +181,8 @@ if (demo) console.log(`demo: seeded, ${demo.cameras} cameras`);
 
 const samples: Record<string, number[]> = { synthetic: [], demo: [] };
 const lastScore: Record<string, number> = {};
-for (let i = 0; i <= RUNS; i++) {
+const ONLY_PLACEMENT = args.only === 'placement';
+for (let i = 0; i <= (ONLY_PLACEMENT ? -1 : RUNS); i++) {
   const a = scoreSynthetic(data);
   if (i > 0) samples.synthetic!.push(a.ms);
   lastScore.synthetic = a.score;
@@ -171,6 +192,31 @@ for (let i = 0; i <= RUNS; i++) {
     lastScore.demo = b.score;
   }
   console.log(`run ${i}${i === 0 ? ' (warm-up)' : ''}: synthetic ${fmtMs(a.ms)} ms${b ? `, demo ${fmtMs(b.ms)} ms` : ''}`);
+}
+
+// Placement suggestions (整改计划): the sites below full coverage, as the remediation plan searches them.
+const analyses = computeCoverage(data.job);
+const shortSites = data.job.sites.filter((_, i) => analyses[i]!.share < FULL_COVERAGE_SHARE);
+const perSite = shortSites.map((site) => {
+  const near = camerasNear(site, data.job.cameras);
+  const t0 = performance.now();
+  const r = suggestPlacements(site, near);
+  return { ms: performance.now() - t0, n: r.suggestions.length };
+});
+const slowest = Math.max(...perSite.map((x) => x.ms));
+const placementSamples: Record<string, number[]> = { synthetic: [], demo: [] };
+let demoPlan = { sites: 0, suggestions: 0 };
+for (let i = 0; i <= RUNS; i++) {
+  const t0 = performance.now();
+  computePlacements({ sites: shortSites, cameras: data.job.cameras });
+  const a = performance.now() - t0;
+  if (i > 0) placementSamples.synthetic!.push(a);
+  const b = demo ? await demo.plan() : null;
+  if (b) {
+    if (i > 0) placementSamples.demo!.push(b.ms);
+    demoPlan = b;
+  }
+  console.log(`placement run ${i}${i === 0 ? ' (warm-up)' : ''}: synthetic ${fmtMs(a)} ms${b ? `, demo plan ${fmtMs(b.ms)} ms` : ''}`);
 }
 await demo?.close();
 
@@ -183,7 +229,19 @@ const rows = Object.entries(samples)
   });
 const headers = ['what', 'cameras', 'median ms', 'max ms', 'score', `goal < ${GOAL_MS} ms`];
 console.log(textTable(headers, rows));
+const placementRows = [
+  ...(placementSamples.synthetic!.length
+    ? [[`synthetic, in process (greedy search of ${shortSites.length} sites below full coverage)`, data.job.cameras.length, perSite.reduce((n, x) => n + x.n, 0), fmtMs(summarize(placementSamples.synthetic!).p50), fmtMs(summarize(placementSamples.synthetic!).max), fmtMs(slowest)]]
+    : []),
+  ...(placementSamples.demo!.length ? [[`demo university, service call (reads + coverage worker + placement worker + plan; ${demoPlan.sites} sites)`, demo!.cameras, demoPlan.suggestions, fmtMs(summarize(placementSamples.demo!).p50), fmtMs(summarize(placementSamples.demo!).max), '–']] : []),
+];
+const placementHeaders = ['placement', 'cameras', 'suggestions', 'median ms', 'max ms', 'slowest site ms'];
+console.log(textTable(placementHeaders, placementRows));
 if (args['write-results']) {
-  const text = `Measured ${date} on ${machine}, ${RUNS} runs after one warm-up, alternating.\n\n${markdownTable(headers, rows)}`;
-  console.log(`written to ${upsertResultsBlock('compliance', text, { after: '## Compliance evaluation (issue 16)' })}`);
+  if (!ONLY_PLACEMENT) {
+    const text = `Measured ${date} on ${machine}, ${RUNS} runs after one warm-up, alternating.\n\n${markdownTable(headers, rows)}`;
+    console.log(`written to ${upsertResultsBlock('compliance', text, { after: '## Compliance evaluation (issue 16)' })}`);
+  }
+  const ptext = `Measured ${date} on ${machine}, ${RUNS} runs after one warm-up.\n\n${markdownTable(placementHeaders, placementRows)}`;
+  console.log(`written to ${upsertResultsBlock('compliance-placement', ptext, { after: '### Placement suggestions (整改计划, issue 16 item 5)' })}`);
 }

@@ -1,10 +1,10 @@
 /**
  * 合规评估 in a real browser on the demo university: the score and its rules as the API answers
  * them, the planted camera in a toilet named under its rule, the key-site coverage table and a
- * blind spot drawn on the map; the inspection report downloaded as a PDF; the pack's parameters
- * tightened (never loosened) and the demo's pending site-visit record accepted by the auditor. Saves
- * docs/screenshots/compliance.png, compliance-coverage.png and compliance-evidence.png (and the report
- * to /tmp/compliance-demo-report.pdf, for a look at its pages).
+ * blind spot drawn on the map; the remediation plan with suggested cameras; the inspection report
+ * downloaded as a PDF; the pack's parameters tightened (never loosened) and the demo's pending site-visit
+ * record accepted by the auditor. Saves docs/screenshots/compliance.png, compliance-coverage.png,
+ * compliance-remediation.png and compliance-evidence.png (and the report to /tmp/compliance-demo-report.pdf).
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../scripts/build-web.ts';
 import type { ComplianceScore, CoverageReport } from '../../src/shared/compliance.ts';
 import type { Evidence } from '../../src/shared/compliance-evidence.ts';
+import type { RemediationPlan } from '../../src/shared/compliance-remediation.ts';
 import { Api, clickNav, explainingFailure, launchChromium, logIn, newConsolePage, startServer, type RunningServer } from './support.ts';
 
 const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
@@ -25,6 +26,7 @@ describe('compliance page (browser)', { timeout: 300_000 }, () => {
   let page: Page;
   let score: ComplianceScore;
   let coverage: CoverageReport;
+  let plan: RemediationPlan;
   const pageErrors: string[] = [];
 
   before(async () => {
@@ -38,6 +40,7 @@ describe('compliance page (browser)', { timeout: 300_000 }, () => {
     await director.login('director', DEMO_PASSWORD);
     score = await director.call<ComplianceScore>('GET', '/api/compliance/score');
     coverage = await director.call<CoverageReport>('GET', '/api/compliance/coverage');
+    plan = await director.call<RemediationPlan>('GET', '/api/compliance/remediation');
     browser = await launchChromium();
     page = await newConsolePage(browser, { width: 1440, height: 1600 }, pageErrors);
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -151,6 +154,34 @@ describe('compliance page (browser)', { timeout: 300_000 }, () => {
       } finally {
         await auditorPage.context().close();
       }
+      assert.deepEqual(pageErrors, []);
+    });
+  });
+
+  it('整改计划: ranks the measures and draws the suggested cameras of the worst site that one can help', async () => {
+    await explainingFailure(page, pageErrors, async () => {
+      await page.getByTestId('compliance-tab-remediation').click();
+      const rows = page.getByTestId('remediation-items').locator('tbody tr.ant-table-row');
+      // The plan searches camera positions for every key site below full coverage: seconds on a busy machine.
+      await rows.first().waitFor({ timeout: 120_000 });
+      const first = plan.items[0]!;
+      assert.equal(first.cost, 0, 'a measure that costs nothing comes first');
+      const firstText = await rows.first().innerText();
+      assert.ok(firstText.includes(first.action), firstText);
+      assert.match(firstText, /无需费用/);
+      // The worst key site a standard camera improves: its suggestions drawn, with the sentence.
+      const worst = plan.placements.find((p) => p.suggestions.length > 0)!;
+      assert.ok(worst, 'the demo has a key site a camera would improve');
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="remediation-map"]')?.getAttribute('data-suggested')) === n, worst.suggestions.length);
+      await page.waitForFunction(() => {
+        const map = (document.querySelector('[data-testid="remediation-map"]') as HTMLElement & { __maplibre?: { loaded(): boolean; querySourceFeatures(id: string): unknown[] } }).__maplibre;
+        return !!map && map.loaded() && map.querySourceFeatures('compliance-suggested').length > 0;
+      });
+      assert.ok((await page.getByTestId('remediation-site').innerText()).includes(worst.name));
+      const sentence = await page.getByTestId('remediation-sentence').first().innerText();
+      assert.match(sentence, new RegExp(`在此处安装一台摄像机，朝向 \\S+（${worst.suggestions[0]!.bearingDeg}°），可使 ${worst.name} 的覆盖率提高 ${Math.round(worst.suggestions[0]!.gainShare * 100)}%`));
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'compliance-remediation.png') });
       assert.deepEqual(pageErrors, []);
     });
   });

@@ -44,6 +44,7 @@ import enDuty from './en/duty.json' with { type: 'json' };
 import enCompliance from './en/compliance.json' with { type: 'json' };
 import enComplianceReport from './en/complianceReport.json' with { type: 'json' };
 import enComplianceEvidence from './en/complianceEvidence.json' with { type: 'json' };
+import enComplianceRemediation from './en/complianceRemediation.json' with { type: 'json' };
 import enDutySwaps from './en/dutySwaps.json' with { type: 'json' };
 import enDutyStats from './en/dutyStats.json' with { type: 'json' };
 import enTrajectory from './en/trajectory.json' with { type: 'json' };
@@ -82,6 +83,7 @@ import zhDuty from './zh-CN/duty.json' with { type: 'json' };
 import zhCompliance from './zh-CN/compliance.json' with { type: 'json' };
 import zhComplianceReport from './zh-CN/complianceReport.json' with { type: 'json' };
 import zhComplianceEvidence from './zh-CN/complianceEvidence.json' with { type: 'json' };
+import zhComplianceRemediation from './zh-CN/complianceRemediation.json' with { type: 'json' };
 import zhDutySwaps from './zh-CN/dutySwaps.json' with { type: 'json' };
 import zhDutyStats from './zh-CN/dutyStats.json' with { type: 'json' };
 import zhTrajectory from './zh-CN/trajectory.json' with { type: 'json' };
@@ -123,6 +125,7 @@ const WEB_STRINGS = {
     compliance: zhCompliance,
     complianceReport: zhComplianceReport,
     complianceEvidence: zhComplianceEvidence,
+    complianceRemediation: zhComplianceRemediation,
     dutySwaps: zhDutySwaps,
     dutyStats: zhDutyStats,
     trajectory: zhTrajectory,
@@ -163,6 +166,7 @@ const WEB_STRINGS = {
     compliance: enCompliance,
     complianceReport: enComplianceReport,
     complianceEvidence: enComplianceEvidence,
+    complianceRemediation: enComplianceRemediation,
     dutySwaps: enDutySwaps,
     dutyStats: enDutyStats,
     trajectory: enTrajectory,

@@ -41,6 +41,8 @@ interface Analysis {
   universityId: string;
   sites: { id: string; name: string; category: SiteCoverageReport['category']; campusId: string; indoor: boolean; analysis: SiteAnalysis }[];
   inputs: ComplianceInputs;
+  /** What the coverage worker was given, per site in the order of `sites` (placement suggestions reuse it). */
+  job: CoverageJob;
 }
 
 const secondsAfter = (from: string, to: string | null) => (to === null ? null : Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000)));
@@ -176,7 +178,8 @@ export class ComplianceService {
     return { snapshot, recomputed, identical };
   }
 
-  private async analyse(universityId: string, siteFilter: (s: { id: string; campusId: string }) => boolean): Promise<Analysis> {
+  /** Gathers the inputs and runs the coverage worker (for score, coverage, snapshots and the remediation plan). */
+  async analyse(universityId: string, siteFilter: (s: { id: string; campusId: string }) => boolean): Promise<Analysis> {
     const now = this.clock.now();
     const responseDays = BASELINE_PACK.rules.find((r) => r.id === 'S-RESP')?.params.days ?? 30;
     const [keySites, rows, devices, gaps, shifts, certified, operatorsUncertified, handled, rules, packOverrides, evidence] = await Promise.all([
@@ -217,13 +220,15 @@ export class ComplianceService {
     const placed = inService.filter((d) => d.lon !== null && d.lat !== null).map((d) => ({ id: d.id, name: d.name, lon: d.lon!, lat: d.lat!, floorId: d.floorId, kind: d.kind }));
     const accessPoints: AccessPoint[] = placed.filter((d) => ACCESS_KINDS.includes(d.kind));
 
-    const analyses = await this.worker.run({ sites, cameras, accessPoints, devices: placed }).catch((error: unknown) => {
+    const job: CoverageJob = { sites, cameras, accessPoints, devices: placed };
+    const analyses = await this.worker.run(job).catch((error: unknown) => {
       throw error instanceof WorkerJobFailed ? new AppError('XIAOAN_INTERNAL', `the coverage could not be computed (${error.message}); please try again`) : error;
     });
     const analysed = analyses.map((analysis, i) => ({ id: chosen[i]!.id, name: chosen[i]!.name, category: chosen[i]!.category, campusId: chosen[i]!.campusId, indoor: sites[i]!.floorIds !== null, analysis }));
     return {
       universityId,
       sites: analysed,
+      job,
       inputs: {
         universityId,
         asOf: new Date(now).toISOString(),

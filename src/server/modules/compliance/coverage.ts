@@ -154,7 +154,7 @@ function distanceToRing(p: readonly [number, number], ring: readonly (readonly [
 /** How close to a sector's edge an entrance may lie and still count as inside it (a door is ~1 m wide). */
 const ENTRANCE_TOLERANCE_M = 0.5;
 
-type PolygonXY = [number, number][][];
+export type PolygonXY = [number, number][][];
 
 function sitePolygonsXY(site: CoverageSite, plane: LocalPlane): PolygonXY[] {
   const polys = site.geometry.type === 'Polygon' ? [site.geometry.coordinates] : site.geometry.coordinates;
@@ -162,7 +162,7 @@ function sitePolygonsXY(site: CoverageSite, plane: LocalPlane): PolygonXY[] {
 }
 
 /** Which cameras may see the site at all (floors, walls, data), before any geometry of their view. */
-function eligible(site: CoverageSite, siteXY: PolygonXY[], plane: LocalPlane, cameras: readonly CoverageCamera[]) {
+export function eligible(site: CoverageSite, siteXY: PolygonXY[], plane: LocalPlane, cameras: readonly CoverageCamera[]) {
   const placed: { camera: CoverageCamera; apex: [number, number] }[] = [];
   const unplaced: SiteCoverage['unplaced'] = [];
   const floors = site.floorIds ? new Set(site.floorIds) : null;
@@ -194,7 +194,7 @@ function reachOf(c: CoverageCamera, density: number): number {
 }
 
 /** A camera's view on the plane: a sector (or a disc for a 360° lens) out to its reach. */
-interface View {
+export interface View {
   camera: CoverageCamera;
   apex: [number, number];
   reach: number;
@@ -269,6 +269,72 @@ function insideMask(siteXY: PolygonXY[], x0: number, y0: number, cell: number, w
   return mask;
 }
 
+/** The sampling grid of a site in its local plane: cells of the bounding box and which lie inside. */
+export interface SiteGrid {
+  plane: LocalPlane;
+  siteXY: PolygonXY[];
+  footprintM2: number;
+  minX: number;
+  minY: number;
+  cell: number;
+  w: number;
+  h: number;
+  /** 1 where the cell's centre lies inside the site (index j * w + i). */
+  mask: Uint8Array;
+  insideCells: number;
+}
+
+/** The grid a site is sampled on: at most ~`targetCells` cells inside it (fewer for a coarse search), none finer than 0.1 m. */
+export function siteGrid(site: CoverageSite, targetCells = TARGET_CELLS): SiteGrid {
+  const plane = LocalPlane.around(site.geometry);
+  const siteXY = sitePolygonsXY(site, plane);
+  const footprintM2 = Math.abs(siteXY.reduce((sum, poly) => sum + poly.reduce((s2, ring, k) => s2 + (k === 0 ? 1 : -1) * Math.abs(signedArea(ring)), 0), 0));
+  const all = siteXY.flatMap((poly) => poly[0]!);
+  const [minX, maxX] = [Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0]))];
+  const [minY, maxY] = [Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))];
+  const cell = Math.max(MIN_CELL_M, Math.sqrt(Math.max(footprintM2, 1e-6) / Math.min(targetCells, TARGET_CELLS)));
+  const w = Math.max(1, Math.ceil((maxX - minX) / cell));
+  const h = Math.max(1, Math.ceil((maxY - minY) / cell));
+  const mask = insideMask(siteXY, minX, minY, cell, w, h);
+  let insideCells = 0;
+  for (const m of mask) insideCells += m;
+  return { plane, siteXY, footprintM2, minX, minY, cell, w, h, mask, insideCells };
+}
+
+/** The views of placed cameras (those that reach nowhere left out). */
+export function viewsOf(placed: readonly { camera: CoverageCamera; apex: [number, number] }[]): View[] {
+  return placed
+    .map(({ camera, apex }) => ({ camera, apex, reach: reachOf(camera, PIXEL_DENSITY.detect), idReach: reachOf(camera, PIXEL_DENSITY.identify) }))
+    .filter((v) => v.reach > 0);
+}
+
+/** Calls `onCell` for every cell inside the site that the view sees (whether it also identifies a face there); returns how many. */
+export function paintView(grid: SiteGrid, v: View, onCell: (k: number, identified: boolean) => void): number {
+  const { minX, minY, cell, w, h, mask } = grid;
+  const wedge = wedgeOf(v);
+  const [bx0, by0, bx1, by1] = wedge.box;
+  const i0 = Math.max(0, Math.floor((bx0 - minX) / cell));
+  const i1 = Math.min(w - 1, Math.ceil((bx1 - minX) / cell));
+  const j0 = Math.max(0, Math.floor((by0 - minY) / cell));
+  const j1 = Math.min(h - 1, Math.ceil((by1 - minY) / cell));
+  const r2 = v.reach * v.reach;
+  const id2 = v.idReach * v.idReach;
+  let count = 0;
+  for (let j = j0; j <= j1; j++) {
+    const dy = minY + (j + 0.5) * cell - v.apex[1];
+    for (let i = i0; i <= i1; i++) {
+      const k = j * w + i;
+      if (!mask[k]) continue;
+      const dx = minX + (i + 0.5) * cell - v.apex[0];
+      const d2 = dx * dx + dy * dy;
+      if (d2 > r2 || !wedge.holds(dx, dy)) continue;
+      count++;
+      onCell(k, d2 <= id2);
+    }
+  }
+  return count;
+}
+
 const SEEN = 1;
 const IDENTIFIED = 2;
 
@@ -278,23 +344,10 @@ const IDENTIFIED = 2;
  * passed: a view that misses the site adds nothing.
  */
 export function siteCoverage(site: CoverageSite, cameras: readonly CoverageCamera[], entrances: readonly CoverageEntrance[] = []): SiteCoverage {
-  const plane = LocalPlane.around(site.geometry);
-  const siteXY = sitePolygonsXY(site, plane);
-  const footprintM2 = Math.abs(siteXY.reduce((sum, poly) => sum + poly.reduce((s2, ring, k) => s2 + (k === 0 ? 1 : -1) * Math.abs(signedArea(ring)), 0), 0));
+  const grid = siteGrid(site);
+  const { plane, siteXY, footprintM2, minX, minY, cell, w, h, mask, insideCells } = grid;
   const { placed, unplaced } = eligible(site, siteXY, plane, cameras);
-  const views: View[] = placed
-    .map(({ camera, apex }) => ({ camera, apex, reach: reachOf(camera, PIXEL_DENSITY.detect), idReach: reachOf(camera, PIXEL_DENSITY.identify) }))
-    .filter((v) => v.reach > 0);
-
-  const all = siteXY.flatMap((poly) => poly[0]!);
-  const [minX, maxX] = [Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0]))];
-  const [minY, maxY] = [Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))];
-  const cell = Math.max(MIN_CELL_M, Math.sqrt(Math.max(footprintM2, 1e-6) / TARGET_CELLS));
-  const w = Math.max(1, Math.ceil((maxX - minX) / cell));
-  const h = Math.max(1, Math.ceil((maxY - minY) / cell));
-  const mask = insideMask(siteXY, minX, minY, cell, w, h);
-  let insideCells = 0;
-  for (const m of mask) insideCells += m;
+  const views = viewsOf(placed);
 
   const floorIds = site.floorIds ?? [null];
   const blind = new Uint8Array(w * h);
@@ -305,27 +358,7 @@ export function siteCoverage(site: CoverageSite, cameras: readonly CoverageCamer
   for (const floorId of floorIds) {
     const marks = new Uint8Array(w * h);
     for (const v of views.filter((x) => x.camera.floorId === floorId)) {
-      const wedge = wedgeOf(v);
-      const [bx0, by0, bx1, by1] = wedge.box;
-      const i0 = Math.max(0, Math.floor((bx0 - minX) / cell));
-      const i1 = Math.min(w - 1, Math.ceil((bx1 - minX) / cell));
-      const j0 = Math.max(0, Math.floor((by0 - minY) / cell));
-      const j1 = Math.min(h - 1, Math.ceil((by1 - minY) / cell));
-      const r2 = v.reach * v.reach;
-      const id2 = v.idReach * v.idReach;
-      let count = 0;
-      for (let j = j0; j <= j1; j++) {
-        const dy = minY + (j + 0.5) * cell - v.apex[1];
-        for (let i = i0; i <= i1; i++) {
-          const k = j * w + i;
-          if (!mask[k]) continue;
-          const dx = minX + (i + 0.5) * cell - v.apex[0];
-          const d2 = dx * dx + dy * dy;
-          if (d2 > r2 || !wedge.holds(dx, dy)) continue;
-          count++;
-          marks[k]! |= d2 <= id2 ? SEEN | IDENTIFIED : SEEN;
-        }
-      }
+      const count = paintView(grid, v, (k, identified) => (marks[k]! |= identified ? SEEN | IDENTIFIED : SEEN));
       if (count) seesCells.set(v.camera.id, (seesCells.get(v.camera.id) ?? 0) + count);
     }
     let seenHere = 0;

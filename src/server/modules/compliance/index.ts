@@ -20,6 +20,8 @@ import { complianceReportRoutes } from './report.routes.ts';
 import { ComplianceReportService } from './report.service.ts';
 import { evidenceRoutes } from './evidence.routes.ts';
 import { ComplianceEvidenceService } from './evidence.service.ts';
+import { remediationRoutes } from './remediation.routes.ts';
+import { RemediationService } from './remediation.service.ts';
 
 export { ComplianceService } from './compliance.service.ts';
 export { ComplianceReportService } from './report.service.ts';
@@ -39,6 +41,7 @@ export function createComplianceModule(d: {
   const compliance = new ComplianceService(ownTables<'compliance'>(d.db), d.org, d.devices, d.duty, { health: d.health, alarmStats: d.alarmStats, rules: d.rules }, d.clock);
   const reports = new ComplianceReportService(compliance, d.org, d.devices, d.audit, d.clock);
   const complianceEvidence = new ComplianceEvidenceService(ownTables<'compliance'>(d.db), d.org, d.audit, d.clock);
+  const remediation = new RemediationService(compliance, d.org);
   let first: NodeJS.Timeout | null = null;
   const face: ModuleFace = {
     name: 'compliance',
@@ -47,6 +50,7 @@ export function createComplianceModule(d: {
       complianceRoutes(app, compliance);
       complianceReportRoutes(app, reports);
       evidenceRoutes(app, complianceEvidence);
+      remediationRoutes(app, remediation);
     },
     // 评估快照: once a day per university (the job runs hourly and takes what is missing).
     jobs: [{ name: 'compliance snapshots', everyMs: 3_600_000, run: () => compliance.snapshotDue() }],
@@ -57,8 +61,8 @@ export function createComplianceModule(d: {
     },
     stop: () => {
       if (first) clearTimeout(first);
-      return Promise.all([compliance.close(), reports.close()]).then(() => undefined);
+      return Promise.all([compliance.close(), reports.close(), remediation.close()]).then(() => undefined);
     },
   };
-  return { face, compliance, reports, complianceEvidence };
+  return { face, compliance, reports, complianceEvidence, remediation };
 }

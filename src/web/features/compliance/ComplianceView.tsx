@@ -15,6 +15,7 @@ import { useUniversityOfScope } from '../../app/useUniversityOfScope.ts';
 import { ComplianceMap } from './ComplianceMap.tsx';
 import { ReportButtons } from './ReportButtons.tsx';
 import { EvidenceTab } from './EvidenceTab.tsx';
+import { RemediationTab } from './RemediationTab.tsx';
 import './compliance.css';
 
 type RuleRow = ComplianceScore['rules'][number];
@@ -36,7 +37,7 @@ export function ComplianceView() {
   const [siteId, setSiteId] = useState<string | null>(null);
 
   useEffect(() => {
-    if (tab !== 'coverage') return;
+    if (tab === 'rules') return;
     const controller = new AbortController();
     mapApi
       .layers({ universityId, campusId }, controller.signal)
@@ -223,6 +224,11 @@ export function ComplianceView() {
                 </div>
               </>
             ),
+          },
+          {
+            key: 'remediation',
+            label: <span data-testid="compliance-tab-remediation">{t('complianceRemediation.tab')}</span>,
+            children: tab === 'remediation' && <RemediationTab universityId={universityId} campusId={campusId} layers={layers} />,
           },
         ]}
       />

@@ -22,6 +22,9 @@ export const COST_KEYS = [
   'roster',
   'training',
   'documents',
+  'device_repair',
+  'rule_config',
+  'response_drill',
 ] as const;
 export type CostKey = (typeof COST_KEYS)[number];
 

@@ -37,6 +37,9 @@ export const COST_TABLE: Record<CostKey, { label: string; unit: string; unitPric
   roster: { label: '补排值班', unit: '时段', unitPrice: 0, effort: '工作量：在值班管理中补排并发布' },
   training: { label: '上岗证培训', unit: '人', unitPrice: 1_200 },
   documents: { label: '现场核查或上传证明材料', unit: '项', unitPrice: 0, effort: '工作量：整理材料、配合现场核查' },
+  device_repair: { label: '故障设备维修（平均每台）', unit: '台', unitPrice: 500 },
+  rule_config: { label: '调整报警规则', unit: '条', unitPrice: 0, effort: '工作量：在报警规则中修改布防时段或保持报警' },
+  response_drill: { label: '接处警演练与培训', unit: '次', unitPrice: 2_000 },
 };
 
 export interface PlanContext {
@@ -157,6 +160,13 @@ function measures(rule: PackRule, r: RuleResult, x: Scope, ctx: PlanContext): Dr
       return [item(`补排监控中心 ${r.findingsTotal} 个无人值守时段并发布排班`, findings, r.findingsTotal, lost, [{ key: 'roster', quantity: r.findingsTotal }])];
     case 'S-CERT':
       return [item(`安排 ${r.findingsTotal} 名无有效上岗证的值班人员参加上岗证培训（或调整排班）`, findings, r.findingsTotal, lost, [{ key: 'training', quantity: r.findingsTotal }])];
+    case 'S-FIX-24H':
+    case 'S-ONLINE':
+      return [item(`修复 ${r.findingsTotal} 台${rule.id === 'S-ONLINE' ? '离线' : '故障超过 24 小时未修复'}的设备（报修并跟踪到恢复上线）`, findings, r.findingsTotal, lost, [{ key: 'device_repair', quantity: r.findingsTotal }])];
+    case 'S-PANIC-24H':
+      return [item('把紧急报警规则改为全天布防并保持报警（须人工复位）', findings, r.findingsTotal, lost, [{ key: 'rule_config', quantity: Math.max(1, r.findingsTotal) }])];
+    case 'S-RESP':
+      return [item(`组织接处警演练，缩短接警和到场时间（近 30 天 ${r.findingsTotal} 起报警超时）`, findings, r.findingsTotal, lost, [{ key: 'response_drill', quantity: 1 }])];
     default:
       // A rule the cost table has no measure for yet: listed, not priced (ranked last).
       return [item(`整改“${rule.title}”的 ${r.findingsTotal} 项问题`, findings, r.findingsTotal, lost, null)];

@@ -8,14 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import type { CoverageReport } from '../../src/shared/compliance.ts';
 import { SYSTEM_ACTOR } from '../../src/server/http/policy.ts';
 import { createTestApp, createUniversity, json, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+import { at, LAT0, LON0, rect } from './local-metres.ts';
 
-const LAT0 = 31.3;
-const LON0 = 121.5;
-const M_PER_DEG_LAT = (Math.PI / 180) * 6_371_008.8;
-const M_PER_DEG_LON = M_PER_DEG_LAT * Math.cos((LAT0 * Math.PI) / 180);
-const at = (eastM: number, northM: number) => ({ lon: LON0 + eastM / M_PER_DEG_LON, lat: LAT0 + northM / M_PER_DEG_LAT });
-const pos = (eastM: number, northM: number): [number, number] => [at(eastM, northM).lon, at(eastM, northM).lat];
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon' as const, coordinates: [[pos(x0, y0), pos(x1, y0), pos(x1, y1), pos(x0, y1), pos(x0, y0)]] });
 
 let t: TestApp;
 let U: UniversityFixture;

@@ -14,15 +14,9 @@ import { BASELINE_PACK } from '../../src/server/modules/compliance/packs.ts';
 import { SHEETS } from '../../src/server/modules/compliance/report.xlsx.ts';
 import { loadExcelJS } from '../../src/server/util/spreadsheet.ts';
 import { createTestApp, createUniversity, json, PASSWORD, type TestApp, type UniversityFixture } from '../helpers/test-app.ts';
+import { at, LAT0, LON0, rect } from './local-metres.ts';
 import { pdfText } from '../helpers/pdf-text.ts';
 
-const LAT0 = 31.3;
-const LON0 = 121.5;
-const M_PER_DEG_LAT = (Math.PI / 180) * 6_371_008.8;
-const M_PER_DEG_LON = M_PER_DEG_LAT * Math.cos((LAT0 * Math.PI) / 180);
-const at = (eastM: number, northM: number) => ({ lon: LON0 + eastM / M_PER_DEG_LON, lat: LAT0 + northM / M_PER_DEG_LAT });
-const pos = (eastM: number, northM: number): [number, number] => [at(eastM, northM).lon, at(eastM, northM).lat];
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon' as const, coordinates: [[pos(x0, y0), pos(x1, y0), pos(x1, y1), pos(x0, y1), pos(x0, y0)]] });
 
 let t: TestApp;
 let U: UniversityFixture;

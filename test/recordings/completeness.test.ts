@@ -95,6 +95,15 @@ describe('recording completeness and storage planning', () => {
     assert.deepEqual([tomorrow.expected, tomorrow.complete], [[], null], 'nothing expected of the future');
   });
 
+  it('feeds the compliance score (S-REC): yesterday’s completeness of every camera the platform records', async () => {
+    const score = await t.services.compliance.score(SYSTEM_ACTOR, { universityId: U.universityId });
+    const rec = score.rules.find((r) => r.rule.id === 'S-REC')!.result;
+    // Wednesday: the continuous camera recorded all of it from 09:00; the scheduled one none of its windows.
+    assert.deepEqual(rec.findings.map((f) => [f.id, f.detail]), [[cam.scheduled, '昨日录像完整率 0%']]);
+    assert.match(rec.figure, /平台录像的 2 台摄像机中 1 台录像完整且保存达标/);
+    assert.equal(rec.status, 'partial');
+  });
+
   it('a scheduled camera is expected only in its windows, the overnight one included', async () => {
     const d = await day(cam.scheduled);
     assert.deepEqual(d.expected.map((s: { from: string; to: string }) => [hhmm(s.from), hhmm(s.to)]), [['00:00', '02:00'], ['08:00', '12:00']], 'Wednesday night runs into Thursday');

@@ -15,6 +15,7 @@ import type { AlarmStatsService } from '../alarm-stats/index.ts';
 import type { RulesService } from '../alarms/index.ts';
 import type { DutyService } from '../duty/index.ts';
 import type { DeviceHealthService } from '../health/index.ts';
+import type { RecordingsService } from '../recordings/index.ts';
 import type { OrgService } from '../org/index.ts';
 import type { AccessPoint, CoverageCamera, CoverageSite } from './coverage.ts';
 import type { CoverageJob, SiteAnalysis } from './coverage.worker.ts';
@@ -85,6 +86,7 @@ export class ComplianceService {
       health: Pick<DeviceHealthService, 'statesOf'>;
       alarmStats: Pick<AlarmStatsService, 'handlingOf'>;
       rules: Pick<RulesService, 'rulesFor'>;
+      recordings: Pick<RecordingsService, 'complianceFacts'>;
     },
     private readonly clock: Clock,
   ) {}
@@ -182,7 +184,7 @@ export class ComplianceService {
   async analyse(universityId: string, siteFilter: (s: { id: string; campusId: string }) => boolean): Promise<Analysis> {
     const now = this.clock.now();
     const responseDays = BASELINE_PACK.rules.find((r) => r.id === 'S-RESP')?.params.days ?? 30;
-    const [keySites, rows, devices, gaps, shifts, certified, operatorsUncertified, handled, rules, packOverrides, evidence] = await Promise.all([
+    const [keySites, rows, devices, gaps, shifts, certified, operatorsUncertified, handled, rules, packOverrides, evidence, recordings] = await Promise.all([
       this.org.keySitesOf(universityId),
       this.org.treeRows(universityId),
       this.ledger.ofUniversity(universityId),
@@ -194,6 +196,7 @@ export class ComplianceService {
       this.use.rules.rulesFor(universityId),
       evidenceRepository.overrides(this.db, universityId),
       evidenceRepository.latest(this.db, universityId),
+      this.use.recordings.complianceFacts(universityId),
     ]);
     // S-CERT: who the published roster puts in the command centre this week without a certificate on that date
     // (a university that records no certificate at all has nobody certified).
@@ -248,6 +251,7 @@ export class ComplianceService {
         health: this.use.health.statesOf(universityId).map((h) => ({ id: h.deviceId, online: h.online, lastSeenAt: new Date(h.lastSeenMs).toISOString() })),
         alarms: handled.map(responseOf),
         panicRules: rules.flatMap(panicRuleOf),
+        recordings,
         packOverrides,
         evidence,
       },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RuleResult } from '../../../shared/compliance.ts';
 import type { SiteCoverage } from './coverage.ts';
-import { evaluate, type ComplianceInputs, type InputAlarm, type InputDevice, type InputPanicRule, type InputSite } from './evaluate.ts';
+import { evaluate, type ComplianceInputs, type InputAlarm, type InputDevice, type InputPanicRule, type InputRecording, type InputSite } from './evaluate.ts';
 import { BASELINE_PACK, SHIPPED_PACKS, type RulePack } from './packs.ts';
 
 const AT = '2026-12-07T04:00:00.000Z';
@@ -220,12 +220,23 @@ describe('rule checkers', () => {
     assert.equal(resultOf(inputs({ devices: [device('cam')], panicRules: [rule('a')] }), 'S-PANIC-24H').status, 'no_data', 'no panic button in the ledger');
   });
 
+  it('S-REC: a recorded camera with gaps yesterday, or holding less than its period once its plan ran longer, is a finding', () => {
+    const rec = (deviceId: string, extra: Partial<InputRecording> = {}): InputRecording => ({ deviceId, complete: 1, heldDays: 40, retentionDays: 30, planDays: 100, ...extra });
+    const devices = ['ok', 'gappy', 'purged', 'young', 'off'].map((id) => device(id, id === 'off' ? { inService: false } : {}));
+    const r = resultOf(inputs({ devices, recordings: [rec('ok'), rec('gappy', { complete: 0.9 }), rec('purged', { heldDays: 12.6 }), rec('young', { heldDays: 3, planDays: 3 }), rec('off', { complete: 0 })] }), 'S-REC');
+    assert.deepEqual(r.findings.map((f) => [f.id, f.detail]), [['gappy', '昨日录像完整率 90%'], ['purged', '实际保存 12 天，应保存 30 天']]);
+    // 2 of the 4 in-service recorded cameras are fine: half of 5 points.
+    assert.equal(r.earned, 2.5);
+    assert.equal(resultOf(inputs({ devices, recordings: [] }), 'S-REC').status, 'no_data');
+    assert.equal(resultOf(inputs({ devices }), 'S-REC').status, 'no_data', 'inputs of a snapshot before 2026.2');
+  });
+
   it('the inputs of a 2026.1 snapshot still give the 2026.1 score (the pack keeps its rules)', () => {
     const v1 = SHIPPED_PACKS.find((p) => p.version === '2026.1')!;
     assert.deepEqual(v1.rules.map((r) => r.id), ['S-COVER', 'S-ENTRY-ID', 'S-RET-30', 'S-RET-90', 'S-HD', 'S-4K', 'S-GATE', 'S-KEYDOOR', 'S-FIN-ALARM', 'S-NOCAM-PRIVATE', 'S-PERIM-200', 'S-DUTY24', 'S-CERT', 'S-ROOM', 'S-UPS-1H']);
     const x = inputs({ devices: [device('a')], duty: { gaps: [], rostered: 2, uncertified: [] } });
     assert.equal(evaluate(v1, x, null, AT).possible, 105);
-    assert.equal(evaluate(BASELINE_PACK, x, null, AT).possible, 125);
+    assert.equal(evaluate(BASELINE_PACK, x, null, AT).possible, 130);
     assert.equal(resultOf(x, 'S-CERT').status, 'pass');
   });
 

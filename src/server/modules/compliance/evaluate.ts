@@ -43,6 +43,16 @@ export interface InputAlarm {
   dispatched: boolean;
 }
 
+/** A camera the platform records, as the recordings module reports it (S-REC). */
+export interface InputRecording {
+  deviceId: string;
+  /** Yesterday's recorded share of what its plan expected, null if nothing was expected. */
+  complete: number | null;
+  heldDays: number | null;
+  retentionDays: number;
+  planDays: number;
+}
+
 /** A rule that turns panic-button presses into alarms (S-PANIC-24H). */
 export interface InputPanicRule {
   id: string;
@@ -83,6 +93,8 @@ export interface ComplianceInputs {
   health?: InputHealth[];
   alarms?: InputAlarm[];
   panicRules?: InputPanicRule[];
+  /** Cameras the platform records (S-REC). */
+  recordings?: InputRecording[];
   /** The university's tightened parameters (ruleId → param → value), kept so a snapshot replays with them. */
   packOverrides?: Record<string, Record<string, number>>;
   /** The latest evidence of each rule checked by document review or site visit, with its review. */
@@ -289,6 +301,25 @@ const CHECKERS: Record<string, Checker> = {
       figure: `近 ${days} 天 ${x.alarms.length} 起报警：${pct(ackShare)} 在 ${ackS} 秒内接警；派警 ${sent.length} 起中 ${pct(arriveShare)} 在 ${arriveS} 秒内到场`,
       fraction: (Math.min(1, ackShare / minShare) + Math.min(1, arriveShare / minShare)) / 2,
       findings: [...late.values()].map(({ a, why }) => ({ entityType: 'alarm', id: a.id, name: `${a.type} · ${a.createdAt}`, detail: why.join('，'), campusId: a.campusId })),
+    };
+  },
+  'S-REC': (rule, x) => {
+    if (!x.recordings) return noData('本次评估的输入中没有录像记录（规则包 2026.2 起提供）');
+    const recorded = x.recordings.filter((r) => x.byId.get(r.deviceId)?.inService);
+    if (recorded.length === 0) return noData('平台没有为任何在用摄像机录像（录像计划）；录像机上的录像需经 GB/T 28181 检索核验（尚未提供）');
+    const min = rule.params.minComplete!;
+    const findings = recorded.flatMap((r): Finding[] => {
+      const problems = [
+        ...(r.complete !== null && r.complete < min ? [`昨日录像完整率 ${pct(r.complete)}`] : []),
+        // Only a plan that has run longer than the period can be asked to hold all of it (a day's slack for the cleaner's round).
+        ...(r.planDays >= r.retentionDays + 1 && (r.heldDays ?? 0) < r.retentionDays ? [`实际保存 ${r.heldDays === null ? 0 : Math.floor(r.heldDays)} 天，应保存 ${r.retentionDays} 天`] : []),
+      ];
+      return problems.length ? [deviceFinding(x.byId.get(r.deviceId)!, problems.join('；'))] : [];
+    });
+    return {
+      figure: `平台录像的 ${recorded.length} 台摄像机中 ${recorded.length - findings.length} 台录像完整且保存达标`,
+      fraction: (recorded.length - findings.length) / recorded.length,
+      findings,
     };
   },
   'S-PANIC-24H': (rule, x) => {

@@ -12,6 +12,7 @@ import type { AlarmStatsService } from '../alarm-stats/index.ts';
 import type { RulesService } from '../alarms/index.ts';
 import type { DutyService } from '../duty/index.ts';
 import type { DeviceHealthService } from '../health/index.ts';
+import type { RecordingsService } from '../recordings/index.ts';
 import { tablesOf, type ModuleFace } from '../module.ts';
 import type { OrgService } from '../org/index.ts';
 import { complianceRoutes } from './compliance.routes.ts';
@@ -35,10 +36,11 @@ export function createComplianceModule(d: {
   health: DeviceHealthService;
   alarmStats: AlarmStatsService;
   rules: RulesService;
+  recordings: RecordingsService;
   audit: AuditService;
   clock: Clock;
 }) {
-  const compliance = new ComplianceService(ownTables<'compliance'>(d.db), d.org, d.devices, d.duty, { health: d.health, alarmStats: d.alarmStats, rules: d.rules }, d.clock);
+  const compliance = new ComplianceService(ownTables<'compliance'>(d.db), d.org, d.devices, d.duty, { health: d.health, alarmStats: d.alarmStats, rules: d.rules, recordings: d.recordings }, d.clock);
   const reports = new ComplianceReportService(compliance, d.org, d.devices, d.audit, d.clock);
   const complianceEvidence = new ComplianceEvidenceService(ownTables<'compliance'>(d.db), d.org, d.audit, d.clock);
   const remediation = new RemediationService(compliance, d.org);

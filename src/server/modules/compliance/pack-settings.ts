@@ -13,7 +13,7 @@ export type PackOverrides = Record<string, Record<string, number>>;
 export const TIGHTENED_SUFFIX = '+tightened';
 
 /** How far a parameter may be tightened: the upper bound of a `higher` one, the lower bound of a `lower` one. */
-const HIGHEST: Record<string, number> = { minShare: 1, targetShare: 1, minRate: 1, days: 3650, minAreaM2: 1000, hours: 72 };
+const HIGHEST: Record<string, number> = { minShare: 1, targetShare: 1, minRate: 1, minComplete: 1, days: 3650, minAreaM2: 1000, hours: 72 };
 const LOWEST: Record<string, number> = { maxLengthM: 10, hours: 1, ackS: 5, arriveS: 30 };
 const INTEGER_PARAMS = new Set(['days', 'hours', 'ackS', 'arriveS']);
 

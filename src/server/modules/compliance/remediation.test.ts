@@ -47,7 +47,7 @@ describe('remediation plan (整改计划)', () => {
     assert.equal(hd.action, '将 2 台模拟摄像机更换为高清摄像机');
     assert.deepEqual(hd.objects.map((o) => o.id), ['a1', 'a2']);
     assert.equal(hd.scoreGain, Math.round(((100 * 5) / score.possible) * 100) / 100);
-    assert.equal(hd.pointsPer10k, Math.round(((hd.scoreGain * 10_000) / 5000) * 100) / 100);
+    assert.equal(hd.pointsPer10k, Math.round((((100 * 5) / score.possible) * 10_000 * 100) / 5000) / 100);
     assert.ok(items.indexOf(hd) > items.findLastIndex((i) => i.cost === 0));
     assert.deepEqual(items.map((i) => i.rank), items.map((_, k) => k + 1));
     assert.ok(!items.some((i) => i.ruleId === 'S-RET-30'), 'a passing rule has no measure');

@@ -163,6 +163,8 @@ function measures(rule: PackRule, r: RuleResult, x: Scope, ctx: PlanContext): Dr
     case 'S-FIX-24H':
     case 'S-ONLINE':
       return [item(`修复 ${r.findingsTotal} 台${rule.id === 'S-ONLINE' ? '离线' : '故障超过 24 小时未修复'}的设备（报修并跟踪到恢复上线）`, findings, r.findingsTotal, lost, [{ key: 'device_repair', quantity: r.findingsTotal }])];
+    case 'S-REC':
+      return [item(`排查 ${r.findingsTotal} 台摄像机的录像断流或提前清理（网络、存储空间、保存天数设置）`, findings, r.findingsTotal, lost, [{ key: 'device_repair', quantity: r.findingsTotal }])];
     case 'S-PANIC-24H':
       return [item('把紧急报警规则改为全天布防并保持报警（须人工复位）', findings, r.findingsTotal, lost, [{ key: 'rule_config', quantity: Math.max(1, r.findingsTotal) }])];
     case 'S-RESP':

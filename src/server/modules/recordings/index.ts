@@ -24,7 +24,7 @@ import { RecordingsService } from './recordings.service.ts';
 import { RecordingsCleaner, volumeSpaceOf, type VolumeSpace } from './retention.ts';
 import { openExclusive, type OpenSegmentFile } from './segment-file.ts';
 
-export { RecordingsService, ASSUMED_BITRATE_MBPS } from './recordings.service.ts';
+export { RecordingsService, ASSUMED_BITRATE_MBPS, type RecordingFact } from './recordings.service.ts';
 export { RecordingsCleaner, retentionOf, STANDARD_RETENTION_DAYS, KEY_SITE_RETENTION_DAYS, type VolumeSpace } from './retention.ts';
 
 const GB = 1024 ** 3;

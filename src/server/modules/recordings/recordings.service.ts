@@ -35,6 +35,18 @@ const DAY_MS = 86_400_000;
 const MAX_SEGMENTS_LISTED = 2_000;
 /** Segments a day's completeness reads at most per camera (a day of 2-s segments is 43,200). */
 const MAX_SEGMENTS_PER_DAY = 50_000;
+
+/** A recorded camera's facts for compliance (S-REC), see `complianceFacts`. */
+export interface RecordingFact {
+  deviceId: string;
+  /** Yesterday's recorded share of what its plan expected, null if the plan expected nothing. */
+  complete: number | null;
+  /** Days back to the oldest recording held, null if none is held. */
+  heldDays: number | null;
+  retentionDays: number;
+  /** Days the plan has run. */
+  planDays: number;
+}
 const DEFAULT_PRE_ROLL_S = 10;
 const DEFAULT_POST_ROLL_S = 30;
 
@@ -471,6 +483,34 @@ export class RecordingsService {
     const expectedMs = totalMs(expected);
     const recordedMs = overlapMs(expected, recorded);
     return { expected, recorded, gaps, recordedMs, complete: expectedMs > 0 ? Math.round((recordedMs / expectedMs) * 10_000) / 10_000 : null };
+  }
+
+  /**
+   * For the compliance check (S-REC): each camera the platform records, with yesterday's (Beijing)
+   * completeness against its plan, how far back its oldest recording reaches, the days it must
+   * keep and how long its plan has run. Cameras recorded only by their own NVRs are not listed.
+   */
+  async complianceFacts(universityId: string): Promise<RecordingFact[]> {
+    const now = this.clock.now();
+    const plans = (await this.repo.plans(this.db, { universityId })).filter((p) => p.mode !== 'off');
+    if (!plans.length) return [];
+    const ids = plans.map((p) => p.deviceId);
+    const dayStart = dayStartOf(beijingDate(now - DAY_MS));
+    const [devices, sites, oldest] = await Promise.all([this.devices.byIds(ids), this.org.keySitesOf(universityId), this.repo.oldest(this.db, ids)]);
+    // A day of segments of 100 cameras at a time, as a completeness page reads them.
+    const segments: SegmentRow[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      segments.push(...(await this.repo.segmentsBetween(this.db, ids.slice(i, i + 100), new Date(dayStart).toISOString(), new Date(dayStart + DAY_MS).toISOString(), MAX_SEGMENTS_PER_DAY * 4)));
+    }
+    const byId = new Map(devices.map((d) => [d.id, d]));
+    const segmentsOf = new Map<string, SegmentRow[]>();
+    for (const s of segments) segmentsOf.set(s.deviceId, [...(segmentsOf.get(s.deviceId) ?? []), s]);
+    const days = (iso: string | null) => (iso === null ? null : Math.round(((now - Date.parse(iso)) / DAY_MS) * 100) / 100);
+    return plans.flatMap((plan) => {
+      const d = byId.get(plan.deviceId);
+      if (!d || d.status !== 'in_service') return [];
+      return [{ deviceId: d.id, complete: this.completenessOf(plan, segmentsOf.get(d.id) ?? [], dayStart).complete, heldDays: days(oldest.get(d.id) ?? null), retentionDays: retentionOf(d, sites).days, planDays: days(plan.since) ?? 0 }];
+    });
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -118,12 +118,17 @@ const NAV_GROUP: Record<string, string> = {
 /** Clicks a navigation entry as a user would, opening its group first when it has one. */
 export async function clickNav(page: Page, testId: string): Promise<void> {
   const group = NAV_GROUP[testId];
-  if (group) await page.getByTestId(group).hover();
-  await page.getByTestId(testId).click();
-  if (group) {
-    // The group's popup stays while the pointer rests on it, covering the page below: move away.
-    await page.mouse.move(1, 1);
-    await page.getByTestId(testId).waitFor({ state: 'hidden' });
+  const before = page.url();
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (group) await page.getByTestId(group).hover();
+    await page.getByTestId(testId).click();
+    if (group) {
+      // The group's popup stays while the pointer rests on it, covering the page below: move away.
+      await page.mouse.move(1, 1);
+      await page.getByTestId(testId).waitFor({ state: 'hidden' });
+    }
+    // On a loaded machine a click inside the group's popup can be lost while it opens: once more if the page did not change.
+    if (await page.waitForURL((url) => url.href !== before, { timeout: 10_000 }).then(() => true, () => false)) return;
   }
 }
 

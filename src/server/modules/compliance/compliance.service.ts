@@ -63,6 +63,25 @@ function panicRuleOf(r: Awaited<ReturnType<RulesService['rulesFor']>>[number]): 
   return [{ id: r.id, name: d.name, enabled: d.enabled, armedAlways: !d.schedule, latch: alarms.some((a) => a.latch === true) }];
 }
 
+/** The coverage answer of analysed sites: each site's figures and the summary. */
+function coverageReport(universityId: string, computedAt: string, sites: Analysis['sites']): CoverageReport {
+  const reports: SiteCoverageReport[] = sites.map(({ analysis: { deviceIds: _inside, ...c }, name, category, indoor }) => ({ ...c, name, category, indoor }));
+  const entrances = reports.flatMap((r) => r.entrances);
+  return {
+    universityId,
+    computedAt,
+    method: COVERAGE_METHOD,
+    sites: reports,
+    summary: {
+      sites: reports.length,
+      fullyCovered: reports.filter((r) => r.share >= FULL_COVERAGE_SHARE).length,
+      meanShare: reports.length ? reports.reduce((sum, r) => sum + r.share, 0) / reports.length : null,
+      entrances: entrances.length,
+      entrancesIdentified: entrances.filter((e) => e.identifiedBy.length > 0).length,
+    },
+  };
+}
+
 /**
  * Compliance (评估体系, issue 16): the geometric coverage of key sites and the score against the
  * rule pack, computed from the ledger, the key-site outlines and the roster each time they are
@@ -95,29 +114,23 @@ export class ComplianceService {
     const universityId = await writeScope(actor, q.universityId, (id) => this.org.isUniversity(id));
     const a = await this.analyse(universityId, (s) => (!q.campusId || s.campusId === q.campusId) && (!q.siteId || s.id === q.siteId));
     if (q.siteId && a.sites.length === 0) throw notFound('key site');
-    const reports: SiteCoverageReport[] = a.sites.map(({ analysis: { deviceIds: _inside, ...c }, name, category, indoor }) => ({ ...c, name, category, indoor }));
-    const entrances = reports.flatMap((r) => r.entrances);
-    return {
-      universityId,
-      computedAt: a.inputs.asOf,
-      method: COVERAGE_METHOD,
-      sites: reports,
-      summary: {
-        sites: reports.length,
-        fullyCovered: reports.filter((r) => r.share >= FULL_COVERAGE_SHARE).length,
-        meanShare: reports.length ? reports.reduce((sum, r) => sum + r.share, 0) / reports.length : null,
-        entrances: entrances.length,
-        entrancesIdentified: entrances.filter((e) => e.identifiedBy.length > 0).length,
-      },
-    };
+    return coverageReport(universityId, a.inputs.asOf, a.sites);
   }
 
   /** The university's (or one campus's) score against the pack, each rule with its figure and findings. */
   async score(actor: Actor, q: { universityId?: string; campusId?: string }): Promise<ComplianceScore> {
+    return (await this.scoreWithCoverage(actor, q)).score;
+  }
+
+  /** The score and the key-site coverage of the same analysis (the inspection report shows both): the geometry runs once. */
+  async scoreWithCoverage(actor: Actor, q: { universityId?: string; campusId?: string }): Promise<{ score: ComplianceScore; coverage: CoverageReport }> {
     const universityId = await writeScope(actor, q.universityId, (id) => this.org.isUniversity(id));
     const a = await this.analyse(universityId, () => true);
     if (q.campusId && !a.inputs.devices.some((d) => d.campusId === q.campusId) && !a.sites.some((s) => s.campusId === q.campusId)) throw notFound('campus');
-    return evaluate(effectivePack(BASELINE_PACK, a.inputs.packOverrides), a.inputs, q.campusId ?? null, a.inputs.asOf);
+    return {
+      score: evaluate(effectivePack(BASELINE_PACK, a.inputs.packOverrides), a.inputs, q.campusId ?? null, a.inputs.asOf),
+      coverage: coverageReport(universityId, a.inputs.asOf, a.sites.filter((s) => !q.campusId || s.campusId === q.campusId)),
+    };
   }
 
   // ---- 评估快照: a score per university and day, with its inputs ----

@@ -25,7 +25,7 @@ const coverage: CoverageReport = { universityId: 'uni', computedAt: score.comput
 function serviceFailingWith(error: Error) {
   const audited: unknown[] = [];
   const service = new ComplianceReportService(
-    { score: async () => score, coverage: async () => coverage },
+    { scoreWithCoverage: async () => ({ score, coverage }) },
     { namesOf: async () => new Map([['uni', '示范大学']]), keySitesOf: async () => [] },
     { byIds: async () => [] },
     { recordAlone: async (_a, r) => void audited.push(r) },

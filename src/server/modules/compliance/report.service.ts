@@ -40,7 +40,7 @@ function reachOf(c: NonNullable<Device['camera']>): number {
  */
 export class ComplianceReportService {
   constructor(
-    private readonly compliance: Pick<ComplianceService, 'score' | 'coverage'>,
+    private readonly compliance: Pick<ComplianceService, 'scoreWithCoverage'>,
     private readonly org: Pick<OrgService, 'namesOf' | 'keySitesOf'>,
     private readonly ledger: Pick<DevicesService, 'byIds'>,
     private readonly audit: Pick<AuditService, 'recordAlone'>,
@@ -56,8 +56,7 @@ export class ComplianceReportService {
   /** The data a report is rendered from (also what the tests compare with the API). */
   async data(actor: Actor, q: ComplianceReportQuery): Promise<ReportData> {
     // The score first: it checks the scope and the campus (404), as GET /api/compliance/score does.
-    const score = await this.compliance.score(actor, q);
-    const coverage = await this.compliance.coverage(actor, { universityId: score.universityId, campusId: q.campusId });
+    const { score, coverage } = await this.compliance.scoreWithCoverage(actor, q);
     const keySites = new Map((await this.org.keySitesOf(score.universityId)).map((s) => [s.id, s]));
     const cameraIds = coverage.sites.flatMap((s) => [...s.cameras.map((c) => c.id), ...s.unplaced.map((u) => u.id)]);
     const entranceIds = coverage.sites.flatMap((s) => s.entrances.map((e) => e.id));
